@@ -1,0 +1,5 @@
+"""``python -m policygraph``."""
+
+from policygraph.cli import main
+
+main()

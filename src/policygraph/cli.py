@@ -1,0 +1,175 @@
+"""The ``policygraph`` command: a thin layer over the library.
+
+Each command parses options, calls one library function and prints. Errors of the tool's
+own kind become a one-line message: exit 2 for bad input or usage, 1 for anything else.
+Heavy imports happen inside the commands so that ``policygraph --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from policygraph.errors import InputError, PolicyGraphError
+
+DEFAULT_STORE = Path("exports/store")
+
+
+def fail(error: Exception) -> NoReturn:
+    click.echo(f"policygraph: error: {error}", err=True)
+    sys.exit(2 if isinstance(error, InputError) else 1)
+
+
+class _Group(click.Group):
+    """Turns the tool's own errors into one line and the right exit status."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except PolicyGraphError as e:
+            fail(e)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="policygraph")
+@click.option("-v", "--verbose", is_flag=True, help="Log what each step does.")
+def main(verbose: bool) -> None:
+    """Turn Chinese policy texts into an RDF knowledge graph; query, view and export it."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="policygraph: %(levelname)s: %(message)s",
+    )
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("exports"), show_default=True,
+              help="Output folder: store/, policygraph.ttl, policygraph.trig, views/.")
+@click.option("--strict", is_flag=True, help="Stop at the first unreadable input (exit 2).")
+@click.option("--no-views", is_flag=True, help="Skip writing the HTML views.")
+def build(inputs: tuple[Path, ...], out: Path, strict: bool, no_views: bool) -> None:
+    """Extract INPUTS (.txt files or folders; default seeds/) into a graph under --out."""
+    from policygraph.build import build as run_build
+
+    result = run_build(inputs or (Path("seeds"),), out, strict=strict, views=not no_views)
+    click.echo(f"Built {result.documents} document(s) in {result.seconds:.1f} s "
+               f"→ {result.triples} triples")
+    for cls, n in result.entities.items():
+        click.echo(f"  {cls:<13} {n:>7}")
+    for path, reason in result.skipped:
+        click.echo(f"  skipped {path}: {reason}")
+    click.echo(f"Store:  {result.store}")
+    click.echo(f"Turtle: {result.turtle}")
+    click.echo(f"TriG:   {result.trig}")
+    for view in result.views:
+        click.echo(f"View:   {view}")
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Read the query from a .rq file.")
+@click.option("-n", "--name", help="Run a saved query (see --list).")
+@click.option("--list", "list_saved", is_flag=True, help="List the saved queries.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Fill a saved query's parameter; repeatable.")
+@click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
+              default="table", show_default=True)
+@click.option("--max-rows", type=int, default=1000, show_default=True,
+              help="Rows shown by the table format (other formats give all).")
+@click.option("--update", is_flag=True, help="Allow SPARQL Update (changes the store).")
+def query(sparql: str | None, query_file: Path | None, name: str | None, list_saved: bool,
+          params: tuple[str, ...], store: Path, fmt: str, max_rows: int, update: bool) -> None:
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) against the store."""
+    from policygraph import query as q
+
+    if list_saved:
+        for saved in q.saved_queries().values():
+            extra = f"  [--param {', '.join(saved.params)}]" if saved.params else ""
+            click.echo(f"{saved.name:<12} {saved.title}{extra}")
+        return
+    given = [x for x in (sparql, query_file, name) if x]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of SPARQL, -f FILE or --name SAVED")
+    if query_file is not None:
+        try:
+            text = query_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputError(f"{query_file}: cannot read: {e}") from None
+    elif name is not None:
+        saved_all = q.saved_queries()
+        if name not in saved_all:
+            raise InputError(f"no saved query '{name}'; choose from {', '.join(saved_all)}")
+        text = saved_all[name].text
+    else:
+        text = sparql or ""
+    if update:
+        q.run_update(text, store=store)
+        click.echo("updated")
+        return
+    result = q.run_query(text, store=store, params=_params(params))
+    click.echo(result.serialize(fmt, max_rows=max_rows), nl=False)
+
+
+def _params(pairs: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"'{pair}' is not NAME=VALUE", param_hint="--param")
+        out[key] = value
+    return out
+
+
+@main.command()
+@click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE, show_default=True)
+@click.option("--entity", help="Show one entity's neighbourhood (label or IRI).")
+@click.option("--depth", type=click.IntRange(1, 5), default=1, show_default=True)
+@click.option("--query", "sparql", help="Show a CONSTRUCT result or a SELECT of node pairs.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              help="HTML file to write (default: exports/views/<kind>.html).")
+def view(store: Path, entity: str | None, depth: int, sparql: str | None, out: Path | None) -> None:
+    """Write an interactive HTML view of the graph (opens offline)."""
+    from policygraph.view.from_store import write_view
+
+    path = write_view(store=store, entity=entity, depth=depth, sparql=sparql, out=out)
+    click.echo(str(path))
+
+
+@main.command()
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf", "csv"]))
+@click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE, show_default=True)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              help="File to write (standard output when omitted).")
+def export(fmt: str, store: Path, out: Path | None) -> None:
+    """Export the graph from the store in another format."""
+    from policygraph.export import export as run_export
+
+    if out is None:
+        run_export(fmt, store=store, out=sys.stdout.buffer)
+    else:
+        run_export(fmt, store=store, out=out)
+        click.echo(str(out), err=True)
+
+
+@main.command()
+@click.option("--gold", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              required=True, help="Gold annotations (YAML; see README 'Evaluation').")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def evaluate(gold: Path, fmt: str) -> None:
+    """Precision, recall and F1 per class against hand-written gold annotations."""
+    from policygraph.evaluate import evaluate as run_evaluate
+
+    report = run_evaluate(gold)
+    click.echo(report.to_json() if fmt == "json" else report.to_table(), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

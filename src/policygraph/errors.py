@@ -1,0 +1,34 @@
+"""Every error policygraph raises on purpose, in one place, with messages a user can act on.
+
+The CLI maps :class:`InputError` to exit status 2 and anything else to 1.
+"""
+
+from __future__ import annotations
+
+
+class PolicyGraphError(Exception):
+    """Base class of the tool's own errors."""
+
+
+class InputError(PolicyGraphError):
+    """Bad input or usage: a file that cannot be read, a malformed manifest or query."""
+
+
+class DecodeError(InputError):
+    """A file that is not text in an encoding we can decode correctly."""
+
+
+class ManifestError(InputError):
+    """A ``manifest.yaml`` that is malformed or names files that do not exist."""
+
+
+class QueryError(InputError):
+    """A SPARQL query that does not parse or cannot run."""
+
+
+class StoreError(PolicyGraphError):
+    """The persistent store is missing or unusable."""
+
+
+class LookupFailed(InputError):
+    """An entity asked for by label or IRI is not in the graph, or is ambiguous."""

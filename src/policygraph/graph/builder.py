@@ -1,0 +1,276 @@
+"""Facts → RDF triples, one named graph per source document.
+
+Labels are chosen across the whole corpus (:class:`LabelIndex`) so that an entity seen in
+several documents has the same single ``rdfs:label`` in every document graph; every other
+form seen becomes a ``skos:altLabel``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from policygraph.extract.base import entity_key, fold
+from policygraph.graph.iris import document_iri, entity_iri, local_iri, year_iri
+from policygraph.model import (
+    ArticleFact,
+    EntityMention,
+    EntityRef,
+    Fact,
+    Measure,
+    Mention,
+    QuoteFact,
+    Relation,
+)
+from policygraph.namespaces import DCTERMS, PGO, RDF, RDFS, SKOS, XSD
+from policygraph.text.document import Document
+
+Triple = tuple[URIRef, URIRef, Node]
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """A document and everything the pipeline found in it."""
+
+    doc: Document
+    facts: tuple[Fact, ...]
+
+
+class LabelIndex:
+    """The canonical label of every entity: the label extractors gave most often across all
+    documents; ties go to the shorter, then to the smaller in code-point order."""
+
+    def __init__(self, extractions: Iterable[Extraction]) -> None:
+        votes: dict[EntityRef, Counter[str]] = defaultdict(Counter)
+        for ex in extractions:
+            for ref, label in _labelled(ex):
+                votes[ref][label] += 1
+        self._labels = {
+            ref: min(c, key=lambda label: (-c[label], len(label), label)) for ref, c in votes.items()
+        }
+
+    def label(self, ref: EntityRef) -> str:
+        return self._labels.get(ref, ref.key)
+
+
+def _labelled(ex: Extraction) -> Iterator[tuple[EntityRef, str]]:
+    policy = self_policy(ex.doc)
+    if policy is not None:
+        yield policy, ex.doc.meta.title
+    for fact in ex.facts:
+        if isinstance(fact, EntityMention):
+            yield fact.ref, fact.label
+        elif isinstance(fact, ArticleFact):
+            for e in (*fact.authors, *fact.affiliations):
+                yield e.ref, e.label
+        elif isinstance(fact, QuoteFact):
+            for e in (fact.speaker, fact.policy, fact.event, fact.place):
+                if e is not None:
+                    yield e.ref, e.label
+
+
+def self_policy(doc: Document) -> EntityRef | None:
+    """The policy a document *is*, when its manifest says ``kind: policy``."""
+    if doc.meta.kind != "policy":
+        return None
+    return EntityRef("Policy", entity_key(doc.meta.title))
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+class DocumentGraph:
+    """Accumulates the triples of one document's named graph."""
+
+    def __init__(self, ex: Extraction, labels: LabelIndex) -> None:
+        self.doc = ex.doc
+        self.facts = ex.facts
+        self.labels = labels
+        self.doc_iri = document_iri(ex.doc.id)
+        self.triples: set[Triple] = set()
+        self._self_policy = self_policy(ex.doc)
+
+    # -- terms ---------------------------------------------------------------------------
+
+    def iri(self, ref: EntityRef) -> URIRef:
+        # A policy document is itself the Policy: self references resolve to the document.
+        if ref == self._self_policy:
+            return self.doc_iri
+        if ref.cls == "Year" and ref.key.isdigit():
+            return year_iri(int(ref.key))
+        return entity_iri(ref)
+
+    def add(self, s: URIRef, p: URIRef, o: Node) -> None:
+        self.triples.add((s, p, o))
+
+    def entity(self, ref: EntityRef) -> URIRef:
+        """Declare an entity (type, canonical label) and return its IRI."""
+        iri = self.iri(ref)
+        self.add(iri, RDF.type, PGO[ref.cls])
+        self.add(iri, RDFS.label, zh(self.labels.label(ref)))
+        if ref.cls == "Year" and ref.key.isdigit():
+            self.add(iri, PGO.year, Literal(ref.key, datatype=XSD.gYear))
+        return iri
+
+    def mention(self, owner: URIRef, cls: str, m: Mention, article: int | None = None) -> URIRef:
+        iri = local_iri("Mention", self.doc.id, m.start, m.end, cls.lower())
+        self.add(owner, PGO.hasMention, iri)
+        self.add(iri, RDF.type, PGO.Mention)
+        self.add(iri, PGO.inDocument, self.doc_iri)
+        self.add(iri, PGO.start, Literal(m.start, datatype=XSD.integer))
+        self.add(iri, PGO.end, Literal(m.end, datatype=XSD.integer))
+        self.add(iri, PGO.surface, Literal(m.surface))
+        self.add(iri, PGO.sentence, Literal(m.sentence))
+        self.add(iri, PGO.rule, Literal(m.rule))
+        if article is not None:
+            self.add(iri, PGO.inArticle, self.article_iri(article))
+        return iri
+
+    def seen(self, ref: EntityRef, m: Mention, article: int | None = None) -> URIRef:
+        """An entity with one more mention: label, alternative surface form, provenance."""
+        iri = self.entity(ref)
+        surface = fold(m.surface)
+        if surface and surface != self.labels.label(ref):
+            self.add(iri, SKOS.altLabel, zh(surface))
+        self.mention(iri, ref.cls, m, article)
+        self.add(self.doc_iri, PGO.mentions, iri)
+        return iri
+
+    def article_iri(self, index: int) -> URIRef:
+        return local_iri("Article", self.doc.id, index)
+
+    # -- facts ---------------------------------------------------------------------------
+
+    def build(self) -> set[Triple]:
+        self.document()
+        for fact in self.facts:
+            if isinstance(fact, EntityMention):
+                self.seen(fact.ref, fact.mention, fact.article)
+            elif isinstance(fact, Relation):
+                self.add(self.entity(fact.subject), PGO[fact.predicate], self.entity(fact.object))
+            elif isinstance(fact, Measure):
+                self.measure(fact)
+            elif isinstance(fact, ArticleFact):
+                self.article(fact)
+            elif isinstance(fact, QuoteFact):
+                self.quote(fact)
+        return self.triples
+
+    def document(self) -> None:
+        doc, meta, iri = self.doc, self.doc.meta, self.doc_iri
+        self.add(iri, RDF.type, PGO.Document)
+        self.add(iri, DCTERMS.title, zh(meta.title))
+        self.add(iri, RDFS.label, zh(meta.title))
+        self.add(iri, PGO.sourceFile, Literal(doc.path))
+        self.add(iri, PGO.sha256, Literal(doc.sha256))
+        self.add(iri, PGO.kind, Literal(meta.kind))
+        if meta.date:
+            self.add(iri, DCTERMS.date, date_literal(meta.date))
+        if meta.source:
+            self.add(iri, DCTERMS.source, URIRef(meta.source))
+        if meta.inferred:
+            self.add(iri, PGO.inferred, Literal(True))
+            for name in sorted(meta.inferred):
+                self.add(iri, PGO.inferredField, Literal(name))
+        policy = self._self_policy
+        if policy is not None:
+            self.entity(policy)  # the document node is typed pgo:Policy too
+            if meta.issuer:
+                issuer = self.entity(EntityRef("Organization", entity_key(meta.issuer)))
+                self.add(iri, PGO.issuedBy, issuer)
+            if meta.year:
+                self.add(iri, PGO.issuedIn, self.entity(EntityRef("Year", str(meta.year))))
+
+    def measure(self, fact: Measure) -> None:
+        m = fact.mention
+        iri = local_iri(fact.kind, self.doc.id, m.start, m.end)
+        self.add(iri, RDF.type, PGO[fact.kind])
+        self.add(iri, RDFS.label, zh(measure_label(fact)))
+        self.add(iri, PGO.indicator, Literal(fact.indicator))
+        self.add(iri, PGO.comparator, Literal(fact.comparator))
+        self.add(iri, PGO.value, Literal(decimal_text(fact.value), datatype=XSD.decimal))
+        self.add(iri, PGO.valueText, Literal(fact.value_text))
+        if fact.unit:
+            self.add(iri, PGO.unit, Literal(fact.unit))
+        if fact.year is not None:
+            year = self.entity(EntityRef("Year", str(fact.year)))
+            self.add(iri, PGO.deadline if fact.kind == "Target" else PGO.refYear, year)
+        if fact.policy is not None and fact.kind == "Target":
+            policy = self.entity(fact.policy)
+            self.add(iri, PGO.setBy, policy)
+            self.add(policy, PGO.hasTarget, iri)
+        for ref in fact.concerns:
+            self.add(iri, PGO.concerns, self.entity(ref))
+        if fact.article is not None:
+            self.add(iri, PGO.inArticle, self.article_iri(fact.article))
+        self.mention(iri, fact.kind, m, fact.article)
+
+    def article(self, fact: ArticleFact) -> None:
+        iri = self.article_iri(fact.index)
+        self.add(iri, RDF.type, PGO.Article)
+        self.add(iri, PGO.inDocument, self.doc_iri)
+        label = fact.title or f"{self.doc.meta.title}（第{fact.index + 1}篇）"
+        self.add(iri, RDFS.label, zh(label))
+        if fact.title:
+            self.add(iri, DCTERMS.title, zh(fact.title))
+        if fact.column:
+            self.add(iri, PGO.column, Literal(fact.column))
+        if fact.title_mention is not None:
+            self.mention(iri, "Article", fact.title_mention, fact.index)
+        for author in fact.authors:
+            self.add(iri, DCTERMS.creator, self.entity(author.ref))
+
+    def quote(self, fact: QuoteFact) -> None:
+        m = fact.mention
+        iri = local_iri("Quote", self.doc.id, m.start, m.end)
+        self.add(iri, RDF.type, PGO.Quote)
+        text = fact.text
+        self.add(iri, RDFS.label, zh(text if len(text) <= 24 else text[:24] + "…"))
+        self.add(iri, PGO.text, Literal(text))
+        self.mention(iri, "Quote", m, fact.article)
+        if fact.speaker is not None:
+            self.add(iri, PGO.speaker, self.entity(fact.speaker.ref))
+        if fact.policy is not None:
+            self.add(iri, PGO.quotes, self.entity(fact.policy.ref))
+        if fact.event is not None:
+            self.add(iri, PGO.atEvent, self.entity(fact.event.ref))
+        if fact.place is not None:
+            self.add(iri, PGO.atPlace, self.entity(fact.place.ref))
+        if fact.date:
+            self.add(iri, PGO.date, date_literal(fact.date))
+        if fact.article is not None:
+            self.add(iri, PGO.inArticle, self.article_iri(fact.article))
+
+
+def build_triples(ex: Extraction, labels: LabelIndex) -> set[Triple]:
+    """The triples of one document's named graph."""
+    return DocumentGraph(ex, labels).build()
+
+
+def date_literal(iso: str) -> Literal:
+    """``2025-04-25`` → xsd:date, ``2025-04`` → xsd:gYearMonth, ``2025`` → xsd:gYear."""
+    datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}.get(len(iso), XSD.string)
+    return Literal(iso, datatype=datatype)
+
+
+def decimal_text(value: Decimal) -> str:
+    """Canonical xsd:decimal lexical form without exponent (9.4E+8 → 940000000)."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+_COMPARATOR_TEXT = {">": "超", ">=": "不少于", "=": "达", "~": "约", "<": "低于", "<=": "不超过"}
+
+
+def measure_label(fact: Measure) -> str:
+    value = decimal_text(fact.value)
+    when = f"（{fact.year}年）" if fact.year else ""
+    return f"{fact.indicator} {_COMPARATOR_TEXT[fact.comparator]}{value}{fact.unit or ''}{when}"

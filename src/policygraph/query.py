@@ -1,0 +1,207 @@
+"""SPARQL over the store: run a query, load saved queries, format results.
+
+Queries see the union of all named graphs as their default graph, and the project's
+prefixes (``pgo:``, ``id:``, ``rdfs:``, ``skos:``, ``dcterms:``…) are predeclared.
+Saved queries live in ``policygraph/queries/*.rq``; a saved query takes a parameter NAME
+through a line ``VALUES ?NAMEText { UNDEF }`` that ``--param NAME=value`` fills in.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Literal as TypingLiteral
+
+import pyoxigraph as ox
+
+from policygraph.errors import QueryError
+from policygraph.graph.store import open_store
+from policygraph.namespaces import PREFIXES
+
+OutputFormat = TypingLiteral["table", "csv", "tsv", "json"]
+FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json")
+_UPDATE = re.compile(
+    r"^\s*(?:(?:PREFIX|BASE)\s[^\n]*\n\s*)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SavedQuery:
+    name: str
+    title: str
+    params: tuple[str, ...]
+    text: str
+
+
+@cache
+def saved_queries() -> dict[str, SavedQuery]:
+    """The saved queries shipped with policygraph, by name."""
+    out: dict[str, SavedQuery] = {}
+    for entry in sorted(files("policygraph").joinpath("queries").iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".rq"):
+            continue
+        text = entry.read_text(encoding="utf-8")
+        title = next(
+            (line[len("# title:"):].strip() for line in text.splitlines()
+             if line.startswith("# title:")),
+            entry.name,
+        )
+        params = tuple(re.findall(r"VALUES \?(\w+)Text \{ UNDEF \}", text))
+        name = entry.name.removesuffix(".rq")
+        out[name] = SavedQuery(name, title, params, text)
+    return out
+
+
+def bind_params(text: str, params: Mapping[str, str]) -> str:
+    """Fill ``VALUES ?NAMEText { UNDEF }`` placeholders; IRIs stay IRIs, the rest are
+    plain strings."""
+    for name, value in params.items():
+        placeholder = f"VALUES ?{name}Text {{ UNDEF }}"
+        if placeholder not in text:
+            raise QueryError(f"the query has no parameter '{name}' (no line '{placeholder}')")
+        term = ox.NamedNode(value) if re.match(r"^https?://\S+$", value) else ox.Literal(value)
+        text = text.replace(placeholder, f"VALUES ?{name}Text {{ {term} }}")
+    return text
+
+
+class Result:
+    """A query result, still tied to its store: solutions, a boolean, or triples."""
+
+    def __init__(self, raw: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> None:
+        self.raw = raw
+
+    @property
+    def kind(self) -> str:
+        if isinstance(self.raw, ox.QuerySolutions):
+            return "select"
+        if isinstance(self.raw, ox.QueryBoolean):
+            return "ask"
+        return "graph"
+
+    def serialize(self, fmt: str = "table", *, max_rows: int | None = None) -> str:
+        """The result as text: SELECT/ASK in ``table`` or the W3C ``csv``/``tsv``/``json``
+        results formats; CONSTRUCT/DESCRIBE as Turtle (``table``), N-Triples (``csv``,
+        ``tsv``) or JSON-LD (``json``)."""
+        if fmt not in FORMATS:
+            raise QueryError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
+        raw = self.raw
+        if isinstance(raw, ox.QueryTriples):
+            rdf = {"table": ox.RdfFormat.TURTLE, "json": ox.RdfFormat.JSON_LD}.get(
+                fmt, ox.RdfFormat.N_TRIPLES
+            )
+            triples = sorted(raw, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+            prefixes = PREFIXES if rdf is ox.RdfFormat.TURTLE else None
+            return ox.serialize(triples, format=rdf, prefixes=prefixes).decode("utf-8")
+        if fmt == "table":
+            if isinstance(raw, ox.QueryBoolean):
+                return "true\n" if bool(raw) else "false\n"
+            return _table(raw, max_rows=max_rows)
+        results_format = {
+            "csv": ox.QueryResultsFormat.CSV,
+            "tsv": ox.QueryResultsFormat.TSV,
+            "json": ox.QueryResultsFormat.JSON,
+        }[fmt]
+        return raw.serialize(format=results_format).decode("utf-8")
+
+    def rows(self) -> list[dict[str, str]]:
+        """SELECT solutions as dictionaries of plain values (IRIs and literal values)."""
+        if not isinstance(self.raw, ox.QuerySolutions):
+            raise QueryError("rows() needs a SELECT query")
+        names = [v.value for v in self.raw.variables]
+        return [
+            {n: row[n].value for n in names if row[n] is not None}  # type: ignore[union-attr]
+            for row in self.raw
+        ]
+
+
+def run_query(
+    sparql: str,
+    *,
+    store: Path = Path("exports/store"),
+    params: Mapping[str, str] | None = None,
+) -> Result:
+    """Run the read-only query ``sparql`` against the store at ``store``."""
+    text = bind_params(sparql, params or {})
+    if is_update(text):
+        raise QueryError("this is a SPARQL Update; queries only read (use --update to change the store)")
+    db = open_store(store)
+    try:
+        return Result(db.query(text, prefixes=PREFIXES, use_default_graph_as_union=True))
+    except SyntaxError as e:
+        raise QueryError(f"malformed query: {e.msg}") from None
+    except OSError as e:
+        raise QueryError(f"query failed: {e}") from None
+
+
+def run_update(sparql: str, *, store: Path = Path("exports/store")) -> None:
+    """Apply a SPARQL Update to the store (the exported files are not rewritten)."""
+    db = open_store(store, read_only=False)
+    try:
+        db.update(sparql, prefixes=PREFIXES)
+    except SyntaxError as e:
+        raise QueryError(f"malformed update: {e.msg}") from None
+
+
+def is_update(text: str) -> bool:
+    return _UPDATE.match(_strip_comments(text)) is not None
+
+
+def _strip_comments(text: str) -> str:
+    return re.sub(r"(?m)^\s*#.*$", "", text)
+
+
+def short(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
+    """A term as a reader wants it in a table: prefixed IRIs, bare literal values."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, ns in PREFIXES.items():
+            if term.value.startswith(ns):
+                return f"{prefix}:{term.value[len(ns):]}"
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cell(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    if _width(text) <= limit:
+        return text
+    out, w = [], 0
+    for c in text:
+        w += _width(c)
+        if w > limit - 1:
+            break
+        out.append(c)
+    return "".join(out) + "…"
+
+
+def _table(raw: ox.QuerySolutions, *, max_rows: int | None) -> str:
+    names = [v.value for v in raw.variables]
+    rows: list[list[str]] = []
+    more = 0
+    for row in raw:
+        if max_rows is not None and len(rows) >= max_rows:
+            more += 1
+            continue
+        rows.append([_cell(short(row[n])) for n in names])
+    widths = [max([_width(n), *(_width(r[i]) for r in rows)]) for i, n in enumerate(names)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    out = [line(names), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+    tail = f"({len(rows)} row{'s' if len(rows) != 1 else ''}"
+    tail += f", {more} more not shown; use --format csv for all)" if more else ")"
+    return "\n".join([*out, tail]) + "\n"

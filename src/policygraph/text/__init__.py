@@ -1,0 +1,1 @@
+"""Reading documents: decoding, manifests, layout repair and the block model."""

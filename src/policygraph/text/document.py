@@ -1,0 +1,117 @@
+"""One decoded document and its layout blocks, with offsets back into the original text.
+
+Layout repair (rejoining words broken across newspaper columns, lifting sidebar quotes out
+of the running text) produces *clean* block text whose every character remembers its
+original position, so extractors work on clean text and still report original offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+from policygraph.model import DocumentMeta, Mention
+
+BlockKind: TypeAlias = Literal[
+    "title",  # article title
+    "column",  # newspaper column name above a title (栏目, e.g. 习近平经济思想研究)
+    "byline",  # author names under a title
+    "heading",  # a section heading inside an article
+    "body",  # running text
+    "quote",  # a sidebar quotation
+    "attribution",  # the ——… line under a quotation
+    "affiliation",  # （作者系……）
+    "editor",  # 本版编辑……
+]
+
+# Sentence ends. ； is not one: policy lists (目标是：…；…；…) are one sentence to the reader.
+_SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph-like unit of clean text. ``offsets[i]`` is the original position of
+    ``text[i]``; clean text may skip original characters (line breaks, an inserted quote)."""
+
+    kind: BlockKind
+    text: str
+    offsets: tuple[int, ...]
+    article: int | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.offsets) != len(self.text):
+            raise ValueError("a block needs one original offset per character")
+
+    @property
+    def start(self) -> int:
+        return self.offsets[0]
+
+    @property
+    def end(self) -> int:
+        return self.offsets[-1] + 1
+
+    def original_span(self, i: int, j: int) -> tuple[int, int]:
+        """Original ``(start, end)`` of clean ``text[i:j]`` (end exclusive, ``j > i``)."""
+        return self.offsets[i], self.offsets[j - 1] + 1
+
+    def sentences(self) -> Iterator[tuple[int, int]]:
+        """Clean ``(i, j)`` ranges of the sentences in this block."""
+        i = 0
+        for m in _SENTENCE_END.finditer(self.text):
+            if m.end() > i:
+                yield i, m.end()
+                i = m.end()
+        if i < len(self.text):
+            yield i, len(self.text)
+
+    def sentence_at(self, i: int) -> str:
+        """The sentence containing clean position ``i``, stripped."""
+        for a, b in self.sentences():
+            if a <= i < b:
+                return self.text[a:b].strip()
+        return self.text.strip()
+
+
+@dataclass(slots=True)
+class Document:
+    """A source document: original ``text`` (offsets refer to it), metadata and blocks."""
+
+    id: str  # stable slug, used in IRIs
+    path: str  # source file, relative to the input folder
+    text: str
+    sha256: str
+    meta: DocumentMeta
+    blocks: list[Block] = field(default_factory=list)
+    encoding: str = "utf-8"
+
+    def mention(self, block: Block, i: int, j: int, rule: str) -> Mention:
+        """A :class:`Mention` for clean ``block.text[i:j]``, in original offsets."""
+        start, end = block.original_span(i, j)
+        return Mention(
+            start=start,
+            end=end,
+            surface=self.text[start:end],
+            sentence=block.sentence_at(i),
+            rule=rule,
+        )
+
+    def blocks_of(self, *kinds: BlockKind) -> Iterator[Block]:
+        return (b for b in self.blocks if b.kind in kinds)
+
+
+def block_from_span(kind: BlockKind, text: str, start: int, end: int,
+                    article: int | None = None) -> Block:
+    """A block that is a plain slice ``text[start:end]`` of the original."""
+    return Block(kind, text[start:end], tuple(range(start, end)), article)
+
+
+def join_blocks(kind: BlockKind, parts: Sequence[Block], article: int | None = None) -> Block:
+    """Concatenate blocks into one (a paragraph broken across columns)."""
+    return Block(
+        kind,
+        "".join(p.text for p in parts),
+        tuple(o for p in parts for o in p.offsets),
+        article,
+    )

@@ -1,0 +1,257 @@
+"""Page layout: paragraphs, broken-word repair, articles, bylines and sidebar quotes.
+
+Newspaper pages reach us as text with the columns' line breaks still in it: a word can be
+split by a blank line (``数字素`` / ``养和跨界协同能力``) and a sidebar quotation can sit in
+the middle of a sentence. This module rebuilds clean paragraphs (every character keeping its
+original offset) and labels each one with its role on the page. Documents without bylines
+(reports, opinions, plans) simply come out as headings and body text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from policygraph.text.document import Block, BlockKind, join_blocks
+
+# A paragraph that ends in one of these is complete; anything else may continue elsewhere.
+_TERMINAL = set("。！？!?…”’」』）)】》：:；;")
+# Words that cannot end a title or heading, so a short paragraph ending in them is broken.
+_DANGLING = set("的、，,和与及或在了是对为把将从以而并且其之向于")
+_MAX_SHORT = 40  # titles, headings and column names are shorter than this
+_NUMBERED = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]"
+    r"|第[一二三四五六七八九十百\d]+[章节条部分篇])"
+)
+_ATTRIBUTION = re.compile(r"^[—―－-]{2}\s*(?P<who>[^。；，,;]{2,100})$")
+_AFFILIATION = re.compile(r"^[（(【]\s*作者(?:均|分别)?系(?P<what>.+)[）)】]$")
+_EDITOR = re.compile(r"^本版(?:责任)?编辑")
+_NAME_TOKEN = re.compile(r"^[\u4e00-\u9fff·]{1,4}$")
+
+
+@cache
+def surnames() -> frozenset[str]:
+    """Surnames from ``data/surnames.txt`` (data, not code: extend the file)."""
+    text = files("policygraph").joinpath("data/surnames.txt").read_text(encoding="utf-8")
+    return frozenset(
+        w for line in text.splitlines() if not line.startswith("#") for w in line.split()
+    )
+
+
+def is_person_name(name: str) -> bool:
+    """A plausible Chinese personal name: 2-4 characters starting with a known surname."""
+    if not 2 <= len(name) <= 4:
+        return False
+    return name[:1] in surnames() or (len(name) >= 3 and name[:2] in surnames())
+
+
+def byline_names(line: str) -> list[tuple[int, int]] | None:
+    """Clean ``(i, j)`` ranges of the names on a byline (``刘 晖 任晓刚`` → 刘 晖, 任晓刚),
+    or None when ``line`` is not a byline. Two-character names are typeset with a space
+    inside them, so runs of single characters pair up."""
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
+    if not tokens or len(tokens) > 8 or not all(_NAME_TOKEN.match(line[a:b]) for a, b in tokens):
+        return None
+    names: list[tuple[int, int]] = []
+    k = 0
+    while k < len(tokens):
+        a, b = tokens[k]
+        if b - a == 1:
+            if k + 1 >= len(tokens) or tokens[k + 1][1] - tokens[k + 1][0] != 1:
+                return None
+            names.append((a, tokens[k + 1][1]))
+            k += 2
+        else:
+            names.append((a, b))
+            k += 1
+    if not all(is_person_name(re.sub(r"\s", "", line[a:b])) for a, b in names):
+        return None
+    return names
+
+
+@dataclass(slots=True)
+class _Para:
+    block: Block  # kind is provisional until classify()
+    kind: str = "text"  # text | short | byline | attribution | affiliation | editor
+
+    @property
+    def text(self) -> str:
+        return self.block.text
+
+
+def split_paragraphs(text: str) -> list[Block]:
+    """Non-blank lines as blocks, stripped of surrounding white space."""
+    blocks: list[Block] = []
+    for m in re.finditer(r"[^\r\n]+", text):
+        line = m.group()
+        lead = len(line) - len(line.lstrip())
+        body = line.strip()
+        if body:
+            start = m.start() + lead
+            blocks.append(Block("body", body, tuple(range(start, start + len(body)))))
+    return blocks
+
+
+def _classify(text: str) -> str:
+    if _EDITOR.match(text):
+        return "editor"
+    if _AFFILIATION.match(text):
+        return "affiliation"
+    if _ATTRIBUTION.match(text):
+        return "attribution"
+    if byline_names(text) is not None:
+        return "byline"
+    if (
+        len(text) <= _MAX_SHORT
+        and "。" not in text
+        and text[-1] not in "。！？!?；;：:，,、…"
+        and text[-1] not in _DANGLING
+    ):
+        return "short"
+    if _NUMBERED.match(text) and "。" not in text:
+        return "short"
+    return "text"
+
+
+def _is_broken(para: _Para) -> bool:
+    """Does this paragraph stop in the middle of a sentence (a column or page break)?"""
+    return para.kind == "text" and para.text[-1] not in _TERMINAL
+
+
+def _continues(para: _Para) -> bool:
+    """Can this paragraph be the rest of a broken one?"""
+    return para.kind in ("text", "short") and not _NUMBERED.match(para.text) and (
+        para.text[0] not in "（(【—―"
+    )
+
+
+def repair(paragraphs: Sequence[Block]) -> tuple[list[Block], list[tuple[list[Block], Block]]]:
+    """Rejoin paragraphs broken across columns. Returns the repaired paragraphs and the
+    sidebar quotations lifted out of the running text (quote paragraphs, attribution)."""
+    paras = [_Para(b, _classify(b.text)) for b in paragraphs]
+    out: list[_Para] = []
+    lifted: list[tuple[list[Block], Block]] = []
+    k = 0
+    while k < len(paras):
+        cur = paras[k]
+        k += 1
+        while _is_broken(cur) and k < len(paras):
+            # A sidebar quote (1-4 paragraphs and its ——attribution) may sit in the gap.
+            gap = _quote_in_gap(paras, k)
+            if gap is not None:
+                quote, attribution, after = gap
+                lifted.append(([p.block for p in quote], attribution.block))
+                nxt = paras[after]
+                k = after + 1
+            elif _continues(paras[k]):
+                nxt = paras[k]
+                k += 1
+            else:
+                break
+            joined = join_blocks("body", [cur.block, nxt.block])
+            cur = _Para(joined, _classify(joined.text))
+        out.append(cur)
+    return [p.block for p in out], lifted
+
+
+def _quote_in_gap(paras: Sequence[_Para], k: int) -> tuple[list[_Para], _Para, int] | None:
+    for n in range(1, 5):
+        if k + n + 1 > len(paras) - 1:
+            return None
+        run = paras[k : k + n]
+        if any(p.kind not in ("text",) for p in run):
+            return None
+        if paras[k + n].kind == "attribution" and _continues(paras[k + n + 1]):
+            return list(run), paras[k + n], k + n + 1
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The blocks of a document in reading order; ``articles`` counts articles found."""
+
+    blocks: list[Block]
+    articles: int
+
+
+def analyse(text: str) -> Layout:
+    """Split ``text`` into labelled clean blocks."""
+    paragraphs, lifted = repair(split_paragraphs(text))
+    paras = [_Para(b, _classify(b.text)) for b in paragraphs]
+    kinds: list[BlockKind] = ["body"] * len(paras)
+    article_of: list[int | None] = [None] * len(paras)
+
+    # Titles and column names sit right above a byline.
+    for i, p in enumerate(paras):
+        if p.kind == "byline" and i > 0 and paras[i - 1].kind == "short":
+            kinds[i] = "byline"
+            kinds[i - 1] = "title"
+            if i > 1 and paras[i - 2].kind == "short" and (i < 3 or paras[i - 3].kind != "short"):
+                kinds[i - 2] = "column"
+        elif p.kind in ("affiliation", "editor", "attribution"):
+            kinds[i] = p.kind  # type: ignore[assignment]
+        elif p.kind == "short":
+            kinds[i] = "heading"
+
+    # Sidebar quotations: up to three text paragraphs right before an attribution, after a
+    # boundary (byline, affiliation, another attribution).
+    boundary = {"byline", "affiliation", "attribution", "editor", "title"}
+    for i in range(len(paras)):
+        if kinds[i] != "attribution":
+            continue
+        j = i - 1
+        while j >= 0 and i - j <= 3 and kinds[j] == "body":
+            j -= 1
+        if j < 0 or kinds[j] in boundary:
+            for q in range(j + 1, i):
+                kinds[q] = "quote"
+        elif i - j <= 3:
+            kinds[i] = "body"  # a ——line inside running text, not a sidebar
+
+    # Articles: a title (with its column) starts one; so does body text right after an
+    # affiliation line (an article whose header the page set elsewhere).
+    current: int | None = None
+    count = 0
+    headless: list[int] = []
+    has_body: dict[int, bool] = {}
+    for i, kind in enumerate(kinds):
+        if kind in ("column", "title") and (kind == "column" or i == 0 or kinds[i - 1] != "column"):
+            current = count
+            count += 1
+            has_body[current] = False
+        elif kind == "body" and i > 0 and kinds[i - 1] == "affiliation":
+            current = count
+            count += 1
+            headless.append(current)
+            has_body[current] = False
+        elif kind == "editor":
+            article_of[i] = None
+            current = None
+            continue
+        if kind == "body" and current is not None:
+            has_body[current] = True
+        article_of[i] = current
+
+    # A trailing title and byline with no body belong to the last headless article.
+    if count and not has_body.get(count - 1, True) and headless:
+        orphan, target = count - 1, headless[-1]
+        article_of = [target if a == orphan else a for a in article_of]
+        count -= 1
+
+    blocks = [
+        Block(kinds[i], p.block.text, p.block.offsets, article_of[i]) for i, p in enumerate(paras)
+    ]
+    # Lifted quotes go after the paragraph they interrupted (reading order for humans).
+    for quote_paras, attribution in lifted:
+        at = next(
+            (n + 1 for n, b in enumerate(blocks) if b.start <= quote_paras[0].start < b.end),
+            len(blocks),
+        )
+        article = blocks[at - 1].article if at else None
+        extra = [Block("quote", q.text, q.offsets, article) for q in quote_paras]
+        extra.append(Block("attribution", attribution.text, attribution.offsets, article))
+        blocks[at:at] = extra
+    return Layout(blocks, count)

@@ -1,0 +1,125 @@
+"""Turn input paths into :class:`Document` objects: find files, decode, apply the manifest,
+infer what the manifest does not say, and analyse the layout."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+from policygraph.errors import InputError
+from policygraph.model import DocumentMeta
+from policygraph.text.document import Document
+from policygraph.text.layout import analyse
+from policygraph.text.manifest import ManifestEntry, load_manifest
+from policygraph.text.reading import read_text
+
+_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_EXPLICIT_DATE = re.compile(
+    r"(?P<y>(?:19|20)\d{2}|[一二〇○零三四五六七八九]{4})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input file: its path on disk, the name relative to its input folder, and the
+    manifest entry for it, if any."""
+
+    path: Path
+    name: str
+    entry: ManifestEntry | None
+
+
+def find_sources(inputs: Iterable[Path]) -> list[Source]:
+    """``.txt`` files under the inputs (files or folders), sorted by name so that the
+    order never depends on the file system. Folders contribute their ``manifest.yaml``."""
+    sources: dict[str, Source] = {}
+    for root in inputs:
+        if root.is_dir():
+            manifest = load_manifest(root)
+            for path in sorted(root.rglob("*.txt")):
+                if path.is_file():
+                    name = path.relative_to(root).as_posix()
+                    sources.setdefault(name, Source(path, name, manifest.get(name)))
+        elif root.is_file():
+            manifest = load_manifest(root.parent)
+            sources.setdefault(root.name, Source(root, root.name, manifest.get(root.name)))
+        else:
+            raise InputError(f"{root}: no such file or folder")
+    return [sources[k] for k in sorted(sources)]
+
+
+def document_id(name: str) -> str:
+    """A stable IRI-safe id from the file name relative to its input folder."""
+    stem = str(PurePosixPath(name).with_suffix(""))
+    return quote(stem, safe="-_.~")
+
+
+def load_document(source: Source) -> Document:
+    decoded = read_text(source.path, name=str(source.path))
+    text = decoded.text
+    layout = analyse(text)
+    return Document(
+        id=document_id(source.name),
+        path=source.name,
+        text=text,
+        sha256=decoded.sha256,
+        meta=_meta(text, layout.blocks, source),
+        blocks=layout.blocks,
+        encoding=decoded.encoding,
+    )
+
+
+def _meta(text: str, blocks: list, source: Source) -> DocumentMeta:  # type: ignore[type-arg]
+    entry = source.entry or ManifestEntry(file=source.name)
+    inferred: set[str] = set()
+    title = entry.title
+    if not title:
+        title = _infer_title(blocks) or PurePosixPath(source.name).stem
+        inferred.add("title")
+    date = entry.date
+    if not date:
+        date = infer_date(text)
+        if date:
+            inferred.add("date")
+    return DocumentMeta(
+        title=title,
+        date=date,
+        issuer=entry.issuer,
+        kind=entry.kind or "article",
+        source=entry.source,
+        inferred=frozenset(inferred),
+    )
+
+
+def _infer_title(blocks: list) -> str | None:  # type: ignore[type-arg]
+    """The first title or heading block, when the document opens with one."""
+    for block in blocks[:3]:
+        if block.kind in ("title", "heading", "column"):
+            return str(block.text)
+        if block.kind == "body":
+            return None
+    return None
+
+
+def infer_date(text: str) -> str | None:
+    """The latest explicit date (year and month at least) in the text, as ISO."""
+    best: tuple[int, int, int] | None = None
+    for m in _EXPLICIT_DATE.finditer(text):
+        year = int("".join(_CN_DIGITS.get(c, c) for c in m["y"]))
+        month = int(m["m"])
+        day = int(m["d"]) if m["d"] else 0
+        if 1 <= month <= 12 and day <= 31 and (best is None or (year, month, day) > best):
+            best = (year, month, day)
+    if best is None:
+        return None
+    y, mo, d = best
+    return f"{y:04d}-{mo:02d}-{d:02d}" if d else f"{y:04d}-{mo:02d}"
+
+
+def iter_documents(sources: Iterable[Source]) -> Iterator[Document]:
+    for source in sources:
+        yield load_document(source)

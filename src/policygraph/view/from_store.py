@@ -1,0 +1,52 @@
+"""Views straight from the store: what ``policygraph view`` and ``build`` call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from policygraph.errors import QueryError
+from policygraph.graph.store import from_ox, merged_graph, open_store
+from policygraph.query import run_query
+
+DEFAULT_FOLDER = Path("exports/views")
+
+
+def write_view(
+    *,
+    store: Path = Path("exports/store"),
+    entity: str | None = None,
+    depth: int = 1,
+    sparql: str | None = None,
+    out: Path | None = None,
+) -> Path:
+    """Write one view: a query result (``sparql``), an entity's neighbourhood (``entity``),
+    or else the overview of the whole graph. Returns the HTML file written."""
+    from policygraph.view.html import write_neighbourhood, write_overview, write_query_result
+
+    graph = merged_graph(open_store(store))
+    if sparql is not None:
+        result = run_query(sparql, store=store).raw
+        path = out or DEFAULT_FOLDER / "query.html"
+        if isinstance(result, ox.QueryTriples):
+            from rdflib import Graph
+
+            g = Graph()
+            for t in result:
+                g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))  # type: ignore[arg-type]
+            return write_query_result(g, path, context=graph)
+        if isinstance(result, ox.QuerySolutions):
+            names = [v.value for v in result.variables]
+            if len(names) < 2:
+                raise QueryError("a SELECT to view needs two columns: subject and object")
+            pairs = [
+                tuple(from_ox(row[n]) for n in names[:3] if row[n] is not None)
+                for row in result
+            ]
+            return write_query_result([p for p in pairs if len(p) >= 2], path, context=graph)  # type: ignore[misc]
+        raise QueryError("an ASK query has nothing to draw; use CONSTRUCT or SELECT")
+    if entity is not None:
+        path = out or DEFAULT_FOLDER / "entity.html"
+        return write_neighbourhood(graph, entity, depth, path)
+    return write_overview(graph, out or DEFAULT_FOLDER / "overview.html")
