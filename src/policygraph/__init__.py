@@ -1,3 +1,53 @@
-"""policygraph: Chinese policy texts → an RDF knowledge graph you can query, view and export."""
+"""policygraph: Chinese policy texts → an RDF knowledge graph you can query, view and export.
+
+The same things the command line does, from Python::
+
+    import policygraph as pg
+    result = pg.build(["seeds"], "exports")            # extract, store, Turtle, TriG, views
+    rows = pg.run_query("SELECT ?p WHERE { ?p a pgo:Policy }").rows()
+    pg.write_view(entity="习近平", depth=2)              # an HTML page
+    pg.export("graphml", out=Path("graph.graphml"))
+    dataset = pg.rdflib_dataset(Path("exports/store"))  # the store under rdflib's API
+
+Names are imported on first use, so ``import policygraph`` (and the CLI's ``--help``) stay fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "build": "policygraph.build",
+    "BuildResult": "policygraph.build",
+    "run_query": "policygraph.query",
+    "run_update": "policygraph.query",
+    "saved_queries": "policygraph.query",
+    "write_view": "policygraph.view.from_store",
+    "export": "policygraph.export",
+    "evaluate": "policygraph.evaluate",
+    "open_store": "policygraph.graph.store",
+    "rdflib_dataset": "policygraph.graph.store",
+    "merged_graph": "policygraph.graph.store",
+    "load_document": "policygraph.text.loader",
+    "find_sources": "policygraph.text.loader",
+}
+
+if TYPE_CHECKING:
+    from policygraph.build import BuildResult, build
+    from policygraph.evaluate import evaluate
+    from policygraph.export import export
+    from policygraph.graph.store import merged_graph, open_store, rdflib_dataset
+    from policygraph.query import run_query, run_update, saved_queries
+    from policygraph.text.loader import find_sources, load_document
+    from policygraph.view.from_store import write_view
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'policygraph' has no attribute {name!r}")

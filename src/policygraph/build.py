@@ -33,8 +33,20 @@ TRIG = "policygraph.trig"
 VIEWS = "views"
 #: Classes counted in the summary, in the order shown.
 SUMMARY_CLASSES = (
-    "Document", "Article", "Policy", "Target", "Statistic", "Year", "Organization", "Person",
-    "Place", "Event", "Industry", "Technology", "Quote", "Mention",
+    "Document",
+    "Article",
+    "Policy",
+    "Target",
+    "Statistic",
+    "Year",
+    "Organization",
+    "Person",
+    "Place",
+    "Event",
+    "Industry",
+    "Technology",
+    "Quote",
+    "Mention",
 )
 
 
@@ -120,11 +132,27 @@ def build(
 def load_vocabularies(store: ox.Store) -> None:
     """The ontology and the SKOS vocabularies, each in its own graph."""
     root = ontology_dir()
-    store.bulk_load(path=str(root / "policygraph.ttl"), format=ox.RdfFormat.TURTLE,
-                    to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
-    for path in sorted((root / "vocab").glob("*.ttl")):
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE,
-                        to_graph=ox.NamedNode(f"{VOCAB_GRAPH}/{path.stem}"))
+    files = [(root / "policygraph.ttl", ONTOLOGY_GRAPH)]
+    files += [(p, f"{VOCAB_GRAPH}/{p.stem}") for p in sorted((root / "vocab").glob("*.ttl"))]
+    for path, graph in files:
+        store.bulk_extend(_stable_blank_nodes(path, ox.NamedNode(graph)))
+
+
+def _stable_blank_nodes(path: Path, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    """Quads of a Turtle file with its blank nodes renamed in parse order: parsers invent
+    random blank node ids, and the exported Turtle must be the same bytes every time."""
+    names: dict[str, ox.BlankNode] = {}
+    prefix = path.stem.replace("-", "_")
+
+    def stable(
+        term: ox.NamedNode | ox.BlankNode | ox.Literal,
+    ) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term.value, ox.BlankNode(f"{prefix}{len(names)}"))
+        return term
+
+    for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        yield ox.Quad(stable(q.subject), q.predicate, stable(q.object), graph)  # type: ignore[arg-type]
 
 
 def write_default_views(store: ox.Store, folder: Path) -> list[Path]:
@@ -147,6 +175,8 @@ def count_entities(store: ox.Store) -> dict[str, int]:
 
 
 def count_triples(store: ox.Store) -> int:
-    query = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+    query = (
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+    )
     row = next(iter(store.query(query)))  # type: ignore[arg-type]
     return int(row["n"].value)

@@ -47,8 +47,13 @@ def main(verbose: bool) -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), default=Path("exports"), show_default=True,
-              help="Output folder: store/, policygraph.ttl, policygraph.trig, views/.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("exports"),
+    show_default=True,
+    help="Output folder: store/, policygraph.ttl, policygraph.trig, views/.",
+)
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable input (exit 2).")
 @click.option("--no-views", is_flag=True, help="Skip writing the HTML views.")
 def build(inputs: tuple[Path, ...], out: Path, strict: bool, no_views: bool) -> None:
@@ -56,8 +61,9 @@ def build(inputs: tuple[Path, ...], out: Path, strict: bool, no_views: bool) -> 
     from policygraph.build import build as run_build
 
     result = run_build(inputs or (Path("seeds"),), out, strict=strict, views=not no_views)
-    click.echo(f"Built {result.documents} document(s) in {result.seconds:.1f} s "
-               f"→ {result.triples} triples")
+    click.echo(
+        f"Built {result.documents} document(s) in {result.seconds:.1f} s → {result.triples} triples"
+    )
     for cls, n in result.entities.items():
         click.echo(f"  {cls:<13} {n:>7}")
     for path, reason in result.skipped:
@@ -71,20 +77,50 @@ def build(inputs: tuple[Path, ...], out: Path, strict: bool, no_views: bool) -> 
 
 @main.command()
 @click.argument("sparql", required=False)
-@click.option("-f", "--file", "query_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Read the query from a .rq file.")
+@click.option(
+    "-f",
+    "--file",
+    "query_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Read the query from a .rq file.",
+)
 @click.option("-n", "--name", help="Run a saved query (see --list).")
 @click.option("--list", "list_saved", is_flag=True, help="List the saved queries.")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Fill a saved query's parameter; repeatable.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Fill a saved query's parameter; repeatable.",
+)
 @click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
-              default="table", show_default=True)
-@click.option("--max-rows", type=int, default=1000, show_default=True,
-              help="Rows shown by the table format (other formats give all).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--max-rows",
+    type=int,
+    default=1000,
+    show_default=True,
+    help="Rows shown by the table format (other formats give all).",
+)
 @click.option("--update", is_flag=True, help="Allow SPARQL Update (changes the store).")
-def query(sparql: str | None, query_file: Path | None, name: str | None, list_saved: bool,
-          params: tuple[str, ...], store: Path, fmt: str, max_rows: int, update: bool) -> None:
+def query(
+    sparql: str | None,
+    query_file: Path | None,
+    name: str | None,
+    list_saved: bool,
+    params: tuple[str, ...],
+    store: Path,
+    fmt: str,
+    max_rows: int,
+    update: bool,
+) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) against the store."""
     from policygraph import query as q
 
@@ -131,8 +167,11 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--entity", help="Show one entity's neighbourhood (label or IRI).")
 @click.option("--depth", type=click.IntRange(1, 5), default=1, show_default=True)
 @click.option("--query", "sparql", help="Show a CONSTRUCT result or a SELECT of node pairs.")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
-              help="HTML file to write (default: exports/views/<kind>.html).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="HTML file to write (default: exports/views/<kind>.html).",
+)
 def view(store: Path, entity: str | None, depth: int, sparql: str | None, out: Path | None) -> None:
     """Write an interactive HTML view of the graph (opens offline)."""
     from policygraph.view.from_store import write_view
@@ -142,11 +181,18 @@ def view(store: Path, entity: str | None, depth: int, sparql: str | None, out: P
 
 
 @main.command()
-@click.option("--format", "fmt", required=True,
-              type=click.Choice(["ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf", "csv"]))
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf", "csv"]),
+)
 @click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE, show_default=True)
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
-              help="File to write (standard output when omitted).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File to write (standard output when omitted).",
+)
 def export(fmt: str, store: Path, out: Path | None) -> None:
     """Export the graph from the store in another format."""
     from policygraph.export import export as run_export
@@ -159,10 +205,15 @@ def export(fmt: str, store: Path, out: Path | None) -> None:
 
 
 @main.command()
-@click.option("--gold", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              required=True, help="Gold annotations (YAML; see README 'Evaluation').")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--gold",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    required=True,
+    help="Gold annotations (YAML; see README 'Evaluation').",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 def evaluate(gold: Path, fmt: str) -> None:
     """Precision, recall and F1 per class against hand-written gold annotations."""
     from policygraph.evaluate import evaluate as run_evaluate

@@ -13,8 +13,21 @@ VOCAB_GRAPH = "https://w3id.org/policygraph/graph/vocab"
 
 #: One prefix per family of instance IRIs (``person:习近平``, ``year:2027``).
 _INSTANCE_PREFIXES = (
-    "doc", "graph", "article", "policy", "industry", "technology", "target", "statistic",
-    "year", "org", "person", "place", "event", "quote", "mention",
+    "doc",
+    "graph",
+    "article",
+    "policy",
+    "industry",
+    "technology",
+    "target",
+    "statistic",
+    "year",
+    "org",
+    "person",
+    "place",
+    "event",
+    "quote",
+    "mention",
 )
 
 #: Prefixes written into Turtle/TriG and offered to SPARQL queries.
@@ -31,5 +44,18 @@ PREFIXES: dict[str, str] = {
     "prov": str(PROV),
 }
 
-__all__ = ["DCTERMS", "ID", "ONTOLOGY_GRAPH", "OWL", "PGO", "PREFIXES", "PROV", "RDF", "RDFS",
-           "SKOS", "VOCAB", "VOCAB_GRAPH", "XSD"]
+__all__ = [
+    "DCTERMS",
+    "ID",
+    "ONTOLOGY_GRAPH",
+    "OWL",
+    "PGO",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SKOS",
+    "VOCAB",
+    "VOCAB_GRAPH",
+    "XSD",
+]

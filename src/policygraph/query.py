@@ -48,8 +48,11 @@ def saved_queries() -> dict[str, SavedQuery]:
             continue
         text = entry.read_text(encoding="utf-8")
         title = next(
-            (line[len("# title:"):].strip() for line in text.splitlines()
-             if line.startswith("# title:")),
+            (
+                line[len("# title:") :].strip()
+                for line in text.splitlines()
+                if line.startswith("# title:")
+            ),
             entry.name,
         )
         params = tuple(re.findall(r"VALUES \?(\w+)Text \{ UNDEF \}", text))
@@ -97,7 +100,7 @@ class Result:
             )
             triples = sorted(raw, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
             prefixes = PREFIXES if rdf is ox.RdfFormat.TURTLE else None
-            return ox.serialize(triples, format=rdf, prefixes=prefixes).decode("utf-8")
+            return _text(ox.serialize(triples, format=rdf, prefixes=prefixes))
         if fmt == "table":
             if isinstance(raw, ox.QueryBoolean):
                 return "true\n" if bool(raw) else "false\n"
@@ -107,7 +110,7 @@ class Result:
             "tsv": ox.QueryResultsFormat.TSV,
             "json": ox.QueryResultsFormat.JSON,
         }[fmt]
-        return raw.serialize(format=results_format).decode("utf-8")
+        return _text(raw.serialize(format=results_format))
 
     def rows(self) -> list[dict[str, str]]:
         """SELECT solutions as dictionaries of plain values (IRIs and literal values)."""
@@ -129,12 +132,14 @@ def run_query(
     """Run the read-only query ``sparql`` against the store at ``store``."""
     text = bind_params(sparql, params or {})
     if is_update(text):
-        raise QueryError("this is a SPARQL Update; queries only read (use --update to change the store)")
+        raise QueryError(
+            "this is a SPARQL Update; queries only read (use --update to change the store)"
+        )
     db = open_store(store)
     try:
         return Result(db.query(text, prefixes=PREFIXES, use_default_graph_as_union=True))
     except SyntaxError as e:
-        raise QueryError(f"malformed query: {e.msg}") from None
+        raise QueryError(f"malformed query: {one_line(e.msg)}") from None
     except OSError as e:
         raise QueryError(f"query failed: {e}") from None
 
@@ -145,11 +150,21 @@ def run_update(sparql: str, *, store: Path = Path("exports/store")) -> None:
     try:
         db.update(sparql, prefixes=PREFIXES)
     except SyntaxError as e:
-        raise QueryError(f"malformed update: {e.msg}") from None
+        raise QueryError(f"malformed update: {one_line(e.msg)}") from None
+
+
+def one_line(message: str, limit: int = 160) -> str:
+    """The parser's message on one line, its long 'expected one of' lists cut short."""
+    text = " ".join(message.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def is_update(text: str) -> bool:
     return _UPDATE.match(_strip_comments(text)) is not None
+
+
+def _text(data: bytes | None) -> str:
+    return (data or b"").decode("utf-8")
 
 
 def _strip_comments(text: str) -> str:
@@ -163,7 +178,7 @@ def short(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
     if isinstance(term, ox.NamedNode):
         for prefix, ns in PREFIXES.items():
             if term.value.startswith(ns):
-                return f"{prefix}:{term.value[len(ns):]}"
+                return f"{prefix}:{term.value[len(ns) :]}"
         return term.value
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
@@ -199,7 +214,9 @@ def _table(raw: ox.QuerySolutions, *, max_rows: int | None) -> str:
     widths = [max([_width(n), *(_width(r[i]) for r in rows)]) for i, n in enumerate(names)]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)).rstrip()
+        return "  ".join(
+            c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)
+        ).rstrip()
 
     out = [line(names), line(["-" * w for w in widths]), *(line(r) for r in rows)]
     tail = f"({len(rows)} row{'s' if len(rows) != 1 else ''}"

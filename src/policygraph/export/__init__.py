@@ -7,7 +7,7 @@ from Oxigraph too; GraphML, GEXF and CSV go through networkx (:mod:`.networkx_fo
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO, cast
 
 import pyoxigraph as ox
 
@@ -42,9 +42,9 @@ def _write(fmt: str, db: ox.Store, out: IO[bytes]) -> None:
 
         graph = merged_graph(db)
         if fmt == "graphml":
-            nxf.write_graphml(graph, out)
+            nxf.write_graphml(graph, cast(BinaryIO, out))
         elif fmt == "gexf":
-            nxf.write_gexf(graph, out)
+            nxf.write_gexf(graph, cast(BinaryIO, out))
         else:
             import io
 

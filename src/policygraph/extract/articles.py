@@ -30,7 +30,9 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
         yield ArticleFact(
             index=index,
             title=title.text if title else None,
-            title_mention=doc.mention(title, 0, len(title.text), "articles.title") if title else None,
+            title_mention=doc.mention(title, 0, len(title.text), "articles.title")
+            if title
+            else None,
             authors=tuple(authors),
             affiliations=tuple(affiliations),
             column=column.text if column else None,

@@ -45,7 +45,9 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
         inside = (block.start, block.end)
         yield QuoteFact(
             text="\n".join(b.text for b in quoted),
-            mention=Mention(start, end, doc.text[start:end], quoted[0].sentence_at(0), "quotes.sidebar"),
+            mention=Mention(
+                start, end, doc.text[start:end], quoted[0].sentence_at(0), "quotes.sidebar"
+            ),
             attribution=doc.mention(block, 0, len(block.text), "quotes.attribution"),
             speaker=_first_in(persons, inside),
             policy=_first_in(policies, inside),

@@ -51,7 +51,8 @@ class LabelIndex:
             for ref, label in _labelled(ex):
                 votes[ref][label] += 1
         self._labels = {
-            ref: min(c, key=lambda label: (-c[label], len(label), label)) for ref, c in votes.items()
+            ref: min(c, key=lambda label: (-c[label], len(label), label))
+            for ref, c in votes.items()
         }
 
     def label(self, ref: EntityRef) -> str:
@@ -69,9 +70,9 @@ def _labelled(ex: Extraction) -> Iterator[tuple[EntityRef, str]]:
             for e in (*fact.authors, *fact.affiliations):
                 yield e.ref, e.label
         elif isinstance(fact, QuoteFact):
-            for e in (fact.speaker, fact.policy, fact.event, fact.place):
-                if e is not None:
-                    yield e.ref, e.label
+            for q in (fact.speaker, fact.policy, fact.event, fact.place):
+                if q is not None:
+                    yield q.ref, q.label
 
 
 def self_policy(doc: Document) -> EntityRef | None:

@@ -23,6 +23,7 @@ from policygraph.namespaces import PREFIXES
 
 #: Graphs under this prefix hold the ontology and vocabularies, not extracted facts.
 GRAPHS_PREFIX = "https://w3id.org/policygraph/graph/"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 Quad = tuple[URIRef, URIRef, Node, URIRef]
 
@@ -54,6 +55,9 @@ def from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> Node:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            # RDF 1.1: a simple literal *is* an xsd:string, but rdflib compares them unequal.
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     return BNode(term.value)
 

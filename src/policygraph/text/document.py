@@ -101,8 +101,9 @@ class Document:
         return (b for b in self.blocks if b.kind in kinds)
 
 
-def block_from_span(kind: BlockKind, text: str, start: int, end: int,
-                    article: int | None = None) -> Block:
+def block_from_span(
+    kind: BlockKind, text: str, start: int, end: int, article: int | None = None
+) -> Block:
     """A block that is a plain slice ``text[start:end]`` of the original."""
     return Block(kind, text[start:end], tuple(range(start, end)), article)
 

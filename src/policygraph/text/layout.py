@@ -106,7 +106,7 @@ def _classify(text: str) -> str:
         return "byline"
     if (
         len(text) <= _MAX_SHORT
-        and "。" not in text
+        and not any(c in text for c in "。，,；;")
         and text[-1] not in "。！？!?；;：:，,、…"
         and text[-1] not in _DANGLING
     ):
@@ -123,8 +123,10 @@ def _is_broken(para: _Para) -> bool:
 
 def _continues(para: _Para) -> bool:
     """Can this paragraph be the rest of a broken one?"""
-    return para.kind in ("text", "short") and not _NUMBERED.match(para.text) and (
-        para.text[0] not in "（(【—―"
+    return (
+        para.kind in ("text", "short")
+        and not _NUMBERED.match(para.text)
+        and (para.text[0] not in "（(【—―")
     )
 
 
@@ -169,6 +171,13 @@ def _quote_in_gap(paras: Sequence[_Para], k: int) -> tuple[list[_Para], _Para, i
     return None
 
 
+_AS_BLOCK: dict[str, BlockKind] = {
+    "affiliation": "affiliation",
+    "editor": "editor",
+    "attribution": "attribution",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Layout:
     """The blocks of a document in reading order; ``articles`` counts articles found."""
@@ -192,7 +201,7 @@ def analyse(text: str) -> Layout:
             if i > 1 and paras[i - 2].kind == "short" and (i < 3 or paras[i - 3].kind != "short"):
                 kinds[i - 2] = "column"
         elif p.kind in ("affiliation", "editor", "attribution"):
-            kinds[i] = p.kind  # type: ignore[assignment]
+            kinds[i] = _AS_BLOCK[p.kind]
         elif p.kind == "short":
             kinds[i] = "heading"
 

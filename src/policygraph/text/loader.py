@@ -16,8 +16,20 @@ from policygraph.text.layout import analyse
 from policygraph.text.manifest import ManifestEntry, load_manifest
 from policygraph.text.reading import read_text
 
-_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4",
-              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_DIGITS = {
+    "〇": "0",
+    "○": "0",
+    "零": "0",
+    "一": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+}
 _EXPLICIT_DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2}|[一二〇○零三四五六七八九]{4})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?"
 )

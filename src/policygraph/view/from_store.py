@@ -41,8 +41,7 @@ def write_view(
             if len(names) < 2:
                 raise QueryError("a SELECT to view needs two columns: subject and object")
             pairs = [
-                tuple(from_ox(row[n]) for n in names[:3] if row[n] is not None)
-                for row in result
+                tuple(from_ox(row[n]) for n in names[:3] if row[n] is not None) for row in result
             ]
             return write_query_result([p for p in pairs if len(p) >= 2], path, context=graph)  # type: ignore[misc]
         raise QueryError("an ASK query has nothing to draw; use CONSTRUCT or SELECT")

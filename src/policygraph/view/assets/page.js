@@ -1,0 +1,92 @@
+/* policygraph view: builds the vis-network from the JSON data block, with a class filter and a
+   search box. Document text is only ever put into the page with textContent, never as HTML. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("pg-data").textContent);
+
+  function div(className, text) {
+    var el = document.createElement("div");
+    el.className = className;
+    el.textContent = text;
+    return el;
+  }
+
+  // vis-network shows a string title as HTML in some versions; an element is always safe.
+  function tooltip(tip) {
+    var box = document.createElement("div");
+    box.appendChild(div("pg-tip-title", tip.heading));
+    tip.rows.forEach(function (row) { box.appendChild(div("pg-tip-row", row)); });
+    (tip.sources || []).forEach(function (s) { box.appendChild(div("pg-tip-source", s)); });
+    return box;
+  }
+
+  data.nodes.forEach(function (n) { n.title = tooltip(n.tip); delete n.tip; });
+  data.edges.forEach(function (e) { e.title = tooltip(e.tip); delete e.tip; });
+
+  var classOf = {};
+  data.nodes.forEach(function (n) { classOf[n.id] = n.cls; });
+  var hidden = {};
+  function shown(id) { return !hidden[classOf[id]]; }
+
+  var nodes = new vis.DataSet(data.nodes);
+  var edges = new vis.DataSet(data.edges);
+  var nodeView = new vis.DataView(nodes, { filter: function (n) { return shown(n.id); } });
+  var edgeView = new vis.DataView(edges, {
+    filter: function (e) { return shown(e.from) && shown(e.to); }
+  });
+  var container = document.getElementById("pg-network");
+  var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, data.options);
+
+  var boxes = document.querySelectorAll("#pg-legend input[data-cls]");
+  Array.prototype.forEach.call(boxes, function (box) {
+    box.addEventListener("change", function () {
+      hidden[box.getAttribute("data-cls")] = !box.checked;
+      nodeView.refresh();
+      edgeView.refresh();
+    });
+  });
+
+  var status = document.getElementById("pg-status");
+  var input = document.getElementById("pg-search");
+  var list = document.getElementById("pg-labels");
+  var seen = {};
+  data.nodes.map(function (n) { return n.fullLabel; }).sort().forEach(function (label) {
+    if (seen[label]) { return; }
+    seen[label] = true;
+    var option = document.createElement("option");
+    option.value = label;
+    list.appendChild(option);
+  });
+
+  function focusNode(id) {
+    network.selectNodes([id]);
+    network.focus(id, { scale: 1.4, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+  }
+
+  function search() {
+    var query = input.value.trim().toLowerCase();
+    if (!query) { status.textContent = ""; return; }
+    var visible = data.nodes.filter(function (n) { return shown(n.id); });
+    var exact = visible.filter(function (n) { return n.fullLabel.toLowerCase() === query; });
+    var partial = visible.filter(function (n) {
+      return n.fullLabel.toLowerCase().indexOf(query) !== -1 || n.id.toLowerCase() === query;
+    });
+    var hits = exact.length ? exact : partial;
+    if (!hits.length) { status.textContent = "未找到 not found"; return; }
+    focusNode(hits[0].id);
+    status.textContent = hits.length === 1 ? "" : hits.length + " 个匹配 matches, showing the first";
+  }
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") { search(); }
+  });
+  input.addEventListener("change", search);
+  document.getElementById("pg-go").addEventListener("click", search);
+  document.getElementById("pg-fit").addEventListener("click", function () {
+    network.fit({ animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+  });
+
+  if (data.focus && classOf[data.focus] !== undefined) {
+    network.once("afterDrawing", function () { network.selectNodes([data.focus]); });
+  }
+})();

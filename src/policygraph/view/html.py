@@ -1,0 +1,437 @@
+"""Write interactive HTML views of the graph: one self-contained page that opens offline.
+
+pyvis builds the network (nodes, edges, options); the page itself comes from our own template,
+because pyvis 0.3.2's template loads Bootstrap and other files from CDNs even with
+``cdn_resources="in_line"`` and writes the file without naming an encoding. vis-network's code
+and CSS are inlined from the copy that ships inside pyvis.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+import networkx as nx
+import rdflib
+from markupsafe import Markup
+from pyvis.network import Network
+
+from policygraph.graph.serialize import atomic_file
+from policygraph.view.network import (
+    CLASS_PRIORITY,
+    UNTYPED,
+    QueryPair,
+    find_node,
+    induced_subgraph,
+    neighbourhood,
+    rdf_to_networkx,
+    result_to_networkx,
+    spring_positions,
+)
+
+#: Above this many nodes the layout is computed here and physics is off, so the page is usable
+#: at once instead of spending minutes stabilizing in the browser.
+LARGE_GRAPH = 300
+
+CJK_FONT_STACK = (
+    '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", '
+    '"Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", sans-serif'
+)
+
+#: Drawn labels are cut to this many characters; the full label is in the tooltip.
+LABEL_CHARS = 18
+#: Each source sentence in a tooltip is cut to this many characters.
+SOURCE_CHARS = 160
+
+
+@dataclass(frozen=True, slots=True)
+class ClassStyle:
+    colour: str
+    shape: str
+
+
+#: Colour and vis-network shape per class. Shapes all draw their label underneath, so long
+#: Chinese titles do not inflate the node.
+PALETTE: dict[str, ClassStyle] = {
+    "Policy": ClassStyle("#d62728", "diamond"),
+    "Target": ClassStyle("#ff7f0e", "triangle"),
+    "Statistic": ClassStyle("#bcbd22", "triangleDown"),
+    "Year": ClassStyle("#9467bd", "dot"),
+    "Organization": ClassStyle("#1f77b4", "hexagon"),
+    "Person": ClassStyle("#2ca02c", "dot"),
+    "Place": ClassStyle("#17becf", "square"),
+    "Event": ClassStyle("#e377c2", "star"),
+    "Industry": ClassStyle("#8c564b", "square"),
+    "Technology": ClassStyle("#6a3d9a", "star"),
+    "Quote": ClassStyle("#e7969c", "triangleDown"),
+    "Article": ClassStyle("#637939", "square"),
+    "Document": ClassStyle("#7f7f7f", "square"),
+    "Mention": ClassStyle("#c7c7c7", "dot"),
+    UNTYPED: ClassStyle("#aaaaaa", "dot"),
+}
+
+_GLYPHS = {
+    "diamond": "◆",
+    "triangle": "▲",
+    "triangleDown": "▼",
+    "dot": "●",
+    "hexagon": "⬢",
+    "square": "■",
+    "star": "★",
+}
+
+_FIELD_NAMES = (
+    ("indicator", "指标 indicator"),
+    ("comparator", "比较 comparator"),
+    ("value", "数值 value"),
+    ("unit", "单位 unit"),
+)
+
+
+def style_of(cls: str) -> ClassStyle:
+    return PALETTE.get(cls, PALETTE[UNTYPED])
+
+
+def write_html(
+    g: nx.MultiDiGraph,
+    path: Path,
+    *,
+    title: str,
+    note: str = "",
+    focus: str | None = None,
+) -> Path:
+    """Write ``g`` as one self-contained interactive page (UTF-8, no network access needed).
+
+    ``focus`` is a node id to select when the page opens (the centre of a neighbourhood).
+    The same graph always gives byte-identical output.
+    """
+    network = build_network(g, focus=focus)
+    page = render_page(network, g, title=title, note=note, focus=focus)
+    with atomic_file(Path(path)) as handle:
+        handle.write(page.encode("utf-8"))
+    return Path(path)
+
+
+def build_network(
+    g: nx.MultiDiGraph,
+    *,
+    focus: str | None = None,
+) -> Network:
+    """A pyvis network for ``g``: styled nodes, labelled edges, and vis-network options."""
+    large = g.number_of_nodes() > LARGE_GRAPH
+    positions = spring_positions(nx.Graph(g)) if large else {}
+    degree = dict(g.degree())
+    network = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
+    for node, data in g.nodes(data=True):
+        cls = str(data.get("cls", UNTYPED))
+        style = style_of(cls)
+        label = str(data.get("label", node))
+        extra: dict[str, object] = {}
+        if node in positions:
+            extra["x"], extra["y"] = positions[node]
+        if node == focus:
+            extra["borderWidth"] = 4
+        network.add_node(
+            node,
+            label=_shorten(label, LABEL_CHARS),
+            shape=style.shape,
+            color={
+                "background": style.colour,
+                "border": "#222222" if node == focus else style.colour,
+                "highlight": {"background": style.colour, "border": "#000000"},
+            },
+            size=round(12 + 4 * math.sqrt(degree.get(node, 0)), 1),
+            cls=cls,
+            fullLabel=label,
+            tip=_node_tip(node, data),
+            **extra,
+        )
+    parallel: Counter[tuple[str, str]] = Counter()
+    for index, (u, v, key, data) in enumerate(g.edges(keys=True, data=True)):
+        pair = (min(u, v), max(u, v))
+        rank = parallel[pair]
+        parallel[pair] += 1
+        extra = {}
+        if rank and not large:
+            # Several relations between the same two nodes would be drawn on top of each other.
+            extra["smooth"] = {"type": "curvedCW", "roundness": round(0.15 * rank, 2)}
+        predicate = str(data.get("predicate", key))
+        network.add_edge(
+            u,
+            v,
+            id=f"e{index}",
+            label=str(data.get("label", "")),
+            predicate=predicate,
+            tip={"heading": str(data.get("label", "")) or predicate, "rows": [predicate]},
+            **extra,
+        )
+    # Assigned rather than passed to set_options(), which strips every space from the JSON and
+    # so would break the font names.
+    network.options = _options(large)
+    return network
+
+
+def _options(large: bool) -> dict[str, object]:
+    options: dict[str, object] = {
+        "nodes": {
+            "font": {"face": CJK_FONT_STACK, "size": 14, "color": "#222222"},
+            "borderWidth": 1,
+        },
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+            "color": {"color": "#9aa5b1", "highlight": "#333333", "hover": "#555555"},
+            "font": {
+                "face": CJK_FONT_STACK,
+                "size": 11,
+                "color": "#555555",
+                "strokeWidth": 3,
+                "align": "middle",
+            },
+            "smooth": {"enabled": True, "type": "dynamic"},
+        },
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large},
+        "layout": {"randomSeed": 7, "improvedLayout": not large},
+    }
+    if large:
+        options["physics"] = {"enabled": False}
+        options["edges"]["smooth"] = {"enabled": False}  # type: ignore[index]
+    else:
+        options["physics"] = {
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120},
+            "stabilization": {"enabled": True, "iterations": 300, "fit": True},
+        }
+    return options
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _format_value(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _node_tip(node: str, data: dict[str, object]) -> dict[str, object]:
+    rows = [f"类别 class: {data.get('cls', UNTYPED)}"]
+    if data.get("iri"):
+        rows.append(f"IRI: {data['iri']}")
+    for field, name in _FIELD_NAMES:
+        if data.get(field) is not None:
+            rows.append(f"{name}: {_format_value(data[field])}")
+    alt = data.get("alt_labels")
+    if isinstance(alt, list) and alt:
+        rows.append("别名 also: " + "；".join(map(str, alt)))
+    documents = data.get("documents")
+    if isinstance(documents, list) and documents:
+        rows.append("文档 documents: " + "；".join(map(str, documents)))
+    sources = data.get("sources")
+    source_list = (
+        [_shorten(str(s), SOURCE_CHARS) for s in sources] if isinstance(sources, list) else []
+    )
+    return {"heading": str(data.get("label", node)), "rows": rows, "sources": source_list}
+
+
+def _legend(g: nx.MultiDiGraph) -> list[dict[str, object]]:
+    counts = Counter(str(d.get("cls", UNTYPED)) for _, d in g.nodes(data=True))
+    order = [c for c in (*CLASS_PRIORITY, UNTYPED) if c in counts]
+    order += sorted(set(counts) - set(order))
+    return [
+        {
+            "cls": cls,
+            "colour": style_of(cls).colour,
+            "glyph": _GLYPHS.get(style_of(cls).shape, "●"),
+            "count": counts[cls],
+        }
+        for cls in order
+    ]
+
+
+def script_json(value: object) -> str:
+    """JSON that is safe inside a ``<script>`` element: no ``</script>``, no ``<!--``.
+
+    ``<``, ``>`` and ``&`` only occur inside JSON strings, where the ``\\u`` escapes mean the
+    same characters to ``JSON.parse``.
+    """
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escape)
+    return text
+
+
+def render_page(
+    network: Network,
+    g: nx.MultiDiGraph,
+    *,
+    title: str,
+    note: str = "",
+    focus: str | None = None,
+) -> str:
+    """The HTML text of the page for a pyvis network built by :func:`build_network`."""
+    nodes, edges, _heading, _height, _width, options = network.get_network_data()
+    data = {
+        "nodes": nodes,
+        "edges": edges,
+        "options": json.loads(options),
+        "focus": focus,
+    }
+    vis_js, vis_css = _vis_assets()
+    template = _environment().get_template("page.html.j2")
+    return template.render(
+        title=title,
+        note=note,
+        legend=_legend(g),
+        node_count=g.number_of_nodes(),
+        edge_count=g.number_of_edges(),
+        data_json=Markup(script_json(data)),
+        vis_js=Markup(vis_js),
+        vis_css=Markup(vis_css),
+        page_js=Markup(_asset("page.js")),
+        page_css=Markup(_asset("page.css")),
+    )
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("policygraph.view", "assets"),
+        autoescape=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+@cache
+def _asset(name: str) -> str:
+    return (resources.files("policygraph.view") / "assets" / name).read_text(encoding="utf-8")
+
+
+_SOURCE_MAP = re.compile(r"^\s*//# sourceMappingURL=.*$", re.MULTILINE)
+_CSS_SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=.*?\*/")
+
+
+@cache
+def _vis_assets() -> tuple[str, str]:
+    """vis-network's JS and CSS from the copy shipped inside pyvis (vis-network 9.1.2)."""
+    lib = resources.files("pyvis") / "lib"
+    candidates = sorted(
+        (entry for entry in lib.iterdir() if entry.name.startswith("vis-")),
+        key=lambda entry: tuple(int(p) for p in re.findall(r"\d+", entry.name)),
+    )
+    for folder in reversed(candidates):
+        js, css = folder / "vis-network.min.js", folder / "vis-network.css"
+        if js.is_file() and css.is_file():
+            script = _SOURCE_MAP.sub("", js.read_text(encoding="utf-8"))
+            style = _CSS_SOURCE_MAP.sub("", css.read_text(encoding="utf-8"))
+            if re.search(r"</script|<!--", script, re.IGNORECASE) or "</style" in style.lower():
+                raise RuntimeError(f"{folder} cannot be inlined safely into a page")
+            return script, style
+    raise RuntimeError(
+        "vis-network's JavaScript was not found inside the installed pyvis package "
+        f"(looked in {lib}); reinstall pyvis 0.3.x"
+    )
+
+
+# --- the three kinds of view the CLI offers -----------------------------------------------------
+
+
+def write_overview(
+    graph: rdflib.Graph,
+    path: Path,
+    *,
+    max_nodes: int = 300,
+    title: str = "policygraph",
+) -> Path:
+    """The whole graph, or its ``max_nodes`` most connected entities with a note saying so."""
+    if max_nodes < 1:
+        raise ValueError(f"max_nodes must be at least 1, not {max_nodes}")
+    g = rdf_to_networkx(graph)
+    total = g.number_of_nodes()
+    note = ""
+    if total > max_nodes:
+        g = induced_subgraph(g, most_connected(g, max_nodes))
+        left_out = total - max_nodes
+        note = (
+            f"只显示连接最多的 {max_nodes} / {total} 个实体，省略 {left_out} 个。"
+            f" Showing the {max_nodes} most connected of {total} entities;"
+            f" {left_out} left out."
+        )
+    return write_html(g, path, title=title, note=note)
+
+
+def most_connected(g: nx.MultiDiGraph, count: int) -> list[str]:
+    """The ``count`` nodes of highest degree centrality, ties broken by IRI."""
+    centrality = nx.degree_centrality(g) if len(g) > 1 else dict.fromkeys(g.nodes, 0.0)
+    return sorted(g.nodes, key=lambda node: (-centrality[node], node))[:count]
+
+
+def write_neighbourhood(
+    graph: rdflib.Graph,
+    entity: str,
+    depth: int,
+    path: Path,
+    *,
+    title: str | None = None,
+) -> Path:
+    """Everything within ``depth`` relations of one entity, given by label or IRI.
+
+    Raises ``EntityNotFound`` (a ``LookupError``) when the entity is missing or ambiguous.
+    """
+    g = rdf_to_networkx(graph)
+    centre = find_node(g, entity)
+    sub = neighbourhood(g, centre, depth)
+    label = str(g.nodes[centre].get("label", centre))
+    heading = title or f"{label} · 邻域 neighbourhood (depth {depth})"
+    note = (
+        f"{sub.number_of_nodes()} 个实体在 {depth} 步之内 entities within {depth} steps of {label}"
+    )
+    return write_html(sub, path, title=heading, note=note, focus=centre)
+
+
+def write_query_result(
+    result_graph_or_pairs: rdflib.Graph | Iterable[QueryPair],
+    path: Path,
+    *,
+    context: rdflib.Graph | None = None,
+    title: str = "查询结果 query result",
+    note: str = "",
+) -> Path:
+    """A CONSTRUCT result graph, or (subject, object[, predicate]) rows of a SELECT.
+
+    ``context`` (usually the whole graph) supplies labels, classes and sources of the
+    resources the result names.
+    """
+    g = result_to_networkx(result_graph_or_pairs, context=context)
+    return write_html(g, path, title=title, note=note)
+
+
+__all__: Sequence[str] = (
+    "CJK_FONT_STACK",
+    "LARGE_GRAPH",
+    "PALETTE",
+    "build_network",
+    "most_connected",
+    "render_page",
+    "script_json",
+    "write_html",
+    "write_neighbourhood",
+    "write_overview",
+    "write_query_result",
+)

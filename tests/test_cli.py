@@ -1,0 +1,267 @@
+"""The command line, end to end on the seeds: build, query, view, export, evaluate."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+from conftest import ROOT, SEEDS
+from policygraph.cli import main
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "exports"
+    code, stdout, _ = invoke("build", str(SEEDS), "--out", str(out))
+    assert code == 0, stdout
+    assert "Built 2 document(s)" in stdout
+    return out
+
+
+def test_build_writes_every_output(built: Path) -> None:
+    assert (built / "store" / "CURRENT").is_file()
+    assert (built / "policygraph.ttl").stat().st_size > 0
+    assert (built / "policygraph.trig").stat().st_size > 0
+    assert (built / "views" / "overview.html").is_file()
+    # Nothing half-written is left behind.
+    assert not [p for p in built.iterdir() if p.name.startswith(".")]
+
+
+def test_turtle_and_trig_parse_with_an_independent_parser(built: Path) -> None:
+    g = rdflib.Graph().parse(data=(built / "policygraph.ttl").read_text("utf-8"), format="turtle")
+    d = rdflib.Dataset().parse(data=(built / "policygraph.trig").read_text("utf-8"), format="trig")
+    graphs = {str(c.identifier) for c in d.graphs()}
+    assert "https://w3id.org/policygraph/id/graph/000_c4ec37985887901a" in graphs
+    assert "https://w3id.org/policygraph/id/graph/004_9bd7b7ee794945c4" in graphs
+    assert "https://w3id.org/policygraph/graph/ontology" in graphs
+    # The Turtle file is the union of the TriG graphs.
+    assert len(g) == len({(s, p, o) for s, p, o, _ in d.quads()})
+
+
+def test_build_is_byte_for_byte_deterministic(built: Path, tmp_path: Path) -> None:
+    code, _, _ = invoke("build", str(SEEDS), "--out", str(tmp_path), "--no-views")
+    assert code == 0
+    for name in ("policygraph.ttl", "policygraph.trig"):
+        assert (tmp_path / name).read_bytes() == (built / name).read_bytes()
+
+
+def test_every_mention_surface_is_its_text_slice(built: Path) -> None:
+    code, stdout, _ = invoke(
+        "query",
+        "--store",
+        str(built / "store"),
+        "--format",
+        "json",
+        "SELECT ?file ?start ?end ?surface WHERE { ?m pgo:inDocument/pgo:sourceFile ?file ; "
+        "pgo:start ?start ; pgo:end ?end ; pgo:surface ?surface }",
+    )
+    assert code == 0
+    rows = json.loads(stdout)["results"]["bindings"]
+    assert len(rows) > 20
+    texts = {p.name: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
+    for row in rows:
+        text = texts[row["file"]["value"]]
+        start, end = int(row["start"]["value"]), int(row["end"]["value"])
+        assert text[start:end] == row["surface"]["value"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])
+def test_query_formats(built: Path, fmt: str) -> None:
+    code, stdout, _ = invoke(
+        "query",
+        "--store",
+        str(built / "store"),
+        "--format",
+        fmt,
+        "SELECT ?p ?name WHERE { ?p a pgo:Person ; rdfs:label ?name } ORDER BY ?name",
+    )
+    assert code == 0
+    if fmt == "json":
+        names = [b["name"]["value"] for b in json.loads(stdout)["results"]["bindings"]]
+    elif fmt == "csv":
+        names = [r["name"] for r in csv.DictReader(io.StringIO(stdout))]
+    elif fmt == "tsv":
+        names = [line.split("\t")[1].strip('"').split('"@')[0] for line in stdout.splitlines()[1:]]
+    else:
+        names = [line.split()[-1] for line in stdout.splitlines()[2:-1]]
+    assert "习近平" in names and "刘晖" in names
+
+
+def test_ask_construct_describe(built: Path) -> None:
+    store = str(built / "store")
+    assert invoke("query", "--store", store, "ASK { ?x a pgo:Quote }")[1] == "true\n"
+    code, ttl, _ = invoke(
+        "query",
+        "--store",
+        store,
+        "CONSTRUCT { ?a dcterms:creator ?p } WHERE { ?a dcterms:creator ?p }",
+    )
+    assert code == 0 and len(rdflib.Graph().parse(data=ttl, format="turtle")) >= 6
+    code, ttl, _ = invoke("query", "--store", store, "DESCRIBE person:习近平")
+    assert code == 0 and "习近平" in ttl
+
+
+def test_malformed_query_exits_2_with_position(built: Path) -> None:
+    code, stdout, stderr = invoke("query", "--store", str(built / "store"), "SELECT ?x WHERE { ?x")
+    assert code == 2
+    assert stdout == ""
+    assert "malformed query" in stderr and "1:" in stderr
+    assert len(stderr.strip().splitlines()) == 1
+
+
+def test_update_is_refused_without_flag(built: Path) -> None:
+    code, _, stderr = invoke(
+        "query", "--store", str(built / "store"), "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+    )
+    assert code == 2 and "SPARQL Update" in stderr
+
+
+def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:
+    code, _, stderr = invoke("query", "--store", str(tmp_path / "nope"), "ASK {}")
+    assert code == 1 and "run `policygraph build` first" in stderr
+
+
+def test_saved_queries_are_listed_and_run(built: Path) -> None:
+    code, stdout, _ = invoke("query", "--list")
+    names = [line.split()[0] for line in stdout.splitlines()]
+    assert {"targets", "policies", "topic", "quotes", "authors", "statistics", "provenance"} <= set(
+        names
+    )
+    for name in names:
+        code, _, stderr = invoke("query", "--store", str(built / "store"), "--name", name)
+        assert code == 0, stderr
+
+
+def test_saved_query_parameters(built: Path) -> None:
+    store = str(built / "store")
+    code, stdout, _ = invoke(
+        "query",
+        "--store",
+        store,
+        "--name",
+        "provenance",
+        "--param",
+        "entity=习近平总书记",
+        "--format",
+        "csv",
+    )
+    rows = list(csv.DictReader(io.StringIO(stdout)))
+    assert code == 0 and rows and {r["entity"] for r in rows} == {"习近平"}
+    code, _, stderr = invoke("query", "--store", store, "--name", "authors", "--param", "x=1")
+    assert code == 2 and "no parameter 'x'" in stderr
+
+
+def test_quotes_and_authors_of_the_seeds(built: Path) -> None:
+    store = str(built / "store")
+    rows = list(
+        csv.DictReader(
+            io.StringIO(invoke("query", "--store", store, "--name", "quotes", "--format", "csv")[1])
+        )
+    )
+    dated = {(r["speaker"], r["date"]) for r in rows if r["date"]}
+    assert {
+        ("习近平", "2025-04"),
+        ("习近平", "2025-04-25"),
+        ("习近平", "2024-10"),
+        ("习近平", "2024-05"),
+    } <= dated
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                invoke("query", "--store", store, "--name", "authors", "--format", "csv")[1]
+            )
+        )
+    )
+    authors = {(r["article"], r["author"]) for r in rows}
+    assert ("人工智能赋能新质生产力的路径指引", "刘晖") in authors
+    assert ("数字经济", "杜庆昊") in authors
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf", "csv"])
+def test_export_formats(built: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"graph.{fmt}"
+    code, _, _ = invoke(
+        "export", "--store", str(built / "store"), "--format", fmt, "--out", str(out)
+    )
+    assert code == 0 and out.stat().st_size > 0
+    rdf = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+    data = out.read_text(encoding="utf-8")
+    if fmt in rdf:
+        assert len(rdflib.Graph().parse(data=data, format=rdf[fmt])) > 100
+    elif fmt in ("trig", "nq"):
+        fmt = "nquads" if fmt == "nq" else fmt
+        assert len(list(rdflib.Dataset().parse(data=data, format=fmt).quads())) > 100
+    elif fmt in ("graphml", "gexf"):
+        import networkx as nx
+
+        g = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
+        assert g.number_of_nodes() > 10
+
+
+def test_export_to_stdout(built: Path) -> None:
+    code, stdout, _ = invoke("export", "--store", str(built / "store"), "--format", "nt")
+    assert code == 0 and stdout.count("\n") > 100
+
+
+def test_views(built: Path, tmp_path: Path) -> None:
+    store = str(built / "store")
+    page = tmp_path / "xi.html"
+    code, _, _ = invoke(
+        "view", "--store", store, "--entity", "习近平", "--depth", "2", "--out", str(page)
+    )
+    assert code == 0 and "习近平" in page.read_text(encoding="utf-8")
+    page = tmp_path / "q.html"
+    code, _, _ = invoke(
+        "view",
+        "--store",
+        store,
+        "--out",
+        str(page),
+        "--query",
+        "SELECT ?a ?p WHERE { ?a dcterms:creator ?p }",
+    )
+    assert code == 0 and "刘晖" in page.read_text(encoding="utf-8")
+    code, _, stderr = invoke("view", "--store", store, "--entity", "没有这个实体")
+    assert code == 2 and "没有这个实体" in stderr
+
+
+def test_every_command_has_help() -> None:
+    for command in main.commands:
+        code, stdout, _ = invoke(command, "--help")
+        assert code == 0 and "Usage:" in stdout
+
+
+def test_python_dash_m_and_bad_input(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "policygraph", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0 and "build" in done.stdout
+    code, _, stderr = invoke("build", str(tmp_path / "missing"), "--out", str(tmp_path / "o"))
+    assert code == 2 and "missing: no such file or folder" in stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_evaluate(tmp_path: Path) -> None:
+    code, stdout, _ = invoke("evaluate", "--gold", str(ROOT / "gold" / "seeds-smoke.yaml"))
+    assert code == 0 and "Person" in stdout
+    data = json.loads(
+        invoke("evaluate", "--gold", str(ROOT / "gold" / "seeds-smoke.yaml"), "--format", "json")[1]
+    )
+    assert data["Person"]["recall"] == 1.0

@@ -1,0 +1,82 @@
+"""Decoding and the input manifest."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from policygraph.errors import DecodeError, ManifestError
+from policygraph.text.manifest import load_manifest
+from policygraph.text.reading import decode_bytes, read_text
+
+TEXT = "到2027年，新一代智能终端、智能体等应用普及率超70%。"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8-sig"),
+        (TEXT.encode("gb18030"), "gb18030"),
+        (TEXT.encode("gbk"), "gb18030"),
+        (codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), "utf-16"),
+        (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16"),
+    ],
+)
+def test_decodes_the_same_text_from_every_encoding(data: bytes, encoding: str) -> None:
+    decoded = decode_bytes(data)
+    assert decoded.text == TEXT
+    assert decoded.encoding == encoding
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"abc\x00def", "NUL"),
+        (b"abc\x80\xffdef", "neither UTF-8 nor GB18030"),
+    ],
+)
+def test_undecodable_bytes_are_refused_with_the_file_named(data: bytes, reason: str) -> None:
+    with pytest.raises(DecodeError, match=rf"^doc\.txt: .*{reason}"):
+        decode_bytes(data, name="doc.txt")
+
+
+def test_unreadable_file_names_the_file(tmp_path: Path) -> None:
+    with pytest.raises(DecodeError, match=r"missing\.txt: cannot read"):
+        read_text(tmp_path / "missing.txt")
+
+
+def test_manifest_entries(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "manifest.yaml").write_text(
+        "documents:\n  - file: a.txt\n    title: 标题\n    date: 2025-03-05\n"
+        "    issuer: 国务院\n    kind: policy\n",
+        encoding="utf-8",
+    )
+    entry = load_manifest(tmp_path)["a.txt"]
+    assert (entry.title, entry.date, entry.issuer, entry.kind) == (
+        "标题",
+        "2025-03-05",
+        "国务院",
+        "policy",
+    )
+
+
+@pytest.mark.parametrize(
+    ("manifest", "message"),
+    [
+        ("documents:\n  - file: a.txt\n   title: x\n", r"manifest.yaml: line 3"),
+        ("documents:\n  - file: gone.txt\n", "names 'gone.txt', which does not exist"),
+        ("documents:\n  - file: a.txt\n    kind: novel\n", "kind 'novel' is not one of"),
+        ("documents:\n  - file: a.txt\n    date: March\n", "date 'March' is not YYYY-MM-DD"),
+        ("documents:\n  - file: a.txt\n    colour: red\n", "unknown keys: colour"),
+        ("- just a list\n", "expected a mapping with a 'documents' list"),
+    ],
+)
+def test_bad_manifests_say_what_and_where(tmp_path: Path, manifest: str, message: str) -> None:
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "manifest.yaml").write_text(manifest, encoding="utf-8")
+    with pytest.raises(ManifestError, match=message):
+        load_manifest(tmp_path)

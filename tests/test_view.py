@@ -1,0 +1,420 @@
+"""The networkx model of the graph and the offline HTML views built on it."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import rdflib
+
+from policygraph.errors import InputError
+from policygraph.namespaces import PGO
+from policygraph.view import (
+    EntityNotFound,
+    find_node,
+    neighbourhood,
+    rdf_to_networkx,
+    write_html,
+    write_neighbourhood,
+    write_overview,
+    write_query_result,
+)
+from policygraph.view.html import LARGE_GRAPH, PALETTE, script_json
+from policygraph.view.network import local_name, spring_positions
+
+FIXTURE = Path(__file__).parent / "fixtures" / "sample.ttl"
+ID = "https://w3id.org/policygraph/id/"
+POLICY = ID + "policy-ai-plus"
+LIU_HUI = ID + "person-liuhui"
+HOSTILE_LABEL = "<script>alert(1)</script>测试机构"
+
+
+@pytest.fixture(scope="module")
+def graph() -> rdflib.Graph:
+    return rdflib.Graph().parse(FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def g(graph: rdflib.Graph) -> nx.MultiDiGraph:
+    return rdf_to_networkx(graph)
+
+
+def page_data(html: str) -> dict:
+    match = re.search(r'<script type="application/json" id="pg-data">(.*?)</script>', html, re.S)
+    assert match, "the page has no data block"
+    return json.loads(match.group(1))
+
+
+# --- rdf_to_networkx -----------------------------------------------------------------------------
+
+
+def test_counts_without_mentions(g: nx.MultiDiGraph) -> None:
+    assert g.number_of_nodes() == 15
+    assert g.number_of_edges() == 13
+    assert not any(d["cls"] == "Mention" for _, d in g.nodes(data=True))
+
+
+def test_counts_with_mentions(graph: rdflib.Graph) -> None:
+    with_mentions = rdf_to_networkx(graph, include_mentions=True)
+    assert with_mentions.number_of_nodes() == 15 + 14
+    # each mention adds its pgo:inDocument edge; pgo:hasMention is never an edge
+    assert with_mentions.number_of_edges() == 13 + 14
+    assert not any(k == "pgo:hasMention" for _, _, k in with_mentions.edges(keys=True))
+
+
+def test_nodes_are_sorted_iris(g: nx.MultiDiGraph) -> None:
+    assert list(g.nodes) == sorted(g.nodes)
+    assert all(n.startswith(ID) for n in g.nodes)
+
+
+@pytest.mark.parametrize(
+    ("node", "label", "cls"),
+    [
+        (POLICY, "国务院关于深入实施“人工智能+”行动的意见", "Policy"),
+        (ID + "org-guowuyuan", "国务院", "Organization"),
+        (ID + "year/2027", "2027年", "Year"),
+        (LIU_HUI, "刘晖", "Person"),
+        (ID + "quote-000-4397", "要推动人工智能科技创新与产业创新深度融合", "Quote"),
+        (ID + "tech-ai", "人工智能", "Technology"),
+        (ID + "article-000-1", "人工智能赋能新质生产力的路径指引", "Article"),
+        # no rdfs:label: the dcterms:title is used
+        (ID + "doc-000", "人民日报理论版 2025年11月", "Document"),
+        (ID + "org-hostile", HOSTILE_LABEL, "Organization"),
+    ],
+)
+def test_node_label_and_class(g: nx.MultiDiGraph, node: str, label: str, cls: str) -> None:
+    assert g.nodes[node]["label"] == label
+    assert g.nodes[node]["cls"] == cls
+    assert g.nodes[node]["iri"] == node
+
+
+def test_target_attributes(g: nx.MultiDiGraph) -> None:
+    target = g.nodes[ID + "target-ai-plus-2030"]
+    assert target["indicator"] == "新一代智能终端、智能体等应用普及率"
+    assert target["comparator"] == ">"
+    assert target["value"] == 90
+    assert target["unit"] == "%"
+    assert target["documents"] == ["人民日报理论版 2025年11月"]
+    assert target["sources"] == [
+        "到2030年,我国人工智能全面赋能高质量发展,新一代智能终端、智能体等应用普及率超90%,"
+        "智能经济成为我国经济发展的重要增长极,推动技术普惠和成果共享。"
+    ]
+    assert "indicator" not in g.nodes[POLICY]
+
+
+def test_sources_are_plain_sorted_and_at_most_three() -> None:
+    ttl = """
+    @prefix pgo: <https://w3id.org/policygraph/ontology#> .
+    @prefix id: <https://w3id.org/policygraph/id/> .
+    id:x a pgo:Place ; pgo:hasMention id:m1, id:m2, id:m3, id:m4, id:m5 .
+    id:m1 a pgo:Mention ; pgo:sentence "丁。" .
+    id:m2 a pgo:Mention ; pgo:sentence "甲\\n乙。" .
+    id:m3 a pgo:Mention ; pgo:sentence "丙。" .
+    id:m4 a pgo:Mention ; pgo:sentence "丙。" .
+    id:m5 a pgo:Mention ; pgo:sentence "丁。" .
+    """
+    node = rdf_to_networkx(rdflib.Graph().parse(data=ttl, format="turtle")).nodes[ID + "x"]
+    assert node["sources"] == sorted({"丁。", "甲 乙。", "丙。"})[:3]
+    assert node["label"] == "x"  # no label, no title: the local name
+
+
+def test_edges(g: nx.MultiDiGraph) -> None:
+    edges = {(u, k, v): d for u, v, k, d in g.edges(keys=True, data=True)}
+    assert edges[(ID + "target-ai-plus-2027", "pgo:setBy", POLICY)]["label"] == "设定"
+    assert edges[(POLICY, "pgo:hasTarget", ID + "target-ai-plus-2027")]["label"] == "目标"
+    assert edges[(POLICY, "pgo:issuedBy", ID + "org-guowuyuan")]["label"] == "发布"
+    assert edges[(ID + "article-000-1", "dcterms:creator", LIU_HUI)]["label"] == "作者"
+    assert edges[(LIU_HUI, "pgo:affiliation", ID + "org-xjpthought-beijing")]["label"] == "任职"
+    assert edges[(ID + "quote-000-4397", "pgo:speaker", ID + "person-xijinping")]["label"] == (
+        "讲话人"
+    )
+    assert all(d["predicate"] == k for (_, k, _), d in edges.items())
+
+
+def test_unknown_predicate_falls_back_to_local_name() -> None:
+    ttl = """
+    @prefix pgo: <https://w3id.org/policygraph/ontology#> .
+    @prefix id: <https://w3id.org/policygraph/id/> .
+    id:a a pgo:Place ; <http://example.org/vocab#nextTo> id:b .
+    id:b a pgo:Place .
+    """
+    g = rdf_to_networkx(rdflib.Graph().parse(data=ttl, format="turtle"))
+    [(_, _, key, data)] = g.edges(keys=True, data=True)
+    assert key == "http://example.org/vocab#nextTo"
+    assert data["label"] == "nextTo"
+
+
+def test_several_types_pick_a_stable_class() -> None:
+    ttl = """
+    @prefix pgo: <https://w3id.org/policygraph/ontology#> .
+    <https://w3id.org/policygraph/id/d> a pgo:Document, pgo:Policy, pgo:Zebra .
+    """
+    g = rdf_to_networkx(rdflib.Graph().parse(data=ttl, format="turtle"))
+    assert g.nodes["https://w3id.org/policygraph/id/d"]["cls"] == "Policy"
+
+
+def test_same_graph_gives_the_same_networkx_graph(graph: rdflib.Graph) -> None:
+    shuffled = rdflib.Graph()
+    for triple in sorted(graph, reverse=True):
+        shuffled.add(triple)
+    a, b = rdf_to_networkx(graph), rdf_to_networkx(shuffled)
+    assert list(a.nodes(data=True)) == list(b.nodes(data=True))
+    assert list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True))
+
+
+def test_dataset_with_named_graphs(graph: rdflib.Graph) -> None:
+    dataset = rdflib.Dataset()
+    named = dataset.graph(rdflib.URIRef(ID + "graph/doc-000"))
+    for triple in graph:
+        named.add(triple)
+    g = rdf_to_networkx(dataset)
+    assert g.number_of_nodes() == 15
+    assert g.number_of_edges() == 13
+
+
+def test_local_name_decodes_percent_escapes() -> None:
+    assert local_name(ID + "org/%E5%9B%BD%E5%8A%A1%E9%99%A2") == "国务院"
+
+
+# --- neighbourhood and find_node ---------------------------------------------------------------
+
+
+def test_neighbourhood_depths(g: nx.MultiDiGraph) -> None:
+    one = neighbourhood(g, LIU_HUI, 1)
+    assert set(one) == {LIU_HUI, ID + "article-000-1", ID + "org-xjpthought-beijing"}
+    two = neighbourhood(g, LIU_HUI, 2)
+    assert set(two) == set(one) | {ID + "doc-000"}
+    assert set(neighbourhood(g, LIU_HUI, 0)) == {LIU_HUI}
+    # edges are followed both ways: the policy reaches its targets, their years at depth 2
+    assert len(neighbourhood(g, POLICY, 1)) == 5
+    assert len(neighbourhood(g, POLICY, 2)) == 7
+    assert two.number_of_edges() == 3
+    assert list(two.nodes) == sorted(two.nodes)
+
+
+def test_neighbourhood_rejects_negative_depth(g: nx.MultiDiGraph) -> None:
+    with pytest.raises(ValueError, match="depth"):
+        neighbourhood(g, LIU_HUI, -1)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (LIU_HUI, LIU_HUI),  # IRI
+        ("刘晖", LIU_HUI),  # exact label
+        ("刘 晖", LIU_HUI),  # exact alternative label
+        ("北京市习近平", ID + "org-xjpthought-beijing"),  # unique substring
+        ("国务院", ID + "org-guowuyuan"),  # exact label wins over the longer policy title
+        ("  习近平 ", ID + "person-xijinping"),
+    ],
+)
+def test_find_node(g: nx.MultiDiGraph, query: str, expected: str) -> None:
+    assert find_node(g, query) == expected
+
+
+def test_find_node_ambiguous_lists_candidates(g: nx.MultiDiGraph) -> None:
+    with pytest.raises(LookupError) as caught:
+        find_node(g, "新一代智能终端")
+    message = str(caught.value)
+    assert "2 entities match" in message
+    assert ID + "target-ai-plus-2027" in message and ID + "target-ai-plus-2030" in message
+
+
+def test_find_node_missing(g: nx.MultiDiGraph) -> None:
+    with pytest.raises(EntityNotFound, match="no entity labelled") as caught:
+        find_node(g, "国务院办公厅")
+    assert isinstance(caught.value, LookupError)
+    assert isinstance(caught.value, InputError)  # the CLI maps it to exit status 2
+    assert "国务院" in str(caught.value)  # a near label is suggested
+
+
+def test_spring_positions_are_reproducible() -> None:
+    ring = nx.cycle_graph([f"n{i}" for i in range(40)])
+    first = spring_positions(ring, seed=3)
+    assert first == spring_positions(ring, seed=3)
+    assert len(set(first.values())) == 40
+
+    def distance(a: str, b: str) -> float:
+        return math.dist(first[a], first[b])
+
+    along_the_ring = sum(distance(u, v) for u, v in ring.edges) / ring.number_of_edges()
+    across = sum(distance(f"n{i}", f"n{(i + 20) % 40}") for i in range(40)) / 40
+    assert along_the_ring * 3 < across
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+_REMOTE = [
+    re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?\s*(https?:)?//", re.I),
+    re.compile(r"<link[^>]*\bhref\s*=\s*[\"']?\s*(https?:)?//", re.I),
+    re.compile(r"@import", re.I),
+    re.compile(r"url\(\s*[\"']?\s*(https?:)?//", re.I),
+    re.compile(r"sourceMappingURL", re.I),
+]
+
+
+@pytest.fixture(scope="module")
+def overview(graph: rdflib.Graph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_overview(graph, tmp_path_factory.mktemp("view") / "overview.html")
+
+
+def test_page_loads_nothing_from_the_network(overview: Path) -> None:
+    html = overview.read_text(encoding="utf-8")
+    for pattern in _REMOTE:
+        assert not pattern.search(html), pattern.pattern
+    assert not re.search(r"<script[^>]*\bsrc\s*=", html, re.I)
+    assert not re.search(r"<link\b", html, re.I)
+    assert "vis-network" in html and "@version 9." in html  # inlined, not linked
+
+
+def test_page_is_utf8_with_meta_charset(overview: Path) -> None:
+    raw = overview.read_bytes()
+    raw.decode("utf-8")
+    assert b'<meta charset="utf-8">' in raw[:512]
+    assert "国务院".encode() in raw
+
+
+def test_page_contains_every_label_and_class_style(overview: Path, g: nx.MultiDiGraph) -> None:
+    html = overview.read_text(encoding="utf-8")
+    for _, data in g.nodes(data=True):
+        assert script_json(data["label"])[1:-1] in html, data["label"]
+    data = page_data(html)
+    assert {n["id"] for n in data["nodes"]} == set(g.nodes)
+    assert len(data["edges"]) == g.number_of_edges()
+    policy = next(n for n in data["nodes"] if n["id"] == POLICY)
+    assert policy["color"]["background"] == PALETTE["Policy"].colour
+    assert policy["shape"] == PALETTE["Policy"].shape
+    assert "Noto Sans CJK SC" in data["options"]["nodes"]["font"]["face"]
+    assert data["options"]["physics"]["enabled"] is True
+    for cls in ("Policy", "Target", "Organization", "Person", "Year", "Document"):
+        assert f'data-cls="{cls}"' in html
+    assert 'id="pg-search"' in html
+
+
+def test_tooltips_carry_class_iri_and_sources(overview: Path) -> None:
+    data = page_data(overview.read_text(encoding="utf-8"))
+    target = next(n for n in data["nodes"] if n["id"] == ID + "target-ai-plus-2027")
+    rows = "\n".join(target["tip"]["rows"])
+    assert "Target" in rows and ID + "target-ai-plus-2027" in rows and "70" in rows
+    assert target["tip"]["sources"][0].startswith("到2027年")
+
+
+def test_document_text_is_never_markup(overview: Path) -> None:
+    html = overview.read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html
+    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e测试机构" in html
+    data = page_data(html)
+    hostile = next(n for n in data["nodes"] if n["id"] == ID + "org-hostile")
+    assert hostile["fullLabel"] == HOSTILE_LABEL  # JSON.parse gives back the plain text
+    assert "<img src=x onerror=alert(1)>" in hostile["tip"]["sources"][0]
+
+
+def test_title_and_note_are_escaped(g: nx.MultiDiGraph, tmp_path: Path) -> None:
+    path = write_html(g, tmp_path / "t.html", title="<b>标题</b>", note="a & <i>b</i>")
+    html = path.read_text(encoding="utf-8")
+    assert "<title>&lt;b&gt;标题&lt;/b&gt;</title>" in html
+    assert "a &amp; &lt;i&gt;b&lt;/i&gt;" in html
+
+
+def test_same_graph_same_bytes(graph: rdflib.Graph, tmp_path: Path) -> None:
+    first = write_overview(graph, tmp_path / "a.html").read_bytes()
+    again = rdflib.Graph().parse(data=graph.serialize(format="nt"), format="nt")
+    second = write_overview(again, tmp_path / "b.html").read_bytes()
+    assert first == second
+
+
+def test_write_is_atomic_and_leaves_no_temporary(g: nx.MultiDiGraph, tmp_path: Path) -> None:
+    target = tmp_path / "views" / "page.html"
+    write_html(g, target, title="x")
+    write_html(g, target, title="y")
+    assert [p.name for p in target.parent.iterdir()] == ["page.html"]
+    assert "<title>y</title>" in target.read_text(encoding="utf-8")
+
+
+def test_large_graph_is_laid_out_with_physics_off(tmp_path: Path) -> None:
+    classes = sorted(PALETTE)
+    big = nx.MultiDiGraph()
+    count = LARGE_GRAPH + 20
+    for i in range(count):
+        big.add_node(f"{ID}n{i:04d}", label=f"节点{i}", cls=classes[i % len(classes)], iri="")
+    for i in range(count):
+        big.add_edge(
+            f"{ID}n{i:04d}",
+            f"{ID}n{(i + 1) % count:04d}",
+            key="pgo:concerns",
+            predicate="pgo:concerns",
+            label="涉及",
+        )
+        big.add_edge(
+            f"{ID}n{i:04d}",
+            f"{ID}n{(i * 7) % count:04d}",
+            key="pgo:setBy",
+            predicate="pgo:setBy",
+            label="设定",
+        )
+    path = write_html(big, tmp_path / "big.html", title="big")
+    data = page_data(path.read_text(encoding="utf-8"))
+    assert data["options"]["physics"]["enabled"] is False
+    assert len(data["nodes"]) == count
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
+    assert path.read_bytes() == write_html(big, tmp_path / "again.html", title="big").read_bytes()
+
+
+def test_overview_keeps_the_most_connected(graph: rdflib.Graph, tmp_path: Path) -> None:
+    path = write_overview(graph, tmp_path / "top.html", max_nodes=5)
+    html = path.read_text(encoding="utf-8")
+    data = page_data(html)
+    assert len(data["nodes"]) == 5
+    assert POLICY in {n["id"] for n in data["nodes"]}
+    assert "10 left out" in html
+
+
+def test_neighbourhood_page(graph: rdflib.Graph, tmp_path: Path) -> None:
+    path = write_neighbourhood(graph, "刘晖", 1, tmp_path / "n.html")
+    data = page_data(path.read_text(encoding="utf-8"))
+    assert data["focus"] == LIU_HUI
+    assert {n["id"] for n in data["nodes"]} == {
+        LIU_HUI,
+        ID + "article-000-1",
+        ID + "org-xjpthought-beijing",
+    }
+
+
+def test_neighbourhood_page_for_unknown_entity_writes_nothing(
+    graph: rdflib.Graph, tmp_path: Path
+) -> None:
+    with pytest.raises(LookupError):
+        write_neighbourhood(graph, "不存在的实体", 1, tmp_path / "n.html")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_query_result_from_construct(graph: rdflib.Graph, tmp_path: Path) -> None:
+    result = graph.query(
+        "CONSTRUCT { ?t pgo:setBy ?p } WHERE { ?t pgo:setBy ?p }", initNs={"pgo": PGO}
+    ).graph
+    assert result is not None
+    bare = page_data(write_query_result(result, tmp_path / "q.html").read_text(encoding="utf-8"))
+    assert len(bare["nodes"]) == 3 and len(bare["edges"]) == 2
+    assert {n["cls"] for n in bare["nodes"]} == {"Other"}  # nothing typed in the result itself
+    path = write_query_result(result, tmp_path / "q2.html", context=graph)
+    data = page_data(path.read_text(encoding="utf-8"))
+    assert {n["cls"] for n in data["nodes"]} == {"Policy", "Target"}
+    assert "国务院关于深入实施“人工智能+”行动的意见" in {n["fullLabel"] for n in data["nodes"]}
+
+
+def test_query_result_from_pairs(graph: rdflib.Graph, tmp_path: Path) -> None:
+    rows = [
+        ("刘晖", ID + "org-xjpthought-beijing"),
+        (rdflib.URIRef(POLICY), rdflib.Literal("没有这个标签"), PGO.concerns),
+    ]
+    path = write_query_result(rows, tmp_path / "pairs.html", context=graph)
+    data = page_data(path.read_text(encoding="utf-8"))
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert nodes[LIU_HUI]["cls"] == "Person"
+    assert nodes["没有这个标签"]["cls"] == "Other"
+    assert {e["predicate"] for e in data["edges"]} == {"result", "pgo:concerns"}
