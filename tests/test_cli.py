@@ -265,3 +265,19 @@ def test_evaluate(tmp_path: Path) -> None:
         invoke("evaluate", "--gold", str(ROOT / "gold" / "seeds-smoke.yaml"), "--format", "json")[1]
     )
     assert data["Person"]["recall"] == 1.0
+
+
+def test_alternative_labels_are_names_as_written(built: Path) -> None:
+    code, stdout, _ = invoke(
+        "query",
+        "--store",
+        str(built / "store"),
+        "--format",
+        "csv",
+        "SELECT DISTINCT ?label ?alt WHERE { ?e rdfs:label ?label ; skos:altLabel ?alt }",
+    )
+    pairs = {tuple(r.values()) for r in csv.DictReader(io.StringIO(stdout))}
+    assert ("习近平", "习近平总书记") in pairs
+    assert ("2025", "2025年") in pairs
+    assert not [p for p in pairs if p[1] == "今年"]  # a relative year is not a name
+    assert not [p for p in pairs if "\n" in p[1] or "——" in p[1]]  # no layout debris

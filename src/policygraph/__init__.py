@@ -44,7 +44,21 @@ if TYPE_CHECKING:
     from policygraph.text.loader import find_sources, load_document
     from policygraph.view.from_store import write_view
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "BuildResult",
+    "build",
+    "evaluate",
+    "export",
+    "find_sources",
+    "load_document",
+    "merged_graph",
+    "open_store",
+    "rdflib_dataset",
+    "run_query",
+    "run_update",
+    "saved_queries",
+    "write_view",
+]
 
 
 def __getattr__(name: str) -> Any:

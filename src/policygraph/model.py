@@ -28,13 +28,23 @@ Comparator: TypeAlias = Literal[">", ">=", "=", "~", "<", "<="]
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """Where something was found: ``surface == document.text[start:end]``."""
+    """Where something was found: ``surface == document.text[start:end]``.
+
+    ``clean`` is the same span after layout repair: where a word was split across columns
+    (数字素 / 养), or a sidebar quote was set inside it, ``surface`` contains the break and
+    ``clean`` does not. None when the two are the same."""
 
     start: int
     end: int
     surface: str
     sentence: str
     rule: str
+    clean: str | None = None
+
+    @property
+    def form(self) -> str:
+        """The form as a reader sees it: the repaired text."""
+        return self.surface if self.clean is None else self.clean
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +58,14 @@ class EntityRef:
 @dataclass(frozen=True, slots=True)
 class EntityMention:
     """An entity seen in the text. ``label`` is the canonical label, ``mention.surface`` the
-    form as written (it becomes a ``skos:altLabel`` when it differs)."""
+    form as written; it becomes a ``skos:altLabel`` when it differs, unless ``alias`` is
+    False (a reference that is not a name: 今年 for 2025, 本规划 for the document's plan)."""
 
     ref: EntityRef
     label: str
     mention: Mention
     article: int | None = None
+    alias: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,11 +133,13 @@ class DocumentGraph:
             self.add(iri, PGO.inArticle, self.article_iri(article))
         return iri
 
-    def seen(self, ref: EntityRef, m: Mention, article: int | None = None) -> URIRef:
+    def seen(
+        self, ref: EntityRef, m: Mention, article: int | None = None, *, alias: bool = True
+    ) -> URIRef:
         """An entity with one more mention: label, alternative surface form, provenance."""
         iri = self.entity(ref)
-        surface = fold(m.surface)
-        if surface and surface != self.labels.label(ref):
+        surface = fold(m.form)
+        if alias and surface and surface != self.labels.label(ref):
             self.add(iri, SKOS.altLabel, zh(surface))
         self.mention(iri, ref.cls, m, article)
         self.add(self.doc_iri, PGO.mentions, iri)
@@ -152,7 +154,7 @@ class DocumentGraph:
         self.document()
         for fact in self.facts:
             if isinstance(fact, EntityMention):
-                self.seen(fact.ref, fact.mention, fact.article)
+                self.seen(fact.ref, fact.mention, fact.article, alias=fact.alias)
             elif isinstance(fact, Relation):
                 self.add(self.entity(fact.subject), PGO[fact.predicate], self.entity(fact.object))
             elif isinstance(fact, Measure):

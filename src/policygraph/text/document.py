@@ -89,12 +89,15 @@ class Document:
     def mention(self, block: Block, i: int, j: int, rule: str) -> Mention:
         """A :class:`Mention` for clean ``block.text[i:j]``, in original offsets."""
         start, end = block.original_span(i, j)
+        surface = self.text[start:end]
+        clean = block.text[i:j]
         return Mention(
             start=start,
             end=end,
-            surface=self.text[start:end],
+            surface=surface,
             sentence=block.sentence_at(i),
             rule=rule,
+            clean=None if clean == surface else clean,
         )
 
     def blocks_of(self, *kinds: BlockKind) -> Iterator[Block]:

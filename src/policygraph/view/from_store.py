@@ -10,8 +10,6 @@ from policygraph.errors import QueryError
 from policygraph.graph.store import from_ox, merged_graph, open_store
 from policygraph.query import run_query
 
-DEFAULT_FOLDER = Path("exports/views")
-
 
 def write_view(
     *,
@@ -22,13 +20,15 @@ def write_view(
     out: Path | None = None,
 ) -> Path:
     """Write one view: a query result (``sparql``), an entity's neighbourhood (``entity``),
-    or else the overview of the whole graph. Returns the HTML file written."""
+    or else the overview of the whole graph. Returns the HTML file written; by default it
+    goes to ``views/`` beside the store (``exports/views/``)."""
     from policygraph.view.html import write_neighbourhood, write_overview, write_query_result
 
     graph = merged_graph(open_store(store))
+    folder = store.parent / "views"
     if sparql is not None:
         result = run_query(sparql, store=store).raw
-        path = out or DEFAULT_FOLDER / "query.html"
+        path = out or folder / "query.html"
         if isinstance(result, ox.QueryTriples):
             from rdflib import Graph
 
@@ -46,6 +46,6 @@ def write_view(
             return write_query_result([p for p in pairs if len(p) >= 2], path, context=graph)  # type: ignore[misc]
         raise QueryError("an ASK query has nothing to draw; use CONSTRUCT or SELECT")
     if entity is not None:
-        path = out or DEFAULT_FOLDER / "entity.html"
+        path = out or folder / "entity.html"
         return write_neighbourhood(graph, entity, depth, path)
-    return write_overview(graph, out or DEFAULT_FOLDER / "overview.html")
+    return write_overview(graph, out or folder / "overview.html")

@@ -1,0 +1,100 @@
+"""Industries and technologies from the vocabularies ``ontology/vocab/industries.ttl`` and
+``technologies.ttl`` (rules ``lexicon.industry``, ``lexicon.technology``), and what policies
+concern.
+
+Included: every label of both vocabularies, matched together so that the longest wins
+across them (智能芯片 over 芯片, 人工智能产业 (Industry) over 人工智能, 传统制造业 over 制造业);
+canonical label = the prefLabel (AI → 人工智能, 文旅 → 文化旅游). Matches inside a Policy
+mention are kept (a title about AI mentions 人工智能) and give ``Relation(policy, "concerns",
+…)``.
+
+Excluded: two-character terms that are not whole jieba words (教育 inside the word 义务教育);
+matches inside an Organization, Place or Event mention (教育 in 教育部, 农业 in
+农业农村部); fixed phrases in ``NOT_LEXICON`` where a sector word means something else
+(农业转移人口 are rural migrants, not agriculture; 理想信念教育 is a campaign, not the
+education sector).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from functools import cache
+
+from policygraph.extract.base import entity_key
+from policygraph.model import EntityClass, EntityMention, EntityRef, Fact, Relation
+from policygraph.text.document import Document
+from policygraph.vocab import Concept, load_scheme, word_bounds
+
+NAME = "lexicon"
+
+SKIP_KINDS = frozenset({"byline", "editor"})
+SCHEMES: tuple[tuple[str, EntityClass, str], ...] = (
+    ("industries", "Industry", "lexicon.industry"),
+    ("technologies", "Technology", "lexicon.technology"),
+)
+# Terms this short (教育, 农业, 医疗) must be whole words: 教育 in 义务教育 is a kind of
+# schooling, not a mention of the education sector.
+SHORT = 2
+# Phrases in which a vocabulary word does not name the industry or technology.
+NOT_LEXICON = re.compile(
+    r"农业转移人口|农业人口|非农业"
+    r"|(?:学习|信念|主义|党史|历史|发展史|健康|警示|宣传|国情|国防|法治|主题|普法|廉政)教育"
+)
+
+
+@cache
+def _class_of() -> dict[str, tuple[EntityClass, str]]:
+    out: dict[str, tuple[EntityClass, str]] = {}
+    for name, cls, rule in SCHEMES:
+        for concept in load_scheme(name):
+            out[concept.iri] = (cls, rule)
+    return out
+
+
+def find_terms(text: str) -> list[tuple[int, int, Concept, EntityClass, str]]:
+    """Industry and technology terms in ``text``: ``(i, j, concept, class, rule)``,
+    non-overlapping, longest first across both vocabularies."""
+    classes = _class_of()
+    blocked = [m.span() for m in NOT_LEXICON.finditer(text)]
+    candidates = [
+        hit
+        for name, _, _ in SCHEMES
+        for hit in load_scheme(name).candidates(text)
+        if not any(a <= hit[0] < b for a, b in blocked)
+    ]
+    chosen: list[tuple[int, int, Concept]] = []
+    taken = [False] * len(text)
+    for i, j, concept in sorted(candidates, key=lambda h: (h[0] - h[1], h[0], h[2].iri)):
+        if not any(taken[i:j]):
+            chosen.append((i, j, concept))
+            taken[i:j] = [True] * (j - i)
+    bounds = word_bounds(text) if any(j - i <= SHORT for i, j, _ in chosen) else frozenset()
+    return [
+        (i, j, c, *classes[c.iri])
+        for i, j, c in sorted(chosen, key=lambda h: h[0])
+        if j - i > SHORT or (i in bounds and j in bounds)
+    ]
+
+
+def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
+    entity_mentions = [f for f in found if isinstance(f, EntityMention)]
+    blocking = [
+        (f.mention.start, f.mention.end)
+        for f in entity_mentions
+        if f.ref.cls in ("Organization", "Place", "Event")
+    ]
+    policies = [f for f in entity_mentions if f.ref.cls == "Policy"]
+    for block in doc.blocks:
+        if block.kind in SKIP_KINDS:
+            continue
+        for i, j, concept, cls, rule in find_terms(block.text):
+            start, end = block.original_span(i, j)
+            if any(a <= start and end <= b for a, b in blocking):
+                continue
+            ref = EntityRef(cls, entity_key(concept.pref_label))
+            m = doc.mention(block, i, j, rule)
+            yield EntityMention(ref=ref, label=concept.pref_label, mention=m, article=block.article)
+            for policy in policies:
+                if policy.mention.start <= start and end <= policy.mention.end:
+                    yield Relation(policy.ref, "concerns", ref, m)

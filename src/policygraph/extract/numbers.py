@@ -1,0 +1,379 @@
+"""Quantities as Chinese policy texts write them: ``超70%``, ``9.4亿人``, ``2000多亿元``,
+``不少于10个``, ``1100万人以上``, into a plain value, a unit and a comparator.
+
+Pure Chinese numerals (``六``, ``一万二千``) go to cn2an; numbers that mix digits with
+magnitude characters (``9.4亿``, ``1万6千多``, ``1.55万亿``) and the words around them are
+read here, because cn2an either rejects them or, for approximations such as ``两三``, returns
+a wrong number (23). Word lists live in ``data/quantities.txt``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import cache
+from importlib.resources import files
+from typing import cast
+
+import cn2an
+
+from policygraph.model import Comparator
+
+_ARABIC = re.compile(r"\d+(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?")
+_CN_DIGITS = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_SMALL = {"十": 10, "百": 100, "千": 1000}
+_BIG = {"万": 10**4, "亿": 10**8}
+_MORE = "多余"  # 2000多亿, 2万余: a little more than the number
+# Approximations that are not a number: 十几亿, 几十个, 数十.
+_VAGUE_BEFORE = "几数若"
+_VAGUE_AFTER = "几来"
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_DASH = r"\s*(?:[—–\-－~～至到])\s*"
+_RANGE_AFTER = re.compile(_DASH + r"\d")
+_RANGE_BEFORE = re.compile(r"\d[%‰]?" + _DASH + "$")
+_PERCENT_WORD = "百分之"
+_TOO_LARGE = Decimal(10) ** 20
+_TERMINAL_AGE = set("，。；、,;:：)）”")
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A quantity found in a text. ``text[start:end]`` is the whole expression with its
+    comparator words and unit; ``text[number_start:number_end]`` the number as written."""
+
+    start: int
+    end: int
+    number_start: int
+    number_end: int
+    value: Decimal
+    unit: str | None
+    comparator: Comparator
+    value_text: str
+    chinese: bool = False  # the numeral is written in Chinese characters (六, 一万)
+    magnitude: bool = False  # it carries 万 or 亿
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityWords:
+    """The word lists of ``data/quantities.txt``."""
+
+    units: Mapping[str, str]
+    not_units: tuple[str, ...]
+    before: Mapping[str, Comparator]
+    after: Mapping[str, Comparator]
+    not_quantity: tuple[str, ...]
+
+
+def read_sections(name: str) -> dict[str, list[list[str]]]:
+    """A data file of ``[section]`` headers and white-space separated entries."""
+    text = files("policygraph").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    sections: dict[str, list[list[str]]] = {}
+    current: list[list[str]] | None = None
+    for n, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], [])
+        elif current is None:
+            raise ValueError(f"data/{name}, line {n}: entry before any [section]")
+        else:
+            current.append(line.split())
+    return sections
+
+
+_COMPARATORS = (">", ">=", "=", "~", "<", "<=")
+
+
+def _comparators(rows: list[list[str]], name: str) -> dict[str, Comparator]:
+    out: dict[str, Comparator] = {}
+    for row in rows:
+        if len(row) != 2 or row[1] not in _COMPARATORS:
+            raise ValueError(f"data/quantities.txt [{name}]: bad entry {' '.join(row)!r}")
+        out[row[0]] = cast(Comparator, row[1])
+    return out
+
+
+def _longest_first(words: Mapping[str, object] | list[str]) -> list[str]:
+    return sorted(words, key=lambda w: (-len(w), w))
+
+
+@cache
+def words() -> QuantityWords:
+    """Loaded and checked once."""
+    sections = read_sections("quantities.txt")
+    units = {row[0]: row[-1] for row in sections["units"]}
+    before = _comparators(sections["before"], "before")
+    after = _comparators(sections["after"], "after")
+    return QuantityWords(
+        units={u: units[u] for u in _longest_first(units)},
+        not_units=tuple(_longest_first([r[0] for r in sections["not-units"]])),
+        before={w: before[w] for w in _longest_first(before)},
+        after={w: after[w] for w in _longest_first(after)},
+        not_quantity=tuple(_longest_first([r[0] for r in sections["not-quantity"]])),
+    )
+
+
+def plain(value: Decimal) -> Decimal:
+    """``940000000.0`` → ``940000000``; ``6.50`` → ``6.5`` (never exponent notation)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+# --- the numeral itself -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Numeral:
+    end: int
+    value: Decimal
+    more: bool  # 多 / 余
+    chinese: bool
+    magnitude: bool
+
+
+def _read_numeral(text: str, p: int) -> _Numeral | None:
+    """The numeral starting at ``text[p]``, or None when there is none or it is vague."""
+    tokens: list[tuple[str, Decimal]] = []  # ("num" | "small" | "big" | "more", value)
+    pos = p
+    chinese = False
+    while pos < len(text):
+        last = tokens[-1][0] if tokens else None
+        m = _ARABIC.match(text, pos)
+        if m and last in (None, "big"):
+            tokens.append(("num", Decimal(m.group().replace(",", ""))))
+            pos = m.end()
+            continue
+        ch = text[pos]
+        if ch in _CN_DIGITS and last in (None, "small", "big", "num"):
+            if last == "num" and ch not in "〇○零" and tokens[-1][1] != 0:
+                return None  # 两三个, 十四五: two digits in a row are a range or a name
+            chinese = True
+            tokens.append(("num", Decimal(_CN_DIGITS[ch])))
+        elif ch in _SMALL and (last == "num" or (ch == "十" and last in (None, "big"))):
+            # 千 needs a digit before it: 500万千瓦 is 500万 of 千瓦
+            chinese = True
+            tokens.append(("small", Decimal(_SMALL[ch])))
+        elif ch in _BIG and last in ("num", "small", "big", "more"):
+            tokens.append(("big", Decimal(_BIG[ch])))
+        elif ch in _MORE and last in ("num", "small", "big") and not _has_more(tokens):
+            tokens.append(("more", Decimal(0)))
+        else:
+            break
+        pos += 1
+    if not any(kind == "num" or (kind == "small" and v == 10) for kind, v in tokens):
+        return None
+    if pos < len(text) and text[pos] in _VAGUE_AFTER:
+        return None
+    if p > 0 and text[p - 1] in _VAGUE_BEFORE:
+        return None
+    value = _value(text[p:pos], tokens)
+    if value is None or value >= _TOO_LARGE:
+        return None  # not a quantity any policy states: an id or a run of digits
+    return _Numeral(
+        end=pos,
+        value=plain(value),
+        more=_has_more(tokens),
+        chinese=chinese,
+        magnitude=any(kind == "big" for kind, _ in tokens),
+    )
+
+
+def _has_more(tokens: list[tuple[str, Decimal]]) -> bool:
+    return any(kind == "more" for kind, _ in tokens)
+
+
+def _value(written: str, tokens: list[tuple[str, Decimal]]) -> Decimal | None:
+    if all(ch in _CN_DIGITS or ch in _SMALL or ch in _BIG for ch in written):
+        # A well-formed pure Chinese numeral: cn2an knows these best.
+        try:
+            return Decimal(str(cn2an.cn2an(written, "normal")))
+        except ValueError:
+            return None
+    total = Decimal(0)
+    section = Decimal(0)
+    number: Decimal | None = None
+    for kind, v in tokens:
+        if kind == "num":
+            if number is not None and v != 0:
+                return None
+            number = v if number is None or v != 0 else number
+        elif kind == "small":
+            section += (number if number is not None else Decimal(1)) * v
+            number = None
+        elif kind == "big":
+            section += number or 0
+            number = None
+            total = (total + section) * v if v == _BIG["亿"] else total + section * v
+            section = Decimal(0)
+    return total + section + (number or 0)
+
+
+def parse_number(text: str) -> Decimal | None:
+    """The numeral at the start of ``text``: ``六大`` → 6, ``9.4亿人`` → 940000000,
+    ``两三个`` and ``十几亿`` → None (approximations, not numbers)."""
+    numeral = _read_numeral(text.translate(_FULLWIDTH), 0)
+    return numeral.value if numeral else None
+
+
+# --- a quantity: comparator words, numeral, unit ------------------------------------
+
+
+def _starts(text: str, pos: int, options: Mapping[str, object] | tuple[str, ...]) -> str | None:
+    return next((w for w in options if text.startswith(w, pos)), None)
+
+
+def _quantity_at(text: str, p: int) -> Quantity | None:
+    """The quantity whose numeral starts at ``text[p]``: not a date, an ordinal, an age
+    band, a model name, part of a range or a numeral inside a word."""
+    lists = words()
+    percent_word = text.startswith(_PERCENT_WORD, max(0, p - len(_PERCENT_WORD)), p)
+    numeral = _read_numeral(text, p)
+    if numeral is None:
+        return None
+    pos = numeral.end
+    unit: str | None = None
+    if percent_word:
+        unit = "%"
+    elif _starts(text, pos, lists.not_units) is None:
+        written = _starts(text, pos, lists.units)
+        if written is not None:
+            unit = lists.units[written]
+            pos += len(written)
+    if _rejected(text, p, pos, unit):
+        return None
+    if numeral.chinese and not (unit or numeral.magnitude):
+        return None  # 一方面, 十分: Chinese numerals inside words, not quantities
+    comparator: Comparator | None = None
+    suffix = _starts(text, pos, lists.after)
+    if suffix is not None:
+        comparator = lists.after[suffix]
+        pos += len(suffix)
+    start = p - len(_PERCENT_WORD) if percent_word else p
+    prefix = _prefix(text, start)
+    if prefix is not None:
+        start -= len(prefix)
+        if comparator is None:
+            comparator = lists.before[prefix]
+    if comparator is None:
+        if numeral.chinese and numeral.value == 1 and not numeral.magnitude and unit != "%":
+            return None  # 一个, 一批: an article, not a count
+        comparator = ">" if numeral.more else "="
+    return Quantity(
+        start=start,
+        end=pos,
+        number_start=p,
+        number_end=numeral.end,
+        value=numeral.value,
+        unit=unit,
+        comparator=comparator,
+        value_text=text[p : numeral.end],
+        chinese=numeral.chinese,
+        magnitude=numeral.magnitude,
+    )
+
+
+def _prefix(text: str, start: int) -> str | None:
+    for word in words().before:
+        if text.endswith(word, 0, start):
+            return word
+    return None
+
+
+def _rejected(text: str, p: int, pos: int, unit: str | None) -> bool:
+    before = text[p - 1] if p > 0 else ""
+    after = text[pos] if pos < len(text) else ""
+    if before == "第" or (before.isascii() and (before.isalnum() or before == ".")):
+        return True  # 第二十次, M2, v1.5
+    if after.isascii() and after.isalpha():
+        return True  # 5G, 3D
+    if _RANGE_AFTER.match(text, pos) or _RANGE_BEFORE.search(text, max(0, p - 8), p):
+        return True  # 3%—5%, 5至10个: a range, not one value
+    if unit == "岁":
+        # an age band (60岁及以上人口) is not a measurement; a life expectancy is
+        return after != "" and after not in _TERMINAL_AGE
+    if unit is None:
+        return _starts(text, pos, words().not_quantity) is not None
+    return False
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Quantities in running text, in order, without dates, ordinals, ages, ranges,
+    approximations (两三个, 十几亿) and ``N大`` counts (六大领域)."""
+    folded = text.translate(_FULLWIDTH)
+    found: list[Quantity] = []
+    p = 0
+    while p < len(folded):
+        ch = folded[p]
+        starts_numeral = ch.isdigit() or ch in _CN_DIGITS or ch == "十"
+        if starts_numeral and not _inside_numeral(folded, p):
+            quantity = _quantity_at(folded, p)
+            if quantity is not None:
+                found.append(_restore(quantity, text))
+                p = quantity.end
+                continue
+            p = _skip_numeral(folded, p)
+            continue
+        p += 1
+    return found
+
+
+def _continues_numeral(ch: str) -> bool:
+    return ch.isdigit() or ch in _CN_DIGITS or ch in _SMALL or ch in _BIG or ch in ".,"
+
+
+def _inside_numeral(text: str, p: int) -> bool:
+    """Is ``text[p]`` the tail of a numeral (1,363; 9.4) rather than the start of one?
+    A comma after a percent sign or a unit separates clauses: 67%,9.4亿."""
+    if p == 0:
+        return False
+    before = text[p - 1]
+    if before in ".,":
+        return p >= 2 and text[p - 2].isdigit()
+    return _continues_numeral(before)
+
+
+def _skip_numeral(text: str, p: int) -> int:
+    while p < len(text) and _continues_numeral(text[p]):
+        p += 1
+    return p
+
+
+def _restore(quantity: Quantity, text: str) -> Quantity:
+    """Keep ``value_text`` as written (full-width digits are folded only for parsing)."""
+    written = text[quantity.number_start : quantity.number_end]
+    if written == quantity.value_text:
+        return quantity
+    return replace(quantity, value_text=written)
+
+
+def parse_quantity(text: str) -> Quantity | None:
+    """The quantity at the start of ``text`` (comparator words allowed before the number):
+    ``超70%`` → 70 % >, ``2000多亿元`` → 200000000000 元 >, ``1000万用户`` → 10000000 with
+    no unit. None when ``text`` does not start with one."""
+    folded = text.translate(_FULLWIDTH)
+    prefix = _starts(folded, 0, words().before) or ""
+    p = len(prefix)
+    if folded.startswith(_PERCENT_WORD, p):
+        p += len(_PERCENT_WORD)
+    quantity = _quantity_at(folded, p)
+    if quantity is None or quantity.start != 0:
+        return None
+    return _restore(quantity, text)

@@ -1,0 +1,247 @@
+"""Organizations: central party and state bodies, ministries, universities, research
+institutes and the like, from the vocabulary ``ontology/vocab/organizations.ttl`` and from
+the shape of institution names.
+
+Included (rule ids):
+
+- ``organizations.vocab``: every label of the vocabulary (国务院, 党中央 → 中共中央,
+  工信部 → 工业和信息化部, 中央党校(国家行政学院) …); canonical label = the prefLabel.
+- ``organizations.pattern``: a name that starts with a known organization or place and ends
+  in an institution word at a word boundary (研究中心, 研究院, 研究所, 学院, 大学, 委员会,
+  人民政府, 局, 厅, 银行, 集团, 公司 …), e.g. ``北京市习近平新时代中国特色社会主义思想研究中心``,
+  ``教育部习近平新时代中国特色社会主义思想研究中心``, ``北京市人民政府``. The known
+  organization it starts with is mentioned too (the parent body).
+- ``organizations.affiliation``: in ``（作者系……）`` lines every item between ``、`` whose job
+  title (研究员, 副所长, 院长, 教授 …) has been cut off, when what is left ends in an
+  institution word or is in the vocabulary (``内蒙古自治区社会科学院社会学研究所``,
+  ``财经战略研究院服务经济与互联网发展研究室``). :func:`affiliation_orgs` is the pure function
+  behind it, for the person extractor.
+- ``organizations.central``: ``中央`` standing alone before a verb of decision
+  (``中央明确提出``) → 中共中央.
+
+Excluded: 我国, 政府 / 企业 / 党 alone, 各地, 各部门; names inside a Policy title (the policy
+extractor mentions the issuer itself) or inside an event name (中央政治局 in
+``中央政治局会议``, 全国人大 in ``十四届全国人大三次会议``); institution-shaped phrases in
+running text that do not start with a known organization or place (``邻里服务中心``).
+Canonical label of a pattern name: the name as written, full-width brackets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from policygraph.extract.base import entity_key
+from policygraph.extract.events import find_events
+from policygraph.model import EntityMention, EntityRef, Fact
+from policygraph.text.document import Block, Document
+from policygraph.vocab import load_scheme, tidy_label, tokenizer
+
+NAME = "organizations"
+
+SKIP_KINDS = frozenset({"byline", "editor"})
+
+# Words an institution name in running text ends in (checked at a jieba word boundary).
+# Bare 中心/院/所/部 are left to affiliation lines: in running text they end goals
+# (上海国际金融中心) and regions (广东东部) as often as institutions.
+INSTITUTION_SUFFIXES: tuple[str, ...] = (
+    "研究中心", "研究基地", "研究院", "研究所", "研究室", "研究会", "实验室", "教研部",
+    "科学院", "社科院", "工程院", "事务所", "人民政府", "委员会", "办公厅", "办公室",
+    "联合会", "基金会",
+    "出版社", "检察院", "组织部", "宣传部", "统战部", "总局", "学院", "大学", "党校", "学校",
+    "法院", "银行", "集团", "公司", "协会", "学会", "商会", "报社", "政府", "党委",
+    "局", "厅", "署", "委", "司",
+)  # fmt: skip
+# In affiliation lines (作者系……) every item is an institution, so any of these endings do.
+_AFFILIATION_EXTRA = (
+    "中心", "院", "所", "室", "部", "系", "处", "科", "站", "馆",
+    "社", "组", "台", "校", "会", "团",
+)  # fmt: skip
+# Words that end in an institution character without being institutions.
+_NOT_INSTITUTION = frozenset({
+    "大局", "全局", "格局", "布局", "开局", "当局", "结局", "政局", "时局", "变局", "新局",
+    "大厅", "餐厅", "客厅", "展厅", "部署", "签署", "常委", "编委", "上司", "官司",
+})  # fmt: skip
+
+# Job titles at the end of an affiliation item, longest first.
+JOB_TITLES: tuple[str, ...] = tuple(sorted((
+    "特约研究员", "特聘研究员", "客座研究员", "高级研究员", "副研究员", "助理研究员", "研究员",
+    "首席经济学家", "首席专家", "首席科学家", "学部委员", "博士生导师", "硕士生导师",
+    "博士研究生", "硕士研究生", "博士后", "研究生", "特聘教授", "讲席教授", "副教授", "教授",
+    "讲师", "助教", "常务副院长", "执行院长", "副院长", "院长", "副所长", "所长", "副主任",
+    "主任", "副校长", "校长", "副部长", "部长", "副局长", "局长", "副秘书长", "秘书长",
+    "副理事长", "理事长", "副会长", "会长", "党委书记", "副书记", "书记", "总经济师",
+    "高级经济师", "经济师", "院士", "主编", "副主编", "总编辑", "社长", "学者", "专家",
+    "成员", "委员", "常委", "研究馆员", "编审", "记者", "董事长", "总经理", "负责人",
+    "主任委员", "博士", "硕士",
+), key=lambda t: (-len(t), t)))  # fmt: skip
+
+# Words that cannot stand inside an institution name in running text: verbs of the
+# sentence around it, and the particles that join phrases.
+_MIDDLE_STOPWORDS = frozenset({
+    "关于", "印发", "发布", "加快", "推动", "推进", "实施", "提出", "强调", "要求", "召开",
+    "举办", "支持", "建设", "成立", "设立", "组建", "牵头", "会同", "联合", "指导", "审议",
+    "通过", "明确", "部署", "开展", "组织", "依托", "加强", "鼓励", "引导", "促进", "发挥",
+    "围绕", "面向", "构建", "打造", "完善", "健全", "深化", "落实", "贯彻", "等", "和", "与",
+    "及", "或", "在", "对", "把", "将", "从", "向", "于", "为", "是", "了", "并", "以", "其",
+    "赋能", "描绘", "提供", "负责", "领导", "统筹", "的", "地", "得", "这", "那", "我们",
+    "两个", "各", "各级", "直属", "所属", "下属", "有关", "相关", "所有", "一些", "部分",
+})  # fmt: skip
+_NAME_RUN = re.compile(r"[\u4e00-\u9fff（）()]+")
+_CENTRAL = re.compile(
+    r"(?<![\u4e00-\u9fff])中央(?=明确|提出|要求|强调|决定|部署|作出|做出|出台|印发|高度重视|号召|指出)"
+)
+_AFFILIATION_BODY = re.compile(r"^[（(【\[]?\s*(?:作者)?(?:均|分别)?系?")
+_AFFILIATION_END = re.compile(r"[）)】\]]\s*$")
+_ITEM_SPLIT = re.compile(r"[、，,；;]|(?<=[员授长任师])和")
+_MAX_NAME = 40
+
+
+def _ends_institution(name: str, extra: tuple[str, ...] = ()) -> str | None:
+    return next((s for s in (*INSTITUTION_SUFFIXES, *extra) if name.endswith(s)), None)
+
+
+def _vocab_label(surface: str) -> str | None:
+    concept = load_scheme("organizations").lookup(surface)
+    return concept.pref_label if concept else None
+
+
+def affiliation_orgs(text: str) -> list[tuple[int, int, str]]:
+    """Organizations in an affiliation line such as ``（作者系教育部……研究中心特约研究员、
+    北京大学经济学院院长）``, as ``(i, j, canonical label)`` with clean offsets into ``text``:
+    the line is split at ``、``, each item loses its job titles, and what is left counts when it
+    ends in an institution word or is in the vocabulary."""
+    head = _AFFILIATION_BODY.match(text)
+    start = head.end() if head else 0
+    tail = _AFFILIATION_END.search(text, start)
+    end = tail.start() if tail else len(text)
+    out: list[tuple[int, int, str]] = []
+    i = start
+    for sep in [*_ITEM_SPLIT.finditer(text, start, end), None]:
+        j = sep.start() if sep else end
+        item = _strip_item(text, i, j)
+        if item is not None:
+            a, b = item
+            surface = text[a:b]
+            label = _vocab_label(surface)
+            if label is None and _ends_institution(surface, _AFFILIATION_EXTRA):
+                label = tidy_label(surface)
+            if label is not None:
+                out.append((a, b, label))
+        i = sep.end() if sep else end
+    return out
+
+
+def _strip_item(text: str, i: int, j: int) -> tuple[int, int] | None:
+    """Clean span of the organization in ``text[i:j]`` once job titles are cut off."""
+    while i < j and (text[i].isspace() or text[i] in "兼原"):
+        i += 1
+    while j > i and text[j - 1].isspace():
+        j -= 1
+    changed = True
+    while changed:
+        changed = False
+        for title in JOB_TITLES:
+            if j - i > len(title) and text[i:j].endswith(title):
+                j -= len(title)
+                changed = True
+                break
+    return (i, j) if j - i >= 2 else None
+
+
+def _pattern_orgs(text: str, anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Institution names in running text that start at an anchor (a known organization or
+    place) and end in an institution word at a word boundary."""
+    out: list[tuple[int, int]] = []
+    for a, b in anchors:
+        if out and a < out[-1][1]:
+            continue  # 中国 inside …中国特色社会主义思想研究中心 starts no second name
+        run = _NAME_RUN.match(text, a)
+        if run is None:
+            continue
+        window = text[a : min(run.end(), a + _MAX_NAME)]
+        words = [(s, e, w) for w, s, e in tokenizer().tokenize(window)]
+        best = None
+        for k, (_, end, word) in enumerate(words):
+            if end <= b - a:
+                continue
+            stop = word in _MIDDLE_STOPWORDS or word.startswith(("各", "等"))
+            if stop and not _joins_name(words, k, b - a):
+                break
+            if word not in _NOT_INSTITUTION and _ends_institution(window[:end]):
+                best = end
+        if best is not None:
+            out.append((a, a + best))
+    return out
+
+
+def _joins_name(words: list[tuple[int, int, str]], k: int, anchor_end: int) -> bool:
+    """``和`` inside a name (北京市发展和改革委员会, 北京市经济和信息化局) joins two of its
+    words; right after the anchor (中国和世界银行) it joins two names."""
+    return words[k][2] == "和" and 0 < k < len(words) - 1 and words[k - 1][0] >= anchor_end
+
+
+def _covered(block: Block, doc_spans: list[tuple[int, int]], i: int, j: int) -> bool:
+    start, end = block.original_span(i, j)
+    return any(s <= start and end <= e for s, e in doc_spans)
+
+
+def find_organizations(text: str, *, affiliation: bool = False) -> list[tuple[int, int, str, str]]:
+    """Organizations in one block's clean text as ``(i, j, canonical label, rule)``."""
+    orgs = load_scheme("organizations")
+    places = load_scheme("places")
+    events = [(i, j) for i, j, _, _ in find_events(text)]
+
+    def free(i: int, j: int) -> bool:
+        return all(j <= a or b <= i for a, b in events)
+
+    hits: list[tuple[int, int, str, str]] = []
+    vocab = [(i, j, c.pref_label) for i, j, c in orgs.find(text) if free(i, j)]
+    if affiliation:
+        names = [
+            (i, j, label, "organizations.affiliation") for i, j, label in affiliation_orgs(text)
+        ]
+    else:
+        anchors = sorted(
+            [(i, j) for i, j, _ in vocab]
+            + [(i, j) for i, j, _ in places.find(text) if not any(a <= i < b for a, b, _ in vocab)]
+        )
+        names = [
+            (i, j, tidy_label(text[i:j]), "organizations.pattern")
+            for i, j in _pattern_orgs(text, anchors)
+            if free(i, j) and orgs.lookup(text[i:j]) is None
+        ]
+    hits.extend(names)
+    for i, j, label in vocab:
+        # A known body at the start of a longer name is its parent (教育部 in 教育部……研究中心);
+        # one further inside is a word of the name (社科院 in 上海社科院), not a mention.
+        inside = [(a, b) for a, b, _, _ in names if a <= i and j <= b]
+        if all(a == i and j < b for a, b in inside):
+            hits.append((i, j, label, "organizations.vocab"))
+    for m in _CENTRAL.finditer(text):
+        if free(m.start(), m.end()) and not any(a <= m.start() < b for a, b, _, _ in hits):
+            hits.append((m.start(), m.end(), "中共中央", "organizations.central"))
+    return sorted(hits)
+
+
+def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
+    # Policy titles (their issuer is mentioned by the policy extractor) and organizations
+    # already mentioned are not mentioned again.
+    taken = [
+        (f.mention.start, f.mention.end)
+        for f in found
+        if isinstance(f, EntityMention) and f.ref.cls in ("Policy", "Organization")
+    ]
+    for block in doc.blocks:
+        if block.kind in SKIP_KINDS:
+            continue
+        hits = find_organizations(block.text, affiliation=block.kind == "affiliation")
+        for i, j, label, rule in hits:
+            if _covered(block, taken, i, j):
+                continue
+            yield EntityMention(
+                ref=EntityRef("Organization", entity_key(label)),
+                label=label,
+                mention=doc.mention(block, i, j, rule),
+                article=block.article,
+            )

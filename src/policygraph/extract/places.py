@@ -1,0 +1,64 @@
+"""Places: countries, provinces, autonomous regions, municipalities, major cities and
+regions, from the vocabulary ``ontology/vocab/places.ttl`` (rule ``places.vocab``).
+
+Included: every label of the vocabulary, short or full (安徽, 安徽省, 内蒙古, 北京, 深圳, 京津冀,
+中国, 中华人民共和国); canonical label = the prefLabel, the full official name (安徽省,
+内蒙古自治区, 北京市, 深圳市).
+
+Excluded: 我国 / 全国 / 各地 / 地方 (not named places); a place inside a longer Organization or
+Policy mention (北京市 in ``北京市习近平新时代中国特色社会主义思想研究中心`` or in the title
+``北京市加快…行动计划``, which the organization and policy extractors mention themselves);
+中国 where it starts a fixed phrase rather than naming the country (中国特色, 中国式, 中国梦,
+中国制造, 中国方案, 中国人民 …, see ``NOT_PLACE_AFTER``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from policygraph.extract.base import entity_key
+from policygraph.model import EntityMention, EntityRef, Fact
+from policygraph.text.document import Document
+from policygraph.vocab import load_scheme
+
+NAME = "places"
+
+SKIP_KINDS = frozenset({"byline", "editor"})
+
+# Words that, right after a place name, make it part of a fixed phrase, not a place.
+NOT_PLACE_AFTER: dict[str, tuple[str, ...]] = {
+    "中国": ("特色", "式", "梦", "制造", "创造", "方案", "智慧", "力量", "故事", "经验", "道路",
+             "精神", "人民", "共产党", "化", "品牌", "声音", "风格", "气派", "之治", "号",
+             "智造", "标准", "模式", "理论", "实践", "共产主义"),
+}  # fmt: skip
+
+
+def find_places(text: str) -> list[tuple[int, int, str]]:
+    """Places in ``text`` as ``(i, j, canonical label)``."""
+    out = []
+    for i, j, concept in load_scheme("places").find(text):
+        if text.startswith(NOT_PLACE_AFTER.get(text[i:j], ()), j):
+            continue
+        out.append((i, j, concept.pref_label))
+    return out
+
+
+def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
+    covering = [
+        (f.mention.start, f.mention.end)
+        for f in found
+        if isinstance(f, EntityMention) and f.ref.cls in ("Organization", "Policy", "Place")
+    ]
+    for block in doc.blocks:
+        if block.kind in SKIP_KINDS:
+            continue
+        for i, j, label in find_places(block.text):
+            start, end = block.original_span(i, j)
+            if any(a <= start and end <= b for a, b in covering):
+                continue
+            yield EntityMention(
+                ref=EntityRef("Place", entity_key(label)),
+                label=label,
+                mention=doc.mention(block, i, j, "places.vocab"),
+                article=block.article,
+            )

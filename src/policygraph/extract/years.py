@@ -1,0 +1,134 @@
+"""Years: ``2027年``, ``二〇三五年``, both ends of ``2025—2027年``, and 今年/明年/去年/前年
+resolved through the document date. Also the year arithmetic other extractors share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from policygraph.model import EntityMention, EntityRef, Fact
+from policygraph.text.document import Document
+
+NAME = "years"
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
+_SKIP_KINDS = frozenset({"byline", "editor", "affiliation"})
+
+# Chinese digit years are positional (二〇三五); typesetters use 〇, ○, 零 and even a Latin O.
+_CN_DIGIT = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "O": 0,
+    "Ｏ": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN = "[" + "".join(_CN_DIGIT) + "]"
+# Full-width digits are folded one for one so offsets stay put.
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+_DASH = r"\s*(?:[—–\-－~～]{1,2}|至|到)\s*"
+# A year is four digits not glued to other digits or a decimal point. ``年`` is required
+# after the (last) year: 2000多亿元 and 2025,2027 are not years.
+_RANGE = re.compile(rf"(?<![\d.])(\d{{4}}){_DASH}(\d{{4}})\s*年")
+_ARABIC = re.compile(r"(?<![\d.])(\d{4})\s*年")
+_CHINESE = re.compile(rf"(?<!{_CN})({_CN}{{4}})年")
+# 前年 only where 前 does not end another word (提前, 之前, 目前, 年前).
+_RELATIVE = re.compile(r"(今|明|去|(?<![提之以目日月年天周此])前)年(?!代|纪|级|限|薪)")
+_RELATIVE_SHIFT = {"今": 0, "明": 1, "去": -1, "前": -2}
+# ``近2000年`` and ``约1000年`` are durations, not dates.
+_DURATION_BEFORE = ("近", "约", "逾", "超", "数", "上", "千")
+
+
+@dataclass(frozen=True, slots=True)
+class YearSpan:
+    """A year found in a text: ``text[i:j]`` is the expression, ``rule`` the rule that fired."""
+
+    i: int
+    j: int
+    year: int
+    rule: str
+
+
+def plausible(year: int) -> bool:
+    return MIN_YEAR <= year <= MAX_YEAR
+
+
+def chinese_year(digits: str) -> int | None:
+    """``二〇三五`` → 2035 (positional digits, not a numeral like 二千零三十五)."""
+    if len(digits) != 4 or any(c not in _CN_DIGIT for c in digits):
+        return None
+    return int("".join(str(_CN_DIGIT[c]) for c in digits))
+
+
+def five_year_plan_period(ordinal: int) -> tuple[int, int]:
+    """First and last year of the Nth five-year plan: 14 (十四五) → (2021, 2025).
+
+    The first plan covered 1953–1957 and the second 1958–1962; after three years of
+    adjustment (1963–1965) the third began in 1966, and they have followed one another
+    without a gap since. (1953 + 5·(N−1) would put 十四五 in 2018.)"""
+    if ordinal < 1:
+        raise ValueError(f"five-year plans are numbered from 1, not {ordinal}")
+    start = 1953 + 5 * (ordinal - 1) if ordinal <= 2 else 1966 + 5 * (ordinal - 3)
+    return start, start + 4
+
+
+def find_years(text: str, *, base_year: int | None) -> list[YearSpan]:
+    """Years in ``text`` in order. Relative years (今年…) need ``base_year`` and are
+    skipped without it. Rules: ``years.explicit``, ``years.chinese``, ``years.range``
+    (each end of ``2025—2027年``) and ``years.relative``."""
+    folded = text.translate(_FULLWIDTH)
+    spans: list[YearSpan] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(i: int, j: int, year: int | None, rule: str) -> None:
+        if year is None or not plausible(year):
+            return
+        if any(a < j and i < b for a, b in taken):
+            return
+        taken.append((i, j))
+        spans.append(YearSpan(i, j, year, rule))
+
+    for m in _RANGE.finditer(folded):
+        first, last = int(m[1]), int(m[2])
+        if first < last and not _duration(folded, m.start()):
+            add(m.start(1), m.end(1), first, "years.range")
+            add(m.start(2), m.end(), last, "years.range")
+    for m in _ARABIC.finditer(folded):
+        if not _duration(folded, m.start()):
+            add(m.start(), m.end(), int(m[1]), "years.explicit")
+    for m in _CHINESE.finditer(folded):
+        add(m.start(), m.end(), chinese_year(m[1]), "years.chinese")
+    if base_year is not None:
+        for m in _RELATIVE.finditer(folded):
+            add(m.start(), m.end(), base_year + _RELATIVE_SHIFT[m[1]], "years.relative")
+    return sorted(spans, key=lambda s: (s.i, s.j))
+
+
+def _duration(text: str, i: int) -> bool:
+    return i > 0 and text[i - 1] in _DURATION_BEFORE
+
+
+def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
+    for block in doc.blocks:
+        if block.kind in _SKIP_KINDS:
+            continue
+        for span in find_years(block.text, base_year=doc.meta.year):
+            label = str(span.year)
+            yield EntityMention(
+                ref=EntityRef("Year", label),
+                label=label,
+                mention=doc.mention(block, span.i, span.j, span.rule),
+                article=block.article,
+                alias=span.rule != "years.relative",
+            )

@@ -1,0 +1,237 @@
+"""SKOS vocabularies from ``ontology/vocab/{name}.ttl``: concepts with their labels and a
+longest-match finder, so that the extractors' word lists stay data, not code."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+import jieba
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS
+
+from policygraph.errors import PolicyGraphError
+
+VOCAB_BASE = "https://w3id.org/policygraph/vocab/"
+
+# Full-width brackets and punctuation that Chinese text keeps as written (see extract.base.fold).
+_KEEP_FULL_WIDTH = "（）：；，！？"
+_ASCII_WORD = re.compile(r"[0-9A-Za-z]")
+
+
+class VocabularyError(PolicyGraphError):
+    """An ontology folder or vocabulary file is missing or malformed."""
+
+
+def normalise(text: str) -> str:
+    """A same-length normal form for matching: full-width ASCII to half-width, ``()`` to
+    ``（）``, Latin letters to lower case. ``normalise(t)[i]`` stands for ``t[i]``."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E and ch not in _KEEP_FULL_WIDTH:
+            ch = chr(code - 0xFEE0)
+        if ch == "(":
+            ch = "（"
+        elif ch == ")":
+            ch = "）"
+        elif ch.isascii():
+            ch = ch.lower()
+        out.append(ch)
+    return "".join(out)
+
+
+def tidy_label(text: str) -> str:
+    """The nicest written form of a name: full-width ASCII folded to half-width, brackets as
+    full-width ``（）`` (Chinese official typography), runs of white space as one space."""
+    out = []
+    for ch in re.sub(r"\s+", " ", text.strip()):
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E and ch not in _KEEP_FULL_WIDTH:
+            ch = chr(code - 0xFEE0)
+        out.append({"(": "（", ")": "）"}.get(ch, ch))
+    return "".join(out)
+
+
+def ontology_dir() -> Path:
+    """The ontology folder: the copy inside an installed wheel (``policygraph/_ontology``),
+    else the repository's ``ontology/`` above this file."""
+    packaged = files("policygraph") / "_ontology"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / "ontology"
+        if (candidate / "vocab").is_dir():
+            return candidate
+    raise VocabularyError(
+        "cannot find the ontology folder: neither policygraph/_ontology (installed wheel) nor "
+        "an ontology/vocab folder above the package source; reinstall policygraph"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """One SKOS concept: its IRI, Chinese preferred and alternative labels, broader concepts."""
+
+    iri: str
+    pref_label: str
+    alt_labels: tuple[str, ...] = ()
+    broader: tuple[str, ...] = ()
+    en_label: str | None = None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.pref_label, *self.alt_labels)
+
+    @property
+    def slug(self) -> str:
+        return self.iri.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The concepts of one scheme and a longest-match finder over their Chinese labels."""
+
+    name: str
+    iri: str
+    concepts: tuple[Concept, ...]
+    _index: dict[str, Concept] = field(init=False, repr=False, compare=False)
+    _lengths: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, Concept] = {}
+        for concept in self.concepts:
+            for label in concept.labels:
+                key = normalise(label)
+                other = index.setdefault(key, concept)
+                if other.iri != concept.iri:
+                    raise VocabularyError(
+                        f"vocabulary {self.name}: label {label!r} belongs to both "
+                        f"{other.iri} and {concept.iri}; keep it on one concept"
+                    )
+        lengths: dict[str, set[int]] = {}
+        for key in index:
+            lengths.setdefault(key[0], set()).add(len(key))
+        object.__setattr__(self, "_index", index)
+        object.__setattr__(
+            self, "_lengths", {c: tuple(sorted(ls, reverse=True)) for c, ls in lengths.items()}
+        )
+
+    def __iter__(self) -> Iterator[Concept]:
+        return iter(self.concepts)
+
+    def __len__(self) -> int:
+        return len(self.concepts)
+
+    def by_iri(self, iri: str) -> Concept | None:
+        return next((c for c in self.concepts if c.iri == iri), None)
+
+    def lookup(self, label: str) -> Concept | None:
+        """The concept with this exact (normalised) label."""
+        return self._index.get(normalise(label))
+
+    def candidates(self, text: str) -> list[tuple[int, int, Concept]]:
+        """Every label occurrence in ``text``, overlapping ones included."""
+        index, lengths = self._index, self._lengths
+        norm = normalise(text)
+        hits: list[tuple[int, int, Concept]] = []
+        for i, ch in enumerate(norm):
+            for n in lengths.get(ch, ()):
+                j = i + n
+                if j <= len(norm) and norm[i:j] in index and _word_edges(norm, i, j):
+                    hits.append((i, j, index[norm[i:j]]))
+        return hits
+
+    def find(self, text: str) -> list[tuple[int, int, Concept]]:
+        """Non-overlapping matches, longest first (ties: leftmost), returned in text order."""
+        chosen: list[tuple[int, int, Concept]] = []
+        taken = [False] * len(text)
+        for i, j, concept in sorted(self.candidates(text), key=lambda h: (h[0] - h[1], h[0])):
+            if not any(taken[i:j]):
+                chosen.append((i, j, concept))
+                taken[i:j] = [True] * (j - i)
+        return sorted(chosen, key=lambda h: h[0])
+
+
+def _word_edges(norm: str, i: int, j: int) -> bool:
+    """Latin or digit labels (AI, 5G) must not be cut out of a longer Latin word."""
+    if _ASCII_WORD.match(norm[i]) and i > 0 and _ASCII_WORD.match(norm[i - 1]):
+        return False
+    return not (_ASCII_WORD.match(norm[j - 1]) and j < len(norm) and _ASCII_WORD.match(norm[j]))
+
+
+@cache
+def tokenizer() -> jieba.Tokenizer:
+    """A jieba tokenizer of its own (initialised once), for word boundaries around matches."""
+    tok = jieba.Tokenizer()
+    # jieba logs its dictionary loading at DEBUG on its own stderr handler; keep it quiet.
+    logger = jieba.default_logger
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        tok.initialize()
+    finally:
+        logger.setLevel(level)
+    return tok
+
+
+def word_bounds(text: str) -> frozenset[int]:
+    """Positions in ``text`` where a jieba word starts or ends."""
+    return frozenset(b for _, i, j in tokenizer().tokenize(text) for b in (i, j))
+
+
+def vocab_path(name: str) -> Path:
+    return ontology_dir() / "vocab" / f"{name}.ttl"
+
+
+@cache
+def load_scheme(name: str) -> Vocabulary:
+    """The vocabulary in ``ontology/vocab/{name}.ttl``: the concepts of its main
+    ``skos:ConceptScheme`` (the one with ``dcterms:identifier "{name}"``). Other schemes in
+    the file, such as organization kinds, only serve as ``skos:broader`` targets."""
+    path = vocab_path(name)
+    if not path.is_file():
+        raise VocabularyError(f"{path}: no such vocabulary file")
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises many parser error types
+        raise VocabularyError(f"{path}: not valid Turtle: {exc}") from exc
+    schemes = sorted(
+        str(s)
+        for s in graph.subjects(DCTERMS.identifier, Literal(name))
+        if (s, RDF.type, SKOS.ConceptScheme) in graph
+    )
+    if len(schemes) != 1:
+        raise VocabularyError(
+            f'{path}: needs exactly one skos:ConceptScheme with dcterms:identifier "{name}"'
+        )
+    scheme = URIRef(schemes[0])
+    members = sorted({str(s) for s in graph.subjects(SKOS.inScheme, scheme)})
+    concepts = [_concept(graph, URIRef(iri), path) for iri in members]
+    return Vocabulary(name=name, iri=str(scheme), concepts=tuple(concepts))
+
+
+def _concept(graph: Graph, iri: URIRef, path: Path) -> Concept:
+    def labels(prop: URIRef, lang: str) -> list[str]:
+        return sorted(
+            str(o) for o in graph.objects(iri, prop) if getattr(o, "language", None) == lang
+        )
+
+    pref = labels(SKOS.prefLabel, "zh")
+    if len(pref) != 1:
+        raise VocabularyError(f"{path}: <{iri}> needs exactly one skos:prefLabel @zh, has {pref}")
+    en = labels(SKOS.prefLabel, "en")
+    broader = sorted(str(o) for o in graph.objects(iri, SKOS.broader))
+    return Concept(
+        iri=str(iri),
+        pref_label=pref[0],
+        alt_labels=tuple(a for a in labels(SKOS.altLabel, "zh") if a != pref[0]),
+        broader=tuple(broader),
+        en_label=en[0] if en else None,
+    )

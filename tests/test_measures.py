@@ -1,0 +1,413 @@
+"""Targets and statistics from sentences, as tables; policy attribution; the seed page and
+the 2018 government work report."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from policygraph.extract import measures, run
+from policygraph.extract.base import entity_key
+from policygraph.model import (
+    DocumentMeta,
+    EntityMention,
+    EntityRef,
+    Fact,
+    Measure,
+    Mention,
+    QuoteFact,
+)
+from policygraph.text.document import Block, Document
+from policygraph.text.layout import analyse
+from policygraph.text.loader import find_sources, load_document
+
+ROOT = Path(__file__).parents[1]
+SEED = ROOT / "seeds" / "000_c4ec37985887901a.txt"
+DEV_CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
+
+Row = tuple[str, str, str, str, str | None, int | None]  # kind, indicator, cmp, value, unit, year
+
+
+def make_document(
+    text: str, *, date: str | None = "2025-11-01", kind: str = "newspaper", title: str = "测试文档"
+) -> Document:
+    return Document(
+        id="test",
+        path="test.txt",
+        text=text,
+        sha256="0" * 64,
+        meta=DocumentMeta(title=title, date=date, kind=kind),
+        blocks=analyse(text).blocks,
+    )
+
+
+def measures_of(doc: Document, found: list[Fact] | None = None) -> list[Measure]:
+    return [f for f in measures.extract(doc, found or []) if isinstance(f, Measure)]
+
+
+def rows(found: list[Measure]) -> list[Row]:
+    return [(m.kind, m.indicator, m.comparator, str(m.value), m.unit, m.year) for m in found]
+
+
+CASES: list[tuple[str, list[Row]]] = [
+    # one deadline governs the clauses after it, until the next one
+    (
+        "到2027年，率先实现人工智能与6大重点领域广泛深度融合，新一代智能终端、智能体等应用普及率超70%，"
+        "智能经济核心产业规模快速增长。到2030年，新一代智能终端、智能体等应用普及率超90%。",
+        [
+            ("Target", "新一代智能终端、智能体等应用普及率", ">", "70", "%", 2027),
+            ("Target", "新一代智能终端、智能体等应用普及率", ">", "90", "%", 2030),
+        ],
+    ),
+    # the counted thing comes after the number when only a verb precedes it
+    (
+        "提出到2027年建成科学基础大模型，建设不少于10个高质量科学数据库，服务不少于1000万用户，"
+        "推动在不少于5个领域开展深度应用，形成8个以上标杆应用案例。",
+        [
+            ("Target", "高质量科学数据库", ">=", "10", "个", 2027),
+            ("Target", "服务用户", ">=", "10000000", None, 2027),
+            ("Target", "领域开展深度应用", ">=", "5", "个", 2027),
+            ("Target", "标杆应用案例", ">=", "8", "个", 2027),
+        ],
+    ),
+    (
+        "2024年末，我国常住人口城镇化率达67%，已有9.4亿人生活在城镇。",
+        [
+            ("Statistic", "常住人口城镇化率", "=", "67", "%", 2024),
+            ("Statistic", "生活在城镇", "=", "940000000", "人", 2024),
+        ],
+    ),
+    (
+        "我国60岁以上老年群体互联网普及率超过50%。",
+        [("Statistic", "60岁以上老年群体互联网普及率", ">", "50", "%", None)],
+    ),
+    (
+        "2024年我国60岁及以上人口、65岁及以上人口分别达3.1亿、2.2亿。",
+        [
+            ("Statistic", "60岁及以上人口", "=", "310000000", None, 2024),
+            ("Statistic", "65岁及以上人口", "=", "220000000", None, 2024),
+        ],
+    ),
+    (
+        "当前，我国城市居民平均约75%的时间在社区中度过，到2035年将约有70%的人口生活在城市社区。",
+        [
+            ("Statistic", "城市居民平均…的时间在社区中度过", "~", "75", "%", None),
+            ("Target", "人口生活在城市社区", "~", "70", "%", 2035),
+        ],
+    ),
+    # a list of targets for the document's year, split at ； and ，
+    (
+        "今年发展主要预期目标是：国内生产总值增长6.5%左右；居民消费价格涨幅3%左右；"
+        "城镇新增就业1100万人以上，城镇调查失业率5.5%以内；居民收入增长和经济增长基本同步。",
+        [
+            ("Target", "国内生产总值增长", "~", "6.5", "%", 2025),
+            ("Target", "居民消费价格涨幅", "~", "3", "%", 2025),
+            ("Target", "城镇新增就业", ">=", "11000000", "人", 2025),
+            ("Target", "城镇调查失业率", "<=", "5.5", "%", 2025),
+        ],
+    ),
+    # 比去年 compares; it does not move the sentence into last year
+    (
+        "今年赤字率拟按2.6%安排，比去年预算低0.4个百分点；财政赤字2.38万亿元。",
+        [
+            ("Target", "赤字率", "=", "2.6", "%", 2025),
+            ("Target", "赤字率比去年预算低", "=", "0.4", "百分点", 2025),
+            ("Target", "财政赤字", "=", "2380000000000", "元", 2025),
+        ],
+    ),
+    # from … to …: the end value, the subject carried to the clauses that lack one
+    (
+        "国内生产总值从54万亿元增加到82.7万亿元，年均增长7.1%，占世界经济比重从11.4%提高到15%左右。",
+        [
+            ("Statistic", "国内生产总值", "=", "82700000000000", "元", None),
+            ("Statistic", "国内生产总值年均增长", "=", "7.1", "%", None),
+            ("Statistic", "国内生产总值占世界经济比重", "~", "15", "%", None),
+        ],
+    ),
+    ("贫困发生率由10.2%下降到3.1%。", [("Statistic", "贫困发生率", "=", "3.1", "%", None)]),
+    (
+        "城镇居民人均可支配收入由2002年7703元增加到2007年13786元。",
+        [("Statistic", "城镇居民人均可支配收入", "=", "13786", "元", 2007)],
+    ),
+    (
+        "截至2024年底，全国5G基站总数达425.1万个，占移动基站总数的33.6%。",
+        [
+            ("Statistic", "全国5G基站总数", "=", "4251000", "个", 2024),
+            ("Statistic", "全国5G基站总数占移动基站总数", "=", "33.6", "%", 2024),
+        ],
+    ),
+    # 比2005年 is a baseline, not the time frame
+    (
+        "力争到2030年，非化石能源消费比重达到25%左右，单位国内生产总值二氧化碳排放比2005年下降65%以上。",
+        [
+            ("Target", "非化石能源消费比重", "~", "25", "%", 2030),
+            ("Target", "单位国内生产总值二氧化碳排放比2005年下降", ">=", "65", "%", 2030),
+        ],
+    ),
+    # 预期 inside 人均预期寿命 is no cue
+    ("人均预期寿命达到76.7岁。", [("Statistic", "人均预期寿命", "=", "76.7", "岁", None)]),
+    (
+        "关停小火电 2157万千瓦、小煤矿1.12万处。",
+        [
+            ("Statistic", "关停小火电", "=", "21570000", "千瓦", None),
+            ("Statistic", "关停小煤矿", "=", "11200", "处", None),
+        ],
+    ),
+    (
+        "改扩建1.88万所乡镇卫生院、786所县医院。",
+        [
+            ("Statistic", "乡镇卫生院", "=", "18800", "所", None),
+            ("Statistic", "县医院", "=", "786", "所", None),
+        ],
+    ),
+    # a deadline carries into the next sentence, but not past a sign of a report
+    (
+        "到2030年，城镇化率达到70%。常住人口城镇化率要达到75%。目前城镇化率为67%。",
+        [
+            ("Target", "城镇化率", "=", "70", "%", 2030),
+            ("Target", "常住人口城镇化率", "=", "75", "%", 2030),
+            ("Statistic", "城镇化率", "=", "67", "%", None),
+        ],
+    ),
+    # a period is no deadline for the sentences after it
+    (
+        "对2006－2020年的科技发展作出全面部署。五年中央财政用于科技的投入达到3406亿元。",
+        [("Statistic", "中央财政用于科技的投入", "=", "340600000000", "元", None)],
+    ),
+    # estimates, conditionals, counts inside qualitative goals, names, thresholds: nothing
+    (
+        "据初步测算，我国城镇化率每提高1个百分点，每年可以新增2000多亿元的消费需求，"
+        "可以拉动万亿元规模的新增投资需求。",
+        [],
+    ),
+    ("到2027年，率先实现人工智能与6大重点领域广泛深度融合。", []),
+    ("加速“从0到1”重大科学发现进程，“十五五”时期更要如此。", []),
+    ("在我国的690多座城市中，生活性服务业特色多种多样。", []),
+    ("淘汰关停不达标的30万千瓦以下煤电机组。", []),
+    ("从经济基本面和就业吸纳能力看，6.5%左右的增速可以实现比较充分的就业。", []),
+    ("这是一个重要的时期，也是二十届中央政治局第二十次集体学习的主题。", []),
+    ("在我们这样一个拥有十几亿人口的发展中大国实现城镇化，在人类发展史上没有先例。", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_measures(text: str, expected: list[Row]) -> None:
+    assert rows(measures_of(make_document(text))) == expected
+
+
+def test_without_a_document_date_relative_years_give_no_year() -> None:
+    text = "今年发展主要预期目标是：国内生产总值增长6.5%左右。"
+    assert rows(measures_of(make_document(text, date=None))) == [
+        ("Target", "国内生产总值增长", "~", "6.5", "%", None)
+    ]
+
+
+def test_mention_is_the_clause_in_original_offsets() -> None:
+    text = "标题\n\n到2027年,新一代智能终端、智能体等应用普及率超70%,智能经济\n\n规模快速增长。\n"
+    (m,) = measures_of(make_document(text))
+    assert m.mention.surface == "新一代智能终端、智能体等应用普及率超70%"
+    assert text[m.mention.start : m.mention.end] == m.mention.surface
+    assert m.mention.rule == "measures.deadline-clause"
+    assert m.value_text == "70"
+    assert m.mention.sentence.startswith("到2027年")
+
+
+def _policy_mention(text: str, name: str) -> EntityMention:
+    start = text.index(name)
+    end = start + len(name)
+    return EntityMention(
+        ref=EntityRef("Policy", entity_key(name)),
+        label=entity_key(name),
+        mention=Mention(start, end, name, "", "test"),
+    )
+
+
+def test_policy_named_before_the_target_in_the_paragraph() -> None:
+    name = "《北京市加快人工智能赋能科学研究高质量发展行动计划(2025—2027年)》"
+    text = (
+        f"例如，今年发布的{name}，描绘了路线图，提出到2027年建设不少于10个高质量科学数据库。"
+        "目前，我国常住人口城镇化率达67%。"
+    )
+    policy = _policy_mention(text, name)
+    found = measures_of(make_document(text), [policy])
+    assert [(m.kind, m.policy) for m in found] == [
+        ("Target", policy.ref),
+        ("Statistic", None),  # statistics belong to no policy
+    ]
+
+
+def test_policy_named_after_the_target_is_not_its_policy() -> None:
+    name = "《国务院关于深入实施“人工智能+”行动的意见》"
+    text = f"到2027年，应用普及率超70%，这是{name}提出的。"
+    (m,) = measures_of(make_document(text), [_policy_mention(text, name)])
+    assert m.policy is None
+
+
+def test_policy_of_a_sidebar_quote() -> None:
+    quote = "到2027年，新一代智能终端、智能体等应用普及率超70%。"
+    line = "——《国务院关于深入实施“人工智能+”行动的意见》"
+    text = f"{quote}\n{line}\n"
+    a = len(quote) + 1
+    doc = make_document(text)
+    doc.blocks = [
+        Block("quote", quote, tuple(range(len(quote)))),
+        Block("attribution", line, tuple(range(a, a + len(line)))),
+    ]
+    policy = _policy_mention(text, line[2:])
+    fact = QuoteFact(
+        text=quote,
+        mention=Mention(0, len(quote), quote, quote, "quotes.sidebar"),
+        attribution=Mention(a, a + len(line), line, line, "quotes.attribution"),
+        policy=policy,
+    )
+    (m,) = measures_of(doc, [policy, fact])
+    assert m.policy == policy.ref
+
+
+def test_policy_document_sets_its_own_targets() -> None:
+    title = "关于实施乡村振兴战略的意见"
+    text = "到2027年，农村自来水普及率达到90%。2024年农村自来水普及率为88%。"
+    found = measures_of(make_document(text, date="2025-01-01", kind="policy", title=title))
+    assert [(m.kind, m.policy) for m in found] == [
+        ("Target", EntityRef("Policy", entity_key(title))),
+        ("Statistic", None),
+    ]
+
+
+def test_concerns_are_technologies_and_industries_in_the_sentence() -> None:
+    text = "到2027年，人工智能应用普及率超70%。大数据产业规模超过3万亿元。"
+    doc = make_document(text)
+
+    def topic(cls: str, name: str) -> EntityMention:
+        start = text.index(name)
+        return EntityMention(
+            EntityRef(cls, name),
+            name,  # type: ignore[arg-type]
+            Mention(start, start + len(name), name, "", "test"),
+        )
+
+    found: list[Fact] = [topic("Technology", "人工智能"), topic("Industry", "大数据产业")]
+    first, second = measures_of(doc, found)
+    assert first.concerns == (EntityRef("Technology", "人工智能"),)
+    assert second.concerns == (EntityRef("Industry", "大数据产业"),)
+
+
+def test_a_repeated_goal_is_one_measure() -> None:
+    text = "到2027年，应用普及率超70%。\n\n到2027年，应用普及率超70%。\n"
+    assert len(measures_of(make_document(text))) == 1
+
+
+def test_a_restated_target_is_no_statistic() -> None:
+    text = (
+        "今年发展主要预期目标是：国内生产总值增长6.5%左右。\n\n"
+        "提出国内生产总值增长6.5%左右，主要是综合考虑了多种因素。\n"
+    )
+    assert rows(measures_of(make_document(text))) == [
+        ("Target", "国内生产总值增长", "~", "6.5", "%", 2025)
+    ]
+
+
+def test_articles_are_carried() -> None:
+    text = "标题一\n\n张 辉\n\n2024年末，我国常住人口城镇化率达67%。\n"
+    (m,) = measures_of(make_document(text))
+    assert m.article == 0
+
+
+# --- the seed page -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_facts() -> list[Fact]:
+    (source,) = [s for s in find_sources([SEED.parent]) if s.name == SEED.name]
+    return run(load_document(source))
+
+
+def _find(found: list[Fact], indicator_part: str, value: str) -> Measure:
+    hits = [
+        f
+        for f in found
+        if isinstance(f, Measure) and indicator_part in f.indicator and f.value == Decimal(value)
+    ]
+    assert len(hits) == 1, [f for f in found if isinstance(f, Measure)]
+    return hits[0]
+
+
+SEED_TARGETS = [
+    ("普及率", "70", ">", "%", 2027),
+    ("普及率", "90", ">", "%", 2030),
+    ("科学数据库", "10", ">=", "个", 2027),
+    ("用户", "10000000", ">=", None, 2027),
+    ("领域", "5", ">=", "个", 2027),
+    ("案例", "8", ">=", "个", 2027),
+]
+
+
+@pytest.mark.parametrize(("indicator", "value", "comparator", "unit", "year"), SEED_TARGETS)
+def test_seed_targets(
+    seed_facts: list[Fact], indicator: str, value: str, comparator: str, unit: str | None, year: int
+) -> None:
+    m = _find(seed_facts, indicator, value)
+    assert (m.kind, m.comparator, m.unit, m.year) == ("Target", comparator, unit, year)
+
+
+def test_seed_statistics(seed_facts: list[Fact]) -> None:
+    rate = _find(seed_facts, "城镇化率", "67")
+    assert (rate.kind, rate.indicator, rate.comparator, rate.unit, rate.year) == (
+        "Statistic",
+        "常住人口城镇化率",
+        "=",
+        "%",
+        2024,
+    )
+    people = _find(seed_facts, "城镇", "940000000")
+    assert (people.kind, people.unit, people.year, people.value_text) == (
+        "Statistic",
+        "人",
+        2024,
+        "9.4亿",
+    )
+
+
+@pytest.mark.parametrize(
+    ("indicator", "value", "policy"),
+    [
+        ("普及率", "70", "国务院关于深入实施人工智能+行动的意见"),
+        ("普及率", "90", "国务院关于深入实施人工智能+行动的意见"),
+        ("科学数据库", "10", "北京市加快人工智能赋能科学研究高质量发展行动计划"),
+        ("案例", "8", "北京市加快人工智能赋能科学研究高质量发展行动计划"),
+    ],
+)
+def test_seed_policy_attribution(
+    seed_facts: list[Fact], indicator: str, value: str, policy: str
+) -> None:
+    named = [
+        f
+        for f in seed_facts
+        if isinstance(f, EntityMention) and f.ref.cls == "Policy" and f.ref.key.startswith(policy)
+    ]
+    if not named:
+        pytest.skip(f"the policies extractor does not find {policy} yet")
+    m = _find(seed_facts, indicator, value)
+    assert m.policy is not None and m.policy.key.startswith(policy)
+
+
+# --- the 2018 government work report --------------------------------------------------
+
+
+@pytest.mark.corpus
+def test_gwr_2018_main_targets() -> None:
+    path = DEV_CORPUS / "gwr_2018.txt"
+    if not path.is_file():
+        pytest.skip(f"development corpus not found at {path}")
+    text = path.read_text(encoding="utf-8")
+    doc = make_document(text, date="2018-03-05", kind="report", title="2018年国务院政府工作报告")
+    found = rows(measures_of(doc))
+    for expected in [
+        ("Target", "国内生产总值增长", "~", "6.5", "%", 2018),
+        ("Target", "居民消费价格涨幅", "~", "3", "%", 2018),
+        ("Target", "城镇新增就业", ">=", "11000000", "人", 2018),
+        ("Target", "城镇调查失业率", "<=", "5.5", "%", 2018),
+    ]:
+        assert expected in found

@@ -1,0 +1,164 @@
+"""The organization extractor and the affiliation-line parser, as tables of text and
+expected (label, surface, rule)."""
+
+from __future__ import annotations
+
+import pytest
+
+from policygraph.extract import run
+from policygraph.extract.base import entity_key
+from policygraph.extract.organizations import affiliation_orgs
+from policygraph.model import DocumentMeta, EntityMention
+from policygraph.text.document import Document
+from policygraph.text.layout import analyse
+
+PIPELINE = ("policies", "organizations")
+
+
+def make_doc(text: str) -> Document:
+    return Document(
+        id="t", path="t.txt", text=text, sha256="0",
+        meta=DocumentMeta(title="测试", date="2025-11-01", kind="newspaper"),
+        blocks=analyse(text).blocks,
+    )  # fmt: skip
+
+
+def organizations(text: str) -> list[tuple[str, str, str]]:
+    doc = make_doc(text)
+    out = []
+    for f in run(doc, names=PIPELINE):
+        if isinstance(f, EntityMention) and f.ref.cls == "Organization":
+            assert doc.text[f.mention.start : f.mention.end] == f.mention.surface
+            assert f.ref.key == entity_key(f.label)
+            out.append((f.label, f.mention.surface, f.mention.rule))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("国务院印发通知。", [("国务院", "国务院", "organizations.vocab")]),
+        (
+            "党中央、国务院高度重视。",
+            [
+                ("中共中央", "党中央", "organizations.vocab"),
+                ("国务院", "国务院", "organizations.vocab"),
+            ],
+        ),
+        (
+            "工信部和国家发改委联合发文。",
+            [
+                ("工业和信息化部", "工信部", "organizations.vocab"),
+                ("国家发展改革委", "国家发改委", "organizations.vocab"),
+            ],
+        ),
+        (
+            "中国人民银行下调利率，央行表示。",
+            [
+                ("中国人民银行", "中国人民银行", "organizations.vocab"),
+                ("中国人民银行", "央行", "organizations.vocab"),
+            ],
+        ),
+        (
+            "中央党校(国家行政学院)举办培训班。",
+            [
+                ("中央党校（国家行政学院）", "中央党校(国家行政学院)", "organizations.vocab"),
+            ],
+        ),
+        (
+            "近年来，中央明确提出要开展“人工智能+”行动。",
+            [
+                ("中共中央", "中央", "organizations.central"),
+            ],
+        ),
+        (
+            "北京市统计局和北京市发展和改革委员会发布数据。",
+            [
+                ("北京市统计局", "北京市统计局", "organizations.pattern"),
+                ("北京市发展和改革委员会", "北京市发展和改革委员会", "organizations.pattern"),
+            ],
+        ),
+        (
+            "北京市经济和信息化局、上海市人民政府办公厅发布通知。",
+            [
+                ("北京市经济和信息化局", "北京市经济和信息化局", "organizations.pattern"),
+                ("上海市人民政府办公厅", "上海市人民政府办公厅", "organizations.pattern"),
+            ],
+        ),
+        ("中国和世界银行合作。", [("世界银行", "世界银行", "organizations.vocab")]),
+        ("国务院各部委、各直属机构。", [("国务院", "国务院", "organizations.vocab")]),
+        (
+            "教育部习近平新时代中国特色社会主义思想研究中心举办研讨会。",
+            [
+                ("教育部", "教育部", "organizations.vocab"),
+                (
+                    "教育部习近平新时代中国特色社会主义思想研究中心",
+                    "教育部习近平新时代中国特色社会主义思想研究中心",
+                    "organizations.pattern",
+                ),
+            ],
+        ),
+        # not organizations
+        ("我国政府和企业，各地各部门，党和人民。", []),
+        ("建设邻里服务中心、新市民服务中心，建设上海国际金融中心。", []),
+        ("广东东部地区，北京市发展人工智能驱动的科学研究的路线图。", []),
+        ("香港、澳门两个特别行政区政府。", []),
+        # inside an event name or a policy title
+        ("不久前召开的中央政治局会议提出，十四届全国人大三次会议召开。", []),
+        ("《教育部关于加强某项工作的通知》印发。", [("教育部", "教育部", "policies.issuer")]),
+    ],
+)
+def test_organization_mentions(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert organizations(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "（作者系教育部习近平新时代中国特色社会主义思想研究中心特约研究员、北京大学经济学院院长）",
+            ["教育部习近平新时代中国特色社会主义思想研究中心", "北京大学经济学院"],
+        ),
+        (
+            "(作者均系北京市习近平新时代中国特色社会主义思想研究中心研究员)",
+            ["北京市习近平新时代中国特色社会主义思想研究中心"],
+        ),
+        (
+            "（作者系内蒙古自治区中国特色社会主义理论体系研究中心研究员、内蒙古自治区社会科学院社会学研究所副所长）",
+            ["内蒙古自治区中国特色社会主义理论体系研究中心", "内蒙古自治区社会科学院社会学研究所"],
+        ),
+        (
+            "【作者系中央党校（国家行政学院）习近平新时代中国特色社会主义思想研究中心研究员】",
+            ["中央党校（国家行政学院）习近平新时代中国特色社会主义思想研究中心"],
+        ),
+        (
+            "（作者系中国社会科学院习近平新时代中国特色社会主义思想研究中心研究员、财经战略研究院服务经济与互联网发展研究室主任）",
+            [
+                "中国社会科学院习近平新时代中国特色社会主义思想研究中心",
+                "财经战略研究院服务经济与互联网发展研究室",
+            ],
+        ),
+        ("（作者系清华大学教授、博士生导师）", ["清华大学"]),
+        ("（作者系中共中央党校教授）", ["中央党校（国家行政学院）"]),
+        ("（作者系资深媒体人）", []),
+    ],
+)
+def test_affiliation_orgs(line: str, expected: list[str]) -> None:
+    found = affiliation_orgs(line)
+    assert [label for _, _, label in found] == expected
+    for i, j, label in found:
+        assert entity_key(line[i:j]) == entity_key(label) or label == "中央党校（国家行政学院）"
+
+
+def test_affiliation_block_mentions_parent_bodies() -> None:
+    text = (
+        "正文第一段。\n\n"
+        "（作者系教育部习近平新时代中国特色社会主义思想研究中心特约研究员、北京大学经济学院院长）\n"
+    )
+    assert organizations(text) == [
+        ("教育部", "教育部", "organizations.vocab"),
+        ("教育部习近平新时代中国特色社会主义思想研究中心",
+         "教育部习近平新时代中国特色社会主义思想研究中心", "organizations.affiliation"),
+        ("北京大学", "北京大学", "organizations.vocab"),
+        ("北京大学经济学院", "北京大学经济学院", "organizations.affiliation"),
+    ]  # fmt: skip

@@ -1,0 +1,133 @@
+"""Years: explicit, Chinese-digit, ranges and relative years, as tables of text and spans."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policygraph.extract import years
+from policygraph.extract.years import find_years, five_year_plan_period
+from policygraph.model import DocumentMeta, EntityMention
+from policygraph.text.document import Document
+from policygraph.text.layout import analyse
+
+# (text, base year, [(surface, year, rule)])
+CASES = [
+    ("到2027年，", 2025, [("2027年", 2027, "years.explicit")]),
+    ("二〇三五年远景目标", 2020, [("二〇三五年", 2035, "years.chinese")]),
+    ("二○三五年", None, [("二○三五年", 2035, "years.chinese")]),
+    (
+        "行动计划(2025—2027年)",
+        None,
+        [("2025", 2025, "years.range"), ("2027年", 2027, "years.range")],
+    ),
+    (
+        "规划（2018－2022年）",
+        None,
+        [("2018", 2018, "years.range"), ("2022年", 2022, "years.range")],
+    ),
+    ("2025-2027年", None, [("2025", 2025, "years.range"), ("2027年", 2027, "years.range")]),
+    (
+        "2025年至2027年",
+        None,
+        [("2025年", 2025, "years.explicit"), ("2027年", 2027, "years.explicit")],
+    ),
+    ("2024年末，我国常住人口城镇化率达67%", 2025, [("2024年", 2024, "years.explicit")]),
+    ("2024年底", None, [("2024年", 2024, "years.explicit")]),
+    ("2024 年", None, [("2024 年", 2024, "years.explicit")]),
+    ("１９９８年", None, [("１９９８年", 1998, "years.explicit")]),
+    ("今年发布的《意见》", 2025, [("今年", 2025, "years.relative")]),
+    ("明年", 2025, [("明年", 2026, "years.relative")]),
+    ("去年同期", 2025, [("去年", 2024, "years.relative")]),
+    ("前年", 2025, [("前年", 2023, "years.relative")]),
+    # relative years need the document date
+    ("今年发布的《意见》", None, []),
+    ("去年", None, []),
+    # not years
+    ("每年可以新增2000多亿元的消费需求", 2025, []),
+    ("普及率超75%", 2025, []),
+    ("拥有近2000年历史", None, []),
+    ("公元1000年", None, []),
+    ("3000年", None, []),
+    ("目前年轻人", 2025, []),
+    ("提前年度", 2025, []),
+    ("第二十次集体学习", 2025, []),
+    ("10.2025年", None, []),
+]
+
+
+@pytest.mark.parametrize(("text", "base", "expected"), CASES)
+def test_find_years(text: str, base: int | None, expected: list[tuple[str, int, str]]) -> None:
+    found = find_years(text, base_year=base)
+    assert [(text[s.i : s.j], s.year, s.rule) for s in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("ordinal", "period"),
+    [
+        (1, (1953, 1957)),
+        (2, (1958, 1962)),
+        (3, (1966, 1970)),
+        (11, (2006, 2010)),
+        (14, (2021, 2025)),
+        (15, (2026, 2030)),
+    ],
+)
+def test_five_year_plan_period(ordinal: int, period: tuple[int, int]) -> None:
+    assert five_year_plan_period(ordinal) == period
+
+
+def test_five_year_plan_period_rejects_zero() -> None:
+    with pytest.raises(ValueError, match="numbered from 1"):
+        five_year_plan_period(0)
+
+
+@given(st.integers(min_value=1900, max_value=2100))
+def test_every_plausible_year_is_found(year: int) -> None:
+    text = f"力争到{year}年，"
+    (span,) = find_years(text, base_year=None)
+    assert (text[span.i : span.j], span.year) == (f"{year}年", year)
+
+
+_ALPHABET = "0123456789年至—-今明去前二〇三五多亿元%，。近第"
+
+
+@given(st.text(alphabet=_ALPHABET, max_size=40), st.one_of(st.none(), st.just(2025)))
+def test_spans_are_ordered_disjoint_and_plausible(text: str, base: int | None) -> None:
+    found = find_years(text, base_year=base)
+    assert all(0 <= s.i < s.j <= len(text) and 1900 <= s.year <= 2100 for s in found)
+    assert all(a.j <= b.i for a, b in pairwise(found))
+
+
+def _document(text: str, date: str | None) -> Document:
+    return Document(
+        id="t",
+        path="t.txt",
+        text=text,
+        sha256="0" * 64,
+        meta=DocumentMeta(title="测试", date=date, kind="newspaper"),
+        blocks=analyse(text).blocks,
+    )
+
+
+def test_extract_emits_year_entities_in_original_offsets() -> None:
+    text = "标题一二\n\n今年，《意见》印发。到2027年，普及率超70%。\n\n本版编辑 2024年\n"
+    doc = _document(text, "2025-11-01")
+    found = list(years.extract(doc, []))
+    assert all(isinstance(f, EntityMention) for f in found)
+    got = [(f.ref.cls, f.ref.key, f.label, f.mention.surface, f.mention.rule) for f in found]
+    assert got == [
+        ("Year", "2025", "2025", "今年", "years.relative"),
+        ("Year", "2027", "2027", "2027年", "years.explicit"),
+    ]
+    for f in found:
+        assert text[f.mention.start : f.mention.end] == f.mention.surface
+        assert f.mention.sentence.endswith("。")
+
+
+def test_extract_without_document_date_skips_relative_years() -> None:
+    doc = _document("今年，到2027年，普及率超70%。", None)
+    assert [f.label for f in years.extract(doc, [])] == ["2027"]
