@@ -268,16 +268,51 @@ def test_evaluate(tmp_path: Path) -> None:
 
 
 def test_alternative_labels_are_names_as_written(built: Path) -> None:
-    code, stdout, _ = invoke(
-        "query",
-        "--store",
-        str(built / "store"),
-        "--format",
-        "csv",
-        "SELECT DISTINCT ?label ?alt WHERE { ?e rdfs:label ?label ; skos:altLabel ?alt }",
+    rows = _csv(
+        built, "SELECT DISTINCT ?label ?alt WHERE { ?e rdfs:label ?label ; skos:altLabel ?alt }"
     )
-    pairs = {tuple(r.values()) for r in csv.DictReader(io.StringIO(stdout))}
+    pairs = {(r["label"], r["alt"]) for r in rows}
     assert ("习近平", "习近平总书记") in pairs
     assert ("2025", "2025年") in pairs
     assert not [p for p in pairs if p[1] == "今年"]  # a relative year is not a name
     assert not [p for p in pairs if "\n" in p[1] or "——" in p[1]]  # no layout debris
+
+
+def _csv(built: Path, *args: str) -> list[dict[str, str]]:
+    code, stdout, stderr = invoke(
+        "query", "--store", str(built / "store"), "--format", "csv", *args
+    )
+    assert code == 0, stderr
+    return list(csv.DictReader(io.StringIO(stdout)))
+
+
+def test_saved_queries_answer_the_seed_questions(built: Path) -> None:
+    """The facts issue #2 names, through the saved queries a user would run."""
+    opinion = "国务院关于深入实施“人工智能+”行动的意见"
+    plan = "北京市加快人工智能赋能科学研究高质量发展行动计划（2025—2027年）"
+    targets = {
+        (r["policy"], r["comparator"], r["value"], r["unit"], r["year"])
+        for r in _csv(built, "--name", "targets")
+    }
+    assert (opinion, ">", "70", "%", "2027") in targets
+    assert (opinion, ">", "90", "%", "2030") in targets
+    assert (plan, ">=", "10", "个", "2027") in targets
+    assert (plan, ">=", "10000000", "", "2027") in targets
+    # --param narrows to one policy.
+    only = _csv(built, "--name", "targets", "--param", "policy=北京市")
+    assert only and {r["policy"] for r in only} == {plan}
+
+    policies = {(r["policy"], r["issuer"]) for r in _csv(built, "--name", "policies")}
+    assert (opinion, "国务院") in policies and (plan, "北京市") in policies
+
+    about = {
+        (r["topic"], r["about"]) for r in _csv(built, "--name", "topic", "-p", "topic=人工智能")
+    }
+    assert ("人工智能", opinion) in about
+
+    stats = {
+        (r["year"], r["indicator"], r["value"], r["unit"])
+        for r in _csv(built, "--name", "statistics", "--param", "year=2024")
+    }
+    assert ("2024", "常住人口城镇化率", "67", "%") in stats
+    assert ("2024", "生活在城镇", "940000000", "人") in stats
