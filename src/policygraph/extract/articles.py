@@ -26,7 +26,7 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
         title = next((b for b in blocks if b.kind == "title"), None)
         column = next((b for b in blocks if b.kind == "column"), None)
         authors = _inside(persons, [b for b in blocks if b.kind == "byline"])
-        affiliations = _inside(orgs, [b for b in blocks if b.kind == "affiliation"])
+        affiliations = _outermost(_inside(orgs, [b for b in blocks if b.kind == "affiliation"]))
         yield ArticleFact(
             index=index,
             title=title.text if title else None,
@@ -40,6 +40,22 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
         for author in authors:
             for org in affiliations:
                 yield Relation(author.ref, "affiliation", org.ref, org.mention)
+
+
+def _outermost(mentions: list[EntityMention]) -> list[EntityMention]:
+    """Drop organizations named inside a longer one on the same line: an author of
+    北京大学经济学院 works there, not at every body its name contains."""
+    return [
+        m
+        for m in mentions
+        if not any(
+            o is not m
+            and o.mention.start <= m.mention.start
+            and m.mention.end <= o.mention.end
+            and (o.mention.end - o.mention.start) > (m.mention.end - m.mention.start)
+            for o in mentions
+        )
+    ]
 
 
 def _inside(mentions: list[EntityMention], blocks: list) -> list[EntityMention]:  # type: ignore[type-arg]
