@@ -182,8 +182,11 @@ def build_network(
 def _options(large: bool) -> dict[str, object]:
     options: dict[str, object] = {
         "nodes": {
-            "font": {"face": CJK_FONT_STACK, "size": 14, "color": "#222222"},
+            "font": {"face": CJK_FONT_STACK, "size": 16, "color": "#222222"},
             "borderWidth": 1,
+            # vis hides labels drawn smaller than 5 px; a fitted overview of a few hundred
+            # nodes is zoomed out that far, and an unlabelled graph tells a reader nothing.
+            "scaling": {"label": {"enabled": False, "drawThreshold": 2}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},

@@ -218,7 +218,10 @@ def _attributes(lookup: _Lookup, iri: URIRef, cls: str) -> dict[str, object]:
 
 
 def _skipped_edge(predicate: rdflib.term.Node) -> bool:
-    return predicate in (RDF.type, PGO.hasMention)
+    # pgo:mentions (Document → every entity in it) would make each document a hub that
+    # hides the real relations; the documents stay reachable through articles, mentions'
+    # provenance in the tooltips, and the ``documents`` attribute.
+    return predicate in (RDF.type, PGO.hasMention, PGO.mentions)
 
 
 def rdf_to_networkx(graph: rdflib.Graph, *, include_mentions: bool = False) -> nx.MultiDiGraph:
