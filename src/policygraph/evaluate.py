@@ -3,6 +3,8 @@
 Gold format (YAML; paths relative to the gold file)::
 
     input: ../seeds                 # folder (with its manifest.yaml) the documents are in
+    complete: true                  # false: the gold lists only some facts, so only
+                                    # recall is meaningful (precision is reported as n/a)
     documents:
       - file: 000_c4ec37985887901a.txt
         entities:                   # class → canonical labels (any surface form is fine:
@@ -64,14 +66,15 @@ class Score:
 @dataclass(slots=True)
 class Report:
     scores: dict[str, Score]
+    complete: bool = True
 
     def to_table(self) -> str:
         lines = [f"{'class':<18} {'gold':>5} {'found':>5} {'P':>6} {'R':>6} {'F1':>6}"]
         for name, s in self.scores.items():
-            lines.append(
-                f"{name:<18} {s.tp + s.fn:>5} {s.tp + s.fp:>5} "
-                f"{s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f}"
-            )
+            p, f1 = (f"{s.precision:>6.3f}", f"{s.f1:>6.3f}") if self.complete else ("   n/a",) * 2
+            lines.append(f"{name:<18} {s.tp + s.fn:>5} {s.tp + s.fp:>5} {p} {s.recall:>6.3f} {f1}")
+        if not self.complete:
+            lines.append("(partial gold: it lists only some facts, so precision is not measured)")
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
@@ -80,11 +83,11 @@ class Report:
                 "gold": s.tp + s.fn,
                 "found": s.tp + s.fp,
                 "tp": s.tp,
-                "precision": round(s.precision, 4),
+                "precision": round(s.precision, 4) if self.complete else None,
                 "recall": round(s.recall, 4),
-                "f1": round(s.f1, 4),
+                "f1": round(s.f1, 4) if self.complete else None,
                 "missed": s.missed,
-                "spurious": s.spurious,
+                "spurious": s.spurious if self.complete else [],
             }
             for name, s in self.scores.items()
         }
@@ -147,7 +150,7 @@ def evaluate(gold_path: Path) -> Report:
             _score_measures(
                 scores.setdefault(f"{kind} (exact)", Score()), gold_m, found, exact=True
             )
-    return Report(dict(sorted(scores.items())))
+    return Report(dict(sorted(scores.items())), complete=bool(gold.get("complete", True)))
 
 
 def _load(path: Path) -> dict[str, Any]:
