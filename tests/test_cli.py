@@ -316,3 +316,13 @@ def test_saved_queries_answer_the_seed_questions(built: Path) -> None:
     }
     assert ("2024", "常住人口城镇化率", "67", "%") in stats
     assert ("2024", "生活在城镇", "940000000", "人") in stats
+
+
+def test_a_triple_stated_by_two_documents_counts_once(built: Path) -> None:
+    # year:2025 is declared in both seed graphs; the default graph is their merge (a set).
+    rows = _csv(built, "SELECT (COUNT(*) AS ?n) WHERE { year:2025 pgo:year ?y }")
+    assert rows == [{"n": "1"}]
+    rows = _csv(
+        built, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { year:2025 pgo:year ?y } }"
+    )
+    assert rows == [{"n": "2"}]

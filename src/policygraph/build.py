@@ -20,7 +20,13 @@ from policygraph.extract import run as run_pipeline
 from policygraph.graph.builder import Extraction, LabelIndex, build_triples
 from policygraph.graph.iris import graph_iri
 from policygraph.graph.serialize import write_rdf_file
-from policygraph.graph.store import merged_graph, new_store, open_store, to_ox_quads
+from policygraph.graph.store import (
+    merge_into_default_graph,
+    merged_graph,
+    new_store,
+    open_store,
+    to_ox_quads,
+)
 from policygraph.namespaces import ONTOLOGY_GRAPH, PGO, RDF, VOCAB_GRAPH
 from policygraph.text.loader import Source, find_sources, load_document
 from policygraph.vocab import ontology_dir
@@ -116,6 +122,7 @@ def build(
             g = graph_iri(ex.doc.id)
             triples = sorted(build_triples(ex, labels))
             store.bulk_extend(to_ox_quads((s, p, o, g) for s, p, o in triples))
+        merge_into_default_graph(store)
     result.documents = len(extractions)
 
     store = open_store(out / STORE)
@@ -175,8 +182,6 @@ def count_entities(store: ox.Store) -> dict[str, int]:
 
 
 def count_triples(store: ox.Store) -> int:
-    query = (
-        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
-    )
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     row = next(iter(store.query(query)))  # type: ignore[arg-type]
     return int(row["n"].value)

@@ -1,9 +1,10 @@
 """SPARQL over the store: run a query, load saved queries, format results.
 
-Queries see the union of all named graphs as their default graph, and the project's
-prefixes (``pgo:``, ``id:``, ``rdfs:``, ``skos:``, ``dcterms:``…) are predeclared.
-Saved queries live in ``policygraph/queries/*.rq``; a saved query takes a parameter NAME
-through a line ``VALUES ?NAMEText { UNDEF }`` that ``--param NAME=value`` fills in.
+Queries read the store's default graph, the merge of all document graphs (each triple once;
+``GRAPH ?g`` reaches the per-document graphs). The project's prefixes (``pgo:``, ``rdfs:``,
+``skos:``, ``dcterms:``, ``person:``, ``year:``…) are predeclared. Saved queries live in
+``policygraph/queries/*.rq``; a saved query takes a parameter NAME through a line
+``VALUES ?NAMEText { UNDEF }`` that ``--param NAME=value`` fills in.
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ def run_query(
         )
     db = open_store(store)
     try:
-        return Result(db.query(text, prefixes=PREFIXES, use_default_graph_as_union=True))
+        return Result(db.query(text, prefixes=PREFIXES))
     except SyntaxError as e:
         raise QueryError(f"malformed query: {one_line(e.msg)}") from None
     except OSError as e:

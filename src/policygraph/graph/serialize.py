@@ -31,14 +31,20 @@ def _key(term: object) -> str:
 
 
 def sorted_triples(store: ox.Store) -> list[ox.Triple]:
-    """Every triple of every graph, merged (duplicates across graphs once), sorted."""
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store}
+    """The default graph (the merge of all graphs, each triple once), sorted."""
+    triples = (
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    )
     return sorted(triples, key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object)))
 
 
 def sorted_quads(store: ox.Store) -> list[ox.Quad]:
+    """The named graphs (one per document, the ontology, the vocabularies), sorted; the
+    default graph is left out, since it only repeats them merged."""
+    quads = (q for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
     return sorted(
-        store,
+        quads,
         key=lambda q: (_key(q.graph_name), _key(q.subject), _key(q.predicate), _key(q.object)),
     )
 

@@ -63,16 +63,36 @@ def from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> Node:
 
 
 def merged_graph(store: ox.Store, *, documents_only: bool = True) -> Graph:
-    """All triples of the store as one in-memory :class:`rdflib.Graph`; by default without
-    the ontology and vocabulary graphs (views and exports of the extracted facts)."""
+    """The graph as one in-memory :class:`rdflib.Graph`: by default the triples extracted
+    from documents (for views and entity exports), else the whole default graph with the
+    ontology and vocabularies."""
     graph = Graph()
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
     for q in store:
-        if documents_only and str(q.graph_name.value).startswith(GRAPHS_PREFIX):
+        if documents_only:
+            if isinstance(q.graph_name, ox.DefaultGraph) or q.graph_name.value.startswith(
+                GRAPHS_PREFIX
+            ):
+                continue
+        elif not isinstance(q.graph_name, ox.DefaultGraph):
             continue
         graph.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))  # type: ignore[arg-type]
     return graph
+
+
+def merge_into_default_graph(store: ox.Store) -> None:
+    """Make the default graph the RDF merge of all named graphs.
+
+    Named graphs keep provenance (which document said what); queries read the default
+    graph, where a triple stated by several documents is there once. (Oxigraph's
+    union-of-graphs mode would return it once per graph, and COUNTs would be wrong.)"""
+    default = ox.DefaultGraph()
+    store.bulk_extend(
+        ox.Quad(q.subject, q.predicate, q.object, default)
+        for q in store
+        if not isinstance(q.graph_name, ox.DefaultGraph)
+    )
 
 
 def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
