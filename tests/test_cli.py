@@ -131,7 +131,13 @@ def test_update_is_refused_without_flag(built: Path) -> None:
 
 def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:
     code, _, stderr = invoke("query", "--store", str(tmp_path / "nope"), "ASK {}")
-    assert code == 1 and "run `policygraph build` first" in stderr
+    assert code == 2 and "run `policygraph build` first" in stderr
+
+
+def test_out_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    code, _, stderr = invoke("build", str(SEEDS), "--out", str(tmp_path / "afile"))
+    assert code == 2 and "afile: --out must be a folder" in stderr
 
 
 def test_saved_queries_are_listed_and_run(built: Path) -> None:

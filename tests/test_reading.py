@@ -68,10 +68,11 @@ def test_manifest_entries(tmp_path: Path) -> None:
     ("manifest", "message"),
     [
         ("documents:\n  - file: a.txt\n   title: x\n", r"manifest.yaml: line 3"),
-        ("documents:\n  - file: gone.txt\n", "names 'gone.txt', which does not exist"),
-        ("documents:\n  - file: a.txt\n    kind: novel\n", "kind 'novel' is not one of"),
+        ("documents:\n  - file: gone.txt\n", "line 2: 'gone.txt' does not exist"),
+        ("documents:\n  - file: a.txt\n  - file: a.txt\n    kind: novel\n", "line 3: kind 'novel'"),
         ("documents:\n  - file: a.txt\n    date: March\n", "date 'March' is not YYYY-MM-DD"),
-        ("documents:\n  - file: a.txt\n    colour: red\n", "unknown keys: colour"),
+        ("documents:\n  - file: a.txt\n    date: 2025-13-45\n", "month must be in 1..12"),
+        ("documents:\n  - file: a.txt\n    colour: red\n", "line 2: unknown keys: colour"),
         ("- just a list\n", "expected a mapping with a 'documents' list"),
     ],
 )
@@ -80,3 +81,16 @@ def test_bad_manifests_say_what_and_where(tmp_path: Path, manifest: str, message
     (tmp_path / "manifest.yaml").write_text(manifest, encoding="utf-8")
     with pytest.raises(ManifestError, match=message):
         load_manifest(tmp_path)
+
+
+def test_two_files_with_the_same_name_are_an_error(tmp_path: Path) -> None:
+    from policygraph.errors import InputError
+    from policygraph.text.loader import find_sources
+
+    for folder in ("A", "B"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match=r"would both be document 'report\.txt'"):
+        find_sources([tmp_path / "A", tmp_path / "B"])
+    # The same file named twice is one document.
+    assert len(find_sources([tmp_path / "A", tmp_path / "A" / "report.txt"])) == 1

@@ -107,6 +107,8 @@ def build(
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` (files or folders of ``.txt``) into ``out``."""
     started = time.perf_counter()
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: --out must be a folder, and this is a file")
     result = BuildResult(out=out)
     sources = find_sources(inputs)
     if not sources:

@@ -32,6 +32,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except PolicyGraphError as e:
             fail(e)
+        except OSError as e:  # a disk, permission or path problem: say which file, no traceback
+            where = f"{e.filename}: " if e.filename else ""
+            fail(PolicyGraphError(f"{where}{e.strerror or e}"))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -27,7 +27,11 @@ class QueryError(InputError):
 
 
 class StoreError(PolicyGraphError):
-    """The persistent store is missing or unusable."""
+    """The persistent store is unusable."""
+
+
+class StoreMissing(InputError):
+    """No store where the user pointed (a wrong ``--store``, or no build yet)."""
 
 
 class LookupFailed(InputError):

@@ -42,14 +42,22 @@ class Extraction:
 
 
 class LabelIndex:
-    """The canonical label of every entity: the label extractors gave most often across all
-    documents; ties go to the shorter, then to the smaller in code-point order."""
+    """What is decided across the whole corpus before any document graph is written.
+
+    The canonical label of every entity is the label extractors gave most often across all
+    documents (ties go to the shorter, then to the smaller in code-point order). A policy
+    that is itself one of the documents (``kind: policy``) is that document's node in every
+    document graph, not only in its own."""
 
     def __init__(self, extractions: Iterable[Extraction]) -> None:
         votes: dict[EntityRef, Counter[str]] = defaultdict(Counter)
-        for ex in extractions:
+        self.documents: dict[EntityRef, URIRef] = {}
+        for ex in sorted(extractions, key=lambda ex: ex.doc.id):
             for ref, label in _labelled(ex):
                 votes[ref][label] += 1
+            policy = self_policy(ex.doc)
+            if policy is not None:
+                self.documents.setdefault(policy, document_iri(ex.doc.id))
         self._labels = {
             ref: min(c, key=lambda label: (-c[label], len(label), label))
             for ref, c in votes.items()
@@ -100,9 +108,10 @@ class DocumentGraph:
     # -- terms ---------------------------------------------------------------------------
 
     def iri(self, ref: EntityRef) -> URIRef:
-        # A policy document is itself the Policy: self references resolve to the document.
-        if ref == self._self_policy:
-            return self.doc_iri
+        # A policy document is itself the Policy, in its own graph and wherever it is cited.
+        document = self.labels.documents.get(ref)
+        if document is not None:
+            return document
         if ref.cls == "Year" and ref.key.isdigit():
             return year_iri(int(ref.key))
         return entity_iri(ref)

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from policygraph.errors import StoreError
+from policygraph.errors import StoreError, StoreMissing
 from policygraph.namespaces import PREFIXES
 
 #: Graphs under this prefix hold the ontology and vocabularies, not extracted facts.
@@ -98,7 +98,7 @@ def merge_into_default_graph(store: ox.Store) -> None:
 def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
     """Open the store at ``path``; a clear error when there is none."""
     if not (path / "CURRENT").is_file():
-        raise StoreError(
+        raise StoreMissing(
             f"{path}: no policygraph store here; run `policygraph build` first "
             "or pass --store DIR/store"
         )

@@ -4,7 +4,7 @@ infer what the manifest does not say, and analyse the layout."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
@@ -47,18 +47,28 @@ class Source:
 
 def find_sources(inputs: Iterable[Path]) -> list[Source]:
     """``.txt`` files under the inputs (files or folders), sorted by name so that the
-    order never depends on the file system. Folders contribute their ``manifest.yaml``."""
+    order never depends on the file system. Folders contribute their ``manifest.yaml``.
+    A document's name is its path relative to its input folder; two different files with
+    the same name are an error, never a silent choice."""
     sources: dict[str, Source] = {}
+
+    def add(source: Source) -> None:
+        other = sources.setdefault(source.name, source)
+        if other.path.resolve() != source.path.resolve():
+            raise InputError(
+                f"{other.path} and {source.path} would both be document '{source.name}'; "
+                "rename one, or build them into separate graphs"
+            )
+
     for root in inputs:
         if root.is_dir():
             manifest = load_manifest(root)
             for path in sorted(root.rglob("*.txt")):
                 if path.is_file():
                     name = path.relative_to(root).as_posix()
-                    sources.setdefault(name, Source(path, name, manifest.get(name)))
+                    add(Source(path, name, manifest.get(name)))
         elif root.is_file():
-            manifest = load_manifest(root.parent)
-            sources.setdefault(root.name, Source(root, root.name, manifest.get(root.name)))
+            add(Source(root, root.name, load_manifest(root.parent).get(root.name)))
         else:
             raise InputError(f"{root}: no such file or folder")
     return [sources[k] for k in sorted(sources)]
@@ -130,8 +140,3 @@ def infer_date(text: str) -> str | None:
         return None
     y, mo, d = best
     return f"{y:04d}-{mo:02d}-{d:02d}" if d else f"{y:04d}-{mo:02d}"
-
-
-def iter_documents(sources: Iterable[Source]) -> Iterator[Document]:
-    for source in sources:
-        yield load_document(source)
