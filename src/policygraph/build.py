@@ -19,14 +19,9 @@ from policygraph.errors import InputError
 from policygraph.extract import run as run_pipeline
 from policygraph.graph.builder import Extraction, LabelIndex, build_triples
 from policygraph.graph.iris import graph_iri
+from policygraph.graph.outputs import publish, staging_folder
 from policygraph.graph.serialize import write_rdf_file
-from policygraph.graph.store import (
-    merge_into_default_graph,
-    merged_graph,
-    new_store,
-    open_store,
-    to_ox_quads,
-)
+from policygraph.graph.store import merge_into_default_graph, merged_graph, to_ox_quads
 from policygraph.namespaces import ONTOLOGY_GRAPH, PGO, RDF, VOCAB_GRAPH
 from policygraph.text.loader import Source, find_sources, load_document
 from policygraph.vocab import ontology_dir
@@ -117,23 +112,26 @@ def build(
     if not extractions:
         raise InputError("no document could be read; see the warnings above")
     labels = LabelIndex(extractions)
+    result.documents = len(extractions)
 
-    with new_store(out / STORE) as store:
+    with staging_folder(out) as stage:
+        store = ox.Store(str(stage / STORE))
         load_vocabularies(store)
         for ex in extractions:
             g = graph_iri(ex.doc.id)
             triples = sorted(build_triples(ex, labels))
             store.bulk_extend(to_ox_quads((s, p, o, g) for s, p, o in triples))
         merge_into_default_graph(store)
-    result.documents = len(extractions)
-
-    store = open_store(out / STORE)
-    write_rdf_file(store, out / TURTLE, "ttl")
-    write_rdf_file(store, out / TRIG, "trig")
-    result.entities = count_entities(store)
-    result.triples = count_triples(store)
-    if views:
-        result.views = write_default_views(store, out / VIEWS)
+        store.flush()
+        write_rdf_file(store, stage / TURTLE, "ttl")
+        write_rdf_file(store, stage / TRIG, "trig")
+        result.entities = count_entities(store)
+        result.triples = count_triples(store)
+        if views:
+            written = write_default_views(store, stage / VIEWS)
+            result.views = [out / VIEWS / p.name for p in written]
+        del store  # RocksDB holds a lock on the folder until the store is dropped
+        publish(stage, out, [STORE, TURTLE, TRIG, VIEWS] if views else [STORE, TURTLE, TRIG])
     result.seconds = time.perf_counter() - started
     return result
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
 
+from policygraph.graph.outputs import default_mode
 from policygraph.namespaces import PREFIXES
 
 #: Export formats served straight from the store, by CLI name.
@@ -63,6 +64,7 @@ def atomic_file(path: Path, mode: str = "wb") -> Iterator[IO]:  # type: ignore[t
     """Write to a temporary file beside ``path`` and rename it into place on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.chmod(tmp, default_mode(directory=False))
     try:
         encoding = None if "b" in mode else "utf-8"
         with os.fdopen(fd, mode, encoding=encoding, newline="" if encoding else None) as f:
@@ -77,6 +79,3 @@ def write_rdf_file(store: ox.Store, path: Path, fmt: str) -> Path:
     with atomic_file(path) as f:
         write_rdf(store, f, fmt)
     return path
-
-
-Writer = Callable[[ox.Store, IO[bytes]], None]

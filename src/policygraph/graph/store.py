@@ -7,11 +7,7 @@ for building triples and for notebook users (:func:`rdflib_dataset`), through ox
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -106,31 +102,6 @@ def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
         return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
     except OSError as e:
         raise StoreError(f"{path}: cannot open the store: {e}") from None
-
-
-@contextmanager
-def new_store(path: Path) -> Iterator[ox.Store]:
-    """A fresh store that replaces ``path`` only when the block finishes without error.
-
-    It is built in a sibling temporary folder and swapped in with renames, so a failed or
-    interrupted build leaves the previous store as it was."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}-new-", dir=path.parent))
-    try:
-        store = ox.Store(str(tmp))
-        yield store
-        store.flush()
-        del store  # release RocksDB's lock before the folder moves
-        old = path.with_name(f".{path.name}-old")
-        if old.exists():
-            shutil.rmtree(old)
-        if path.exists():
-            os.replace(path, old)
-        os.replace(tmp, path)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def rdflib_dataset(path: Path):  # type: ignore[no-untyped-def]
