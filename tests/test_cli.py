@@ -332,3 +332,36 @@ def test_a_triple_stated_by_two_documents_counts_once(built: Path) -> None:
         built, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { year:2025 pgo:year ?y } }"
     )
     assert rows == [{"n": "2"}]
+
+
+def test_every_entity_has_a_mention(built: Path) -> None:
+    rows = _csv(
+        built,
+        "SELECT ?e WHERE { ?e a ?c . FILTER(STRSTARTS(STR(?c), STR(pgo:)) "
+        "&& ?c NOT IN (pgo:Mention, pgo:Document)) FILTER NOT EXISTS { ?e pgo:hasMention ?m } }",
+    )
+    assert rows == []
+
+
+def test_update_keeps_the_merged_graph_in_step(tmp_path: Path) -> None:
+    invoke("build", str(SEEDS), "--out", str(tmp_path), "--no-views")
+    store = str(tmp_path / "store")
+    code, _, _ = invoke(
+        "query", "--store", store, "--update", "DELETE WHERE { GRAPH ?g { year:2025 ?p ?o } }"
+    )
+    assert code == 0
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                invoke(
+                    "query",
+                    "--store",
+                    store,
+                    "--format",
+                    "csv",
+                    "SELECT (COUNT(*) AS ?n) WHERE { year:2025 ?p ?o }",
+                )[1]
+            )
+        )
+    )
+    assert rows == [{"n": "0"}]

@@ -21,7 +21,7 @@ from typing import Literal as TypingLiteral
 import pyoxigraph as ox
 
 from policygraph.errors import QueryError
-from policygraph.graph.store import open_store
+from policygraph.graph.store import merge_into_default_graph, open_store
 from policygraph.namespaces import PREFIXES
 
 OutputFormat = TypingLiteral["table", "csv", "tsv", "json"]
@@ -146,12 +146,18 @@ def run_query(
 
 
 def run_update(sparql: str, *, store: Path = Path("exports/store")) -> None:
-    """Apply a SPARQL Update to the store (the exported files are not rewritten)."""
+    """Apply a SPARQL Update to the named graphs of the store, then derive the default
+    graph (their merge) again. Write to named graphs (``GRAPH <…> { … }``): the default
+    graph is rebuilt from them, so triples inserted into it directly do not survive.
+    The exported files are not rewritten; run ``policygraph export`` for new ones."""
     db = open_store(store, read_only=False)
     try:
         db.update(sparql, prefixes=PREFIXES)
     except SyntaxError as e:
         raise QueryError(f"malformed update: {one_line(e.msg)}") from None
+    db.clear_graph(ox.DefaultGraph())
+    merge_into_default_graph(db)
+    db.flush()
 
 
 def one_line(message: str, limit: int = 160) -> str:

@@ -161,17 +161,28 @@ class DocumentGraph:
 
     def build(self) -> set[Triple]:
         self.document()
+        relations: list[Relation] = []
         for fact in self.facts:
             if isinstance(fact, EntityMention):
                 self.seen(fact.ref, fact.mention, fact.article, alias=fact.alias)
             elif isinstance(fact, Relation):
                 self.add(self.entity(fact.subject), PGO[fact.predicate], self.entity(fact.object))
+                relations.append(fact)
             elif isinstance(fact, Measure):
                 self.measure(fact)
             elif isinstance(fact, ArticleFact):
                 self.article(fact)
             elif isinstance(fact, QuoteFact):
                 self.quote(fact)
+        # An entity known only through a relation (2026 and 2030 from “十五五”) keeps the
+        # span the relation was read from as its mention, so it too has provenance.
+        mentioned = {s for s, p, _ in self.triples if p == PGO.hasMention}
+        for rel in relations:
+            for ref in (rel.subject, rel.object):
+                iri = self.iri(ref)
+                if rel.mention is not None and iri not in mentioned and iri != self.doc_iri:
+                    self.mention(iri, ref.cls, rel.mention)
+                    mentioned.add(iri)
         return self.triples
 
     def document(self) -> None:
