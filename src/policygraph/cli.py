@@ -112,7 +112,7 @@ def build(inputs: tuple[Path, ...], out: Path, strict: bool, no_views: bool) -> 
     show_default=True,
     help="Rows shown by the table format (other formats give all).",
 )
-@click.option("--update", is_flag=True, help="Run a SPARQL Update on the named graphs (changes the store).")
+@click.option("--update", is_flag=True, help="Run a SPARQL Update on the named graphs.")
 def query(
     sparql: str | None,
     query_file: Path | None,

@@ -612,10 +612,8 @@ def _figure(measure: Measure) -> tuple[str, object, str, str | None]:
 
 
 def _sentence_offsets(block: Block, i: int) -> frozenset[int]:
-    for a, b in block.sentences():
-        if a <= i < b:
-            return frozenset(block.offsets[a:b])
-    return frozenset(block.offsets)
+    a, b = block.sentence_span(i)
+    return frozenset(block.offsets[a:b])
 
 
 def _policy(

@@ -469,7 +469,7 @@ def _self_references(block: Block, doc: Document) -> Iterator[Candidate]:
 
 
 def _sentence_span(block: Block, i: int) -> tuple[int, int]:
-    return next(((a, b) for a, b in block.sentences() if a <= i < b), (0, len(block.text)))
+    return block.sentence_span(i)
 
 
 def _issued_in(cand: Candidate, doc: Document) -> int | None:

@@ -64,7 +64,11 @@ def _inline(doc: Document, subjects: list[EntityMention]) -> Iterator[QuoteFact]
         block = _block_of(doc, subject.mention.end)
         if block is None or block.kind not in ("body", "quote"):
             continue
-        i = block.offsets.index(subject.mention.end - 1) + 1
+        last = block.index_of(subject.mention.end - 1)
+        first = block.index_of(subject.mention.start)
+        if last is None or first is None:
+            continue
+        i = last + 1
         m = _INLINE.match(block.text, i)
         if m is None:
             continue
@@ -73,7 +77,7 @@ def _inline(doc: Document, subjects: list[EntityMention]) -> Iterator[QuoteFact]
         yield QuoteFact(
             text=m["q"],
             mention=mention,
-            attribution=doc.mention(block, subject_start(block, subject), m.end(), "quotes.inline"),
+            attribution=doc.mention(block, first, m.end(), "quotes.inline"),
             speaker=subject if subject.ref.cls == "Person" else None,
             event=subject if subject.ref.cls == "Event" else None,
             date=None,
@@ -81,13 +85,9 @@ def _inline(doc: Document, subjects: list[EntityMention]) -> Iterator[QuoteFact]
         )
 
 
-def subject_start(block: Block, subject: EntityMention) -> int:
-    return block.offsets.index(subject.mention.start)
-
-
 def _block_of(doc: Document, end: int) -> Block | None:
     for block in doc.blocks:
-        if block.start < end <= block.end and (end - 1) in block.offsets:
+        if block.start < end <= block.end and block.index_of(end - 1) is not None:
             return block
     return None
 

@@ -8,6 +8,7 @@ original position, so extractors work on clean text and still report original of
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
@@ -33,16 +34,30 @@ _SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*")
 @dataclass(frozen=True, slots=True)
 class Block:
     """A paragraph-like unit of clean text. ``offsets[i]`` is the original position of
-    ``text[i]``; clean text may skip original characters (line breaks, an inserted quote)."""
+    ``text[i]`` (increasing); clean text may skip original characters (line breaks, an
+    inserted quote)."""
 
     kind: BlockKind
     text: str
     offsets: tuple[int, ...]
     article: int | None = None
+    # Sentence bounds, computed once: every mention asks for its sentence.
+    _sentences: tuple[tuple[int, int], ...] = field(
+        init=False, repr=False, compare=False, default=()
+    )
 
     def __post_init__(self) -> None:
         if len(self.offsets) != len(self.text):
             raise ValueError("a block needs one original offset per character")
+        bounds: list[tuple[int, int]] = []
+        i = 0
+        for m in _SENTENCE_END.finditer(self.text):
+            if m.end() > i:
+                bounds.append((i, m.end()))
+                i = m.end()
+        if i < len(self.text):
+            bounds.append((i, len(self.text)))
+        object.__setattr__(self, "_sentences", tuple(bounds))
 
     @property
     def start(self) -> int:
@@ -56,22 +71,24 @@ class Block:
         """Original ``(start, end)`` of clean ``text[i:j]`` (end exclusive, ``j > i``)."""
         return self.offsets[i], self.offsets[j - 1] + 1
 
+    def index_of(self, offset: int) -> int | None:
+        """The clean position of original ``offset``, or None if the block skips it."""
+        k = bisect_left(self.offsets, offset)
+        return k if k < len(self.offsets) and self.offsets[k] == offset else None
+
     def sentences(self) -> Iterator[tuple[int, int]]:
         """Clean ``(i, j)`` ranges of the sentences in this block."""
-        i = 0
-        for m in _SENTENCE_END.finditer(self.text):
-            if m.end() > i:
-                yield i, m.end()
-                i = m.end()
-        if i < len(self.text):
-            yield i, len(self.text)
+        return iter(self._sentences)
+
+    def sentence_span(self, i: int) -> tuple[int, int]:
+        """Clean ``(a, b)`` of the sentence containing clean position ``i``."""
+        k = bisect_right(self._sentences, (i, len(self.text) + 1)) - 1
+        return self._sentences[k] if k >= 0 else (0, len(self.text))
 
     def sentence_at(self, i: int) -> str:
         """The sentence containing clean position ``i``, stripped."""
-        for a, b in self.sentences():
-            if a <= i < b:
-                return self.text[a:b].strip()
-        return self.text.strip()
+        a, b = self.sentence_span(i)
+        return self.text[a:b].strip()
 
 
 @dataclass(slots=True)
