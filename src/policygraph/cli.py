@@ -132,21 +132,7 @@ def query(
             extra = f"  [--param {', '.join(saved.params)}]" if saved.params else ""
             click.echo(f"{saved.name:<12} {saved.title}{extra}")
         return
-    given = [x for x in (sparql, query_file, name) if x]
-    if len(given) != 1:
-        raise click.UsageError("give exactly one of SPARQL, -f FILE or --name SAVED")
-    if query_file is not None:
-        try:
-            text = query_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise InputError(f"{query_file}: cannot read: {e}") from None
-    elif name is not None:
-        saved_all = q.saved_queries()
-        if name not in saved_all:
-            raise InputError(f"no saved query '{name}'; choose from {', '.join(saved_all)}")
-        text = saved_all[name].text
-    else:
-        text = sparql or ""
+    text = q.query_text(sparql, file=query_file, name=name)
     if update:
         q.run_update(text, store=store)
         click.echo("updated")

@@ -62,6 +62,26 @@ def saved_queries() -> dict[str, SavedQuery]:
     return out
 
 
+def query_text(
+    sparql: str | None = None, *, file: Path | None = None, name: str | None = None
+) -> str:
+    """The query a user asked for: given inline, in a ``.rq`` file, or by saved name."""
+    given = [x for x in (sparql, file, name) if x]
+    if len(given) != 1:
+        raise QueryError("give exactly one of a SPARQL string, -f FILE or --name SAVED")
+    if file is not None:
+        try:
+            return file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise QueryError(f"{file}: cannot read: {e}") from None
+    if name is not None:
+        saved = saved_queries()
+        if name not in saved:
+            raise QueryError(f"no saved query '{name}'; choose from {', '.join(saved)}")
+        return saved[name].text
+    return sparql or ""
+
+
 def bind_params(text: str, params: Mapping[str, str]) -> str:
     """Fill ``VALUES ?NAMEText { UNDEF }`` placeholders; IRIs stay IRIs, the rest are
     plain strings."""

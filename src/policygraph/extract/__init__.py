@@ -1,8 +1,9 @@
 """Rule-based extractors, one a module, run in a fixed order (later ones read earlier facts).
 
-Each module exposes ``NAME`` and ``extract(doc, found)``; the pipeline is this list, not a
-chain of ifs. Order matters only where an extractor reads another's facts: articles and quotes need
-persons, organizations, events and policies; measures need years, policies, quotes and the lexicon.
+Each module exposes ``extract(doc, found)``; the pipeline is the list of module names below,
+not a chain of ifs. Order matters only where an extractor reads another's facts: articles
+and quotes need persons, organizations, events and policies; measures need years, policies,
+quotes and the lexicon.
 """
 
 from __future__ import annotations

@@ -14,8 +14,6 @@ from policygraph.extract.base import entities
 from policygraph.model import ArticleFact, EntityMention, Fact, Relation
 from policygraph.text.document import Document
 
-NAME = "articles"
-
 
 def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
     articles = sorted({b.article for b in doc.blocks if b.article is not None})

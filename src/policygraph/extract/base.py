@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Protocol
+from collections.abc import Iterator, Sequence
 
 from policygraph.model import EntityClass, EntityMention, Fact, Mention
-from policygraph.text.document import Document
-
-
-class Extractor(Protocol):
-    """An extractor reads a document and the facts found by the extractors before it."""
-
-    name: str
-
-    def __call__(self, doc: Document, found: Sequence[Fact], /) -> Iterable[Fact]: ...
-
 
 # Quotation marks and title brackets that do not change what a name refers to.
 _QUOTES = re.compile(r"[“”\"'‘’「」『』《》〈〉]")

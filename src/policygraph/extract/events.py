@@ -37,8 +37,6 @@ from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Document
 from policygraph.vocab import load_scheme
 
-NAME = "events"
-
 SKIP_KINDS = frozenset({"byline", "editor"})
 
 _N = "[一二三四五六七八九十]+"

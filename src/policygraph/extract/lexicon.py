@@ -26,8 +26,6 @@ from policygraph.model import EntityClass, EntityMention, EntityRef, Fact, Relat
 from policygraph.text.document import Document
 from policygraph.vocab import Concept, load_scheme, word_bounds
 
-NAME = "lexicon"
-
 SKIP_KINDS = frozenset({"byline", "editor"})
 SCHEMES: tuple[tuple[str, EntityClass, str], ...] = (
     ("industries", "Industry", "lexicon.industry"),

@@ -22,8 +22,6 @@ from policygraph.extract.years import YearSpan, find_years
 from policygraph.model import EntityMention, EntityRef, Fact, Measure, QuoteFact
 from policygraph.text.document import Block, Document
 
-NAME = "measures"
-
 _KINDS = frozenset({"body", "heading", "quote", "title"})
 _CLAUSE_SEP = "，,；;：:"
 _PUNCT = " \t\u3000，,、；;：:。“”\"'‘’（）()【】《》—-…"

@@ -20,23 +20,10 @@ from typing import cast
 import cn2an
 
 from policygraph.model import Comparator
+from policygraph.text.numerals import CHINESE_DIGITS
 
 _ARABIC = re.compile(r"\d+(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?")
-_CN_DIGITS = {
-    "〇": 0,
-    "○": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+_CN_DIGITS = CHINESE_DIGITS
 _SMALL = {"十": 10, "百": 100, "千": 1000}
 _BIG = {"万": 10**4, "亿": 10**8}
 _MORE = "多余"  # 2000多亿, 2万余: a little more than the number

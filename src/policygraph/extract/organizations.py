@@ -37,8 +37,6 @@ from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Block, Document
 from policygraph.vocab import load_scheme, tidy_label, tokenizer
 
-NAME = "organizations"
-
 SKIP_KINDS = frozenset({"byline", "editor"})
 
 # Words an institution name in running text ends in (checked at a jieba word boundary).

@@ -17,8 +17,6 @@ from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Block, Document
 from policygraph.text.layout import byline_names, is_person_name
 
-NAME = "persons"
-
 # Titles that follow a bare name directly; 部长, 主任 and the like usually follow an
 # organization name instead, so they are left out.
 _TITLES = "总书记|国家主席|副主席|主席|副总理|总理|委员长|同志|先生|女士"

@@ -21,8 +21,6 @@ from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Document
 from policygraph.vocab import load_scheme
 
-NAME = "places"
-
 SKIP_KINDS = frozenset({"byline", "editor"})
 
 # Words that, right after a place name, make it part of a fixed phrase, not a place.

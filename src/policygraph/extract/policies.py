@@ -70,8 +70,6 @@ from policygraph.model import EntityClass, EntityMention, EntityRef, Fact, Menti
 from policygraph.text.document import Block, Document
 from policygraph.vocab import load_scheme, tidy_label
 
-NAME = "policies"
-
 SKIP_KINDS = frozenset({"byline", "editor"})
 
 # What the title of a policy document ends in, longest first.

@@ -16,10 +16,8 @@ from collections.abc import Iterator, Sequence
 from policygraph.extract.base import entities
 from policygraph.model import EntityMention, Fact, Mention, QuoteFact
 from policygraph.text.document import Block, Document
+from policygraph.text.numerals import iso_dates
 
-NAME = "quotes"
-
-_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?)?")
 _INLINE = re.compile(
     r"(?:总书记|同志|主席|总理)?(?:明确|深刻|多次|一再|进一步)?"
     r"(?:强调|指出|提出|表示|要求|说)[，,：:]?“(?P<q>[^”]{4,})”"
@@ -98,11 +96,4 @@ def _first_in(mentions: list[EntityMention], span: tuple[int, int]) -> EntityMen
 
 
 def _date(text: str) -> str | None:
-    m = _DATE.search(text)
-    if m is None:
-        return None
-    if m["d"]:
-        return f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}"
-    if m["m"]:
-        return f"{m['y']}-{int(m['m']):02d}"
-    return m["y"]
+    return next((iso for iso, _, _ in iso_dates(text)), None)

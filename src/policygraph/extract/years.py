@@ -10,30 +10,12 @@ from dataclasses import dataclass
 
 from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Document
-
-NAME = "years"
+from policygraph.text.numerals import YEAR_DIGIT_CLASS, chinese_year
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 _SKIP_KINDS = frozenset({"byline", "editor", "affiliation"})
 
-# Chinese digit years are positional (二〇三五); typesetters use 〇, ○, 零 and even a Latin O.
-_CN_DIGIT = {
-    "〇": 0,
-    "○": 0,
-    "零": 0,
-    "O": 0,
-    "Ｏ": 0,
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN = "[" + "".join(_CN_DIGIT) + "]"
+_CN = YEAR_DIGIT_CLASS
 # Full-width digits are folded one for one so offsets stay put.
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
@@ -62,13 +44,6 @@ class YearSpan:
 
 def plausible(year: int) -> bool:
     return MIN_YEAR <= year <= MAX_YEAR
-
-
-def chinese_year(digits: str) -> int | None:
-    """``二〇三五`` → 2035 (positional digits, not a numeral like 二千零三十五)."""
-    if len(digits) != 4 or any(c not in _CN_DIGIT for c in digits):
-        return None
-    return int("".join(str(_CN_DIGIT[c]) for c in digits))
 
 
 def five_year_plan_period(ordinal: int) -> tuple[int, int]:

@@ -3,7 +3,6 @@ infer what the manifest does not say, and analyse the layout."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -14,25 +13,8 @@ from policygraph.model import DocumentMeta
 from policygraph.text.document import Document
 from policygraph.text.layout import analyse
 from policygraph.text.manifest import ManifestEntry, load_manifest
+from policygraph.text.numerals import iso_dates
 from policygraph.text.reading import read_text
-
-_CN_DIGITS = {
-    "〇": "0",
-    "○": "0",
-    "零": "0",
-    "一": "1",
-    "二": "2",
-    "三": "3",
-    "四": "4",
-    "五": "5",
-    "六": "6",
-    "七": "7",
-    "八": "8",
-    "九": "9",
-}
-_EXPLICIT_DATE = re.compile(
-    r"(?P<y>(?:19|20)\d{2}|[一二〇○零三四五六七八九]{4})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,14 +111,5 @@ def _infer_title(blocks: list) -> str | None:  # type: ignore[type-arg]
 
 def infer_date(text: str) -> str | None:
     """The latest explicit date (year and month at least) in the text, as ISO."""
-    best: tuple[int, int, int] | None = None
-    for m in _EXPLICIT_DATE.finditer(text):
-        year = int("".join(_CN_DIGITS.get(c, c) for c in m["y"]))
-        month = int(m["m"])
-        day = int(m["d"]) if m["d"] else 0
-        if 1 <= month <= 12 and day <= 31 and (best is None or (year, month, day) > best):
-            best = (year, month, day)
-    if best is None:
-        return None
-    y, mo, d = best
-    return f"{y:04d}-{mo:02d}-{d:02d}" if d else f"{y:04d}-{mo:02d}"
+    dated = [iso for iso, _, _ in iso_dates(text) if len(iso) >= 7]
+    return max(dated, default=None)
