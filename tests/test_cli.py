@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -365,3 +366,27 @@ def test_update_keeps_the_merged_graph_in_step(tmp_path: Path) -> None:
         )
     )
     assert rows == [{"n": "0"}]
+
+
+def test_same_bytes_across_processes_and_input_order(built: Path, tmp_path: Path) -> None:
+    # Another interpreter with another hash seed, and the files named in reverse order.
+    files = sorted(str(p) for p in SEEDS.glob("*.txt"))[::-1]
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "policygraph",
+            "build",
+            *files,
+            "--out",
+            str(tmp_path),
+            "--no-views",
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+    )
+    for name in ("policygraph.ttl", "policygraph.trig"):
+        assert (tmp_path / name).read_bytes() == (built / name).read_bytes()

@@ -94,3 +94,19 @@ def test_inferred_values_are_recorded(tmp_path: Path) -> None:
     assert [r["field"] for r in rows] == ["date", "title"]
     assert rows[0]["title"] == "关于推进数字乡村建设的通知"
     assert rows[0]["date"] == "2024-03-05"
+
+
+@pytest.mark.parametrize(
+    ("issuer", "ref"),
+    [
+        ("国务院", ("Organization", "国务院")),
+        ("北京市", ("Place", "北京市")),
+        ("北京", ("Place", "北京市")),
+        ("北京市人民政府", ("Organization", "北京市人民政府")),
+    ],
+)
+def test_manifest_issuer_is_a_place_when_it_names_one(issuer: str, ref: tuple[str, str]) -> None:
+    from policygraph.graph.builder import issuer_ref
+
+    found = issuer_ref(issuer)
+    assert (found.cls, found.key) == ref

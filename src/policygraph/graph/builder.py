@@ -16,6 +16,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from policygraph.extract.base import entity_key, fold
+from policygraph.extract.places import find_places
 from policygraph.graph.iris import document_iri, entity_iri, local_iri, year_iri
 from policygraph.model import (
     ArticleFact,
@@ -205,8 +206,7 @@ class DocumentGraph:
         if policy is not None:
             self.entity(policy)  # the document node is typed pgo:Policy too
             if meta.issuer:
-                issuer = self.entity(EntityRef("Organization", entity_key(meta.issuer)))
-                self.add(iri, PGO.issuedBy, issuer)
+                self.add(iri, PGO.issuedBy, self.entity(issuer_ref(meta.issuer)))
             if meta.year:
                 self.add(iri, PGO.issuedIn, self.entity(EntityRef("Year", str(meta.year))))
 
@@ -269,6 +269,15 @@ class DocumentGraph:
             self.add(iri, PGO.date, date_literal(fact.date))
         if fact.article is not None:
             self.add(iri, PGO.inArticle, self.article_iri(fact.article))
+
+
+def issuer_ref(name: str) -> EntityRef:
+    """A manifest's issuer: a Place when the whole name is one (北京市 acting as its
+    government, the same node as the place mentioned in texts), else an Organization."""
+    places = find_places(name)
+    if len(places) == 1 and places[0][:2] == (0, len(name)):
+        return EntityRef("Place", entity_key(places[0][2]))
+    return EntityRef("Organization", entity_key(name))
 
 
 def build_triples(ex: Extraction, labels: LabelIndex) -> set[Triple]:
