@@ -241,6 +241,20 @@ def test_views(built: Path, tmp_path: Path) -> None:
         "SELECT ?a ?p WHERE { ?a dcterms:creator ?p }",
     )
     assert code == 0 and "刘晖" in page.read_text(encoding="utf-8")
+    page = tmp_path / "c.html"
+    code, _, _ = invoke(
+        "view",
+        "--store",
+        store,
+        "--out",
+        str(page),
+        "--query",
+        "CONSTRUCT { ?p pgo:hasTarget ?t } WHERE { ?p pgo:hasTarget ?t }",
+    )
+    html = page.read_text(encoding="utf-8")
+    assert code == 0 and "北京市加快人工智能赋能科学研究高质量发展行动计划" in html
+    code, _, stderr = invoke("view", "--store", store, "--query", "ASK { ?s ?p ?o }")
+    assert code == 2 and "ASK" in stderr
     code, _, stderr = invoke("view", "--store", store, "--entity", "没有这个实体")
     assert code == 2 and "没有这个实体" in stderr
 
