@@ -8,23 +8,14 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
+from conftest import make_doc
 from policygraph.extract import run
 from policygraph.extract.base import entity_key
-from policygraph.model import DocumentMeta, EntityMention, Relation
-from policygraph.text.document import Document
-from policygraph.text.layout import analyse
+from policygraph.model import EntityMention, Relation
 from policygraph.vocab import VOCAB_BASE, load_scheme, normalise, ontology_dir
 
 SCHEMES = ("industries", "technologies", "organizations", "places")
 PIPELINE = ("policies", "organizations", "places", "events", "lexicon")
-
-
-def make_doc(text: str) -> Document:
-    return Document(
-        id="t", path="t.txt", text=text, sha256="0",
-        meta=DocumentMeta(title="测试", date="2025-11-01", kind="newspaper"),
-        blocks=analyse(text).blocks,
-    )  # fmt: skip
 
 
 # --- the vocabulary files ----------------------------------------------------------------------

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import make_doc
 from policygraph.extract import measures, run
 from policygraph.extract.base import entity_key
 from policygraph.model import (
-    DocumentMeta,
     EntityMention,
     EntityRef,
     Fact,
@@ -20,7 +20,6 @@ from policygraph.model import (
     QuoteFact,
 )
 from policygraph.text.document import Block, Document
-from policygraph.text.layout import analyse
 from policygraph.text.loader import find_sources, load_document
 
 ROOT = Path(__file__).parents[1]
@@ -28,19 +27,6 @@ SEED = ROOT / "seeds" / "000_c4ec37985887901a.txt"
 DEV_CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
 
 Row = tuple[str, str, str, str, str | None, int | None]  # kind, indicator, cmp, value, unit, year
-
-
-def make_document(
-    text: str, *, date: str | None = "2025-11-01", kind: str = "newspaper", title: str = "测试文档"
-) -> Document:
-    return Document(
-        id="test",
-        path="test.txt",
-        text=text,
-        sha256="0" * 64,
-        meta=DocumentMeta(title=title, date=date, kind=kind),
-        blocks=analyse(text).blocks,
-    )
 
 
 def measures_of(doc: Document, found: list[Fact] | None = None) -> list[Measure]:
@@ -194,19 +180,19 @@ CASES: list[tuple[str, list[Row]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_measures(text: str, expected: list[Row]) -> None:
-    assert rows(measures_of(make_document(text))) == expected
+    assert rows(measures_of(make_doc(text))) == expected
 
 
 def test_without_a_document_date_relative_years_give_no_year() -> None:
     text = "今年发展主要预期目标是：国内生产总值增长6.5%左右。"
-    assert rows(measures_of(make_document(text, date=None))) == [
+    assert rows(measures_of(make_doc(text, date=None))) == [
         ("Target", "国内生产总值增长", "~", "6.5", "%", None)
     ]
 
 
 def test_mention_is_the_clause_in_original_offsets() -> None:
     text = "标题\n\n到2027年,新一代智能终端、智能体等应用普及率超70%,智能经济\n\n规模快速增长。\n"
-    (m,) = measures_of(make_document(text))
+    (m,) = measures_of(make_doc(text))
     assert m.mention.surface == "新一代智能终端、智能体等应用普及率超70%"
     assert text[m.mention.start : m.mention.end] == m.mention.surface
     assert m.mention.rule == "measures.deadline-clause"
@@ -231,7 +217,7 @@ def test_policy_named_before_the_target_in_the_paragraph() -> None:
         "目前，我国常住人口城镇化率达67%。"
     )
     policy = _policy_mention(text, name)
-    found = measures_of(make_document(text), [policy])
+    found = measures_of(make_doc(text), [policy])
     assert [(m.kind, m.policy) for m in found] == [
         ("Target", policy.ref),
         ("Statistic", None),  # statistics belong to no policy
@@ -241,7 +227,7 @@ def test_policy_named_before_the_target_in_the_paragraph() -> None:
 def test_policy_named_after_the_target_is_not_its_policy() -> None:
     name = "《国务院关于深入实施“人工智能+”行动的意见》"
     text = f"到2027年，应用普及率超70%，这是{name}提出的。"
-    (m,) = measures_of(make_document(text), [_policy_mention(text, name)])
+    (m,) = measures_of(make_doc(text), [_policy_mention(text, name)])
     assert m.policy is None
 
 
@@ -250,7 +236,7 @@ def test_policy_of_a_sidebar_quote() -> None:
     line = "——《国务院关于深入实施“人工智能+”行动的意见》"
     text = f"{quote}\n{line}\n"
     a = len(quote) + 1
-    doc = make_document(text)
+    doc = make_doc(text)
     doc.blocks = [
         Block("quote", quote, tuple(range(len(quote)))),
         Block("attribution", line, tuple(range(a, a + len(line)))),
@@ -269,7 +255,7 @@ def test_policy_of_a_sidebar_quote() -> None:
 def test_policy_document_sets_its_own_targets() -> None:
     title = "关于实施乡村振兴战略的意见"
     text = "到2027年，农村自来水普及率达到90%。2024年农村自来水普及率为88%。"
-    found = measures_of(make_document(text, date="2025-01-01", kind="policy", title=title))
+    found = measures_of(make_doc(text, date="2025-01-01", kind="policy", title=title))
     assert [(m.kind, m.policy) for m in found] == [
         ("Target", EntityRef("Policy", entity_key(title))),
         ("Statistic", None),
@@ -278,7 +264,7 @@ def test_policy_document_sets_its_own_targets() -> None:
 
 def test_concerns_are_technologies_and_industries_in_the_sentence() -> None:
     text = "到2027年，人工智能应用普及率超70%。大数据产业规模超过3万亿元。"
-    doc = make_document(text)
+    doc = make_doc(text)
 
     def topic(cls: str, name: str) -> EntityMention:
         start = text.index(name)
@@ -296,7 +282,7 @@ def test_concerns_are_technologies_and_industries_in_the_sentence() -> None:
 
 def test_a_repeated_goal_is_one_measure() -> None:
     text = "到2027年，应用普及率超70%。\n\n到2027年，应用普及率超70%。\n"
-    assert len(measures_of(make_document(text))) == 1
+    assert len(measures_of(make_doc(text))) == 1
 
 
 def test_a_restated_target_is_no_statistic() -> None:
@@ -304,14 +290,14 @@ def test_a_restated_target_is_no_statistic() -> None:
         "今年发展主要预期目标是：国内生产总值增长6.5%左右。\n\n"
         "提出国内生产总值增长6.5%左右，主要是综合考虑了多种因素。\n"
     )
-    assert rows(measures_of(make_document(text))) == [
+    assert rows(measures_of(make_doc(text))) == [
         ("Target", "国内生产总值增长", "~", "6.5", "%", 2025)
     ]
 
 
 def test_articles_are_carried() -> None:
     text = "标题一\n\n张 辉\n\n2024年末，我国常住人口城镇化率达67%。\n"
-    (m,) = measures_of(make_document(text))
+    (m,) = measures_of(make_doc(text))
     assert m.article == 0
 
 
@@ -402,7 +388,7 @@ def test_gwr_2018_main_targets() -> None:
     if not path.is_file():
         pytest.skip(f"development corpus not found at {path}")
     text = path.read_text(encoding="utf-8")
-    doc = make_document(text, date="2018-03-05", kind="report", title="2018年国务院政府工作报告")
+    doc = make_doc(text, date="2018-03-05", kind="report", title="2018年国务院政府工作报告")
     found = rows(measures_of(doc))
     for expected in [
         ("Target", "国内生产总值增长", "~", "6.5", "%", 2018),

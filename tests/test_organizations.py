@@ -5,22 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import make_doc
 from policygraph.extract import run
 from policygraph.extract.base import entity_key
 from policygraph.extract.organizations import affiliation_orgs
-from policygraph.model import DocumentMeta, EntityMention
-from policygraph.text.document import Document
-from policygraph.text.layout import analyse
+from policygraph.model import EntityMention
 
 PIPELINE = ("policies", "organizations")
-
-
-def make_doc(text: str) -> Document:
-    return Document(
-        id="t", path="t.txt", text=text, sha256="0",
-        meta=DocumentMeta(title="测试", date="2025-11-01", kind="newspaper"),
-        blocks=analyse(text).blocks,
-    )  # fmt: skip
 
 
 def organizations(text: str) -> list[tuple[str, str, str]]:

@@ -6,22 +6,13 @@ from itertools import pairwise
 
 import pytest
 
+from conftest import make_doc
 from policygraph.extract import run
 from policygraph.extract.base import entity_key
 from policygraph.extract.events import find_events
-from policygraph.model import DocumentMeta, EntityMention
-from policygraph.text.document import Document
-from policygraph.text.layout import analyse
+from policygraph.model import EntityMention
 
 PIPELINE = ("policies", "organizations", "places", "events")
-
-
-def make_doc(text: str) -> Document:
-    return Document(
-        id="t", path="t.txt", text=text, sha256="0",
-        meta=DocumentMeta(title="测试", date="2025-11-01", kind="newspaper"),
-        blocks=analyse(text).blocks,
-    )  # fmt: skip
 
 
 def found(text: str, cls: str) -> list[tuple[str, str]]:

@@ -7,25 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from conftest import make_doc
 from policygraph.extract import run
 from policygraph.extract.base import entity_key
 from policygraph.extract.policies import is_policy_title, plan_label
 from policygraph.extract.years import five_year_plan_period as plan_period
-from policygraph.model import DocumentMeta, EntityMention, EntityRef, Fact, Relation
+from policygraph.model import EntityMention, EntityRef, Fact, Relation
 from policygraph.text.document import Document
-from policygraph.text.layout import analyse
 from policygraph.text.loader import find_sources, load_document
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 UPSTREAM = ("policies", "organizations", "places", "events", "lexicon")
-
-
-def make_doc(text: str, *, kind: str = "newspaper", title: str = "测试") -> Document:
-    return Document(
-        id="t", path="t.txt", text=text, sha256="0",
-        meta=DocumentMeta(title=title, date="2025-11-01", kind=kind),
-        blocks=analyse(text).blocks,
-    )  # fmt: skip
 
 
 def mentions(doc: Document, facts: list[Fact], cls: str) -> list[EntityMention]:

@@ -8,11 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import make_doc
 from policygraph.extract import years
 from policygraph.extract.years import find_years, five_year_plan_period
-from policygraph.model import DocumentMeta, EntityMention
-from policygraph.text.document import Document
-from policygraph.text.layout import analyse
+from policygraph.model import EntityMention
 
 # (text, base year, [(surface, year, rule)])
 CASES = [
@@ -102,20 +101,9 @@ def test_spans_are_ordered_disjoint_and_plausible(text: str, base: int | None) -
     assert all(a.j <= b.i for a, b in pairwise(found))
 
 
-def _document(text: str, date: str | None) -> Document:
-    return Document(
-        id="t",
-        path="t.txt",
-        text=text,
-        sha256="0" * 64,
-        meta=DocumentMeta(title="测试", date=date, kind="newspaper"),
-        blocks=analyse(text).blocks,
-    )
-
-
 def test_extract_emits_year_entities_in_original_offsets() -> None:
     text = "标题一二\n\n今年，《意见》印发。到2027年，普及率超70%。\n\n本版编辑 2024年\n"
-    doc = _document(text, "2025-11-01")
+    doc = make_doc(text, date="2025-11-01")
     found = list(years.extract(doc, []))
     assert all(isinstance(f, EntityMention) for f in found)
     got = [(f.ref.cls, f.ref.key, f.label, f.mention.surface, f.mention.rule) for f in found]
@@ -129,5 +117,5 @@ def test_extract_emits_year_entities_in_original_offsets() -> None:
 
 
 def test_extract_without_document_date_skips_relative_years() -> None:
-    doc = _document("今年，到2027年，普及率超70%。", None)
+    doc = make_doc("今年，到2027年，普及率超70%。", date=None)
     assert [f.label for f in years.extract(doc, [])] == ["2027"]
