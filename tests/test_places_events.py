@@ -9,8 +9,9 @@ import pytest
 from conftest import make_doc
 from policygraph.extract import run
 from policygraph.extract.base import entity_key
-from policygraph.extract.events import find_events
+from policygraph.extract.events import find_events, parse_words
 from policygraph.model import EntityMention
+from policygraph.wordlists import read_data
 
 PIPELINE = ("policies", "organizations", "places", "events")
 
@@ -129,3 +130,47 @@ def test_find_events_is_ordered_and_disjoint() -> None:
     hits = find_events(text)
     assert hits == sorted(hits)
     assert all(a[1] <= b[0] for a, b in pairwise(hits))
+
+
+def listed(section: str) -> list[str]:
+    """The entries of one ``[section]`` of ``data/events.txt``, read here without the loader."""
+    out: list[str] = []
+    current = None
+    for raw in read_data("events.txt").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line.startswith("["):
+            current = line[1:-1]
+        elif line and current == section:
+            out.append(line)
+    return out
+
+
+def test_the_meeting_words_of_the_data_file_are_found() -> None:
+    for meeting in listed("meetings"):
+        assert find_events(f"召开{meeting}。") == [(2, 2 + len(meeting), meeting, "events.meeting")]
+    for scope in listed("conference-scopes"):
+        for kind in listed("conference-kinds"):
+            name = f"{scope}金融{kind}"
+            assert find_events(f"召开{name}。") == [
+                (2, 2 + len(name), name, "events.work-conference")
+            ]
+    for verb in listed("inspection-verbs"):
+        assert find_events(f"在安徽{verb}时") == [
+            (1, 3 + len(verb), f"安徽{verb}", "events.inspection")
+        ]
+
+
+@pytest.mark.parametrize(
+    ("added", "message"),
+    [
+        ("[meeting]", r"unknown section \[meeting\]"),
+        ("[meetings]\n中央 政治局会议", r"\[meetings\] takes one word a line"),
+        ("[not-congress]\n学会", r"\[not-congress\] takes words that start with 大"),
+        ("[conference-name-stops]\n的和", r"\[conference-name-stops\] takes one character"),
+    ],
+)
+def test_a_malformed_line_is_named(added: str, message: str) -> None:
+    text = read_data("events.txt") + "\n" + added + "\n"
+    line = len(text.splitlines())  # the added entry is the last line
+    with pytest.raises(ValueError, match=rf"^data/events\.txt, line {line}: {message}"):
+        parse_words(text)

@@ -3,18 +3,21 @@ tables of text and expected labels; and one run over the seed documents."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import make_doc
+from policygraph.extract import policies as policy_rules
 from policygraph.extract import run
 from policygraph.extract.base import entity_key
-from policygraph.extract.policies import is_policy_title, plan_label
+from policygraph.extract.policies import is_policy_title, parse_words, plan_label
 from policygraph.extract.years import five_year_plan_period as plan_period
 from policygraph.model import EntityMention, EntityRef, Fact, Relation
 from policygraph.text.document import Document
 from policygraph.text.loader import find_sources, load_document
+from policygraph.wordlists import read_data
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 UPSTREAM = ("policies", "organizations", "places", "events", "lexicon")
@@ -293,6 +296,73 @@ def test_self_reference(text: str, kind: str, expected: list[str]) -> None:
 )
 def test_is_policy_title(title: str, expected: bool) -> None:
     assert is_policy_title(title) is expected
+
+
+def listed(name: str, section: str) -> list[str]:
+    """The entries of one ``[section]`` of ``data/<name>``, read here without the loader."""
+    out: list[str] = []
+    current = None
+    for raw in read_data(name).splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line.startswith("["):
+            current = line[1:-1]
+        elif line and current == section:
+            out.append(line)
+    return out
+
+
+def test_every_document_type_in_the_data_file_makes_a_title() -> None:
+    doc_types = listed("policies.txt", "doc-types")
+    assert set(doc_types) == set(policy_rules.words().doc_types)
+    for doc_type in doc_types:
+        title = f"关于加快数字经济发展的{doc_type}"
+        assert policies(f"《{title}》印发。") == [(title, title)], doc_type
+
+
+@pytest.fixture
+def policies_txt(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """Have the loader read an edited ``data/policies.txt``; the word lists are reloaded."""
+
+    def use(text: str) -> None:
+        monkeypatch.setattr(policy_rules, "read_data", lambda name: text)
+        policy_rules.words.cache_clear()
+        policy_rules._patterns.cache_clear()
+
+    yield use
+    policy_rules.words.cache_clear()
+    policy_rules._patterns.cache_clear()
+
+
+def test_a_document_type_is_added_in_the_data_file(policies_txt: Callable[[str], None]) -> None:
+    assert policies("《网络安全守则》印发。") == []
+    policies_txt(read_data("policies.txt") + "\n[doc-types]\n守则\n")
+    assert policies("《网络安全守则》印发。") == [("网络安全守则", "网络安全守则")]
+
+
+@pytest.mark.parametrize(
+    ("added", "message"),
+    [
+        ("[doc-type]", r"unknown section \[doc-type\]"),
+        ("[doc-types]\n行动 纲要", r"\[doc-types\] takes one word a line, not '行动 纲要'"),
+        ("[not-after]\n战术 布局", r"战术 is in neither \[initiative-suffixes\]"),
+        ("[named-documents]\n政府工作报告", r"\[named-documents\] takes a word and what"),
+        ("[name-stops]\n的和", r"\[name-stops\] takes one character a line"),
+        ("[not-self-reference]\n基本面", r"\[not-self-reference\] takes words ending in 本/该"),
+    ],
+)
+def test_a_malformed_line_is_named(added: str, message: str) -> None:
+    text = read_data("policies.txt") + "\n" + added + "\n"
+    line = len(text.splitlines())  # the added entry is the last line
+    with pytest.raises(ValueError, match=rf"^data/policies\.txt, line {line}: {message}"):
+        parse_words(text)
+
+
+def test_a_line_before_any_section_and_a_missing_section_are_named() -> None:
+    text = read_data("policies.txt")
+    with pytest.raises(ValueError, match=r"^data/policies\.txt, line 1: '意见' stands before"):
+        parse_words("意见\n" + text)
+    with pytest.raises(ValueError, match=r"^data/policies\.txt: no section \[issuing-places\]$"):
+        parse_words(text[: text.index("[issuing-places]")])
 
 
 @pytest.mark.parametrize(

@@ -36,3 +36,7 @@ class StoreMissing(InputError):
 
 class LookupFailed(InputError):
     """An entity asked for by label or IRI is not in the graph, or is ambiguous."""
+
+
+class WordListError(PolicyGraphError, ValueError):
+    """A malformed line in one of the rule word files under ``policygraph/data/``."""

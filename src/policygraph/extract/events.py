@@ -25,72 +25,165 @@ Included (rule id → canonical label):
 Excluded: numbered sessions without a body (``三次会议``), ``两会`` without ``全国``, meetings
 named only by a date. Known gap: recurring events share a key (every ``中央政治局会议``, every
 ``安徽考察``), since the text rarely dates them in the same phrase.
+
+Meeting names, conference words and inspection verbs live in ``data/events.txt`` (read with
+:mod:`policygraph.wordlists`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
 
 from policygraph.extract.base import entity_key
 from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Document
 from policygraph.vocab import load_scheme
+from policygraph.wordlists import (
+    alternation,
+    entry_error,
+    none_of,
+    parse_word_file,
+    read_data,
+)
 
 SKIP_KINDS = frozenset({"byline", "editor"})
 
 _N = "[一二三四五六七八九十]+"
 _CJK = "[\u4e00-\u9fff]"
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "events.plenum",
-        re.compile(
-            rf"(?P<party>党的|中共|中国共产党)?第?(?P<a>{_N})届(?P<cc>中央委员会|中央)?"
-            rf"第?(?P<b>{_N})(?P<kind>中全会|次全体会议)"
-        ),
-    ),
-    ("events.congress", re.compile(rf"(?:党的|中共)(?P<a>{_N})大(?!会|学|型|量|力)")),
-    ("events.congress", re.compile(rf"中国共产党第(?P<a>{_N})次全国代表大会")),
-    (
-        "events.npc-session",
-        re.compile(
-            rf"第?(?P<a>{_N})届全国(?:人民代表大会|人大)(?P<sc>常务委员会|常委会)?"
-            rf"第?(?P<b>{_N})次(?:全体)?会议"
-        ),
-    ),
-    ("events.npc-session", re.compile(rf"全国人大(?P<a>{_N})届(?P<b>{_N})次会议")),
-    (
-        "events.cppcc-session",
-        re.compile(rf"中国人民政治协商会议第(?P<a>{_N})届全国委员会第(?P<b>{_N})次会议"),
-    ),
-    ("events.cppcc-session", re.compile(rf"全国政协(?P<a>{_N})届(?P<b>{_N})次会议")),
-    ("events.cppcc-session", re.compile(rf"第?(?P<a>{_N})届全国政协第?(?P<b>{_N})次会议")),
-    ("events.two-sessions", re.compile(r"全国两会")),
-    (
-        "events.collective-study",
-        re.compile(rf"(?:中共)?(?:第?(?P<a>{_N})届)?中央政治局第(?P<b>{_N})次集体学习"),
-    ),
-    (
-        "events.meeting",
-        re.compile(
-            rf"中央政治局(?:常委会)?会议|国务院常务会议"
-            rf"|中央(?:(?!委员会){_CJK}){{2,12}}委员会第{_N}次(?:全体)?会议"
-        ),
-    ),
-    (
-        "events.work-conference",
-        re.compile(
-            r"(?:中央|全国|全军)(?P<name>(?:(?![的和与及或在对把将从向于为了是并等])[\u4e00-\u9fff]){1,8}?)"
-            r"(?P<kind>工作会议|大会)"
-        ),
-    ),
+
+@dataclass(frozen=True, slots=True)
+class EventWords:
+    """The word lists of ``data/events.txt``."""
+
+    meetings: tuple[str, ...]
+    conference_scopes: tuple[str, ...]
+    conference_kinds: tuple[str, ...]
+    conference_name_stops: str
+    congress_heads: tuple[str, ...]
+    congress_tails: tuple[str, ...]
+    not_congress: tuple[str, ...]
+    inspection_verbs: tuple[str, ...]
+
+
+_SECTIONS = (
+    "meetings",
+    "conference-scopes",
+    "conference-kinds",
+    "conference-name-stops",
+    "congress-heads",
+    "congress-tails",
+    "not-congress",
+    "inspection-verbs",
 )
+
+
+def parse_words(text: str, *, name: str = "events.txt") -> EventWords:
+    """The word lists of an ``events.txt``, checked."""
+    sections = parse_word_file(text, name=name, single=_SECTIONS)
+
+    def section(key: str) -> tuple[str, ...]:
+        return tuple(e.words[0] for e in sections[key])
+
+    for entry in sections["conference-name-stops"]:
+        if len(entry.words[0]) != 1:
+            raise entry_error(name, entry, "[conference-name-stops] takes one character a line")
+    for entry in sections["not-congress"]:
+        if len(entry.words[0]) < 2 or not entry.words[0].startswith("大"):
+            raise entry_error(name, entry, "[not-congress] takes words that start with 大")
+    return EventWords(
+        meetings=section("meetings"),
+        conference_scopes=section("conference-scopes"),
+        conference_kinds=section("conference-kinds"),
+        conference_name_stops="".join(section("conference-name-stops")),
+        congress_heads=section("congress-heads"),
+        congress_tails=section("congress-tails"),
+        not_congress=section("not-congress"),
+        inspection_verbs=section("inspection-verbs"),
+    )
+
+
+@cache
+def words() -> EventWords:
+    """Loaded and checked once."""
+    return parse_words(read_data("events.txt"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Patterns
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    rules: tuple[tuple[str, re.Pattern[str]], ...]
+    inspection: re.Pattern[str]
+
+
+@cache
+def _patterns() -> _Patterns:
+    w = words()
+    not_congress = [word[1:] for word in w.not_congress]  # 大学 → 学: the 大 is in the pattern
+    rules = (
+        (
+            "events.plenum",
+            re.compile(
+                rf"(?P<party>党的|中共|中国共产党)?第?(?P<a>{_N})届(?P<cc>中央委员会|中央)?"
+                rf"第?(?P<b>{_N})(?P<kind>中全会|次全体会议)"
+            ),
+        ),
+        (
+            "events.congress",
+            re.compile(rf"(?:党的|中共)(?P<a>{_N})大{none_of(not_congress)}"),
+        ),
+        ("events.congress", re.compile(rf"中国共产党第(?P<a>{_N})次全国代表大会")),
+        (
+            "events.npc-session",
+            re.compile(
+                rf"第?(?P<a>{_N})届全国(?:人民代表大会|人大)(?P<sc>常务委员会|常委会)?"
+                rf"第?(?P<b>{_N})次(?:全体)?会议"
+            ),
+        ),
+        ("events.npc-session", re.compile(rf"全国人大(?P<a>{_N})届(?P<b>{_N})次会议")),
+        (
+            "events.cppcc-session",
+            re.compile(rf"中国人民政治协商会议第(?P<a>{_N})届全国委员会第(?P<b>{_N})次会议"),
+        ),
+        ("events.cppcc-session", re.compile(rf"全国政协(?P<a>{_N})届(?P<b>{_N})次会议")),
+        ("events.cppcc-session", re.compile(rf"第?(?P<a>{_N})届全国政协第?(?P<b>{_N})次会议")),
+        ("events.two-sessions", re.compile(r"全国两会")),
+        (
+            "events.collective-study",
+            re.compile(rf"(?:中共)?(?:第?(?P<a>{_N})届)?中央政治局第(?P<b>{_N})次集体学习"),
+        ),
+        (
+            "events.meeting",
+            re.compile(
+                alternation(w.meetings)
+                + rf"|中央(?:(?!委员会){_CJK}){{2,12}}委员会第{_N}次(?:全体)?会议"
+            ),
+        ),
+        (
+            "events.work-conference",
+            re.compile(
+                rf"(?:{alternation(w.conference_scopes)})"
+                rf"(?P<name>(?:{none_of(w.conference_name_stops)}{_CJK}){{1,8}}?)"
+                rf"(?P<kind>{alternation(w.conference_kinds)})"
+            ),
+        ),
+    )
+    inspection = re.compile(
+        rf"在(?P<where>{_CJK}{{2,12}}?)(?P<verb>{alternation(w.inspection_verbs)})"
+    )
+    return _Patterns(rules, inspection)
+
+
 # 十九届二中、三中全会: one mention per plenum (``十九届二中`` | ``三中全会``).
 _PLENUM_LIST = re.compile(
     rf"(?P<party>党的|中共)?(?P<a>{_N})届(?P<items>(?:[一二三四五六七八九十]+中、)+[一二三四五六七八九十]+中全会)"
 )
-_INSPECTION = re.compile(r"在(?P<where>[\u4e00-\u9fff]{2,12}?)(?P<verb>考察|调研|视察)")
 _INSPECTION_REST = re.compile(r"[\u4e00-\u9fff]{0,4}")
 
 
@@ -99,7 +192,7 @@ def find_events(text: str) -> list[tuple[int, int, str, str]]:
     Other extractors use this to keep out of meeting names (中央政治局 inside
     ``中央政治局会议``) and to link a policy to the meeting that adopted it."""
     hits: list[tuple[int, int, str, str]] = []
-    for rule, pattern in _PATTERNS:
+    for rule, pattern in _patterns().rules:
         for m in pattern.finditer(text):
             label = _label(rule, m)
             if label is not None:
@@ -131,7 +224,10 @@ def _label(rule: str, m: re.Match[str]) -> str | None:
         return f"{prefix}中央政治局第{m['b']}次集体学习"
     if rule == "events.work-conference":
         name = m["name"]
-        if m["kind"] == "大会" and (name.endswith("代表") or name.startswith("人民")):
+        w = words()
+        if m["kind"] == "大会" and (
+            name.endswith(w.congress_tails) or name.startswith(w.congress_heads)
+        ):
             return None  # 全国人民代表大会, 全国代表大会: bodies and congresses, not this rule
         return m.group()
     return m.group()
@@ -139,7 +235,7 @@ def _label(rule: str, m: re.Match[str]) -> str | None:
 
 def _inspections(text: str) -> Iterator[tuple[int, int, str, str]]:
     places = load_scheme("places")
-    for m in _INSPECTION.finditer(text):
+    for m in _patterns().inspection.finditer(text):
         where = m["where"]
         hits = places.find(where)
         if not hits or hits[0][0] != 0:

@@ -17,10 +17,11 @@ from functools import cache
 from typing import Literal
 
 from policygraph.extract.base import entities, entity_key
-from policygraph.extract.numbers import Quantity, find_quantities, read_sections
+from policygraph.extract.numbers import Quantity, find_quantities
 from policygraph.extract.years import YearSpan, find_years
 from policygraph.model import EntityMention, EntityRef, Fact, Measure, QuoteFact
 from policygraph.text.document import Block, Document
+from policygraph.wordlists import sections as word_sections
 
 _KINDS = frozenset({"body", "heading", "quote", "title"})
 _CLAUSE_SEP = "，,；;：:"
@@ -67,7 +68,7 @@ class MeasureWords:
 
 @cache
 def words() -> MeasureWords:
-    sections = read_sections("measures.txt")
+    sections = word_sections("measures.txt")
 
     def section(name: str) -> tuple[str, ...]:
         return tuple(sorted((row[0] for row in sections[name]), key=lambda w: (-len(w), w)))

@@ -14,13 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
-from importlib.resources import files
 from typing import cast
 
 import cn2an
 
+from policygraph.errors import WordListError
 from policygraph.model import Comparator
 from policygraph.text.numerals import CHINESE_DIGITS
+from policygraph.wordlists import sections as word_sections
 
 _ARABIC = re.compile(r"\d+(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?")
 _CN_DIGITS = CHINESE_DIGITS
@@ -67,32 +68,14 @@ class QuantityWords:
     not_quantity: tuple[str, ...]
 
 
-def read_sections(name: str) -> dict[str, list[list[str]]]:
-    """A data file of ``[section]`` headers and white-space separated entries."""
-    text = files("policygraph").joinpath(f"data/{name}").read_text(encoding="utf-8")
-    sections: dict[str, list[list[str]]] = {}
-    current: list[list[str]] | None = None
-    for n, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            current = sections.setdefault(line[1:-1], [])
-        elif current is None:
-            raise ValueError(f"data/{name}, line {n}: entry before any [section]")
-        else:
-            current.append(line.split())
-    return sections
-
-
 _COMPARATORS = (">", ">=", "=", "~", "<", "<=")
 
 
-def _comparators(rows: list[list[str]], name: str) -> dict[str, Comparator]:
+def _comparators(rows: list[tuple[str, ...]], name: str) -> dict[str, Comparator]:
     out: dict[str, Comparator] = {}
     for row in rows:
         if len(row) != 2 or row[1] not in _COMPARATORS:
-            raise ValueError(f"data/quantities.txt [{name}]: bad entry {' '.join(row)!r}")
+            raise WordListError(f"data/quantities.txt [{name}]: bad entry {' '.join(row)!r}")
         out[row[0]] = cast(Comparator, row[1])
     return out
 
@@ -104,7 +87,7 @@ def _longest_first(words: Mapping[str, object] | list[str]) -> list[str]:
 @cache
 def words() -> QuantityWords:
     """Loaded and checked once."""
-    sections = read_sections("quantities.txt")
+    sections = word_sections("quantities.txt")
     units = {row[0]: row[-1] for row in sections["units"]}
     before = _comparators(sections["before"], "before")
     after = _comparators(sections["after"], "after")

@@ -52,13 +52,18 @@ the same sentence before the title when the title is issued there (``今年，�
 ``(审议)通过的`` (``党的二十届四中全会审议通过的“十五五”规划建议``). Known gaps: a full title
 (``中共中央关于制定…第十四个五年规划…的建议``) and its short name (``“十四五”规划建议``) are two
 policies; unquoted initiatives need a verb or a list to be found the first time.
+
+The words these rules are made of (document types, suffixes, trigger verbs, generic and
+excluded names, issuance verbs, named documents and their issuers) live in
+``data/policies.txt``; the patterns here are the grammar that puts them together.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import cn2an
 
@@ -69,63 +74,20 @@ from policygraph.extract.years import find_years, five_year_plan_period
 from policygraph.model import EntityClass, EntityMention, EntityRef, Fact, Mention, Relation
 from policygraph.text.document import Block, Document
 from policygraph.vocab import load_scheme, tidy_label
+from policygraph.wordlists import (
+    alternation,
+    entry_error,
+    longest_first,
+    none_of,
+    parse_word_file,
+    read_data,
+)
 
 SKIP_KINDS = frozenset({"byline", "editor"})
 
-# What the title of a policy document ends in, longest first.
-DOC_TYPES: tuple[str, ...] = tuple(sorted((
-    "意见", "指导意见", "实施意见", "规划", "规划纲要", "计划", "行动计划", "方案", "实施方案",
-    "行动方案", "工作方案", "纲要", "建议", "决定", "决议", "通知", "办法", "条例", "法",
-    "战略", "报告", "规定", "若干措施", "措施", "若干政策", "政策", "细则", "实施细则", "准则",
-    "指南", "指引", "目录", "清单", "批复",
-), key=lambda t: (-len(t), t)))  # fmt: skip
-# Titles that end in a document type without being one.
-_NOT_POLICY_TITLE = re.compile(r"(?:兵法|书法|语法|算法|方法|想法|看法|做法|说法)$")
-
-INITIATIVE_SUFFIXES: tuple[str, ...] = (
-    "行动计划", "行动方案", "战略", "行动", "工程", "计划", "规划", "纲要",
-)  # fmt: skip
-_QUOTED_SUFFIXES = ("行动计划", "行动方案", "战略", "行动", "工程", "计划", "倡议")
-# Verbs of implementation that introduce a named initiative.
-TRIGGERS: tuple[str, ...] = (
-    "实施", "推进", "推动", "开展", "落实", "启动", "推行", "执行", "贯彻", "发挥", "坚持",
-    "统筹", "部署", "制定", "编制",
-)  # fmt: skip
-# A suffix followed by one of these is the start of a longer word, not the end of a name.
-_NOT_AFTER: dict[str, tuple[str, ...]] = {
-    "战略": ("布局", "部署", "目标", "任务", "机遇", "意义", "地位", "全局", "高度", "性",
-             "眼光", "思维", "定力", "支点", "支撑", "安排", "重点", "方向", "举措", "合作",
-             "伙伴", "资源", "储备", "科技", "领域", "导向", "考量", "谋划", "决策", "框架",
-             "格局", "纵深", "主动", "需求", "物资", "通道", "腹地", "基地", "价值", "引领",
-             "要求", "路径", "设计", "研究", "层面", "环节", "产业", "投资", "问题", "契机",
-             "选择", "取向", "对话", "互信", "稳定", "规划", "工程", "行动", "计划", "方针",
-             "思想", "家"),
-    "行动": ("者", "力", "自觉", "上", "起来", "能力", "纲领", "指南", "计划", "方案"),
-    "工程": ("师", "技术", "机械", "质量", "项目", "学", "化", "院"),
-    "计划": ("经济", "生育", "单列", "性", "外"),
-    "规划": ("建设", "设计", "布局", "管理", "编制", "引领", "许可", "先行", "师", "局", "纲要"),
-    "纲要": (),
-    "行动计划": (),
-    "行动方案": (),
-    "倡议": ("书",),
-}  # fmt: skip
-# Modifiers that make a phrase generic (一批…计划) or are not part of the name (新一轮).
-_GENERIC_HEAD = (
-    "一批", "若干", "一系列", "系列", "各项", "各类", "有关", "相关", "这些", "这一", "这项",
-    "上述", "多项", "一些", "这个", "该项", "其他", "其它",
-)  # fmt: skip
-_DROP_HEAD = ("新一轮", "新一批", "新一期")
-_DEMONSTRATIVES = ("这个", "这一", "这项", "那个", "该项", "此项", "上述")
-_GENERIC_CORE = frozenset({
-    "重大", "重点", "专项", "国家", "发展", "建设", "总体", "工作", "改革", "专门", "具体",
-    "全面", "长远", "整体", "区域", "地方", "城市", "相关", "短期", "中长期", "长期", "年度",
-    "五年", "三年", "发展战略", "国家战略", "重大战略", "总体战略", "科技", "行业", "产业",
-    "这些", "一些", "新的", "各种", "各级", "两个", "系统",
-})  # fmt: skip
-_STOP_IN_NAME = "的和与及或等在对把将从向于为了是并以其之"
-_NAME_CHARS = rf"(?:(?![{_STOP_IN_NAME}])[\u4e00-\u9fffA-Za-z0-9+＋])"
-_NAME_RUN = re.compile(rf"{_NAME_CHARS}+")
-
+# 本规划, 该意见: what makes a document type refer to the document itself (the words that only
+# look like it, 基本 and 应该, are in the data).
+_SELF_DETERMINERS = ("本", "该")
 _BRACKET = re.compile(r"《(?P<title>[^《》\n]{2,100})》")
 _TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]{1,24}[）)]\s*$")
 _YEAR_RANGE_NOTE = re.compile(
@@ -142,37 +104,178 @@ _FYP_SHORT = re.compile(
 _FYP_LONG = re.compile(
     r"(?:国民经济和社会发展)?第(?P<n>[一二三四五六七八九十]+)个五年(?P<kind>规划|计划)(?P<tail>纲要|建议)?"
 )
-_QUOTED = re.compile(
-    r"“(?P<q>[^“”，。；：、\n]{1,16})”(?P<suf>" + "|".join(_QUOTED_SUFFIXES) + ")"
-    r"|“(?P<whole>[^“”，。；：、\n]{2,16}?(?:" + "|".join(_QUOTED_SUFFIXES) + "))”"
-)
-_SELF = re.compile(
-    r"(?:(?<![基根资成日版样文剧书课账标范读脚蓝副原])本|(?<![应])该)"
-    r"(?P<type>规划纲要|规划|实施意见|指导意见|意见|实施方案|行动方案|方案|行动计划|计划|建议|决定"
-    r"|通知|办法|条例|纲要|报告|规定)"
-)
-_ISSUE_AFTER = re.compile(
-    r"^》?\s*(?:已|正式|近日|日前|先后|相继|陆续)?(?:印发|发布|出台|颁布|公布|施行|出炉)"
-)
-_ISSUE_BEFORE = re.compile(r"(?:印发|发布|出台|颁布|公布)(?:了|的)?\s*《?$")
-_ISSUER_BEFORE = re.compile(r"(?:联合)?(?:印发|发布|出台|颁布)(?:了)?\s*《?$")
-# Between the issuers and the verb: 等六部门, 关于 (国务院关于印发《…》的通知).
-_ISSUER_TAIL = re.compile(r"(?:等[一二三四五六七八九十\d]{0,3}个?(?:部门|单位|部委))?(?:关于)?$")
 _ADOPTED_BY = re.compile(r"^(?:上)?(?:审议)?(?:通过|批准)(?:了)?(?:的)?$")
 _DATE_LINE = re.compile(
     r"^[（(]\s*(?P<y>(?:19|20)\d{2})年(?:\d{1,2}月(?:\d{1,2}日)?)?(?P<rest>[^（）()]*)[）)]$"
 )
-# Documents known by a generic name plus their year: 2024年政府工作报告, 2018年中央一号文件.
-_NAMED_DOC = re.compile(
-    r"(?:(?P<y>(?:19|20)\d{2})年|(?P<rel>今年|去年|明年))(?:的)?(?:国务院)?"
-    r"(?P<open>《?)(?P<name>政府工作报告|中央一号文件)(?P<close>》?)"
-)
-NAMED_DOCUMENT_ISSUERS: dict[str, tuple[str, ...]] = {
-    "政府工作报告": ("国务院",),
-    "中央一号文件": ("中共中央", "国务院"),
-}
 _ISSUER_SEP = re.compile(r"[ \u3000、，,和与及]*")
-_NO_YEAR_BEFORE = ("到", "至", "截至", "截止", "—", "-", "～", "~")
+
+
+# ---------------------------------------------------------------------------------------------
+# Words (data/policies.txt) and the patterns built from them
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyWords:
+    """The word lists of ``data/policies.txt``; see the comments there."""
+
+    doc_types: tuple[str, ...]  # longest first
+    not_policy_endings: tuple[str, ...]
+    initiative_suffixes: tuple[str, ...]  # longest first: 行动计划 before 行动
+    quoted_suffixes: tuple[str, ...]  # longest first
+    triggers: tuple[str, ...]
+    not_after: Mapping[str, tuple[str, ...]]  # suffix -> words that continue it
+    generic_heads: tuple[str, ...]
+    drop_heads: tuple[str, ...]  # in file order: dropped one after the other
+    demonstratives: tuple[str, ...]
+    generic_cores: frozenset[str]
+    name_stops: str
+    self_types: tuple[str, ...]
+    not_self_reference: tuple[str, ...]
+    issue_adverbs: tuple[str, ...]
+    issued_after: tuple[str, ...]
+    issued_before: tuple[str, ...]
+    issuer_verbs: tuple[str, ...]
+    issuer_groups: tuple[str, ...]
+    named_documents: Mapping[str, tuple[str, ...]]  # name -> its issuers
+    no_year_before: tuple[str, ...]
+    government_suffixes: tuple[str, ...]
+    issuing_places: tuple[str, ...]
+
+
+_SINGLE = (
+    "doc-types",
+    "not-policy-endings",
+    "initiative-suffixes",
+    "quoted-suffixes",
+    "triggers",
+    "generic-heads",
+    "drop-heads",
+    "demonstratives",
+    "generic-cores",
+    "name-stops",
+    "self-types",
+    "not-self-reference",
+    "issue-adverbs",
+    "issued-after",
+    "issued-before",
+    "issuer-verbs",
+    "issuer-groups",
+    "no-year-before",
+    "government-suffixes",
+    "issuing-places",
+)
+_ROWS = ("not-after", "named-documents")
+
+
+def parse_words(text: str, *, name: str = "policies.txt") -> PolicyWords:
+    """The word lists of a ``policies.txt``, checked."""
+    sections = parse_word_file(text, name=name, single=_SINGLE, rows=_ROWS)
+
+    def section(key: str) -> tuple[str, ...]:
+        return tuple(e.words[0] for e in sections[key])
+
+    suffixes = {*section("initiative-suffixes"), *section("quoted-suffixes")}
+    not_after: dict[str, tuple[str, ...]] = {}
+    for entry in sections["not-after"]:
+        suffix, *rest = entry.words
+        if suffix not in suffixes:
+            raise entry_error(
+                name, entry, f"{suffix} is in neither [initiative-suffixes] nor [quoted-suffixes]"
+            )
+        not_after[suffix] = (*not_after.get(suffix, ()), *rest)
+    for entry in sections["name-stops"]:
+        if len(entry.words[0]) != 1:
+            raise entry_error(name, entry, "[name-stops] takes one character a line")
+    for entry in sections["not-self-reference"]:
+        word = entry.words[0]
+        if len(word) < 2 or not word.endswith(_SELF_DETERMINERS):
+            raise entry_error(
+                name,
+                entry,
+                f"[not-self-reference] takes words ending in {'/'.join(_SELF_DETERMINERS)}",
+            )
+    return PolicyWords(
+        doc_types=longest_first(section("doc-types")),
+        not_policy_endings=section("not-policy-endings"),
+        initiative_suffixes=longest_first(section("initiative-suffixes")),
+        quoted_suffixes=longest_first(section("quoted-suffixes")),
+        triggers=section("triggers"),
+        not_after=not_after,
+        generic_heads=section("generic-heads"),
+        drop_heads=section("drop-heads"),
+        demonstratives=section("demonstratives"),
+        generic_cores=frozenset(section("generic-cores")),
+        name_stops="".join(section("name-stops")),
+        self_types=section("self-types"),
+        not_self_reference=section("not-self-reference"),
+        issue_adverbs=section("issue-adverbs"),
+        issued_after=section("issued-after"),
+        issued_before=section("issued-before"),
+        issuer_verbs=section("issuer-verbs"),
+        issuer_groups=section("issuer-groups"),
+        named_documents={e.words[0]: e.words[1:] for e in sections["named-documents"]},
+        no_year_before=section("no-year-before"),
+        government_suffixes=section("government-suffixes"),
+        issuing_places=section("issuing-places"),
+    )
+
+
+@cache
+def words() -> PolicyWords:
+    """Loaded and checked once."""
+    return parse_words(read_data("policies.txt"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    not_policy_title: re.Pattern[str]
+    name_run: re.Pattern[str]
+    quoted: re.Pattern[str]
+    self_reference: re.Pattern[str]
+    issue_after: re.Pattern[str]
+    issue_before: re.Pattern[str]
+    issuer_before: re.Pattern[str]
+    issuer_tail: re.Pattern[str]
+    named_doc: re.Pattern[str]
+    government: re.Pattern[str]
+
+
+@cache
+def _patterns() -> _Patterns:
+    w = words()
+    name_char = rf"(?:{none_of(w.name_stops)}[\u4e00-\u9fffA-Za-z0-9+＋])"
+    quoted = alternation(w.quoted_suffixes)
+    # 本 or 该, then a lookbehind per word that is no self-reference (基本, 应该)
+    determiner = f"(?:{alternation(_SELF_DETERMINERS)})" + "".join(
+        f"(?<!{re.escape(word)})" for word in w.not_self_reference
+    )
+    return _Patterns(
+        # titles that end in a document type without being one
+        not_policy_title=re.compile(rf"(?:{alternation(w.not_policy_endings)})$"),
+        name_run=re.compile(rf"{name_char}+"),
+        quoted=re.compile(
+            rf"“(?P<q>[^“”，。；：、\n]{{1,16}})”(?P<suf>{quoted})"
+            rf"|“(?P<whole>[^“”，。；：、\n]{{2,16}}?(?:{quoted}))”"
+        ),
+        self_reference=re.compile(rf"{determiner}(?P<type>{alternation(w.self_types)})"),
+        issue_after=re.compile(
+            rf"^》?\s*(?:{alternation(w.issue_adverbs)})?(?:{alternation(w.issued_after)})"
+        ),
+        issue_before=re.compile(rf"(?:{alternation(w.issued_before)})(?:了|的)?\s*《?$"),
+        issuer_before=re.compile(rf"(?:联合)?(?:{alternation(w.issuer_verbs)})(?:了)?\s*《?$"),
+        # between the issuers and the verb: 等六部门, 关于 (国务院关于印发《…》的通知)
+        issuer_tail=re.compile(
+            rf"(?:等[一二三四五六七八九十\d]{{0,3}}个?(?:{alternation(w.issuer_groups)}))?"
+            r"(?:关于)?$"
+        ),
+        # documents known by a generic name plus their year: 2024年政府工作报告
+        named_doc=re.compile(
+            r"(?:(?P<y>(?:19|20)\d{2})年|(?P<rel>今年|去年|明年))(?:的)?(?:国务院)?"
+            rf"(?P<open>《?)(?P<name>{alternation(w.named_documents)})(?P<close>》?)"
+        ),
+        government=re.compile(alternation(w.government_suffixes)),
+    )
 
 
 @dataclass(slots=True)
@@ -205,9 +308,9 @@ def strip_notes(title: str) -> str:
 
 def is_policy_title(title: str) -> bool:
     core = strip_notes(title.strip())
-    if len(core) < 3 or _NOT_POLICY_TITLE.search(core):
+    if len(core) < 3 or _patterns().not_policy_title.search(core):
         return False
-    return any(core.endswith(t) for t in DOC_TYPES)
+    return core.endswith(words().doc_types)
 
 
 def title_period(title: str) -> tuple[int, int] | None:
@@ -261,11 +364,11 @@ def issuers_at_start(title: str) -> list[tuple[int, int, EntityClass, str]]:
             out.append((pos, j, "Organization", concept.pref_label))
         elif pos in place_hits:
             j, concept = place_hits[pos]
-            gov = re.match(r"(?:人民政府|政府|办公厅|省委|市委|党委)", title[j:])
+            gov = _patterns().government.match(title, j)
             if gov:
-                j += gov.end()
+                j = gov.end()
                 out.append((pos, j, "Organization", tidy_label(title[pos:j])))
-            elif title[pos:j].endswith(("省", "市", "自治区", "特别行政区")):
+            elif title[pos:j].endswith(words().issuing_places):
                 out.append((pos, j, "Place", concept.pref_label))
             else:
                 break
@@ -318,7 +421,7 @@ def _heading_title(block: Block, doc: Document) -> Candidate | None:
 
 
 def _named_documents(block: Block, doc: Document) -> Iterator[Candidate]:
-    for m in _NAMED_DOC.finditer(block.text):
+    for m in _patterns().named_doc.finditer(block.text):
         if bool(m["open"]) != bool(m["close"]):
             continue
         if m["y"]:
@@ -335,7 +438,7 @@ def _named_documents(block: Block, doc: Document) -> Iterator[Candidate]:
             "policies.named-document",
             issued_in=year,
         )
-        cand.known_issuers = NAMED_DOCUMENT_ISSUERS[m["name"]]
+        cand.known_issuers = words().named_documents[m["name"]]
         yield cand
 
 
@@ -358,19 +461,19 @@ def _five_year_plans(block: Block) -> Iterator[Candidate]:
 
 
 def _followed_by_word(text: str, j: int, suffix: str) -> bool:
-    return text.startswith(_NOT_AFTER.get(suffix, ()), j)
+    return text.startswith(words().not_after.get(suffix, ()), j)
 
 
 def _quoted(block: Block) -> Iterator[Candidate]:
     text = block.text
-    for m in _QUOTED.finditer(text):
+    for m in _patterns().quoted.finditer(text):
         if m["q"] is not None:
             if _followed_by_word(text, m.end(), m["suf"]) or _FYP_SHORT.fullmatch(m.group()):
                 continue
             label = tidy_label(m.group())
         else:
             whole = m["whole"]
-            suffix = next(s for s in _QUOTED_SUFFIXES if whole.endswith(s))
+            suffix = next(s for s in words().quoted_suffixes if whole.endswith(s))
             if not _good_core(whole[: -len(suffix)], quoted=True):
                 continue
             label = tidy_label(whole)
@@ -382,11 +485,12 @@ def _quoted(block: Block) -> Iterator[Candidate]:
 def _good_core(core: str, *, quoted: bool = False) -> bool:
     """Is ``core`` (a name without its suffix) specific enough to name an initiative?
     Unquoted names need three characters (培训计划, 住房规划 are generic)."""
+    w = words()
     return (
         len(core) >= (2 if quoted else 3)
-        and not core.startswith(_GENERIC_HEAD)
-        and core not in _GENERIC_CORE
-        and not any(d in core for d in _DEMONSTRATIVES)
+        and not core.startswith(w.generic_heads)
+        and core not in w.generic_cores
+        and not any(d in core for d in w.demonstratives)
     )
 
 
@@ -394,7 +498,7 @@ def _initiatives(block: Block) -> list[Candidate]:
     """Unquoted named initiatives after a verb of implementation, and the other items of a
     ``、`` list they head."""
     text = block.text
-    runs = list(_NAME_RUN.finditer(text))
+    runs = list(_patterns().name_run.finditer(text))
     found: dict[int, tuple[int, int, str, bool]] = {}  # run index -> (i, j, suffix, triggered)
     for n, run in enumerate(runs):
         hit = _initiative_in_run(text, run.start(), run.end())
@@ -415,19 +519,20 @@ def _initiatives(block: Block) -> list[Candidate]:
 def _initiative_in_run(text: str, a: int, b: int) -> tuple[int, int, str, bool] | None:
     """The first initiative name in ``text[a:b]``: ``(i, j, suffix, after a trigger)``."""
     run = text[a:b]
+    w = words()
     for k in range(len(run)):
-        suffix = next((s for s in INITIATIVE_SUFFIXES if run.startswith(s, k)), None)
+        suffix = next((s for s in w.initiative_suffixes if run.startswith(s, k)), None)
         if suffix is None or k == 0:
             continue
         j = k + len(suffix)
         if _followed_by_word(text, a + j, suffix):
             continue
         head = max(
-            ((run.rfind(t, 0, k), t) for t in TRIGGERS if run.rfind(t, 0, k) >= 0),
+            ((run.rfind(t, 0, k), t) for t in w.triggers if run.rfind(t, 0, k) >= 0),
             default=None,
         )
         start = head[0] + len(head[1]) if head else 0
-        for drop in _DROP_HEAD:
+        for drop in w.drop_heads:
             if run.startswith(drop, start):
                 start += len(drop)
         if _good_core(run[start:k]):
@@ -456,7 +561,7 @@ def _self_references(block: Block, doc: Document) -> Iterator[Candidate]:
     if doc.meta.kind != "policy":
         return
     own_type = strip_notes(doc.meta.title)
-    for m in _SELF.finditer(block.text):
+    for m in _patterns().self_reference.finditer(block.text):
         if m.group().startswith("该") and not own_type.endswith(m["type"]):
             continue
         yield Candidate(block, m.start(), m.end(), doc.meta.title, "policies.self-reference")
@@ -476,12 +581,13 @@ def _issued_in(cand: Candidate, doc: Document) -> int | None:
     a, _ = _sentence_span(cand.block, cand.i)
     after = text[cand.j : cand.j + 10]
     before = text[max(a, cand.i - 9) : cand.i]
-    if not (_ISSUE_AFTER.match(after) or _ISSUE_BEFORE.search(before)):
+    patterns = _patterns()
+    if not (patterns.issue_after.match(after) or patterns.issue_before.search(before)):
         return None
     years = [
         y
         for y in find_years(text[a : cand.i], base_year=doc.meta.year)
-        if not text[a : a + y.i].endswith(_NO_YEAR_BEFORE)
+        if not text[a : a + y.i].endswith(words().no_year_before)
     ]
     return years[-1].year if years else None
 
@@ -492,10 +598,10 @@ def _issuers_before(cand: Candidate) -> list[EntityRef]:
     text = cand.block.text
     a, _ = _sentence_span(cand.block, cand.i)
     before = text[a : cand.i]
-    m = _ISSUER_BEFORE.search(before)
+    m = _patterns().issuer_before.search(before)
     if not m:
         return []
-    head = _ISSUER_TAIL.sub("", before[: m.start()])
+    head = _patterns().issuer_tail.sub("", before[: m.start()])
     names = find_organizations(head)
     outer = [h for h in names if not any(o[0] <= h[0] and h[1] <= o[1] and o != h for o in names)]
     refs: list[EntityRef] = []
@@ -575,7 +681,7 @@ def _repeats(doc: Document, per_block: list[list[Candidate]]) -> None:
             continue
         taken = [(c.i, c.j) for c in cands]
         for name in names:
-            suffix = next((s for s in INITIATIVE_SUFFIXES if name.endswith(s)), "")
+            suffix = next((s for s in words().initiative_suffixes if name.endswith(s)), "")
             for m in re.finditer(re.escape(name), block.text):
                 i, j = m.span()
                 if any(i < b and a < j for a, b in taken):
