@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -404,3 +405,17 @@ def test_same_bytes_across_processes_and_input_order(built: Path, tmp_path: Path
     )
     for name in ("policygraph.ttl", "policygraph.trig"):
         assert (tmp_path / name).read_bytes() == (built / name).read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("rapper") is None, reason="Raptor's rapper is not installed")
+def test_turtle_and_trig_pass_a_non_python_parser(built: Path) -> None:
+    """Raptor (C) as a parser independent of both Oxigraph, which writes the files, and rdflib."""
+    for name, syntax in (("policygraph.ttl", "turtle"), ("policygraph.trig", "trig")):
+        done = subprocess.run(
+            ["rapper", "-i", syntax, "-c", str(built / name)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "Parsing returned" in done.stderr and "error" not in done.stderr.lower()
