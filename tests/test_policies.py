@@ -324,7 +324,7 @@ def policies_txt(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], No
     """Have the loader read an edited ``data/policies.txt``; the word lists are reloaded."""
 
     def use(text: str) -> None:
-        monkeypatch.setattr(policy_rules, "read_data", lambda name: text)
+        monkeypatch.setattr(policy_rules.patterns, "read_data", lambda name: text)
         policy_rules.words.cache_clear()
         policy_rules._patterns.cache_clear()
 

@@ -1,0 +1,81 @@
+"""Targets and statistics: quantified goals (``到2027年，…普及率超70%``) and reported figures
+(``2024年末，我国常住人口城镇化率达67%``), each with indicator, comparator, value, unit and year.
+
+A Target is a number the text sets as a goal; a Statistic is a number it reports as measured.
+A paragraph is read sentence by sentence and clause by clause (，；：). Years set the time
+frame: ``到2027年`` (or any future year) is a deadline that governs the following clauses and
+sentences of the paragraph until the next year; a past year (``2024年末``) frames a statistic.
+``目标是：…；…`` opens a list of targets. Estimates (``据测算，…每提高1个百分点…``) are
+skipped: they are neither a measured fact nor a goal. Cue words live in ``data/measures.txt``.
+
+Rules: ``measures.deadline-clause`` (a target under a deadline), ``measures.list-item`` (a
+target in a ``目标是：`` list), ``measures.target-cue`` (a target by cue word such as 力争),
+``measures.respectively`` (a ``分别`` pairing) and ``measures.statistic``.
+
+Modules: ``reader`` walks a paragraph; ``frame`` holds the time frame and deadline;
+``clauses`` splits sentences; ``indicators`` and ``respectively`` find what a number
+measures; ``classify`` decides target or statistic; ``attribution`` the owning policy and
+topics; ``words`` loads the cue words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from policygraph.extract.base import entities, entity_key
+from policygraph.extract.measures.attribution import concerns, owning_policy
+from policygraph.extract.measures.reader import measure_spans
+from policygraph.extract.measures.spans import MeasureSpan
+from policygraph.extract.measures.words import MeasureWords
+from policygraph.model import EntityRef, Fact, Measure, QuoteFact
+from policygraph.text.document import Document
+
+__all__ = ["MeasureSpan", "MeasureWords", "extract", "measure_spans"]
+
+_KINDS = frozenset({"body", "heading", "quote", "title"})
+
+
+def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
+    policies = list(entities(found, "Policy"))
+    topics = list(entities(found, "Industry", "Technology"))
+    quotes = [f for f in found if isinstance(f, QuoteFact) and f.policy is not None]
+    own = EntityRef("Policy", entity_key(doc.meta.title)) if doc.meta.kind == "policy" else None
+    measures: list[Measure] = []
+    for block in doc.blocks:
+        if block.kind not in _KINDS:
+            continue
+        offsets = set(block.offsets)
+        for span in measure_spans(block, base_year=doc.meta.year):
+            mention = doc.mention(block, span.i, span.j, span.rule)
+            policy = None
+            if span.kind == "Target":
+                policy = owning_policy(block, mention.start, offsets, policies, quotes) or own
+            q = span.quantity
+            measures.append(
+                Measure(
+                    kind=span.kind,
+                    indicator=span.indicator,
+                    comparator=q.comparator,
+                    value=q.value,
+                    unit=q.unit,
+                    year=span.year,
+                    value_text=q.value_text,
+                    mention=mention,
+                    policy=policy,
+                    concerns=concerns(block, span.i, topics),
+                    article=block.article,
+                )
+            )
+    # A target restated later (提出国内生产总值增长8%左右，主要是…) is not a new statistic.
+    targets = {_figure(m) for m in measures if m.kind == "Target"}
+    seen: set[tuple[object, ...]] = set()
+    for measure in measures:
+        key = (measure.kind, *_figure(measure), measure.year, measure.policy)
+        if key in seen or (measure.kind == "Statistic" and _figure(measure) in targets):
+            continue  # a page that prints the same goal twice (sidebar and body)
+        seen.add(key)
+        yield measure
+
+
+def _figure(measure: Measure) -> tuple[str, object, str, str | None]:
+    return measure.indicator, measure.value, measure.comparator, measure.unit

@@ -1,0 +1,58 @@
+"""Target or statistic: the time frame, list openings and cue words before a number decide."""
+
+from __future__ import annotations
+
+from policygraph.extract.measures.clauses import skip_time
+from policygraph.extract.measures.frame import Frame, Paragraph
+from policygraph.extract.measures.spans import Kind
+from policygraph.extract.measures.words import words
+from policygraph.extract.numbers import Quantity
+from policygraph.extract.years import YearSpan
+
+
+def classify(
+    text: str,
+    ca: int,
+    i: int,
+    quantity: Quantity,
+    years: list[YearSpan],
+    frame: Frame,
+    para: Paragraph,
+) -> tuple[Kind, int | None, str]:
+    """Target or statistic, its year and the rule, for a number whose indicator starts at
+    ``i``. Words that merely contain a cue are masked (人均预期寿命 holds 预期, no goal)."""
+    lists = words()
+    upto = min(i, quantity.start)
+    before = _mask(text[_sentence_start(text, ca) : quantity.start])
+    past = any(w in _mask(text[ca:upto]) for w in lists.statistic_cues)
+    inherited = frame.mode is None and para.deadline is not None
+    if inherited:
+        # a deadline from an earlier sentence yields to any sign of a report in this one
+        past = past or any(w in before for w in lists.statistic_cues)
+    if (frame.mode == "target" or inherited) and not past:
+        year = frame.year if frame.mode == "target" else para.deadline
+        return "Target", year, "measures.deadline-clause"
+    if frame.listing and not past:
+        return "Target", frame.list_year, "measures.list-item"
+    cues = lists.target_cues + (lists.current_cues if frame.mode == "current" else ())
+    cue = any(w in before for w in cues) or text.startswith(
+        lists.clause_cues, skip_time(text, ca, upto, years, keep=lists.clause_cues), upto
+    )
+    if frame.mode != "statistic" and not past and cue:
+        year = frame.year if frame.mode == "current" else para.deadline
+        return "Target", year, "measures.target-cue"
+    return "Statistic", frame.year, "measures.statistic"
+
+
+def _mask(text: str) -> str:
+    """``text`` with the words that hold a cue without being one (主要, 预期寿命) blanked."""
+    for word in words().not_cues:
+        text = text.replace(word, "\0" * len(word))
+    return text
+
+
+def _sentence_start(text: str, i: int) -> int:
+    k = i
+    while k > 0 and text[k - 1] not in "。！？!?":
+        k -= 1
+    return k

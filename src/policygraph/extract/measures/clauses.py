@@ -1,0 +1,53 @@
+"""Clauses of a sentence (split at ，；：) and where a clause's content opens after the
+punctuation, years, durations and leading words in front of it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from policygraph.extract.measures.words import words
+from policygraph.extract.years import YearSpan
+
+_CLAUSE_SEP = "，,；;：:"
+PUNCT = " \t\u3000，,、；;：:。“”\"'‘’（）()【】《》—-…"
+_DURATION = re.compile(r"(?:连续|近|过去)?[一二三四五六七八九十两\d]+年(?:来|间|内)?")
+_YEAR_TAIL = re.compile(r"(?:年)?(?:底|末|初|以来|来|前|以前|之前|上半年|全年)?的?")
+
+
+def clauses(text: str, a: int, b: int) -> Iterator[tuple[int, int, str]]:
+    start = a
+    for k in range(a, b):
+        if text[k] in _CLAUSE_SEP:
+            yield start, k, text[k]
+            start = k + 1
+    if start < b:
+        yield start, b, ""
+
+
+def skip_time(
+    text: str, i: int, j: int, years: list[YearSpan], *, keep: tuple[str, ...] = ()
+) -> int:
+    """Position after the punctuation, year expressions and leading words opening
+    ``text[i:j]`` (except the words in ``keep``)."""
+    k = i
+    leading = words().leading
+    while k < j:
+        if text[k] in PUNCT:
+            k += 1
+            continue
+        year = next((y for y in years if y.i == k), None)
+        if year is not None:
+            k = year.j
+            tail = _YEAR_TAIL.match(text, k, j)
+            k = tail.end() if tail else k
+            continue
+        duration = _DURATION.match(text, k, j)
+        if duration is not None:
+            k = duration.end()  # 五年来, 三年内
+            continue
+        word = next((w for w in leading if text.startswith(w, k, j) and w not in keep), None)
+        if word is None:
+            break
+        k += len(word)
+    return k

@@ -1,0 +1,57 @@
+"""The time frame clauses are read in: a year makes a deadline, the present or a report, and
+a deadline governs the paragraph's following sentences until the next year."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from policygraph.extract.measures.spans import MeasureSpan
+from policygraph.extract.measures.words import words
+from policygraph.extract.years import YearSpan
+
+_COMPARISON = ("比", "较", "同比", "相比", "与", "于")  # 比去年…: a comparison, not a time frame
+_FIRST_N = re.compile(r"前[一二三四五六七八九两几\d]")
+
+
+@dataclass(slots=True)
+class Frame:
+    """The time frame of the sentence being read."""
+
+    mode: Literal["target", "current", "statistic"] | None = None
+    year: int | None = None
+    listing: bool = False
+    list_year: int | None = None
+    subject: str | None = None  # of the last measure, for 年均增长… clauses
+    verb: str | None = None  # lead verb of the last measure, for 、-lists
+
+
+@dataclass(slots=True)
+class Paragraph:
+    base_year: int | None
+    deadline: int | None = None
+    out: list[MeasureSpan] = field(default_factory=list)
+
+
+def on_year(text: str, ca: int, year: YearSpan, frame: Frame, para: Paragraph) -> None:
+    before = text[ca : year.i]
+    after = text[year.j : year.j + 3]
+    base = para.base_year
+    if before.endswith(_COMPARISON):
+        return
+    by = before.endswith(("到", "至")) and not before[:-1].endswith(words().deadline_before)
+    if before.endswith(("截至", "截止", "截止到")):
+        by = False
+    if after.startswith(("前", "以前", "之前")) and not _FIRST_N.match(after):
+        by = True  # 2030年前 (but not 2024年前三季度)
+    if (by and (base is None or year.year >= base)) or (base is not None and year.year > base):
+        frame.mode, frame.year = "target", year.year
+        # a period (2006－2020年的科技发展) frames its sentence but sets no deadline
+        if year.rule != "years.range" and not after.startswith("的"):
+            para.deadline = year.year
+    elif base is not None and year.year == base:
+        frame.mode, frame.year = "current", year.year
+    else:
+        frame.mode, frame.year = "statistic", year.year
+        para.deadline = None

@@ -1,0 +1,188 @@
+"""The indicator of a number: the measured thing as written around it, trimmed of time words,
+verbs and trailing particles; and whether a clause inherits the previous one's subject."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from policygraph.extract.measures.clauses import PUNCT, skip_time
+from policygraph.extract.measures.frame import Frame
+from policygraph.extract.measures.words import words
+from policygraph.extract.numbers import Quantity
+from policygraph.extract.years import YearSpan
+
+# 由10.2%下降到3.1%, 由2002年7703元增加到…, 由每人每年50元提高到…: the start value is no measure
+_BETWEEN = r"(?:\s*\d{4}年的?|每人|每年|每户|人均)*\s*"
+_FROM = re.compile(rf"[从由](?={_BETWEEN}\d)")
+FROM_BEFORE = re.compile(rf"[从由]{_BETWEEN}$")
+_LIST_SEP = re.compile(r"[、和及]")
+_TRAILING_DURATION = re.compile(r"(?:连续|近|过去)?[一二三四五六七八九十两\d]+年$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_MAX_INDICATOR = 40
+_LOCATIVE_END = ("中", "里", "内", "之中")
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    text: str
+    i: int  # clause span of indicator and number
+    j: int
+    named_before: bool  # something stands before the number (a verb at least)
+    from_pre: bool  # the indicator is the text before the number
+
+
+def find_indicator(
+    text: str,
+    ca: int,
+    cb: int,
+    quantity: Quantity,
+    clause_qs: list[Quantity],
+    years: list[YearSpan],
+    frame: Frame,
+) -> Indicator | None:
+    """The measured thing as written, the clause span ``(i, j)`` it forms with the number,
+    and whether it stands before the number (``城镇化率达67%``) rather than after it when
+    only a verb precedes (``建设不少于10个高质量科学数据库``)."""
+    lists = words()
+    k = clause_qs.index(quantity)
+    pre_start = clause_qs[k - 1].end if k > 0 else ca
+    listed = False
+    if k > 0:
+        # 1.88万所乡镇卫生院、786所县医院: the previous noun is not this one's indicator
+        seps = [m.end() for m in _LIST_SEP.finditer(text, pre_start, quantity.start)]
+        if seps:
+            pre_start, listed = seps[-1], True
+    post_end = clause_qs[k + 1].start if k + 1 < len(clause_qs) else cb
+    pre_end = quantity.start
+    starts = [m.start() for m in _FROM.finditer(text, pre_start, pre_end)]
+    if starts:
+        pre_end = starts[-1]  # 国内生产总值从54万亿元增加到…: what comes before 从
+    i = skip_time(text, pre_start, pre_end, years)
+    verb = _bare_verb(text[i:pre_end].rstrip(PUNCT))
+    e = strip_trailing(text, i, pre_end)
+    pre = text[i:e]
+    if verb is None and text[e:pre_end].strip(PUNCT) == "在":
+        verb = ""  # 在36个大城市率先实现…: the number counts what follows (not 稳定在)
+    post = text[quantity.end : post_end]
+    if k + 1 < len(clause_qs):
+        # 1.88万所乡镇卫生院、786所县医院: this number's noun ends where the next item begins
+        seps = [m.start() for m in _LIST_SEP.finditer(post)]
+        post = post[: seps[-1]] if seps else post
+    post = post.rstrip(PUNCT)
+    if listed and frame.verb and verb is None and not pre.startswith(lists.lead_verbs):
+        if pre:
+            pre = frame.verb + pre  # 关停小火电2157万千瓦、小煤矿1.12万处
+        else:
+            verb = frame.verb  # 改扩建1.88万所乡镇卫生院、786所县医院
+    counts = quantity.unit is None or quantity.unit in lists.count_units
+    noun = post[1:] if post.startswith("的") else post
+    if verb is None and text[i:pre_end].rstrip(PUNCT).endswith("有") and noun:
+        verb = "有"  # 对于我们这样一个有13亿人口的国家: what there is, after the number
+    if (
+        verb is None
+        and counts
+        and noun
+        and not post.startswith("的")
+        and pre.endswith(lists.lead_verbs)
+    ):
+        # 在上海等省市设立11个自贸试验区: what is counted comes after the number; with a
+        # magnitude and no unit (营养改善计划惠及3600多万农村学生) the clause says it whole
+        if quantity.unit is None:
+            return Indicator(pre + noun, i, quantity.end + len(post), True, False)
+        return Indicator(noun, quantity.start, quantity.end + len(post), True, False)
+    if pre.endswith("的") and not noun and len(pre) > 1:
+        # 占移动基站总数的33.6%: a share, its subject in the clause before
+        return Indicator(pre[:-1], i, quantity.end, True, True)
+    if not pre or verb is not None or pre.endswith("的"):
+        if pre.startswith("在") and post.endswith(_LOCATIVE_END):
+            return None  # 在我国的690多座城市中: a setting, not a measure
+        attributive = post.startswith("的")
+        if not noun or not (counts or (attributive and quantity.unit == "%")):
+            return None  # 30万千瓦以下煤电机组: a threshold on a kind of thing
+        frame.verb = verb
+        existential = verb in ("有", "拥有")
+        if quantity.unit is None and existential:
+            noun = noun.split("的")[0]  # 有13亿人口的发展中国家 → 人口
+        indicator = verb + noun if verb and quantity.unit is None and not existential else noun
+        start = i if pre or verb else quantity.start
+        end = quantity.end + int(attributive) + len(noun)
+        return Indicator(indicator, start, end, bool(pre or verb), False)
+    frame.verb = next((v for v in lists.lead_verbs if pre.startswith(v)), None)
+    if post.startswith("的") and len(post) > 1:
+        return Indicator(pre + "…" + post, i, quantity.end + len(post), True, True)
+    return Indicator(pre, i, quantity.end, True, True)
+
+
+def strip_trailing(text: str, i: int, e: int) -> int:
+    trailing = words().trailing
+    changed = True
+    while changed and e > i:
+        changed = False
+        while e > i and text[e - 1] in PUNCT:
+            e -= 1
+            changed = True
+        word = next((w for w in trailing if text.endswith(w, i, e) and e - len(w) >= i), None)
+        if word is not None:
+            e -= len(word)
+            changed = True
+        duration = _TRAILING_DURATION.search(text, i, e)
+        if duration is not None and duration.start() > i:
+            e = duration.start()  # 粮食年产量连续五年稳定在…
+            changed = True
+    return e
+
+
+def _bare_verb(pre: str) -> str | None:
+    """``pre`` when it is nothing but lead verbs (``建设``, ``推动在``), else None."""
+    if not pre:
+        return None
+    rest = pre
+    verbs = words().lead_verbs
+    seen = False
+    while rest:
+        verb = next((v for v in verbs if rest.startswith(v)), None)
+        if verb is None:
+            break
+        rest = rest[len(verb) :]
+        seen = True
+        if rest[:1] in ("和", "、", "并") and len(rest) > 1:
+            rest = rest[1:]  # 新签和升级8个自由贸易协定
+    if seen and rest in ("", "在", "了", "出", "到", "至"):
+        return pre[: len(pre) - len(rest)] if rest else pre
+    return None
+
+
+def continues(indicator: str) -> bool:
+    """Does ``indicator`` lack its own subject (年均增长, 比上年增加, 占…比重, 增长)?"""
+    lists = words()
+    if indicator.startswith(lists.inherit):
+        return True
+    rest = indicator
+    while rest:
+        word = next((w for w in lists.change_words if rest.startswith(w)), None)
+        if word is None:
+            return False
+        rest = rest[len(word) :]
+    return True
+
+
+def subject_of(indicator: str) -> str:
+    subject = indicator.split("…")[0]
+    inherit = words().inherit
+    changed = True
+    while changed:
+        changed = False
+        for w in inherit:
+            if subject.endswith(w) and len(subject) > len(w):
+                subject = subject[: -len(w)]
+                changed = True
+    return subject
+
+
+def valid(indicator: str) -> bool:
+    return (
+        2 <= len(indicator) <= _MAX_INDICATOR
+        and len(_CJK.findall(indicator)) >= 2
+        and not indicator.startswith(("比", "较", "是", "的", "和", "与", "及"))
+    )

@@ -1,0 +1,159 @@
+"""Reads a paragraph sentence by sentence and clause by clause, turning each measurable
+number into a MeasureSpan with its indicator, kind and year."""
+
+from __future__ import annotations
+
+import re
+
+from policygraph.extract.measures.classify import classify
+from policygraph.extract.measures.clauses import clauses
+from policygraph.extract.measures.frame import Frame, Paragraph, on_year
+from policygraph.extract.measures.indicators import (
+    FROM_BEFORE,
+    continues,
+    find_indicator,
+    subject_of,
+    valid,
+)
+from policygraph.extract.measures.respectively import RESPECTIVELY, respectively
+from policygraph.extract.measures.spans import Kind, MeasureSpan
+from policygraph.extract.measures.words import words
+from policygraph.extract.numbers import Quantity, find_quantities
+from policygraph.extract.years import YearSpan, find_years
+from policygraph.text.document import Block
+
+_PROTECTED = re.compile(r"《[^《》]*》|[（(][^（）()]*[）)]")
+_SHORT_QUOTE = re.compile(r"“[^“”]{0,12}”")
+
+
+def measure_spans(block: Block, *, base_year: int | None) -> list[MeasureSpan]:
+    """Targets and statistics in one paragraph, in text order."""
+    para = Paragraph(base_year)
+    for a, b in block.sentences():
+        _sentence(block.text, a, b, para)
+    return para.out
+
+
+def _sentence(text: str, a: int, b: int, para: Paragraph) -> None:
+    sentence = text[a:b]
+    lists = words()
+    protected = [(m.start() + a, m.end() + a) for m in _PROTECTED.finditer(sentence)]
+    quoted = protected + [(m.start() + a, m.end() + a) for m in _SHORT_QUOTE.finditer(sentence)]
+    years = [
+        _shift_year(y, a)
+        for y in find_years(sentence, base_year=para.base_year)
+        if not _inside(y.i + a, y.j + a, protected)
+    ]
+    all_years = [_shift_year(y, a) for y in find_years(sentence, base_year=para.base_year)]
+    quantities = [
+        q
+        for q in (_shift(q, a) for q in find_quantities(sentence))
+        if not any(y.i < q.end and q.start < y.j for y in all_years)
+        and not _inside(q.start, q.end, quoted)
+        and not FROM_BEFORE.search(text, a, q.start)
+    ]
+    # 据测算…, 每提高1个百分点…可以…: estimates and conditionals are neither fact nor goal
+    skip = any(w in sentence for w in lists.skip) or any(
+        "每" + w in sentence for w in lists.change_words
+    )
+    frame = Frame()
+    for ca, cb, sep in clauses(text, a, b):
+        events: list[tuple[int, YearSpan | None, Quantity | None]] = [
+            (y.i, y, None) for y in years if ca <= y.i < cb
+        ] + [(q.start, None, q) for q in quantities if ca <= q.start < cb]
+        clause_qs = [q for q in quantities if ca <= q.start < cb]
+        paired = respectively(text, ca, cb, clause_qs, years)
+        for _, year, quantity in sorted(events, key=lambda e: e[0]):
+            if year is not None:
+                on_year(text, ca, year, frame, para)
+            elif quantity is not None and not skip:
+                _on_quantity(text, ca, cb, quantity, clause_qs, paired, years, frame, para)
+        leads = any(w in text[ca:cb] for w in lists.list_leads)
+        if sep in "：:" and frame.mode != "statistic" and leads:
+            frame.listing = True
+            frame.list_year = frame.year if frame.mode in ("target", "current") else para.deadline
+
+
+def _on_quantity(
+    text: str,
+    ca: int,
+    cb: int,
+    quantity: Quantity,
+    clause_qs: list[Quantity],
+    paired: dict[int, tuple[str, int]],
+    years: list[YearSpan],
+    frame: Frame,
+    para: Paragraph,
+) -> None:
+    if not _measurable(quantity):
+        return
+    if quantity.start in paired:
+        indicator, i = paired[quantity.start]
+        kind, year, _ = classify(text, ca, i, quantity, years, frame, para)
+        _emit(para, kind, indicator, quantity, year, i, quantity.end, "measures.respectively")
+        return
+    if len(paired) > 0 or RESPECTIVELY in text[ca : quantity.start]:
+        return  # a 分别 clause whose subjects and values do not pair up
+    found = find_indicator(text, ca, cb, quantity, clause_qs, years, frame)
+    if found is None:
+        return
+    indicator, i, j = found.text, found.i, found.j
+    kind, year, rule = classify(text, ca, i, quantity, years, frame, para)
+    if kind == "Statistic" and not found.named_before:
+        return  # 6.5%左右的增速可以…: a report must say what it measures before the number
+    inherited = found.from_pre and frame.subject is not None and continues(indicator)
+    if inherited and frame.subject:
+        indicator = frame.subject + indicator
+    if not valid(indicator):
+        return
+    if not inherited:
+        frame.subject = subject_of(indicator)
+    _emit(para, kind, indicator, quantity, year, i, j, rule)
+
+
+def _emit(
+    para: Paragraph,
+    kind: Kind,
+    indicator: str,
+    quantity: Quantity,
+    year: int | None,
+    i: int,
+    j: int,
+    rule: str,
+) -> None:
+    para.out.append(MeasureSpan(kind, indicator, quantity, year, i, j, rule))
+
+
+def _measurable(quantity: Quantity) -> bool:
+    """Worth a measure: a unit, a percentage or a magnitude; Chinese numerals (一个, 三项)
+    only with a comparator word other than 为/是 (不少于三个)."""
+    if quantity.unit is None and not quantity.magnitude:
+        return False
+    return not (
+        quantity.chinese
+        and (quantity.value == 1 or quantity.comparator == "=")
+        and not quantity.magnitude
+    )
+
+
+def _inside(i: int, j: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= i and j <= b for a, b in spans)
+
+
+def _shift(q: Quantity, a: int) -> Quantity:
+    return Quantity(
+        start=q.start + a,
+        end=q.end + a,
+        number_start=q.number_start + a,
+        number_end=q.number_end + a,
+        value=q.value,
+        unit=q.unit,
+        comparator=q.comparator,
+        value_text=q.value_text,
+        chinese=q.chinese,
+        magnitude=q.magnitude,
+    )
+
+
+def _shift_year(y: YearSpan, a: int) -> YearSpan:
+    return YearSpan(y.i + a, y.j + a, y.year, y.rule)

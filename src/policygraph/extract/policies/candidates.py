@@ -1,0 +1,58 @@
+"""A policy found in one block before it becomes facts, and how candidates are settled: the
+first rule to claim a span keeps it, and each policy gets one label across the document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from policygraph.extract.base import entity_key
+from policygraph.model import EntityClass
+from policygraph.text.document import Block
+
+SKIP_KINDS = frozenset({"byline", "editor"})
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A policy found in one block, before labels are unified across the document."""
+
+    block: Block
+    i: int
+    j: int
+    label: str
+    rule: str
+    period: tuple[int, int] | None = None
+    issuers: list[tuple[int, int, EntityClass, str]] = field(default_factory=list)
+    issued_in: int | None = None
+    adopted_at: str | None = None
+    initiative: bool = False
+    known_issuers: tuple[str, ...] = ()  # organizations that always issue this kind of document
+
+
+def _overlaps(cand: Candidate, taken: list[tuple[int, int]]) -> bool:
+    return any(cand.i < b and a < cand.j for a, b in taken)
+
+
+def first_come(ordered: Iterable[Candidate]) -> list[Candidate]:
+    """The candidates that overlap none before them: a mention nested in another policy
+    mention is left out."""
+    chosen: list[Candidate] = []
+    taken: list[tuple[int, int]] = []
+    for cand in ordered:
+        if not _overlaps(cand, taken):
+            chosen.append(cand)
+            taken.append((cand.i, cand.j))
+    return chosen
+
+
+def unified_labels(per_block: list[list[Candidate]]) -> dict[str, str]:
+    """One canonical label per key: a quoted form (“人工智能+”行动) over a bare one, else the
+    first seen."""
+    labels: dict[str, str] = {}
+    for cands in per_block:
+        for c in cands:
+            key = entity_key(c.label)
+            if key not in labels or ("“" in c.label and "“" not in labels[key]):
+                labels[key] = c.label
+    return labels

@@ -1,0 +1,139 @@
+"""Named initiatives: quoted (``“一带一路”倡议``), unquoted after a verb of implementation
+(``实施乡村振兴战略``), the other items of their ``、`` lists, and later bare repeats."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from policygraph.extract.policies.candidates import SKIP_KINDS, Candidate
+from policygraph.extract.policies.patterns import patterns, words
+from policygraph.extract.policies.plans import FYP_SHORT
+from policygraph.text.document import Block, Document
+from policygraph.vocab import tidy_label
+
+
+def _followed_by_word(text: str, j: int, suffix: str) -> bool:
+    return text.startswith(words().not_after.get(suffix, ()), j)
+
+
+def quoted_initiatives(block: Block) -> Iterator[Candidate]:
+    text = block.text
+    for m in patterns().quoted.finditer(text):
+        if m["q"] is not None:
+            if _followed_by_word(text, m.end(), m["suf"]) or FYP_SHORT.fullmatch(m.group()):
+                continue
+            label = tidy_label(m.group())
+        else:
+            whole = m["whole"]
+            suffix = next(s for s in words().quoted_suffixes if whole.endswith(s))
+            if not _good_core(whole[: -len(suffix)], quoted=True):
+                continue
+            label = tidy_label(whole)
+        yield Candidate(
+            block, m.start(), m.end(), label, "policies.initiative-quoted", initiative=True
+        )
+
+
+def _good_core(core: str, *, quoted: bool = False) -> bool:
+    """Is ``core`` (a name without its suffix) specific enough to name an initiative?
+    Unquoted names need three characters (培训计划, 住房规划 are generic)."""
+    w = words()
+    return (
+        len(core) >= (2 if quoted else 3)
+        and not core.startswith(w.generic_heads)
+        and core not in w.generic_cores
+        and not any(d in core for d in w.demonstratives)
+    )
+
+
+def initiatives(block: Block) -> list[Candidate]:
+    """Unquoted named initiatives after a verb of implementation, and the other items of a
+    ``、`` list they head."""
+    text = block.text
+    runs = list(patterns().name_run.finditer(text))
+    found: dict[int, tuple[int, int, str, bool]] = {}  # run index -> (i, j, suffix, triggered)
+    for n, run in enumerate(runs):
+        hit = _initiative_in_run(text, run.start(), run.end())
+        if hit:
+            found[n] = hit
+    out: list[Candidate] = []
+    for n, (i, j, suffix, triggered) in sorted(found.items()):
+        if triggered:
+            rule = "policies.initiative"
+        elif _in_list(text, runs, found, n, suffix):
+            rule = "policies.initiative-list"
+        else:
+            continue
+        out.append(Candidate(block, i, j, tidy_label(text[i:j]), rule, initiative=True))
+    return out
+
+
+def _initiative_in_run(text: str, a: int, b: int) -> tuple[int, int, str, bool] | None:
+    """The first initiative name in ``text[a:b]``: ``(i, j, suffix, after a trigger)``."""
+    run = text[a:b]
+    w = words()
+    for k in range(len(run)):
+        suffix = next((s for s in w.initiative_suffixes if run.startswith(s, k)), None)
+        if suffix is None or k == 0:
+            continue
+        j = k + len(suffix)
+        if _followed_by_word(text, a + j, suffix):
+            continue
+        head = max(
+            ((run.rfind(t, 0, k), t) for t in w.triggers if run.rfind(t, 0, k) >= 0),
+            default=None,
+        )
+        start = head[0] + len(head[1]) if head else 0
+        for drop in w.drop_heads:
+            if run.startswith(drop, start):
+                start += len(drop)
+        if _good_core(run[start:k]):
+            return a + start, a + j, suffix, head is not None
+    return None
+
+
+def _in_list(
+    text: str,
+    runs: list[re.Match[str]],
+    found: dict[int, tuple[int, int, str, bool]],
+    n: int,
+    suffix: str,
+) -> bool:
+    """Is run ``n`` an item of a ``、`` list whose neighbour has the same suffix?"""
+    for other in (n - 1, n + 1):
+        if other not in found or found[other][2] != suffix:
+            continue
+        left, right = (runs[other], runs[n]) if other < n else (runs[n], runs[other])
+        if text[left.end() : right.start()] == "、":
+            return True
+    return False
+
+
+def repeats(doc: Document, per_block: list[list[Candidate]]) -> None:
+    """Bare later (or earlier) occurrences of initiative names found in the document."""
+    names = sorted(
+        {c.block.text[c.i : c.j] for cands in per_block for c in cands if c.initiative},
+        key=lambda s: (-len(s), s),
+    )
+    if not names:
+        return
+    for block, cands in zip(doc.blocks, per_block, strict=True):
+        if block.kind in SKIP_KINDS:
+            continue
+        taken = [(c.i, c.j) for c in cands]
+        for name in names:
+            suffix = next((s for s in words().initiative_suffixes if name.endswith(s)), "")
+            for m in re.finditer(re.escape(name), block.text):
+                i, j = m.span()
+                if any(i < b and a < j for a, b in taken):
+                    continue
+                if _followed_by_word(block.text, j, suffix):
+                    continue
+                cands.append(
+                    Candidate(
+                        block, i, j, tidy_label(name), "policies.initiative-repeat", initiative=True
+                    )
+                )
+                taken.append((i, j))
+        cands.sort(key=lambda c: (c.i, c.j))
