@@ -419,3 +419,16 @@ def test_turtle_and_trig_pass_a_non_python_parser(built: Path) -> None:
         )
         assert done.returncode == 0, done.stderr
         assert "Parsing returned" in done.stderr and "error" not in done.stderr.lower()
+
+
+def test_a_closed_pipe_is_not_an_error(built: Path) -> None:
+    done = subprocess.run(
+        f"{sys.executable} -m policygraph export --store {built / 'store'} --format nt | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.stdout.count("\n") == 1
+    assert "error" not in done.stderr.lower()

@@ -8,6 +8,7 @@ Heavy imports happen inside the commands so that ``policygraph --help`` stays fa
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -32,6 +33,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except PolicyGraphError as e:
             fail(e)
+        except BrokenPipeError:
+            # The reader went away (`| head`): stop quietly, as Python's docs advise.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
         except OSError as e:  # a disk, permission or path problem: say which file, no traceback
             where = f"{e.filename}: " if e.filename else ""
             fail(PolicyGraphError(f"{where}{e.strerror or e}"))
