@@ -256,6 +256,11 @@ def test_views(built: Path, tmp_path: Path) -> None:
     assert code == 0 and "北京市加快人工智能赋能科学研究高质量发展行动计划" in html
     code, _, stderr = invoke("view", "--store", store, "--query", "ASK { ?s ?p ?o }")
     assert code == 2 and "ASK" in stderr
+    for name in ("<https://w3id.org/policygraph/id/industry/数字经济>", "industry:数字经济"):
+        code, _, _ = invoke("view", "--store", store, "--entity", name, "--out", str(page))
+        assert code == 0
+    code, _, stderr = invoke("view", "--store", store, "--entity", "习近平", "--query", "ASK {}")
+    assert code == 2 and "not both" in stderr
     code, _, stderr = invoke("view", "--store", store, "--entity", "没有这个实体")
     assert code == 2 and "没有这个实体" in stderr
 

@@ -51,3 +51,21 @@ def test_gold_naming_a_missing_document(tmp_path: Path) -> None:
     gold.write_text(f"input: {SEEDS.as_posix()}\ndocuments:\n  - file: nope.txt\n", "utf-8")
     with pytest.raises(InputError, match=r"nope\.txt"):
         evaluate(gold)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("documents: [", r"gold\.yaml: line \d+, column \d+:"),
+        (
+            f"input: {SEEDS.as_posix()}\ndocuments:\n"
+            "  - file: 000_c4ec37985887901a.txt\n    entities: {Persn: [刘晖]}\n",
+            "unknown class 'Persn'",
+        ),
+    ],
+)
+def test_bad_gold_files_say_what_and_where(tmp_path: Path, text: str, message: str) -> None:
+    gold = tmp_path / "gold.yaml"
+    gold.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        evaluate(gold)

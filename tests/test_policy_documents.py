@@ -91,7 +91,7 @@ def test_inferred_values_are_recorded(tmp_path: Path) -> None:
         " dcterms:date ?date ; pgo:inferred true ; pgo:inferredField ?field } ORDER BY ?field",
         store=tmp_path / "out" / "store",
     ).rows()
-    assert [r["field"] for r in rows] == ["date", "title"]
+    assert [r["field"] for r in rows] == ["date", "kind", "title"]
     assert rows[0]["title"] == "关于推进数字乡村建设的通知"
     assert rows[0]["date"] == "2024-03-05"
 
@@ -110,3 +110,19 @@ def test_manifest_issuer_is_a_place_when_it_names_one(issuer: str, ref: tuple[st
 
     found = issuer_ref(issuer)
     assert (found.cls, found.key) == ref
+
+
+def test_a_document_titled_as_a_policy_is_one_without_a_manifest(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "opinion.txt").write_text(
+        "国务院关于加快发展智慧养老服务的意见\n到2027年，培育不少于50个示范基地。\n",
+        encoding="utf-8",
+    )
+    build([tmp_path / "in"], tmp_path / "out", views=False)
+    rows = run_query(
+        "SELECT ?kind ?issuer ?value WHERE { ?d a pgo:Document , pgo:Policy ; pgo:kind ?kind ;"
+        " pgo:inferredField 'kind' ; pgo:issuedBy/rdfs:label ?issuer ;"
+        " pgo:hasTarget/pgo:value ?value }",
+        store=tmp_path / "out" / "store",
+    ).rows()
+    assert rows == [{"kind": "policy", "issuer": "国务院", "value": "50"}]

@@ -159,7 +159,9 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @main.command()
 @click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE, show_default=True)
-@click.option("--entity", help="Show one entity's neighbourhood (label or IRI).")
+@click.option(
+    "--entity", help="Show one entity's neighbourhood: a label, an IRI or a prefixed name."
+)
 @click.option("--depth", type=click.IntRange(1, 5), default=1, show_default=True)
 @click.option("--query", "sparql", help="Show a CONSTRUCT result or a SELECT of node pairs.")
 @click.option(

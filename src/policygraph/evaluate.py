@@ -40,6 +40,12 @@ from policygraph.graph.builder import Extraction
 from policygraph.model import ArticleFact, EntityMention, Measure, QuoteFact
 from policygraph.text.loader import find_sources, load_document
 
+#: Classes a gold file may list under ``entities``.
+ENTITY_CLASSES = (
+    "Article", "Event", "Industry", "Organization", "Person", "Place", "Policy", "Quote",
+    "Technology", "Year",
+)  # fmt: skip
+
 
 @dataclass(slots=True)
 class Score:
@@ -137,6 +143,11 @@ def evaluate(gold_path: Path) -> Report:
         entry = wanted[ex.doc.path]
         predicted = _predicted_entities(ex)
         for cls, names in sorted((entry.get("entities") or {}).items()):
+            if cls not in ENTITY_CLASSES:
+                raise InputError(
+                    f"{gold_path}: {ex.doc.path}: unknown class '{cls}'; "
+                    f"use one of {', '.join(ENTITY_CLASSES)}"
+                )
             gold_keys = {entity_key(str(n)) for n in names}
             _score(scores.setdefault(cls, Score()), gold_keys, predicted.get(cls, set()))
         for kind, key in (("Target", "targets"), ("Statistic", "statistics")):
@@ -156,7 +167,11 @@ def evaluate(gold_path: Path) -> Report:
 def _load(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark
+        where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
+        raise InputError(f"{path}:{where} {e.problem or e}") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError) as e:
         raise InputError(f"{path}: cannot read gold annotations: {e}") from None
     if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
         raise InputError(f"{path}: expected a mapping with a 'documents' list")

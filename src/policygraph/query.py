@@ -72,8 +72,10 @@ def query_text(
     if file is not None:
         try:
             return file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise QueryError(f"{file}: cannot read: {e}") from None
+        except OSError as e:
+            raise QueryError(f"{file}: cannot read: {e.strerror or e}") from None
+        except UnicodeDecodeError as e:
+            raise QueryError(f"{file}: not UTF-8 text: {e.reason}") from None
     if name is not None:
         saved = saved_queries()
         if name not in saved:

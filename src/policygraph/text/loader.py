@@ -89,14 +89,26 @@ def _meta(text: str, blocks: list, source: Source) -> DocumentMeta:  # type: ign
         date = infer_date(text)
         if date:
             inferred.add("date")
+    kind = entry.kind
+    if kind is None:
+        kind = _infer_kind(title)
+        inferred.add("kind")
     return DocumentMeta(
         title=title,
         date=date,
         issuer=entry.issuer,
-        kind=entry.kind or "article",
+        kind=kind,
         source=entry.source,
         inferred=frozenset(inferred),
     )
+
+
+def _infer_kind(title: str) -> str:
+    """A document whose own title names a policy document (…的意见, …规划的建议, …行动计划)
+    is that policy: its targets are set by it even without a manifest."""
+    from policygraph.extract.policies import is_policy_title  # the rule words live there
+
+    return "policy" if is_policy_title(title) else "article"
 
 
 def _infer_title(blocks: list) -> str | None:  # type: ignore[type-arg]

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from policygraph.errors import QueryError
+from policygraph.errors import InputError, QueryError
 from policygraph.graph.store import from_ox, merged_graph, open_store
+from policygraph.namespaces import PREFIXES
 from policygraph.query import run_query
 
 
@@ -24,6 +25,8 @@ def write_view(
     goes to ``views/`` beside the store (``exports/views/``)."""
     from policygraph.view.html import write_neighbourhood, write_overview, write_query_result
 
+    if entity is not None and sparql is not None:
+        raise InputError("give --entity or --query, not both")
     graph = merged_graph(open_store(store))
     folder = store.parent / "views"
     if sparql is not None:
@@ -47,5 +50,16 @@ def write_view(
         raise QueryError("an ASK query has nothing to draw; use CONSTRUCT or SELECT")
     if entity is not None:
         path = out or folder / "entity.html"
-        return write_neighbourhood(graph, entity, depth, path)
+        return write_neighbourhood(graph, expand_name(entity), depth, path)
     return write_overview(graph, out or folder / "overview.html")
+
+
+def expand_name(name: str) -> str:
+    """``<IRI>`` and prefixed names (``industry:数字经济``) as full IRIs; labels unchanged."""
+    name = name.strip()
+    if name.startswith("<") and name.endswith(">"):
+        return name[1:-1]
+    prefix, sep, local = name.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return name
