@@ -4,6 +4,7 @@ number into a MeasureSpan with its indicator, kind and year."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from policygraph.extract.measures.classify import classify
 from policygraph.extract.measures.clauses import clauses
@@ -141,19 +142,15 @@ def _inside(i: int, j: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _shift(q: Quantity, a: int) -> Quantity:
-    return Quantity(
+    """``q`` found in a clause, moved to paragraph positions."""
+    return replace(
+        q,
         start=q.start + a,
         end=q.end + a,
         number_start=q.number_start + a,
         number_end=q.number_end + a,
-        value=q.value,
-        unit=q.unit,
-        comparator=q.comparator,
-        value_text=q.value_text,
-        chinese=q.chinese,
-        magnitude=q.magnitude,
     )
 
 
 def _shift_year(y: YearSpan, a: int) -> YearSpan:
-    return YearSpan(y.i + a, y.j + a, y.year, y.rule)
+    return replace(y, i=y.i + a, j=y.j + a)
