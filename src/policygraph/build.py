@@ -21,9 +21,10 @@ from policygraph.graph.builder import Extraction, LabelIndex, build_triples
 from policygraph.graph.iris import graph_iri
 from policygraph.graph.outputs import publish, staging_folder
 from policygraph.graph.serialize import write_rdf_file
-from policygraph.graph.store import merge_into_default_graph, merged_graph, to_ox_quads
+from policygraph.graph.store import merge_into_default_graph, to_ox_quads
 from policygraph.namespaces import ONTOLOGY_GRAPH, PGO, RDF, VOCAB_GRAPH
 from policygraph.text.loader import Source, find_sources, load_document
+from policygraph.view.defaults import write_default_views
 from policygraph.vocab import ontology_dir
 
 log = logging.getLogger(__name__)
@@ -160,14 +161,6 @@ def _stable_blank_nodes(path: Path, graph: ox.NamedNode) -> Iterator[ox.Quad]:
 
     for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
         yield ox.Quad(stable(q.subject), q.predicate, stable(q.object), graph)  # type: ignore[arg-type]
-
-
-def write_default_views(store: ox.Store, folder: Path) -> list[Path]:
-    """The views a build leaves behind: an overview of the whole graph."""
-    from policygraph.view.html import write_overview
-
-    graph = merged_graph(store)
-    return [write_overview(graph, folder / "overview.html")]
 
 
 def count_entities(store: ox.Store) -> dict[str, int]:
