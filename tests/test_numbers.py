@@ -179,3 +179,10 @@ def test_spans_are_well_formed(text: str) -> None:
         assert text[q.number_start : q.number_end] == q.value_text
         assert q.value >= 0
     assert all(a.end <= b.start for a, b in pairwise(found))
+
+
+def test_numerals_cn2an_cannot_read_do_not_crash() -> None:
+    # cn2an raises KeyError on these instead of ValueError; one of them stopped a bulk build.
+    for text in ("一亿一千人", "二十零个", "增长一十零倍"):
+        for q in find_quantities(text):
+            assert 0 <= q.start < q.end <= len(text)

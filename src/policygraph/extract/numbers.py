@@ -172,11 +172,15 @@ def _has_more(tokens: list[tuple[str, Decimal]]) -> bool:
 
 def _value(written: str, tokens: list[tuple[str, Decimal]]) -> Decimal | None:
     if all(ch in _CN_DIGITS or ch in _SMALL or ch in _BIG for ch in written):
-        # A well-formed pure Chinese numeral: cn2an knows these best.
+        # A well-formed pure Chinese numeral: cn2an knows these best. It rejects malformed
+        # ones with ValueError but fails on some (一亿一, 二十零) with KeyError or IndexError;
+        # those fall through to the token reading below.
         try:
             return Decimal(str(cn2an.cn2an(written, "normal")))
         except ValueError:
             return None
+        except (KeyError, IndexError):
+            pass
     total = Decimal(0)
     section = Decimal(0)
     number: Decimal | None = None
