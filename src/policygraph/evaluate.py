@@ -15,8 +15,19 @@ Gold format (YAML; paths relative to the gold file)::
              unit: "%", year: 2027, policy: 国务院关于深入实施“人工智能+”行动的意见}
         statistics:
           - {indicator: 常住人口城镇化率, comparator: "=", value: 67, unit: "%", year: 2024}
+        articles:                   # newspaper articles: title, authors, affiliations
+          - {title: 人工智能赋能新质生产力的路径指引, authors: [刘晖, 任晓刚],
+             affiliations: [北京市习近平新时代中国特色社会主义思想研究中心]}
+        quotes:                     # text: the opening of the quotation; a field left
+          - {text: 人工智能领域要占领先机, speaker: 习近平, date: 2025-04,   # out = none
+             event: 二十届中央政治局第二十次集体学习}   # (also: policy, for excerpts)
 
-Entities match when their keys match (quotes and title brackets ignored, widths folded).
+Entities match when their keys match (quotes and title brackets ignored, widths folded);
+a gold name also finds an entity that was written that way (金融 finds 金融业).
+An article matches by title; its ``Article authors`` and ``Article affiliations`` rows count
+it right only when the sets are equal. A quote matches when its gold ``text`` opens the
+quotation found; ``Quote speaker`` / ``date`` / ``event`` / ``policy`` count it right only
+when that field agrees, a field the gold leaves out meaning "none stated".
 A target or statistic *matches* when its value, unit and year agree and one indicator
 contains the other; it is *exactly right* when comparator and owning policy agree too
 (``Target (exact)`` and ``Statistic (exact)`` rows).
@@ -75,10 +86,10 @@ class Report:
     complete: bool = True
 
     def to_table(self) -> str:
-        lines = [f"{'class':<18} {'gold':>5} {'found':>5} {'P':>6} {'R':>6} {'F1':>6}"]
+        lines = [f"{'class':<20} {'gold':>5} {'found':>5} {'P':>6} {'R':>6} {'F1':>6}"]
         for name, s in self.scores.items():
             p, f1 = (f"{s.precision:>6.3f}", f"{s.f1:>6.3f}") if self.complete else ("   n/a",) * 2
-            lines.append(f"{name:<18} {s.tp + s.fn:>5} {s.tp + s.fp:>5} {p} {s.recall:>6.3f} {f1}")
+            lines.append(f"{name:<20} {s.tp + s.fn:>5} {s.tp + s.fp:>5} {p} {s.recall:>6.3f} {f1}")
         if not self.complete:
             lines.append("(partial gold: it lists only some facts, so precision is not measured)")
         return "\n".join(lines) + "\n"
@@ -149,7 +160,7 @@ def evaluate(gold_path: Path) -> Report:
                     f"use one of {', '.join(ENTITY_CLASSES)}"
                 )
             gold_keys = {entity_key(str(n)) for n in names}
-            _score(scores.setdefault(cls, Score()), gold_keys, predicted.get(cls, set()))
+            _score(scores.setdefault(cls, Score()), gold_keys, predicted.get(cls, {}))
         for kind, key in (("Target", "targets"), ("Statistic", "statistics")):
             if key not in entry:
                 continue
@@ -161,7 +172,113 @@ def evaluate(gold_path: Path) -> Report:
             _score_measures(
                 scores.setdefault(f"{kind} (exact)", Score()), gold_m, found, exact=True
             )
+        if "articles" in entry:
+            _score_articles(scores, entry["articles"] or [], ex, gold_path)
+        if "quotes" in entry:
+            _score_quotes(scores, entry["quotes"] or [], ex, gold_path)
     return Report(dict(sorted(scores.items())), complete=bool(gold.get("complete", True)))
+
+
+def _keys(names: Any) -> frozenset[str]:
+    return frozenset(entity_key(str(n)) for n in names or [])
+
+
+def _check(score: Score, label: str, gold: object, found: object) -> None:
+    """One attribute of a matched item: right (tp), or missed (fn) and, when something else
+    was found instead, also spurious (fp)."""
+    if gold == found:
+        score.tp += 1
+        return
+    score.fn += 1
+    score.missed.append(f"{label}: {gold}")
+    if found:
+        score.fp += 1
+        score.spurious.append(f"{label}: {found}")
+
+
+def _score_articles(
+    scores: dict[str, Score], gold: list[dict[str, Any]], ex: Extraction, path: Path
+) -> None:
+    """Articles match by title key; authors and affiliations must then be the same sets."""
+    found = {entity_key(f.title): f for f in ex.facts if isinstance(f, ArticleFact) and f.title}
+    rows = [scores.setdefault(n, Score()) for n in ("Article", "Article authors",
+                                                  "Article affiliations")]  # fmt: skip
+    wanted: set[str] = set()
+    for item in gold:
+        if not isinstance(item, dict) or not item.get("title"):
+            raise InputError(f"{path}: {ex.doc.path}: an article needs a 'title': {item}")
+        key = entity_key(str(item["title"]))
+        wanted.add(key)
+        hit = found.get(key)
+        authors = _keys(item.get("authors"))
+        affiliations = _keys(item.get("affiliations"))
+        if hit is None:
+            rows[0].fn += 1
+            rows[0].missed.append(key)
+            for row, want in ((rows[1], authors), (rows[2], affiliations)):
+                _check(row, key, sorted(want), None)
+            continue
+        rows[0].tp += 1
+        got_authors = frozenset(a.ref.key for a in hit.authors)
+        got_affiliations = frozenset(a.ref.key for a in hit.affiliations)
+        _check(rows[1], key, sorted(authors), sorted(got_authors))
+        _check(rows[2], key, sorted(affiliations), sorted(got_affiliations))
+    extra = sorted(set(found) - wanted)
+    rows[0].fp += len(extra)
+    rows[0].spurious += extra
+
+
+_QUOTE_FIELDS = ("speaker", "date", "event", "policy")
+
+
+def _score_quotes(
+    scores: dict[str, Score], gold: list[dict[str, Any]], ex: Extraction, path: Path
+) -> None:
+    """Quotes match when the gold ``text`` opens the found quotation (widths folded, spaces
+    and line breaks ignored); then each of speaker, date, event and policy must agree, where
+    a field the gold leaves out means "none stated"."""
+    found = [f for f in ex.facts if isinstance(f, QuoteFact)]
+    unused = list(found)
+    row = scores.setdefault("Quote", Score())
+    for item in gold:
+        if not isinstance(item, dict) or not item.get("text"):
+            raise InputError(f"{path}: {ex.doc.path}: a quote needs a 'text': {item}")
+        opening = _squash(str(item["text"]))
+        hit = next((f for f in unused if _squash(f.text).startswith(opening)), None)
+        want = {
+            "speaker": entity_key(str(item["speaker"])) if item.get("speaker") else None,
+            "date": str(item["date"]) if item.get("date") else None,
+            "event": entity_key(str(item["event"])) if item.get("event") else None,
+            "policy": entity_key(str(item["policy"])) if item.get("policy") else None,
+        }
+        if hit is None:
+            row.fn += 1
+            row.missed.append(opening)
+            for name in _QUOTE_FIELDS:  # nothing about a quote not found is right
+                field_row = scores.setdefault(f"Quote {name}", Score())
+                field_row.fn += 1
+                field_row.missed.append(f"{opening}: {want[name]}")
+            continue
+        row.tp += 1
+        unused.remove(hit)
+        got = {
+            "speaker": hit.speaker.ref.key if hit.speaker else None,
+            "date": hit.date,
+            "event": hit.event.ref.key if hit.event else None,
+            "policy": hit.policy.ref.key if hit.policy else None,
+        }
+        for name in _QUOTE_FIELDS:
+            _check(scores.setdefault(f"Quote {name}", Score()), opening, want[name], got[name])
+    row.fp += len(unused)
+    row.spurious += [_squash(f.text)[:16] for f in unused]
+
+
+_HALF_PUNCT = str.maketrans(",;:!?", "，；：！？")
+
+
+def _squash(text: str) -> str:
+    """A quotation compared as read: one width of punctuation, no spaces or line breaks."""
+    return "".join(fold(text).translate(_HALF_PUNCT).split())
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -178,24 +295,38 @@ def _load(path: Path) -> dict[str, Any]:
     return data
 
 
-def _predicted_entities(ex: Extraction) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
+def _predicted_entities(ex: Extraction) -> dict[str, dict[str, set[str]]]:
+    """Class → entity key → the keys of every form it was written in (its altLabels)."""
+    out: dict[str, dict[str, set[str]]] = {}
+
+    def add(cls: str, key: str, form: str) -> None:
+        out.setdefault(cls, {}).setdefault(key, {key}).add(entity_key(form))
+
     for f in ex.facts:
         if isinstance(f, EntityMention):
-            out.setdefault(f.ref.cls, set()).add(f.ref.key)
+            add(f.ref.cls, f.ref.key, f.mention.form if f.alias else f.ref.key)
         elif isinstance(f, ArticleFact) and f.title:
-            out.setdefault("Article", set()).add(entity_key(f.title))
+            add("Article", entity_key(f.title), f.title)
         elif isinstance(f, QuoteFact):
-            out.setdefault("Quote", set()).add(entity_key(f.text[:12]))
+            add("Quote", entity_key(f.text[:12]), f.text[:12])
     return out
 
 
-def _score(score: Score, gold: set[str], found: set[str]) -> None:
-    score.tp += len(gold & found)
-    score.fn += len(gold - found)
-    score.fp += len(found - gold)
-    score.missed += sorted(gold - found)
-    score.spurious += sorted(found - gold)
+def _score(score: Score, gold: set[str], found: dict[str, set[str]]) -> None:
+    """A gold name finds the entity with that key or with that form among its labels
+    (金融 finds 金融业 written 金融), so gold may name things as the text does."""
+    hit: set[str] = set()
+    for g in sorted(gold):
+        key = g if g in found else next((k for k in sorted(found) if g in found[k]), None)
+        if key is None or key in hit:
+            score.fn += 1
+            score.missed.append(g)
+        else:
+            score.tp += 1
+            hit.add(key)
+    extra = sorted(set(found) - hit)
+    score.fp += len(extra)
+    score.spurious += extra
 
 
 def _gold_measure(m: dict[str, Any], path: Path) -> _Measure:
