@@ -30,7 +30,21 @@ quotation found; ``Quote speaker`` / ``date`` / ``event`` / ``policy`` count it 
 when that field agrees, a field the gold leaves out meaning "none stated".
 A target or statistic *matches* when its value, unit and year agree and one indicator
 contains the other; it is *exactly right* when comparator and owning policy agree too
-(``Target (exact)`` and ``Statistic (exact)`` rows).
+(``Target (exact)`` and ``Statistic (exact)`` rows). A document without a ``targets`` (or
+``statistics``) key is not scored for them; an empty list means "none here".
+
+A document whose gold covers only some sections lists them under ``scope``; targets and
+statistics found outside every scoped range are then not scored (entities still are)::
+
+      - file: gwr_2018.txt
+        scope:
+          - 今年发展主要预期目标是          # the paragraph (line) holding this text
+          - {from: 一、过去五年工作回顾, to: 二、2018年经济社会发展}   # from the line
+                                             # holding one text to the end of the line
+                                             # holding the other, both included
+        targets: [...]
+
+Each anchor must occur exactly once in the document, so a scope cannot silently drift.
 """
 
 from __future__ import annotations
@@ -165,8 +179,13 @@ def evaluate(gold_path: Path) -> Report:
             if key not in entry:
                 continue
             gold_m = [_gold_measure(m, gold_path) for m in entry[key] or []]
+            ranges = _scope(entry.get("scope"), ex.doc.text, f"{gold_path}: {ex.doc.path}")
             found = [
-                _found_measure(f) for f in ex.facts if isinstance(f, Measure) and f.kind == kind
+                _found_measure(f)
+                for f in ex.facts
+                if isinstance(f, Measure)
+                and f.kind == kind
+                and (ranges is None or any(a <= f.mention.start < b for a, b in ranges))
             ]
             _score_measures(scores.setdefault(kind, Score()), gold_m, found, exact=False)
             _score_measures(
@@ -342,6 +361,34 @@ def _gold_measure(m: dict[str, Any], path: Path) -> _Measure:
         year=int(m["year"]) if m.get("year") is not None else None,
         policy=entity_key(str(m["policy"])) if m.get("policy") else None,
     )
+
+
+def _scope(scope: Any, text: str, where: str) -> list[tuple[int, int]] | None:
+    """The character ranges a ``scope`` list covers (whole lines), or None without one."""
+    if scope is None:
+        return None
+    if not isinstance(scope, list):
+        raise InputError(f"{where}: 'scope' must be a list of anchors or {{from, to}} pairs")
+    ranges = []
+    for item in scope:
+        first, last = (item.get("from"), item.get("to")) if isinstance(item, dict) else (item, item)
+        a = _line_of(text, first, where)[0]
+        b = _line_of(text, last, where)[1]
+        if b <= a:
+            raise InputError(f"{where}: scope {item!r} ends before it starts")
+        ranges.append((a, b))
+    return ranges
+
+
+def _line_of(text: str, anchor: object, where: str) -> tuple[int, int]:
+    if not isinstance(anchor, str) or not anchor:
+        raise InputError(f"{where}: scope anchor {anchor!r} is not a text")
+    at = text.find(anchor)
+    if at < 0 or text.find(anchor, at + 1) >= 0:
+        found = "not found" if at < 0 else "found more than once"
+        raise InputError(f"{where}: scope anchor {anchor!r} {found}; quote a longer passage")
+    end = text.find("\n", at)
+    return text.rfind("\n", 0, at) + 1, len(text) if end < 0 else end
 
 
 def _found_measure(f: Measure) -> _Measure:

@@ -3,6 +3,7 @@ infer what the manifest does not say, and analyse the layout."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -80,18 +81,26 @@ def load_document(source: Source) -> Document:
 def _meta(text: str, blocks: list, source: Source) -> DocumentMeta:  # type: ignore[type-arg]
     entry = source.entry or ManifestEntry(file=source.name)
     inferred: set[str] = set()
-    title = entry.title
-    if not title:
-        title = _infer_title(blocks) or PurePosixPath(source.name).stem
-        inferred.add("title")
     date = entry.date
     if not date:
         date = infer_date(text)
+        named = _year_in_name(source.name)
+        if named and (date is None or date[:4] != named):
+            # a year the file was named by beats the latest date the text quotes (a 2003
+            # report recalls 2001年12月)
+            date = named
         if date:
             inferred.add("date")
+    report = _work_report_title(text, date)
+    title = entry.title
+    if not title:
+        title = report or _infer_title(blocks) or PurePosixPath(source.name).stem
+        inferred.add("title")
     kind = entry.kind
     if kind is None:
-        kind = _infer_kind(title)
+        # a government work report, once the congress approves it, is the year's programme:
+        # its 主要预期目标 are set by the report itself
+        kind = "policy" if report else _infer_kind(title)
         inferred.add("kind")
     return DocumentMeta(
         title=title,
@@ -119,6 +128,25 @@ def _infer_title(blocks: list) -> str | None:  # type: ignore[type-arg]
         if block.kind == "body":
             return None
     return None
+
+
+_NAME_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# 各位代表：现在，我代表国务院，向大会报告…政府工作: how work reports open; texts copied
+# without their title page start here.
+_WORK_REPORT = re.compile(r"\s*各位代表[：:！!，,][\s\S]{0,300}?(?:我代表国务院|政府工作报告)")
+
+
+def _year_in_name(name: str) -> str | None:
+    """A year in the file name (gwr_2018.txt), when the text itself carries no date."""
+    years = _NAME_YEAR.findall(PurePosixPath(name).stem)
+    return years[0] if len(years) == 1 else None
+
+
+def _work_report_title(text: str, date: str | None) -> str | None:
+    """``2018年政府工作报告`` for a government work report that lost its title lines."""
+    if date is None or not _WORK_REPORT.match(text[:400]):
+        return None
+    return f"{date[:4]}年政府工作报告"
 
 
 def infer_date(text: str) -> str | None:

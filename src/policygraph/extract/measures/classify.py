@@ -35,6 +35,9 @@ def classify(
     if frame.listing and not past:
         return "Target", frame.list_year, "measures.list-item"
     cues = lists.target_cues + (lists.current_cues if frame.mode == "current" else ())
+    if frame.mode == "current":
+        # 预计今年…: an estimate of the year under way, not a goal
+        cues = tuple(w for w in cues if w not in lists.forecast_cues)
     cue = any(w in before for w in cues) or text.startswith(
         lists.clause_cues, skip_time(text, ca, upto, years, keep=lists.clause_cues), upto
     )

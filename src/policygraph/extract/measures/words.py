@@ -13,6 +13,7 @@ class MeasureWords:
     """The word lists of ``data/measures.txt``."""
 
     target_cues: tuple[str, ...]
+    forecast_cues: tuple[str, ...]
     not_cues: tuple[str, ...]
     clause_cues: tuple[str, ...]
     current_cues: tuple[str, ...]
@@ -37,6 +38,7 @@ def words() -> MeasureWords:
 
     return MeasureWords(
         target_cues=section("target-cues"),
+        forecast_cues=section("forecast-cues"),
         not_cues=section("not-cues"),
         clause_cues=section("clause-cues"),
         current_cues=section("current-cues"),
