@@ -1,9 +1,11 @@
 """Persons: authors on bylines and people named with a title or a speech verb.
 
-Includes: byline names (``刘 晖`` → 刘晖), a name followed by a title (习近平总书记, 李强总理)
-or by a speech verb (习近平指出). Canonical label is the bare name; the titled form is kept as
-the surface (and so as an ``skos:altLabel``). Excludes names inside organization or policy
-names (习近平新时代中国特色社会主义思想研究中心) and words that merely start with a surname
+Includes: byline names (``刘 晖`` → 刘晖); the page staff
+(``本版编辑 李笑语 美编 倪梦婷``); a name followed by a title
+(习近平总书记, 李强总理) or by a speech verb (习近平指出).
+Canonical label is the bare name; the titled form is kept as the surface (and so as an
+``skos:altLabel``). Excludes names inside organization or policy names
+(习近平新时代中国特色社会主义思想研究中心) and words that merely start with a surname
 character (国家主席 is not a person called 国家).
 """
 
@@ -15,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from policygraph.extract.base import entities, entity_key
 from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Block, Document
-from policygraph.text.layout import byline_names, is_person_name
+from policygraph.text.layout import byline_names, editor_names, is_person_name
 
 # Titles that follow a bare name directly; 部长, 主任 and the like usually follow an
 # organization name instead, so they are left out.
@@ -121,7 +123,10 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
         if block.kind == "byline":
             for i, j in byline_names(block.text) or []:
                 keep(block, i, j, re.sub(r"\s", "", block.text[i:j]), "persons.byline")
-        elif block.kind != "editor":
+        elif block.kind == "editor":
+            for i, j in editor_names(block.text):
+                keep(block, i, j, re.sub(r"\s", "", block.text[i:j]), "persons.editor")
+        else:
             for m in _TITLED.finditer(block.text):
                 name = m["name"]
                 if name not in _NOT_NAMES and is_person_name(name):

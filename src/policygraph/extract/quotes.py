@@ -4,8 +4,11 @@ A sidebar quote is the run of ``quote`` blocks the layout found above an ``attri
 line. The attribution names a speaker (a person found there), a date (``2025年4月`` →
 2025-04), an event (a meeting, a study session, an inspection) and a place; or it names a
 policy document (``——《国务院关于……的意见》``), in which case the quote is an excerpt of
-that policy. Inline quotes are ``习近平总书记强调，“……”`` and ``中央城市工作会议提出“……”``:
-a speaker or event immediately followed by a speech verb and a quotation in “”.
+that policy. Inline quotes are ``习近平总书记强调，“……”``, ``中央城市工作会议提出“……”``
+and ``“十五五”规划建议强调……，要求“……”``: a speaker, event or policy followed by a speech
+verb (after at most one clause of reported speech) and a quotation in “”; ``，要求“……”``
+right after it is a further quotation of the same subject. An event's quotes are dated
+when the text says when it was held (``今年召开的`` → the document's year).
 """
 
 from __future__ import annotations
@@ -18,10 +21,22 @@ from policygraph.model import EntityMention, Fact, Mention, QuoteFact
 from policygraph.text.document import Block, Document
 from policygraph.text.numerals import iso_dates
 
+_VERB = r"(?:明确|深刻|多次|一再|进一步)?(?:强调|指出|提出|表示|要求|说)"
+# 习近平总书记强调，“……” / 全会强调“……” / 规划建议强调因地制宜……，要求“……”: a first
+# clause of reported speech may stand between the subject and the verb that opens the quote.
 _INLINE = re.compile(
-    r"(?:总书记|同志|主席|总理)?(?:明确|深刻|多次|一再|进一步)?"
-    r"(?:强调|指出|提出|表示|要求|说)[，,：:]?“(?P<q>[^”]{4,})”"
+    r"(?:总书记|同志|主席|总理)?"
+    rf"(?:{_VERB}[^“”。；;！？!?]{{1,40}}?[，,])?"
+    rf"{_VERB}[，,：:]?“(?P<q>[^”]{{4,}})”"
 )
+# …强调“A”，要求“B”: the same subject goes on to a second quotation.
+_CHAINED = re.compile(rf"[，,、]?(?:并|还|同时)?{_VERB}[，,：:]?“(?P<q>[^”]{{4,}})”")
+# 今年召开的中央城市工作会议 / 2024年12月召开的…: when the event took place.
+_HELD = re.compile(
+    r"(?:(?P<rel>今年|去年|前年)|(?P<y>\d{4})年(?:(?P<m>\d{1,2})月)?)"
+    r"(?:\d{1,2}日)?(?:召开|举行|举办)的$"
+)
+_OFFSET = {"今年": 0, "去年": -1, "前年": -2}
 
 
 def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
@@ -54,7 +69,7 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
             place=_first_in(places, inside),
             article=block.article,
         )
-    yield from _inline(doc, persons + events)
+    yield from _inline(doc, persons + events + policies)
 
 
 def _inline(doc: Document, subjects: list[EntityMention]) -> Iterator[QuoteFact]:
@@ -66,21 +81,37 @@ def _inline(doc: Document, subjects: list[EntityMention]) -> Iterator[QuoteFact]
         first = block.index_of(subject.mention.start)
         if last is None or first is None:
             continue
-        i = last + 1
-        m = _INLINE.match(block.text, i)
-        if m is None:
-            continue
-        qi, qj = m.span("q")
-        mention = doc.mention(block, qi, qj, "quotes.inline")
-        yield QuoteFact(
-            text=m["q"],
-            mention=mention,
-            attribution=doc.mention(block, first, m.end(), "quotes.inline"),
-            speaker=subject if subject.ref.cls == "Person" else None,
-            event=subject if subject.ref.cls == "Event" else None,
-            date=None,
-            article=block.article,
+        m = _INLINE.match(block.text, last + 1)
+        date = (
+            _held(doc, block.text[max(0, first - 16) : first])
+            if subject.ref.cls == "Event"
+            else None
         )
+        while m is not None:
+            qi, qj = m.span("q")
+            yield QuoteFact(
+                text=m["q"],
+                mention=doc.mention(block, qi, qj, "quotes.inline"),
+                attribution=doc.mention(block, first, m.end(), "quotes.inline"),
+                speaker=subject if subject.ref.cls == "Person" else None,
+                policy=subject if subject.ref.cls == "Policy" else None,
+                event=subject if subject.ref.cls == "Event" else None,
+                date=date,
+                article=block.article,
+            )
+            m = _CHAINED.match(block.text, m.end())
+
+
+def _held(doc: Document, before: str) -> str | None:
+    """The year (or month) an event was held, from ``今年召开的`` / ``2024年12月召开的``
+    right before its name; relative years count from the document's date."""
+    m = _HELD.search(before)
+    if m is None:
+        return None
+    if m["rel"]:
+        year = doc.meta.year
+        return str(year + _OFFSET[m["rel"]]) if year else None
+    return f"{m['y']}-{int(m['m']):02d}" if m["m"] else m["y"]
 
 
 def _block_of(doc: Document, end: int) -> Block | None:

@@ -72,6 +72,50 @@ def byline_names(line: str) -> list[tuple[int, int]] | None:
     return names
 
 
+# Roles on a page's staff line (本版编辑 李笑语 美编 倪梦婷): each is followed by names.
+_STAFF_ROLES = frozenset({
+    "本版编辑", "本版责任编辑", "责任编辑", "编辑", "美编", "校对", "制图", "摄影", "图片编辑",
+    "版式设计", "设计", "责编", "本版统筹", "统筹",
+})  # fmt: skip
+
+# What follows the names on a staff line: contact details, not people (来 is a surname).
+_NOT_STAFF = re.compile(r"来稿|投稿|邮箱|电话|传真|地址|邮编|网址")
+
+
+def editor_names(line: str) -> list[tuple[int, int]]:
+    """``(i, j)`` ranges of the names on a staff line (``本版编辑 欧阳优 钟梓滨 美编 高妍
+    来稿邮箱 …``): the names after each role word, up to the first item that is neither a
+    role nor a name (an e-mail address, 来稿邮箱)."""
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"[^\s:：]+", line)]
+    names: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    started = False
+
+    def flush() -> bool:
+        if not run:
+            return True
+        a, b = run[0][0], run[-1][1]
+        found = byline_names(line[a:b])
+        if found is None:
+            return False
+        names.extend((a + i, a + j) for i, j in found)
+        run.clear()
+        return True
+
+    for a, b in tokens:
+        word = line[a:b]
+        if word in _STAFF_ROLES or _EDITOR.match(word):
+            if not flush():
+                break
+            started = True
+        elif started and _NAME_TOKEN.match(word) and not _NOT_STAFF.search(word):
+            run.append((a, b))
+        else:
+            break
+    flush()
+    return names
+
+
 @dataclass(slots=True)
 class _Para:
     block: Block  # kind is provisional until classify()
