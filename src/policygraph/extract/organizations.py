@@ -16,6 +16,9 @@ Included (rule ids):
   institution word or is in the vocabulary (``内蒙古自治区社会科学院社会学研究所``,
   ``财经战略研究院服务经济与互联网发展研究室``). :func:`affiliation_orgs` is the pure function
   behind it, for the person extractor.
+- ``organizations.parent``: in those lines, the body whose name opens an item and ends in
+  社会科学院 / 科学院 / 研究院 / 大学 / 党校 before a sub-unit (``内蒙古自治区社会科学院`` in
+  ``内蒙古自治区社会科学院社会学研究所``), when the vocabulary does not already name it.
 - ``organizations.central``: ``中央`` standing alone before a verb of decision
   (``中央明确提出``) → 中共中央.
 
@@ -130,6 +133,21 @@ def affiliation_orgs(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+# A body whose name can open a sub-unit's (内蒙古自治区社会科学院|社会学研究所,
+# 财经战略研究院|服务经济与互联网发展研究室): the affiliation names the parent too.
+_PARENT_SUFFIXES = ("社会科学院", "科学院", "研究院", "大学", "党校")
+
+
+def _parent_end(name: str) -> int | None:
+    """End of the longest parent body that opens ``name`` and leaves a sub-unit after it."""
+    best = None
+    for k in range(2, len(name) - 1):
+        rest = name[k:]
+        if name[:k].endswith(_PARENT_SUFFIXES) and rest[0] not in "（）()" and len(rest) >= 2:
+            best = k
+    return best
+
+
 def _strip_item(text: str, i: int, j: int) -> tuple[int, int] | None:
     """Clean span of the organization in ``text[i:j]`` once job titles are cut off."""
     while i < j and (text[i].isspace() or text[i] in "兼原"):
@@ -199,6 +217,10 @@ def find_organizations(text: str, *, affiliation: bool = False) -> list[tuple[in
         names = [
             (i, j, label, "organizations.affiliation") for i, j, label in affiliation_orgs(text)
         ]
+        for i, j, _, _ in list(names):
+            k = _parent_end(text[i:j])
+            if k is not None and not any(a == i and b == i + k for a, b, _ in vocab):
+                names.append((i, i + k, tidy_label(text[i : i + k]), "organizations.parent"))
     else:
         anchors = sorted(
             [(i, j) for i, j, _ in vocab]
