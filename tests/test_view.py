@@ -418,3 +418,153 @@ def test_query_result_from_pairs(graph: rdflib.Graph, tmp_path: Path) -> None:
     assert nodes[LIU_HUI]["cls"] == "Person"
     assert nodes["没有这个标签"]["cls"] == "Other"
     assert {e["predicate"] for e in data["edges"]} == {"result", "pgo:concerns"}
+
+
+# --- views computed on the store: overview and timeline -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_store(seed_build):  # type: ignore[no-untyped-def]
+    from policygraph.graph.store import open_store
+
+    return open_store(seed_build.store)
+
+
+def test_store_overview_never_loads_the_graph_into_rdflib(
+    seed_store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import policygraph.graph.store as store_module
+    from policygraph.view.overview import overview
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the overview must not load the whole store into rdflib")
+
+    monkeypatch.setattr(store_module, "merged_graph", refuse)
+    monkeypatch.setattr(rdflib.Graph, "parse", refuse)
+    result = overview(seed_store)
+    assert result.graph.number_of_nodes() > 100
+
+
+def test_store_overview_has_no_isolated_entity(seed_store) -> None:
+    from policygraph.graph.store import merged_graph
+    from policygraph.view.overview import overview
+
+    result = overview(seed_store)
+    g = result.graph
+    assert [n for n in g if g.degree(n) == 0] == []
+    # Industries and technologies named only in passing hang off the article naming them.
+    mentioned = [(u, v) for u, v, k in g.edges(keys=True) if k == "pgo:mentions"]
+    assert mentioned
+    assert {g.nodes[u]["cls"] for u, _ in mentioned} <= {"Article", "Document"}
+    assert {"Industry", "Technology"} <= {g.nodes[v]["cls"] for _, v in mentioned}
+    # Same nodes and attributes as the rdflib route, for entities that have a relation.
+    full = rdf_to_networkx(merged_graph(seed_store))
+    assert set(g) <= set(full)
+    assert result.total == full.number_of_nodes()
+    assert result.unrelated == full.number_of_nodes() - g.number_of_nodes()
+    for node in g:
+        for key in ("label", "cls", "sources", "documents"):
+            assert g.nodes[node][key] == full.nodes[node][key], (node, key)
+    relations = {(u, v, k) for u, v, k in g.edges(keys=True) if k != "pgo:mentions"}
+    assert relations == {(u, v, k) for u, v, k in full.edges(keys=True) if u in g and v in g}
+
+
+def test_store_overview_caps_and_says_what_was_left_out(seed_store, tmp_path: Path) -> None:
+    from policygraph.view.html import write_store_overview
+    from policygraph.view.overview import overview
+
+    result = overview(seed_store, max_nodes=20)
+    assert result.graph.number_of_nodes() == 20
+    assert sum(result.left_out.values()) == result.total - 20
+    assert "Showing the 20 most connected of" in result.note
+    for cls, count in result.left_out.items():
+        assert f"{cls} {count:,}" in result.note
+    # The hubs are kept: every drawn node has at least the degree of any left-out one.
+    relations = [d["relations"] for _, d in result.graph.nodes(data=True)]
+    assert min(relations) >= 2
+    page = write_store_overview(seed_store, tmp_path / "o.html", max_nodes=20)
+    html = page.read_text(encoding="utf-8")
+    assert "Showing the 20 most connected" in html
+    assert len(page_data(html)["nodes"]) == 20
+    with pytest.raises(ValueError, match="at least 1"):
+        overview(seed_store, max_nodes=0)
+
+
+def test_timeline_places_every_seed_target_by_deadline(seed_store) -> None:
+    from policygraph.view.timeline import timeline
+
+    chart = timeline(seed_store)
+    g, pos = chart.graph, chart.positions
+    targets = {n: d for n, d in g.nodes(data=True) if d["cls"] == "Target"}
+    result = seed_store.query(
+        "SELECT ?t ?y WHERE { ?t a <https://w3id.org/policygraph/ontology#Target> ; "
+        "<https://w3id.org/policygraph/ontology#deadline>/"
+        "<https://w3id.org/policygraph/ontology#year> ?y }"
+    )
+    expected = {row["t"].value: int(row["y"].value) for row in result}
+    assert len(expected) == 7
+    assert {n: d["deadline"] for n, d in targets.items()} == expected
+    # Columns in year order; each target sits in its year's column, under the year header.
+    years = sorted(set(expected.values()))
+    xs = [pos[f"{ID}year/{y}"][0] for y in years]
+    assert xs == sorted(xs) and len(set(xs)) == len(xs)
+    for node, year in expected.items():
+        assert pos[node][0] == pos[f"{ID}year/{year}"][0]
+    # Each target hangs off its policy, on the policy's row.
+    for u, v in g.edges():
+        assert g.nodes[u]["cls"] == "Policy" and v in targets
+        assert pos[u][0] < pos[v][0]
+    captions = {d["caption"] for d in targets.values()}
+    assert "新一代智能终端、智能体等应…\n> 90%" in captions
+    assert "服务用户\n≥ 1000万" in captions
+    assert "约 70%" in " ".join(captions)
+    # The 十五五 proposal has no target but a period, drawn as a band.
+    assert any(r["period"] == "2026–2030" for r in chart.grid["rows"])  # type: ignore[index, union-attr]
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        ("90", "%", "90%"),
+        ("10000000", None, "1000万"),
+        ("940000000", None, "9.4亿"),
+        ("200000000000", "元", "2000亿元"),
+        ("2.5", "%", "2.5%"),
+        ("150000", "%", "150000%"),
+        ("8", "个", "8个"),
+    ],
+)
+def test_format_quantity(value: str, unit: str | None, text: str) -> None:
+    from policygraph.view.timeline import format_quantity
+
+    assert format_quantity(value, unit) == text
+
+
+def test_timeline_page_has_fixed_positions_and_its_grid(seed_store, tmp_path: Path) -> None:
+    from policygraph.view.html import write_timeline
+
+    first = write_timeline(seed_store, tmp_path / "t.html")
+    data = page_data(first.read_text(encoding="utf-8"))
+    assert data["options"]["physics"] == {"enabled": False}
+    assert all("x" in n and "y" in n for n in data["nodes"])
+    assert data["grid"]["years"] and data["grid"]["rows"]
+    second = write_timeline(seed_store, tmp_path / "t2.html")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_timeline_of_a_graph_without_targets(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    from policygraph.view.timeline import timeline
+
+    chart = timeline(ox.Store())
+    assert chart.graph.number_of_nodes() == 0
+    assert "No target" in chart.note
+
+
+def test_build_writes_overview_and_timeline(seed_build) -> None:  # type: ignore[no-untyped-def]
+    names = sorted(p.name for p in seed_build.views)
+    assert names == ["overview.html", "timeline.html"]
+    for path in seed_build.views:
+        html = path.read_text(encoding="utf-8")
+        assert len(page_data(html)["nodes"]) > 10

@@ -164,16 +164,41 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--depth", type=click.IntRange(1, 5), default=1, show_default=True)
 @click.option("--query", "sparql", help="Show a CONSTRUCT result or a SELECT of node pairs.")
+@click.option("--timeline", is_flag=True, help="Show each policy's targets by deadline year.")
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    default=300,
+    show_default=True,
+    help="Overview: draw at most this many of the most connected entities.",
+)
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
     help="HTML file to write (default: exports/views/<kind>.html).",
 )
-def view(store: Path, entity: str | None, depth: int, sparql: str | None, out: Path | None) -> None:
-    """Write an interactive HTML view of the graph (opens offline)."""
+def view(
+    store: Path,
+    entity: str | None,
+    depth: int,
+    sparql: str | None,
+    timeline: bool,
+    max_nodes: int,
+    out: Path | None,
+) -> None:
+    """Write an interactive HTML view of the graph (opens offline): the overview, one
+    entity's neighbourhood, a query result, or the policy targets timeline."""
     from policygraph.view.from_store import write_view
 
-    path = write_view(store=store, entity=entity, depth=depth, sparql=sparql, out=out)
+    path = write_view(
+        store=store,
+        entity=entity,
+        depth=depth,
+        sparql=sparql,
+        timeline=timeline,
+        max_nodes=max_nodes,
+        out=out,
+    )
     click.echo(str(path))
 
 

@@ -2,6 +2,7 @@
 
 ``build`` calls :func:`write_default_views` with the finished store and a folder; what is
 drawn, and how it stays readable at corpus scale, is decided here and not in the build.
+Both views are computed on the store by SPARQL, so a corpus is never loaded into rdflib.
 """
 
 from __future__ import annotations
@@ -10,12 +11,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from policygraph.graph.store import merged_graph
+#: File names of the default views, also what ``policygraph view`` writes by default.
+OVERVIEW = "overview.html"
+TIMELINE = "timeline.html"
 
 
 def write_default_views(store: ox.Store, folder: Path) -> list[Path]:
     """Write the default views of ``store`` into ``folder``; returns the files written."""
-    from policygraph.view.html import write_overview
+    from policygraph.view.html import write_store_overview, write_timeline
 
-    graph = merged_graph(store)
-    return [write_overview(graph, folder / "overview.html")]
+    return [
+        write_store_overview(store, folder / OVERVIEW),
+        write_timeline(store, folder / TIMELINE),
+    ]

@@ -10,6 +10,7 @@ from policygraph.errors import InputError, QueryError
 from policygraph.graph.store import from_ox, merged_graph, open_store
 from policygraph.namespaces import PREFIXES
 from policygraph.query import run_query
+from policygraph.view.defaults import OVERVIEW, TIMELINE
 
 
 def write_view(
@@ -18,17 +19,36 @@ def write_view(
     entity: str | None = None,
     depth: int = 1,
     sparql: str | None = None,
+    timeline: bool = False,
+    max_nodes: int = 300,
     out: Path | None = None,
 ) -> Path:
     """Write one view: a query result (``sparql``), an entity's neighbourhood (``entity``),
-    or else the overview of the whole graph. Returns the HTML file written; by default it
-    goes to ``views/`` beside the store (``exports/views/``)."""
-    from policygraph.view.html import write_neighbourhood, write_overview, write_query_result
+    the policy targets timeline (``timeline``), or else the overview of the most connected
+    ``max_nodes`` entities. Returns the HTML file written; by default it goes to ``views/``
+    beside the store (``exports/views/``)."""
+    from policygraph.view.html import (
+        write_neighbourhood,
+        write_query_result,
+        write_store_overview,
+        write_timeline,
+    )
 
     if entity is not None and sparql is not None:
         raise InputError("give --entity or --query, not both")
-    graph = merged_graph(open_store(store))
+    if timeline and (entity is not None or sparql is not None):
+        raise InputError("--timeline draws every policy; leave out --entity and --query")
+    if max_nodes < 1:
+        raise InputError(f"--max-nodes must be at least 1, not {max_nodes}")
     folder = store.parent / "views"
+    opened = open_store(store)
+    # The overview and the timeline read the store by SPARQL; the other two still need the
+    # whole graph in rdflib for labels and neighbourhoods.
+    if timeline:
+        return write_timeline(opened, out or folder / TIMELINE)
+    if entity is None and sparql is None:
+        return write_store_overview(opened, out or folder / OVERVIEW, max_nodes=max_nodes)
+    graph = merged_graph(opened)
     if sparql is not None:
         result = run_query(sparql, store=store).raw
         path = out or folder / "query.html"
@@ -48,10 +68,8 @@ def write_view(
             ]
             return write_query_result([p for p in pairs if len(p) >= 2], path, context=graph)  # type: ignore[misc]
         raise QueryError("an ASK query has nothing to draw; use CONSTRUCT or SELECT")
-    if entity is not None:
-        path = out or folder / "entity.html"
-        return write_neighbourhood(graph, expand_name(entity), depth, path)
-    return write_overview(graph, out or folder / "overview.html")
+    path = out or folder / "entity.html"
+    return write_neighbourhood(graph, expand_name(entity or ""), depth, path)
 
 
 def expand_name(name: str) -> str:

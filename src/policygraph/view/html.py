@@ -20,6 +20,7 @@ from pathlib import Path
 
 import jinja2
 import networkx as nx
+import pyoxigraph as ox
 import rdflib
 from markupsafe import Markup
 from pyvis.network import Network
@@ -50,6 +51,8 @@ CJK_FONT_STACK = (
 LABEL_CHARS = 18
 #: Each source sentence in a tooltip is cut to this many characters.
 SOURCE_CHARS = 160
+#: A tooltip names at most this many documents, then says how many more.
+MAX_DOCUMENTS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,14 +110,17 @@ def write_html(
     title: str,
     note: str = "",
     focus: str | None = None,
+    positions: dict[str, tuple[float, float]] | None = None,
+    grid: dict[str, object] | None = None,
 ) -> Path:
     """Write ``g`` as one self-contained interactive page (UTF-8, no network access needed).
 
     ``focus`` is a node id to select when the page opens (the centre of a neighbourhood).
+    ``positions`` fixes every node (physics off); ``grid`` is the timeline's background.
     The same graph always gives byte-identical output.
     """
-    network = build_network(g, focus=focus)
-    page = render_page(network, g, title=title, note=note, focus=focus)
+    network = build_network(g, focus=focus, positions=positions)
+    page = render_page(network, g, title=title, note=note, focus=focus, grid=grid)
     with atomic_file(Path(path)) as handle:
         handle.write(page.encode("utf-8"))
     return Path(path)
@@ -124,10 +130,15 @@ def build_network(
     g: nx.MultiDiGraph,
     *,
     focus: str | None = None,
+    positions: dict[str, tuple[float, float]] | None = None,
 ) -> Network:
-    """A pyvis network for ``g``: styled nodes, labelled edges, and vis-network options."""
-    large = g.number_of_nodes() > LARGE_GRAPH
-    positions = spring_positions(nx.Graph(g)) if large else {}
+    """A pyvis network for ``g``: styled nodes, labelled edges, and vis-network options.
+
+    Without ``positions``, graphs above :data:`LARGE_GRAPH` nodes are laid out here."""
+    fixed = positions is not None
+    large = fixed or g.number_of_nodes() > LARGE_GRAPH
+    if positions is None:
+        positions = spring_positions(nx.Graph(g)) if large else {}
     degree = dict(g.degree())
     network = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
     for node, data in g.nodes(data=True):
@@ -141,14 +152,14 @@ def build_network(
             extra["borderWidth"] = 4
         network.add_node(
             node,
-            label=_shorten(label, LABEL_CHARS),
+            label=str(data.get("caption") or _shorten(label, LABEL_CHARS)),
             shape=style.shape,
             color={
                 "background": style.colour,
                 "border": "#222222" if node == focus else style.colour,
                 "highlight": {"background": style.colour, "border": "#000000"},
             },
-            size=round(12 + 4 * math.sqrt(degree.get(node, 0)), 1),
+            size=data.get("size") or round(12 + 4 * math.sqrt(degree.get(node, 0)), 1),
             cls=cls,
             fullLabel=label,
             tip=_node_tip(node, data),
@@ -160,7 +171,7 @@ def build_network(
         rank = parallel[pair]
         parallel[pair] += 1
         extra = {}
-        if rank and not large:
+        if rank and not large and not fixed:
             # Several relations between the same two nodes would be drawn on top of each other.
             extra["smooth"] = {"type": "curvedCW", "roundness": round(0.15 * rank, 2)}
         predicate = str(data.get("predicate", key))
@@ -236,9 +247,19 @@ def _node_tip(node: str, data: dict[str, object]) -> dict[str, object]:
     alt = data.get("alt_labels")
     if isinstance(alt, list) and alt:
         rows.append("别名 also: " + "；".join(map(str, alt)))
+    if data.get("deadline") is not None:
+        rows.append(f"期限 deadline: {data['deadline']}")
+    relations = data.get("relations")
+    if isinstance(relations, int):
+        rows.append(f"关系 relations: {relations}")
     documents = data.get("documents")
     if isinstance(documents, list) and documents:
-        rows.append("文档 documents: " + "；".join(map(str, documents)))
+        # A hub of a corpus is named in thousands of documents; the tooltip names a few.
+        named = "；".join(map(str, documents[:MAX_DOCUMENTS]))
+        more = len(documents) - MAX_DOCUMENTS
+        rows.append(
+            f"文档 documents ({len(documents)}): {named}" + (f"；… +{more}" if more > 0 else "")
+        )
     sources = data.get("sources")
     source_list = (
         [_shorten(str(s), SOURCE_CHARS) for s in sources] if isinstance(sources, list) else []
@@ -286,6 +307,7 @@ def render_page(
     title: str,
     note: str = "",
     focus: str | None = None,
+    grid: dict[str, object] | None = None,
 ) -> str:
     """The HTML text of the page for a pyvis network built by :func:`build_network`."""
     nodes, edges, _heading, _height, _width, options = network.get_network_data()
@@ -294,6 +316,7 @@ def render_page(
         "edges": edges,
         "options": json.loads(options),
         "focus": focus,
+        "grid": grid,
     }
     vis_js, vis_css = _vis_assets()
     template = _environment().get_template("page.html.j2")
@@ -425,6 +448,36 @@ def write_query_result(
     return write_html(g, path, title=title, note=note)
 
 
+def write_store_overview(
+    store: ox.Store,
+    path: Path,
+    *,
+    max_nodes: int = 300,
+    title: str = "policygraph · 概览 overview",
+) -> Path:
+    """The overview computed on the store (see :mod:`policygraph.view.overview`): the
+    ``max_nodes`` most connected entities, with a note on what was left out."""
+    from policygraph.view.overview import overview
+
+    result = overview(store, max_nodes=max_nodes)
+    return write_html(result.graph, path, title=title, note=result.note)
+
+
+def write_timeline(
+    store: ox.Store,
+    path: Path,
+    *,
+    title: str = "政策目标时间线 policy targets timeline",
+) -> Path:
+    """Each policy's targets laid out by deadline year (see :mod:`policygraph.view.timeline`)."""
+    from policygraph.view.timeline import timeline
+
+    chart = timeline(store)
+    return write_html(
+        chart.graph, path, title=title, note=chart.note, positions=chart.positions, grid=chart.grid
+    )
+
+
 __all__: Sequence[str] = (
     "CJK_FONT_STACK",
     "LARGE_GRAPH",
@@ -437,4 +490,6 @@ __all__: Sequence[str] = (
     "write_neighbourhood",
     "write_overview",
     "write_query_result",
+    "write_store_overview",
+    "write_timeline",
 )

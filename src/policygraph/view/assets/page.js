@@ -89,4 +89,44 @@
   if (data.focus && classOf[data.focus] !== undefined) {
     network.once("afterDrawing", function () { network.selectNodes([data.focus]); });
   }
+
+  // The timeline's background: a column per year and, per policy row, a band for its period.
+  var grid = data.grid;
+  if (grid) {
+    // fit() frames the nodes, not their labels; the policy titles sit left of their node.
+    network.once("afterDrawing", function () {
+      network.fit();
+      network.moveTo({ scale: network.getScale() * 0.9 });
+    });
+    network.on("beforeDrawing", function (ctx) {
+      var top = -130;
+      var bottom = grid.rows.length ? grid.rows[grid.rows.length - 1].bottom : 0;
+      ctx.save();
+      grid.rows.forEach(function (row, i) {
+        if (i % 2 === 0) {
+          ctx.fillStyle = "#f4f6f8";
+          ctx.fillRect(grid.left, row.top, grid.right - grid.left, row.bottom - row.top);
+        }
+        if (row.band) {
+          ctx.fillStyle = "rgba(214, 39, 40, 0.10)";
+          ctx.fillRect(row.band[0], row.top + 4, row.band[1] - row.band[0], row.bottom - row.top - 8);
+        }
+      });
+      ctx.strokeStyle = "#d0d5db";
+      ctx.setLineDash([6, 6]);
+      grid.years.forEach(function (x) {
+        ctx.beginPath();
+        ctx.moveTo(x, top);
+        ctx.lineTo(x, bottom);
+        ctx.stroke();
+      });
+      ctx.restore();
+    });
+  }
+
+  // For scripts and tests: the network, and when it was first drawn (ms since navigation).
+  window.policygraphView = { network: network, nodes: nodes, edges: edges, search: search };
+  network.once("afterDrawing", function () {
+    window.policygraphView.firstDrawn = performance.now();
+  });
 })();

@@ -1,0 +1,247 @@
+"""The overview, computed on the store: degrees by SPARQL, only the drawn entities fetched.
+
+Loading a corpus of thousands of documents into rdflib to draw 300 nodes costs minutes and
+gigabytes; here Oxigraph streams the entity-to-entity relations once (IRIs only), networkx
+ranks the entities, and the labels, sources and fields are read for the chosen few.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import networkx as nx
+import pyoxigraph as ox
+import rdflib
+
+from policygraph.graph.store import from_ox
+from policygraph.namespaces import ID, PGO
+from policygraph.view.network import (
+    CLASS_PRIORITY,
+    _attributes,
+    _Lookup,
+    pick_class,
+    predicate_label,
+    prefixed,
+)
+
+#: Named graphs of extracted facts: what the views draw (not the ontology, not vocabularies).
+DOCUMENT_GRAPHS = f"{ID}graph/"
+
+#: The relation drawn from an Article (or Document) to an entity it mentions, for entities
+#: that have no other relation and would otherwise float alone.
+MENTIONED = "pgo:mentions"
+
+_PGO = str(PGO)
+_PREAMBLE = f"""
+PREFIX pgo: <{_PGO}>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+_CLASSES = (
+    _PREAMBLE
+    + """
+SELECT ?s ?c WHERE { ?s a ?c . FILTER(isIRI(?s) && STRSTARTS(STR(?c), STR(pgo:))) }
+"""
+)
+
+# Relations are the pgo: and dcterms: properties between IRIs; typing, mentions and the
+# mention-to-document links are not relations between entities.
+_RELATIONS = (
+    _PREAMBLE
+    + """
+SELECT DISTINCT ?s ?p ?o WHERE {
+  ?s ?p ?o .
+  FILTER(isIRI(?s) && isIRI(?o))
+  FILTER(STRSTARTS(STR(?p), STR(pgo:)) || STRSTARTS(STR(?p), STR(dcterms:)))
+  FILTER(?p NOT IN (pgo:hasMention, pgo:mentions))
+}
+"""
+)
+
+_CONTAINERS = (
+    _PREAMBLE
+    + """
+SELECT DISTINCT ?e ?c WHERE {
+  ?e pgo:hasMention ?m .
+  ?m pgo:inDocument ?d .
+  OPTIONAL { ?m pgo:inArticle ?a }
+  BIND(COALESCE(?a, ?d) AS ?c)
+}
+"""
+)
+
+# Everything the tooltips show about the chosen entities, from the documents' graphs only
+# (the vocabularies' own labels are not what the documents said).
+_DETAILS = (
+    _PREAMBLE
+    + """
+CONSTRUCT {
+  ?s ?p ?o . ?m pgo:sentence ?sentence . ?m pgo:inDocument ?d .
+  ?d rdfs:label ?dl . ?d dcterms:title ?dt .
+} WHERE {
+  VALUES ?s { %s }
+  GRAPH ?g {
+    {
+      ?s ?p ?o .
+      FILTER(?p IN (rdf:type, rdfs:label, skos:altLabel, dcterms:title, pgo:hasMention,
+                    pgo:inDocument, pgo:indicator, pgo:comparator, pgo:unit, pgo:value))
+    } UNION {
+      ?s pgo:hasMention ?m .
+      OPTIONAL { ?m pgo:sentence ?sentence }
+      OPTIONAL {
+        ?m pgo:inDocument ?d .
+        OPTIONAL { ?d rdfs:label ?dl }
+        OPTIONAL { ?d dcterms:title ?dt }
+      }
+    } UNION {
+      ?s pgo:inDocument ?d .
+      OPTIONAL { ?d rdfs:label ?dl } OPTIONAL { ?d dcterms:title ?dt }
+    }
+  }
+  FILTER(STRSTARTS(STR(?g), "%s"))
+}
+"""
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """The drawn graph, and what a reader should know about what was left out."""
+
+    graph: nx.MultiDiGraph
+    total: int
+    left_out: dict[str, int]
+    unrelated: int
+    note: str
+
+
+def entity_classes(store: ox.Store) -> dict[str, str]:
+    """Every entity IRI (mentions excluded) with the class it is drawn as."""
+    types: dict[str, set[str]] = {}
+    for row in _select(store, _CLASSES):
+        types.setdefault(row[0], set()).add(row[1][len(_PGO) :])
+    classes = {iri: pick_class(names - {""}) for iri, names in types.items()}
+    return {iri: cls for iri, cls in classes.items() if cls != "Mention"}
+
+
+def relations(store: ox.Store, entities: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(subject, predicate IRI, object) for every relation between two entities, sorted."""
+    return sorted(
+        (s, p, o) for s, p, o in _select(store, _RELATIONS) if s in entities and o in entities
+    )
+
+
+def mention_links(
+    store: ox.Store, entities: dict[str, str], lonely: set[str]
+) -> list[tuple[str, str, str]]:
+    """(article or document, ``pgo:mentions``, entity) for the ``lonely`` entities, sorted.
+
+    Many industries and technologies are only named in passing, with no relation to a
+    policy or target; linking them to the article that names them places them in the picture.
+    """
+    mentions = str(PGO.mentions)
+    return sorted(
+        (c, mentions, e) for e, c in _select(store, _CONTAINERS) if e in lonely and c in entities
+    )
+
+
+def overview(store: ox.Store, *, max_nodes: int = 300) -> Overview:
+    """The ``max_nodes`` most connected entities (degree centrality) and their relations."""
+    if max_nodes < 1:
+        raise ValueError(f"max_nodes must be at least 1, not {max_nodes}")
+    entities = entity_classes(store)
+    edges = relations(store, entities)
+    related = {s for s, _, _ in edges} | {o for _, _, o in edges}
+    edges += mention_links(store, entities, set(entities) - related)
+    skeleton: nx.Graph = nx.Graph()
+    skeleton.add_nodes_from(sorted(entities))
+    skeleton.add_edges_from((s, o) for s, _, o in edges if s != o)
+    centrality = nx.degree_centrality(skeleton) if len(skeleton) > 1 else {}
+    ranked = sorted(
+        (n for n in skeleton if skeleton.degree(n) > 0),
+        key=lambda n: (-centrality.get(n, 0.0), n),
+    )
+    unrelated = len(entities) - len(ranked)
+    chosen = set(ranked[:max_nodes])
+    g = _detailed_graph(store, entities, chosen, edges)
+    for node in g:
+        g.nodes[node]["relations"] = skeleton.degree(node)
+    left_out = Counter(entities[n] for n in entities if n not in chosen)
+    ordered = {c: left_out[c] for c in (*CLASS_PRIORITY, *sorted(left_out)) if c in left_out}
+    return Overview(
+        graph=g,
+        total=len(entities),
+        left_out=ordered,
+        unrelated=unrelated,
+        note=_note(len(chosen), len(entities), ordered, unrelated),
+    )
+
+
+def _note(drawn: int, total: int, left_out: dict[str, int], unrelated: int) -> str:
+    if drawn == total:
+        return ""
+    by_class = ", ".join(f"{cls} {count:,}" for cls, count in left_out.items())
+    parts = [
+        f"显示连接最多的 {drawn:,} / {total:,} 个实体。"
+        f" Showing the {drawn:,} most connected of {total:,} entities;"
+        f" left out: {by_class}."
+    ]
+    if unrelated:
+        parts.append(
+            f" {unrelated:,} of them have no relation and are named in no article"
+            " (see `policygraph view --entity`)."
+        )
+    return "".join(parts)
+
+
+def _detailed_graph(
+    store: ox.Store,
+    entities: dict[str, str],
+    chosen: set[str],
+    edges: Iterable[tuple[str, str, str]],
+) -> nx.MultiDiGraph:
+    ordered = sorted(chosen)
+    lookup = _Lookup([construct_for(store, _DETAILS, ordered)])
+    g: nx.MultiDiGraph = nx.MultiDiGraph()
+    for iri in ordered:
+        g.add_node(iri, **_attributes(lookup, rdflib.URIRef(iri), entities[iri]))
+    for s, p, o in edges:
+        if s in chosen and o in chosen:
+            name = prefixed(p)
+            label = "提及" if name == MENTIONED else predicate_label(p)
+            g.add_edge(s, o, key=name, predicate=name, label=label)
+    return g
+
+
+def construct_for(store: ox.Store, template: str, iris: list[str]) -> rdflib.Graph:
+    """The triples a CONSTRUCT ``template`` gives for ``iris``, as an rdflib graph.
+
+    The template has two ``%s``: the VALUES list, then the documents' graph prefix.
+    """
+    details = rdflib.Graph()
+    # VALUES lists of a few hundred IRIs keep each query small and its plan simple.
+    for start in range(0, len(iris), 200):
+        values = " ".join(f"<{iri}>" for iri in iris[start : start + 200])
+        result = store.query(template % (values, DOCUMENT_GRAPHS))
+        assert isinstance(result, ox.QueryTriples)
+        for triple in result:
+            s, p, o = from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)
+            details.add((s, p, o))  # type: ignore[arg-type]
+    return details
+
+
+def _select(store: ox.Store, query: str) -> Iterator[tuple[str, ...]]:
+    result = store.query(query)
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    for row in result:
+        values = []
+        for name in names:
+            term = row[name]
+            values.append(term.value if term is not None else "")
+        yield tuple(values)
