@@ -27,6 +27,8 @@ Included (rule id: what):
   倡议 (``“人工智能+”行动``, ``“走出去”战略``, ``“一带一路”倡议``), or a quoted name that ends in
   one of them (``“雪亮工程”`` → ``雪亮工程``). Not when the suffix starts a longer word
   (``“四个全面”战略布局``).
+- ``policies.initiative-plus``: a quoted ``“X+”`` with nothing after the plus sign is the
+  ``“X+”行动`` (``从“互联网+”到“人工智能+”``); the bare form becomes an altLabel.
 - ``policies.initiative``: an unquoted name ending in 战略/行动/行动计划/行动方案/工程/计划/规划/
   纲要 right after a verb of implementation (实施, 深入实施, 推进, 推动, 开展, 落实, 启动, 发挥 …):
   ``实施乡村振兴战略`` → ``乡村振兴战略``, ``深入实施基础研究领先行动方案`` →
@@ -71,7 +73,12 @@ from policygraph.extract.policies.candidates import (
     first_come,
     unified_labels,
 )
-from policygraph.extract.policies.initiatives import initiatives, quoted_initiatives, repeats
+from policygraph.extract.policies.initiatives import (
+    initiatives,
+    plus_initiatives,
+    quoted_initiatives,
+    repeats,
+)
 from policygraph.extract.policies.patterns import PolicyWords, parse_words, words
 from policygraph.extract.policies.patterns import patterns as _patterns
 from policygraph.extract.policies.plans import five_year_plans, named_documents, plan_label
@@ -127,6 +134,7 @@ def _block_candidates(block: Block, doc: Document) -> list[Candidate]:
         ordered.append(heading)
     ordered += list(five_year_plans(block))
     ordered += list(quoted_initiatives(block))
+    ordered += list(plus_initiatives(block))
     ordered += initiatives(block)
     ordered += list(self_references(block, doc))
     return first_come(ordered)

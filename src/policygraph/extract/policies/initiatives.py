@@ -35,6 +35,29 @@ def quoted_initiatives(block: Block) -> Iterator[Candidate]:
         )
 
 
+# “互联网+”, “人工智能+”: a quoted name that ends in the plus sign and stands alone is the
+# “X+” action itself (从“互联网+”到“人工智能+”，…). Followed by more words (“区块链+”智慧工业)
+# or by another quoted “Y+” (“外语+”“专业+”) it is an application pattern, not an action,
+# unless the document names the “X+”行动 elsewhere (see :func:`repeats`).
+_PLUS = re.compile(r"“(?P<x>[\u4e00-\u9fffA-Za-z0-9]{1,10})[+＋]”")
+_ALONE = re.compile(r"$|[^\u4e00-\u9fffA-Za-z0-9“]|[到和与及]")
+
+
+_PLUS_ACTION = re.compile(r"(?P<plus>“[^“”]{1,10}[+＋]”)行动")
+
+
+def plus_initiatives(block: Block) -> Iterator[Candidate]:
+    for m in _PLUS.finditer(block.text):
+        if not _ALONE.match(block.text, m.end()):
+            continue
+        if m.start() > 0 and block.text[m.start() - 1] == "”":
+            continue  # the second of a run of patterns: “超算+”“AI+”
+        label = tidy_label(f"“{m['x']}+”行动")
+        yield Candidate(
+            block, m.start(), m.end(), label, "policies.initiative-plus", initiative=True
+        )
+
+
 def _good_core(core: str, *, quoted: bool = False) -> bool:
     """Is ``core`` (a name without its suffix) specific enough to name an initiative?
     Unquoted names need three characters (培训计划, 住房规划 are generic)."""
@@ -111,11 +134,11 @@ def _in_list(
 
 
 def repeats(doc: Document, per_block: list[list[Candidate]]) -> None:
-    """Bare later (or earlier) occurrences of initiative names found in the document."""
-    names = sorted(
-        {c.block.text[c.i : c.j] for cands in per_block for c in cands if c.initiative},
-        key=lambda s: (-len(s), s),
-    )
+    """Bare later (or earlier) occurrences of initiative names found in the document; the
+    quoted ``“X+”`` of a ``“X+”行动`` found there is one of them, whatever follows it."""
+    found = {c.block.text[c.i : c.j] for cands in per_block for c in cands if c.initiative}
+    found |= {m["plus"] for name in found if (m := _PLUS_ACTION.fullmatch(name))}
+    names = sorted(found, key=lambda s: (-len(s), s))
     if not names:
         return
     for block, cands in zip(doc.blocks, per_block, strict=True):
@@ -130,10 +153,9 @@ def repeats(doc: Document, per_block: list[list[Candidate]]) -> None:
                     continue
                 if _followed_by_word(block.text, j, suffix):
                     continue
+                label = tidy_label(f"{name}行动" if name.endswith("+”") else name)
                 cands.append(
-                    Candidate(
-                        block, i, j, tidy_label(name), "policies.initiative-repeat", initiative=True
-                    )
+                    Candidate(block, i, j, label, "policies.initiative-repeat", initiative=True)
                 )
                 taken.append((i, j))
         cands.sort(key=lambda c: (c.i, c.j))
