@@ -76,11 +76,12 @@ CASES: list[tuple[str, list[Row]]] = [
             ("Statistic", "65岁及以上人口", "=", "220000000", None, 2024),
         ],
     ),
+    # a forecast (将约有) under a deadline that no policy sets is a projected statistic
     (
         "当前，我国城市居民平均约75%的时间在社区中度过，到2035年将约有70%的人口生活在城市社区。",
         [
             ("Statistic", "城市居民平均…的时间在社区中度过", "~", "75", "%", None),
-            ("Target", "人口生活在城市社区", "~", "70", "%", 2035),
+            ("Statistic", "人口生活在城市社区", "~", "70", "%", 2035),
         ],
     ),
     # a list of targets for the document's year, split at ； and ，
@@ -162,15 +163,40 @@ CASES: list[tuple[str, list[Row]]] = [
         "对2006－2020年的科技发展作出全面部署。五年中央财政用于科技的投入达到3406亿元。",
         [("Statistic", "中央财政用于科技的投入", "=", "340600000000", "元", None)],
     ),
-    # estimates, conditionals, counts inside qualitative goals, names, thresholds: nothing
+    # an estimate reports figures (never goals); its condition (每提高1个百分点) is none
     (
         "据初步测算，我国城镇化率每提高1个百分点，每年可以新增2000多亿元的消费需求，"
         "可以拉动万亿元规模的新增投资需求。",
-        [],
+        [
+            ("Statistic", "每年可以新增…的消费需求", ">", "200000000000", "元", None),
+            ("Statistic", "可以拉动…的新增投资需求", "~", "1000000000000", "元", None),
+        ],
     ),
+    (
+        "据测算，到2025年，新能源汽车销量将达到500万辆。",
+        [("Statistic", "新能源汽车销量", "=", "5000000", "辆", 2025)],
+    ),
+    # 预计 with the current year estimates it; the figures after it in the sentence too
+    (
+        "经济结构持续优化，预计2025年国内生产总值突破一百万亿元；粮食年产量稳定在一万三千亿斤以上。",
+        [
+            ("Statistic", "国内生产总值", ">", "100000000000000", "元", 2025),
+            ("Statistic", "粮食年产量", ">=", "1300000000000", "斤", 2025),
+        ],
+    ),
+    # a scale reached (达到万亿级) is about its order of magnitude
+    (
+        "到2027年，数字经济核心产业规模达到万亿级。",
+        [("Target", "数字经济核心产业规模", "~", "1000000000000", None, 2027)],
+    ),
+    (
+        "在我国的690多座城市中，生活性服务业特色多种多样。",
+        [("Statistic", "城市", ">", "690", "座", None)],
+    ),
+    # counts inside qualitative goals, names, thresholds, describing scales: nothing
+    ("到2027年，打造3个千亿级产业集群。", [("Target", "千亿级产业集群", "=", "3", "个", 2027)]),
     ("到2027年，率先实现人工智能与6大重点领域广泛深度融合。", []),
     ("加速“从0到1”重大科学发现进程，“十五五”时期更要如此。", []),
-    ("在我国的690多座城市中，生活性服务业特色多种多样。", []),
     ("淘汰关停不达标的30万千瓦以下煤电机组。", []),
     ("从经济基本面和就业吸纳能力看，6.5%左右的增速可以实现比较充分的就业。", []),
     ("这是一个重要的时期，也是二十届中央政治局第二十次集体学习的主题。", []),

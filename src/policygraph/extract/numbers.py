@@ -36,6 +36,11 @@ _DASH = r"\s*(?:[—–\-－~～至到])\s*"
 _RANGE_AFTER = re.compile(_DASH + r"\d")
 _RANGE_BEFORE = re.compile(r"\d[%‰]?" + _DASH + "$")
 _PERCENT_WORD = "百分之"
+# An order of magnitude stated as a scale: 拉动万亿元规模的投资, 达到万亿级 (about 10^12).
+# Only 亿 and above (百万级结点 is a tier), and only as what a verb reaches (达到, 拉动,
+# 带动, 形成, 突破, 超过, 约): 打造千亿级产业集群 describes the clusters, it measures nothing.
+_ORDER = re.compile(r"(?<=[达到动成破过超约])([十百千万]?亿)(元?)(?:级|规模)")
+_ORDER_SCALE = {"": 1, "十": 10, "百": 100, "千": 1000, "万": 10**4}
 _TOO_LARGE = Decimal(10) ** 20
 _TERMINAL_AGE = set("，。；、,;:：)）”")
 
@@ -288,11 +293,35 @@ def _rejected(text: str, p: int, pos: int, unit: str | None) -> bool:
     return False
 
 
+def _orders(text: str) -> list[Quantity]:
+    """``万亿元规模`` → about 10^12 元; ``万亿级`` → about 10^12 (no unit)."""
+    out = []
+    for m in _ORDER.finditer(text):
+        written = m.group(1)
+        value = Decimal(_ORDER_SCALE[written[:-1]]) * _BIG["亿"]
+        out.append(
+            Quantity(
+                start=m.start(),
+                end=m.end(),
+                number_start=m.start(1),
+                number_end=m.end(1),
+                value=plain(value),
+                unit="元" if m.group(2) else None,
+                comparator="~",
+                value_text=written,
+                chinese=True,
+                magnitude=True,
+            )
+        )
+    return out
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Quantities in running text, in order, without dates, ordinals, ages, ranges,
-    approximations (两三个, 十几亿) and ``N大`` counts (六大领域)."""
+    approximations (两三个, 十几亿) and ``N大`` counts (六大领域); scales without a
+    number (万亿元规模) are about their order of magnitude."""
     folded = text.translate(_FULLWIDTH)
-    found: list[Quantity] = []
+    found: list[Quantity] = _orders(folded)
     p = 0
     while p < len(folded):
         ch = folded[p]
@@ -306,7 +335,7 @@ def find_quantities(text: str) -> list[Quantity]:
             p = _skip_numeral(folded, p)
             continue
         p += 1
-    return found
+    return sorted(found, key=lambda q: q.start)
 
 
 def _continues_numeral(ch: str) -> bool:

@@ -133,7 +133,9 @@ def _infer_title(blocks: list) -> str | None:  # type: ignore[type-arg]
 _NAME_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # 各位代表：现在，我代表国务院，向大会报告…政府工作: how work reports open; texts copied
 # without their title page start here.
-_WORK_REPORT = re.compile(r"\s*各位代表[：:！!，,][\s\S]{0,300}?(?:我代表国务院|政府工作报告)")
+_WORK_REPORT = re.compile(
+    r"\s*各位代表[：:！!，,][\s\S]{0,300}?(?:我(?:代表|受)[^。]{0,12}国务院|政府工作报告)"
+)
 
 
 def _year_in_name(name: str) -> str | None:

@@ -48,12 +48,15 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
         for span in measure_spans(block, base_year=doc.meta.year):
             mention = doc.mention(block, span.i, span.j, span.rule)
             policy = None
-            if span.kind == "Target":
+            kind = span.kind
+            if kind == "Target":
                 policy = owning_policy(block, mention.start, offsets, policies, quotes) or own
+                if policy is None and span.projected:
+                    kind = "Statistic"  # a forecast no policy sets
             q = span.quantity
             measures.append(
                 Measure(
-                    kind=span.kind,
+                    kind=kind,
                     indicator=span.indicator,
                     comparator=q.comparator,
                     value=q.value,

@@ -20,7 +20,7 @@ _LIST_SEP = re.compile(r"[、和及]")
 _TRAILING_DURATION = re.compile(r"(?:连续|近|过去)?[一二三四五六七八九十两\d]+年$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MAX_INDICATOR = 40
-_LOCATIVE_END = ("中", "里", "内", "之中")
+_LOCATIVE_END = ("之中", "中", "里", "内")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +95,9 @@ def find_indicator(
         # 占移动基站总数的33.6%: a share, its subject in the clause before
         return Indicator(pre[:-1], i, quantity.end, True, True)
     if not pre or verb is not None or pre.endswith("的"):
-        if pre.startswith("在") and post.endswith(_LOCATIVE_END):
-            return None  # 在我国的690多座城市中: a setting, not a measure
+        if pre.startswith("在") and noun.endswith(_LOCATIVE_END):
+            # 在我国的690多座城市中: the setting reports how many there are (城市)
+            noun = noun[: -len(next(e for e in _LOCATIVE_END if noun.endswith(e)))]
         attributive = post.startswith("的")
         if not noun or not (counts or (attributive and quantity.unit == "%")):
             return None  # 30万千瓦以下煤电机组: a threshold on a kind of thing

@@ -53,10 +53,9 @@ def _sentence(text: str, a: int, b: int, para: Paragraph) -> None:
         and not _inside(q.start, q.end, quoted)
         and not FROM_BEFORE.search(text, a, q.start)
     ]
-    # 据测算…, 每提高1个百分点…可以…: estimates and conditionals are neither fact nor goal
-    skip = any(w in sentence for w in lists.skip) or any(
-        "每" + w in sentence for w in lists.change_words
-    )
+    # 据测算…: an estimate reports figures, it sets no goal
+    estimate = any(w in sentence for w in lists.skip)
+    conditions = ["每" + w for w in lists.change_words]
     frame = Frame()
     for ca, cb, sep in clauses(text, a, b):
         events: list[tuple[int, YearSpan | None, Quantity | None]] = [
@@ -67,8 +66,13 @@ def _sentence(text: str, a: int, b: int, para: Paragraph) -> None:
         for _, year, quantity in sorted(events, key=lambda e: e[0]):
             if year is not None:
                 on_year(text, ca, year, frame, para)
-            elif quantity is not None and not skip:
-                _on_quantity(text, ca, cb, quantity, clause_qs, paired, years, frame, para)
+            elif quantity is not None and not any(
+                w in text[ca : quantity.start] for w in conditions
+            ):
+                # (每提高1个百分点, 可以新增…: the condition is no measure, what follows is)
+                _on_quantity(
+                    text, ca, cb, quantity, clause_qs, paired, years, frame, para, estimate
+                )
         leads = any(w in text[ca:cb] for w in lists.list_leads)
         if sep in "：:" and frame.mode != "statistic" and leads:
             frame.listing = True
@@ -85,6 +89,7 @@ def _on_quantity(
     years: list[YearSpan],
     frame: Frame,
     para: Paragraph,
+    estimate: bool = False,
 ) -> None:
     if not _measurable(quantity):
         return
@@ -100,6 +105,8 @@ def _on_quantity(
         return
     indicator, i, j = found.text, found.i, found.j
     kind, year, rule = classify(text, ca, i, quantity, years, frame, para)
+    if estimate and kind == "Target":
+        kind, rule = "Statistic", "measures.estimate"
     if kind == "Statistic" and not found.named_before:
         return  # 6.5%左右的增速可以…: a report must say what it measures before the number
     inherited = found.from_pre and frame.subject is not None and continues(indicator)
@@ -109,7 +116,8 @@ def _on_quantity(
         return
     if not inherited:
         frame.subject = subject_of(indicator)
-    _emit(para, kind, indicator, quantity, year, i, j, rule)
+    projected = any(w in text[ca : quantity.start] for w in words().projection_cues)
+    _emit(para, kind, indicator, quantity, year, i, j, rule, projected=projected)
 
 
 def _emit(
@@ -121,8 +129,10 @@ def _emit(
     i: int,
     j: int,
     rule: str,
+    *,
+    projected: bool = False,
 ) -> None:
-    para.out.append(MeasureSpan(kind, indicator, quantity, year, i, j, rule))
+    para.out.append(MeasureSpan(kind, indicator, quantity, year, i, j, rule, projected))
 
 
 def _measurable(quantity: Quantity) -> bool:

@@ -21,3 +21,4 @@ class MeasureSpan:
     i: int
     j: int
     rule: str
+    projected: bool = False  # a target worded as a forecast (到2035年将约有…)

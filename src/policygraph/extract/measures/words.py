@@ -14,6 +14,7 @@ class MeasureWords:
 
     target_cues: tuple[str, ...]
     forecast_cues: tuple[str, ...]
+    projection_cues: tuple[str, ...]
     not_cues: tuple[str, ...]
     clause_cues: tuple[str, ...]
     current_cues: tuple[str, ...]
@@ -39,6 +40,7 @@ def words() -> MeasureWords:
     return MeasureWords(
         target_cues=section("target-cues"),
         forecast_cues=section("forecast-cues"),
+        projection_cues=section("projection-cues"),
         not_cues=section("not-cues"),
         clause_cues=section("clause-cues"),
         current_cues=section("current-cues"),
