@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -224,6 +225,42 @@ def tokenizer() -> jieba.Tokenizer:
 def word_bounds(text: str) -> frozenset[int]:
     """Positions in ``text`` where a jieba word starts or ends."""
     return frozenset(b for _, i, j in tokenizer().tokenize(text) for b in (i, j))
+
+
+class WordBounds:
+    """``pos in WordBounds(text)`` iff ``pos in word_bounds(text)``, segmenting only the
+    pieces of ``text`` that are asked about.
+
+    jieba cuts a text into runs of Han characters (and ASCII words) and the pieces between
+    them, and segments each piece on its own (``jieba.re_han_default``): a piece's words do
+    not depend on the text around it. So a piece that holds no position in question is never
+    segmented, and most blocks need one or two of their clauses segmented, not all."""
+
+    __slots__ = ("_pieces", "_starts", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        starts: list[int] = []
+        i = 0
+        for piece in jieba.re_han_default.split(text):
+            if piece:
+                starts.append(i)
+                i += len(piece)
+        self._starts = starts
+        self._pieces: dict[int, frozenset[int]] = {}
+
+    def __contains__(self, pos: object) -> bool:
+        if not isinstance(pos, int) or not self._text or not 0 <= pos <= len(self._text):
+            return False
+        k = bisect_right(self._starts, pos) - 1
+        start = self._starts[k]
+        if pos == start or pos == len(self._text):
+            return True
+        bounds = self._pieces.get(k)
+        if bounds is None:
+            end = self._starts[k + 1] if k + 1 < len(self._starts) else len(self._text)
+            bounds = self._pieces[k] = word_bounds(self._text[start:end])
+        return pos - start in bounds
 
 
 def vocab_path(name: str) -> Path:

@@ -24,7 +24,7 @@ from functools import cache
 from policygraph.extract.base import entity_key
 from policygraph.model import EntityClass, EntityMention, EntityRef, Fact, Relation
 from policygraph.text.document import Document
-from policygraph.vocab import Concept, load_scheme, word_bounds
+from policygraph.vocab import Concept, WordBounds, load_scheme
 
 SKIP_KINDS = frozenset({"byline", "editor"})
 SCHEMES: tuple[tuple[str, EntityClass, str], ...] = (
@@ -67,7 +67,7 @@ def find_terms(text: str) -> list[tuple[int, int, Concept, EntityClass, str]]:
         if not any(taken[i:j]):
             chosen.append((i, j, concept))
             taken[i:j] = [True] * (j - i)
-    bounds = word_bounds(text) if any(j - i <= SHORT for i, j, _ in chosen) else frozenset()
+    bounds = WordBounds(text)
     return [
         (i, j, c, *classes[c.iri])
         for i, j, c in sorted(chosen, key=lambda h: h[0])
