@@ -1,0 +1,197 @@
+"""The seeds against their complete gold (gold/seeds.yaml), and the rules written to reach it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, make_doc
+from policygraph.evaluate import Report, evaluate
+from policygraph.extract import run
+from policygraph.extract.organizations import find_organizations
+from policygraph.model import EntityMention, QuoteFact
+from policygraph.text.layout import editor_names
+
+GOLD = ROOT / "gold" / "seeds.yaml"
+
+# What the extractors reach on the seeds (precision, recall); a rule change that loses any of
+# it fails here. The issue's goals are P >= 0.95 and R >= 0.90 for every class.
+REACHED: dict[str, tuple[float, float]] = {
+    "Event": (1.0, 1.0),
+    "Industry": (0.97, 1.0),  # 物流 (库存、物流等资源) is counted, the gold says it is no sector
+    "Organization": (1.0, 1.0),
+    "Person": (1.0, 1.0),
+    "Place": (1.0, 1.0),
+    "Policy": (1.0, 1.0),
+    "Technology": (1.0, 0.97),  # 算法框架 is not in the vocabulary
+    "Year": (1.0, 1.0),
+    "Article": (1.0, 1.0),
+    "Article authors": (1.0, 1.0),
+    "Article affiliations": (1.0, 1.0),
+    "Quote": (1.0, 1.0),
+    "Quote speaker": (1.0, 1.0),
+    "Quote date": (1.0, 1.0),
+    "Quote event": (1.0, 1.0),
+    "Quote policy": (1.0, 1.0),
+}
+# Targets and statistics: the issue's bar for exactly right rows.
+MEASURES = ("Target", "Target (exact)", "Statistic", "Statistic (exact)")
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    return evaluate(GOLD)
+
+
+@pytest.mark.parametrize("row", sorted(REACHED))
+def test_seed_scores_do_not_fall(report: Report, row: str) -> None:
+    score = report.scores[row]
+    precision, recall = REACHED[row]
+    assert score.precision >= precision, (row, score.spurious)
+    assert score.recall >= recall, (row, score.missed)
+    assert score.precision >= 0.95 and score.recall >= 0.90
+
+
+@pytest.mark.parametrize("row", MEASURES)
+def test_seed_targets_and_statistics(report: Report, row: str) -> None:
+    score = report.scores[row]
+    assert score.precision >= 0.90 and score.recall >= 0.90, (score.missed, score.spurious)
+
+
+def test_gold_is_complete_and_covers_both_seeds(report: Report) -> None:
+    assert report.complete
+    assert "n/a" not in report.to_table()
+    assert report.scores["Article"].tp + report.scores["Article"].fn == 5
+    assert report.scores["Quote"].tp + report.scores["Quote"].fn == 13
+
+
+# ---- rules ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("本版编辑 李笑语 美编 倪梦婷", ["李笑语", "倪梦婷"]),
+        ("本版编辑 欧阳优 钟梓滨 美编 高妍 来稿邮箱 jrbll@sina.com", ["欧阳优", "钟梓滨", "高妍"]),
+        ("本版责任编辑：王强", ["王强"]),
+        ("本版编辑 李 笑 美编 倪梦婷", ["李 笑", "倪梦婷"]),
+        ("本版编辑 陈晨 电话 12345678", ["陈晨"]),
+        ("本版文章仅代表作者观点", []),
+    ],
+)
+def test_editor_names(line: str, names: list[str]) -> None:
+    assert [line[i:j] for i, j in editor_names(line)] == names
+
+
+def test_staff_line_names_persons() -> None:
+    doc = make_doc(
+        "标题一\n\n张 辉\n\n正文很长的一段话，说明了很多事情。\n\n本版编辑 欧阳优 美编 高妍"
+    )
+    persons = {f.label: f.mention.rule for f in run(doc) if isinstance(f, EntityMention)
+               and f.ref.cls == "Person"}  # fmt: skip
+    assert persons == {
+        "张辉": "persons.byline",
+        "欧阳优": "persons.editor",
+        "高妍": "persons.editor",
+    }
+
+
+QuoteRow = tuple[str, str | None, str | None, str | None, str | None]
+
+
+def _quotes(text: str, date: str = "2025-11-01") -> list[QuoteRow]:
+    doc = make_doc(text, date=date)
+    return [
+        (
+            q.text,
+            q.speaker.label if q.speaker else None,
+            q.event.label if q.event else None,
+            q.policy.ref.key if q.policy else None,
+            q.date,
+        )
+        for q in run(doc)
+        if isinstance(q, QuoteFact)
+    ]
+
+
+def test_chained_quotes_keep_their_subject() -> None:
+    text = "党的二十届四中全会强调“发挥区域重大战略叠加效应”,要求“深入推进以人为本的新型城镇化”。"
+    assert _quotes(text) == [
+        ("发挥区域重大战略叠加效应", None, "党的二十届四中全会", None, None),
+        ("深入推进以人为本的新型城镇化", None, "党的二十届四中全会", None, None),
+    ]
+
+
+def test_policy_quoted_after_a_clause_of_reported_speech() -> None:
+    text = "“十五五”规划建议强调因地制宜发展新质生产力，要求“抢占人工智能产业应用制高点”。"
+    assert _quotes(text) == [("抢占人工智能产业应用制高点", None, None, "十五五规划建议", None)]
+
+
+@pytest.mark.parametrize(
+    ("held", "date"),
+    [("今年召开的", "2025"), ("去年召开的", "2024"), ("2023年12月召开的", "2023-12"), ("", None)],
+)
+def test_event_quotes_dated_when_held(held: str, date: str | None) -> None:
+    text = f"{held}中央城市工作会议提出，“分类推进以县城为重要载体的城镇化建设”。"
+    assert _quotes(text) == [
+        ("分类推进以县城为重要载体的城镇化建设", None, "中央城市工作会议", None, date)
+    ]
+
+
+def test_scare_quotes_are_not_quotations() -> None:
+    assert _quotes("发挥人工智能的“头雁”效应，破解“卡脖子”问题。") == []
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "（作者系内蒙古自治区社会科学院社会学研究所副所长）",
+            {"内蒙古自治区社会科学院社会学研究所", "内蒙古自治区社会科学院"},
+        ),
+        ("（作者系清华大学公共管理学院教授）", {"清华大学公共管理学院", "清华大学"}),
+        # A bracketed second name belongs to the first: no 中央党校 on its own.
+        (
+            "（作者系中央党校（国家行政学院）经济学教研部教授）",
+            {"中央党校（国家行政学院）经济学教研部", "中央党校（国家行政学院）"},
+        ),
+        ("（作者系中国人民大学教授）", {"中国人民大学"}),
+    ],
+)
+def test_affiliations_name_parent_bodies(line: str, expected: set[str]) -> None:
+    assert {hit[2] for hit in find_organizations(line, affiliation=True)} == expected
+
+
+def _policies(text: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for f in run(make_doc(text)):
+        if isinstance(f, EntityMention) and f.ref.cls == "Policy":
+            out.setdefault(f.ref.key, set()).add(f.mention.surface)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "从“互联网+”到“人工智能+”，体现的是科技之变。",
+            {"互联网+行动": {"“互联网+”"}, "人工智能+行动": {"“人工智能+”"}},
+        ),
+        ("深入推进“互联网+”，促进文化产业发展。", {"互联网+行动": {"“互联网+”"}}),
+        # An application pattern is not the action ...
+        ("推动“区块链+”智慧工业发展，培养“外语+”“专业+”人才。", {}),
+        # ... unless the document names the action: then every “X+” is it.
+        (
+            "开展“人工智能+”行动。以“人工智能+”赋能产业。",
+            {"人工智能+行动": {"“人工智能+”行动", "“人工智能+”"}},
+        ),
+    ],
+)
+def test_plus_actions(text: str, expected: dict[str, set[str]]) -> None:
+    assert _policies(text) == expected
+
+
+def test_gold_file_is_where_the_readme_says(tmp_path: Path) -> None:
+    readme = (ROOT / "gold" / "README.md").read_text(encoding="utf-8")
+    assert "seeds.yaml" in readme and "includes" in readme
