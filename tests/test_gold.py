@@ -10,7 +10,7 @@ from conftest import ROOT, make_doc
 from policygraph.evaluate import Report, evaluate
 from policygraph.extract import run
 from policygraph.extract.organizations import find_organizations
-from policygraph.model import EntityMention, QuoteFact
+from policygraph.model import EntityMention, Measure, QuoteFact
 from policygraph.text.layout import editor_names
 
 GOLD = ROOT / "gold" / "seeds.yaml"
@@ -195,3 +195,12 @@ def test_plus_actions(text: str, expected: dict[str, set[str]]) -> None:
 def test_gold_file_is_where_the_readme_says(tmp_path: Path) -> None:
     readme = (ROOT / "gold" / "README.md").read_text(encoding="utf-8")
     assert "seeds.yaml" in readme and "includes" in readme
+
+
+def test_a_paragraph_printed_twice_states_its_facts_once() -> None:
+    para = "2024年末，我国常住人口城镇化率达67%，已有9.4亿人生活在城镇，城乡融合发展格局加快形成。"
+    doc = make_doc(f"标题一\n\n张 辉\n\n{para}\n\n中间一段。\n\n{para}")
+    measures = [f for f in run(doc) if isinstance(f, Measure)]
+    assert sorted(m.indicator for m in measures) == ["常住人口城镇化率", "生活在城镇"]
+    short = make_doc("一、总体要求\n\n正文一段。\n\n一、总体要求")
+    assert [b.text for b in short.blocks].count("一、总体要求") == 2

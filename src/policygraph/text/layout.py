@@ -29,6 +29,7 @@ _NUMBERED = re.compile(
 _ATTRIBUTION = re.compile(r"^[—―－-]{2}\s*(?P<who>[^。；，,;]{2,100})$")
 _AFFILIATION = re.compile(r"^[（(【]\s*作者(?:均|分别)?系(?P<what>.+)[）)】]$")
 _EDITOR = re.compile(r"^本版(?:责任)?编辑")
+_MIN_REPEAT = 40  # shorter lines (headings, 本版编辑 …) may repeat on purpose
 _NAME_TOKEN = re.compile(r"^[\u4e00-\u9fff·]{1,4}$")
 
 
@@ -294,9 +295,15 @@ def analyse(text: str) -> Layout:
         article_of = [target if a == orphan else a for a in article_of]
         count -= 1
 
-    blocks = [
-        Block(kinds[i], p.block.text, p.block.offsets, article_of[i]) for i, p in enumerate(paras)
-    ]
+    # A long paragraph the page prints twice (a layout repeat) is read once: its second copy
+    # would state every fact again.
+    seen: set[str] = set()
+    blocks: list[Block] = []
+    for i, p in enumerate(paras):
+        if len(p.text) >= _MIN_REPEAT and p.text in seen:
+            continue
+        seen.add(p.text)
+        blocks.append(Block(kinds[i], p.block.text, p.block.offsets, article_of[i]))
     # Lifted quotes go after the paragraph they interrupted (reading order for humans).
     for quote_paras, attribution in lifted:
         at = next(
