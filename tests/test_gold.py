@@ -204,3 +204,23 @@ def test_a_paragraph_printed_twice_states_its_facts_once() -> None:
     assert sorted(m.indicator for m in measures) == ["常住人口城镇化率", "生活在城镇"]
     short = make_doc("一、总体要求\n\n正文一段。\n\n一、总体要求")
     assert [b.text for b in short.blocks].count("一、总体要求") == 2
+
+
+def test_speaker_with_when_and_where_before_the_verb() -> None:
+    text = "习近平总书记2024年10月在安徽考察时强调，“加强以县城为重要载体的城镇化建设”。"
+    doc = make_doc(text)
+    (quote,) = [q for q in run(doc) if isinstance(q, QuoteFact)]
+    assert quote.speaker is not None and quote.speaker.label == "习近平"
+    assert quote.date == "2024-10"
+    assert quote.event is not None and quote.event.label == "安徽考察"
+    assert quote.place is not None and quote.place.label == "安徽省"
+
+
+def test_speaker_at_a_meeting_is_quoted_once() -> None:
+    text = (
+        "习近平总书记在中央城市工作会议上强调：“城市发展要坚持以人民为中心”，指出“要建设宜居城市”。"
+    )
+    assert _quotes(text) == [
+        ("城市发展要坚持以人民为中心", "习近平", "中央城市工作会议", None, None),
+        ("要建设宜居城市", "习近平", "中央城市工作会议", None, None),
+    ]

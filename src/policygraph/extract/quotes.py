@@ -7,8 +7,10 @@ policy document (``——《国务院关于……的意见》``), in which case 
 that policy. Inline quotes are ``习近平总书记强调，“……”``, ``中央城市工作会议提出“……”``
 and ``“十五五”规划建议强调……，要求“……”``: a speaker, event or policy followed by a speech
 verb (after at most one clause of reported speech) and a quotation in “”; ``，要求“……”``
-right after it is a further quotation of the same subject. An event's quotes are dated
-when the text says when it was held (``今年召开的`` → the document's year).
+right after it is a further quotation of the same subject. A speaker's setting may stand
+before the verb (``习近平总书记2024年10月在安徽考察时强调，“……”``: date, event and place of
+the quote). An event's quotes are dated when the text says when it was held (``今年召开的``
+→ the document's year).
 """
 
 from __future__ import annotations
@@ -24,8 +26,12 @@ from policygraph.text.numerals import iso_dates
 _VERB = r"(?:明确|深刻|多次|一再|进一步)?(?:强调|指出|提出|表示|要求|说)"
 # 习近平总书记强调，“……” / 全会强调“……” / 规划建议强调因地制宜……，要求“……”: a first
 # clause of reported speech may stand between the subject and the verb that opens the quote.
+# 习近平总书记2024年10月在安徽考察时强调，“……”: when and where (the setting) may stand
+# between the speaker and the verb.
 _INLINE = re.compile(
     r"(?:总书记|同志|主席|总理)?"
+    r"(?P<setting>(?:\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?)?"
+    r"(?:在[^“”。；;！？!?]{2,40}?(?:时|上|期间))?[，,]?)"
     rf"(?:{_VERB}[^“”。；;！？!?]{{1,40}}?[，,])?"
     rf"{_VERB}[，,：:]?“(?P<q>[^”]{{4,}})”"
 )
@@ -69,10 +75,16 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
             place=_first_in(places, inside),
             article=block.article,
         )
-    yield from _inline(doc, persons + events + policies)
+    yield from _inline(doc, persons + events + policies, events, places)
 
 
-def _inline(doc: Document, subjects: list[EntityMention]) -> Iterator[QuoteFact]:
+def _inline(
+    doc: Document,
+    subjects: list[EntityMention],
+    events: list[EntityMention],
+    places: list[EntityMention],
+) -> Iterator[QuoteFact]:
+    said: set[int] = set()  # quotations already attributed (to a speaker before its event)
     for subject in sorted(subjects, key=lambda e: e.mention.start):
         block = _block_of(doc, subject.mention.end)
         if block is None or block.kind not in ("body", "quote"):
@@ -82,23 +94,35 @@ def _inline(doc: Document, subjects: list[EntityMention]) -> Iterator[QuoteFact]
         if last is None or first is None:
             continue
         m = _INLINE.match(block.text, last + 1)
-        date = (
-            _held(doc, block.text[max(0, first - 16) : first])
-            if subject.ref.cls == "Event"
-            else None
-        )
+        if m is None:
+            continue
+        event = subject if subject.ref.cls == "Event" else None
+        place = None
+        if subject.ref.cls == "Event":
+            date = _held(doc, block.text[max(0, first - 16) : first])
+        else:
+            date = next((iso for iso, _, _ in iso_dates(m["setting"])), None)
+            a, b = m.span("setting")
+            if b > a:
+                span = block.original_span(a, b)
+                event = _first_in(events, span)
+                place = _first_in(places, span)
         while m is not None:
             qi, qj = m.span("q")
-            yield QuoteFact(
-                text=m["q"],
-                mention=doc.mention(block, qi, qj, "quotes.inline"),
-                attribution=doc.mention(block, first, m.end(), "quotes.inline"),
-                speaker=subject if subject.ref.cls == "Person" else None,
-                policy=subject if subject.ref.cls == "Policy" else None,
-                event=subject if subject.ref.cls == "Event" else None,
-                date=date,
-                article=block.article,
-            )
+            mention = doc.mention(block, qi, qj, "quotes.inline")
+            if mention.start not in said:
+                said.add(mention.start)
+                yield QuoteFact(
+                    text=m["q"],
+                    mention=mention,
+                    attribution=doc.mention(block, first, m.end(), "quotes.inline"),
+                    speaker=subject if subject.ref.cls == "Person" else None,
+                    policy=subject if subject.ref.cls == "Policy" else None,
+                    event=event,
+                    date=date,
+                    place=place,
+                    article=block.article,
+                )
             m = _CHAINED.match(block.text, m.end())
 
 
