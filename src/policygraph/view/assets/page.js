@@ -126,7 +126,19 @@
 
   // For scripts and tests: the network, and when it was first drawn (ms since navigation).
   window.policygraphView = { network: network, nodes: nodes, edges: edges, search: search };
+  // "ready" is when the layout stops moving: at the first drawing when positions are fixed,
+  // after stabilization when physics lays the graph out.
+  var physics = data.options.physics && data.options.physics.enabled;
   network.once("afterDrawing", function () {
     window.policygraphView.firstDrawn = performance.now();
+    if (!physics) { window.policygraphView.ready = window.policygraphView.firstDrawn; }
   });
+  if (physics) {
+    network.once("stabilizationIterationsDone", function () {
+      // Settle here rather than drift on, so that search and clicks find still nodes.
+      network.stopSimulation();
+      network.fit();
+      window.policygraphView.ready = performance.now();
+    });
+  }
 })();

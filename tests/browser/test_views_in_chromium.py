@@ -1,0 +1,292 @@
+"""The HTML views opened in headless Chromium with the network off: they draw every node,
+search, filter, show Chinese, and never run what a document says (issues #5 and #6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policygraph.build import build
+from policygraph.graph.store import open_store
+from policygraph.view.from_store import write_view
+from policygraph.view.overview import overview
+from policygraph.view.timeline import timeline
+
+ID = "https://w3id.org/policygraph/id/"
+AI_PLUS_OPINION = "国务院关于深入实施“人工智能+”行动的意见"
+
+HOSTILE_TEXT = """人民日报理论版
+
+关于<img src=x onerror="window.pgPwned=1">人工智能的思考
+作者：<img src=x onerror=window.pgPwned=2>张三（中国科学院院士）
+
+2025年，国务院印发《关于推进<script>window.pgPwned=3</script>"人工智能"\\'加\\\\行动的意见》，\
+提出到2027年，新一代智能终端普及率超过70%。
+《<img src=x onerror=alert(1)>数字经济\\发展规划》要求到2030年数字经济核心产业增加值占比达到15%。
+"""
+HOSTILE_MANIFEST = """documents:
+  - file: hostile.txt
+    title: '<script>window.pgPwned=4</script>"标题"\\ <img src=x onerror=alert(2)>'
+    date: 2025-11-01
+    kind: newspaper
+"""
+
+# What the page itself is made of: the data block, vis-network and the page script.
+PAGE_SCRIPTS = 3
+
+
+def drawn_ids(view: Any) -> list[str]:
+    return view.js("() => window.policygraphView.network.body.nodeIndices.slice()")  # type: ignore[no-any-return]
+
+
+def node_box(view: Any, node: str) -> dict[str, float]:
+    """Where a node is on the screen, in CSS pixels of the page."""
+    return view.js(  # type: ignore[no-any-return]
+        """(id) => {
+          const net = window.policygraphView.network;
+          const p = net.canvasToDOM(net.getPosition(id));
+          const r = document.getElementById("pg-network").getBoundingClientRect();
+          return {x: r.left + p.x, y: r.top + p.y, scale: net.getScale()};
+        }""",
+        node,
+    )
+
+
+def assert_clean(view: Any) -> None:
+    assert view.blocked == [], f"the page tried to reach the network: {view.blocked}"
+    assert all(u.startswith(("file:", "data:", "blob:")) for u in view.requests), view.requests
+    assert view.errors == [], view.errors
+    assert view.dialogs == [] and view.js("() => window.__pgDialogs") == []
+
+
+@pytest.fixture(scope="module")
+def seeds(seed_build: Any) -> Any:
+    return seed_build
+
+
+def test_overview_loads_offline_and_draws_every_node(seeds: Any, open_view: Any) -> None:
+    expected = overview(open_store(seeds.store)).graph
+    view = open_view(seeds.out / "views" / "overview.html")
+    assert_clean(view)
+    assert sorted(drawn_ids(view)) == sorted(expected.nodes)
+    edges = view.js("() => window.policygraphView.network.body.edgeIndices.length")
+    assert edges == expected.number_of_edges()
+    assert view.js("() => document.characterSet") == "UTF-8"
+
+
+def test_search_focuses_the_node(seeds: Any, open_view: Any) -> None:
+    view = open_view(seeds.out / "views" / "overview.html")
+    page = view.page
+    wanted = view.js(
+        "(label) => window.policygraphView.nodes.get({filter: n => n.fullLabel === label})"
+        ".map(n => n.id)",
+        AI_PLUS_OPINION,
+    )
+    assert len(wanted) == 1
+    page.fill("#pg-search", AI_PLUS_OPINION)
+    page.press("#pg-search", "Enter")
+    assert view.js("() => window.policygraphView.network.getSelectedNodes()") == wanted
+    # Focused means centred on the screen and zoomed in, once the 400 ms animation is over
+    # (longer on a busy machine, hence polling).
+    area = view.js(
+        "() => { const r = document.getElementById('pg-network').getBoundingClientRect();"
+        " return {x: r.left + r.width / 2, y: r.top + r.height / 2}; }"
+    )
+    for _ in range(50):
+        box = node_box(view, wanted[0])
+        if abs(box["x"] - area["x"]) < 5 and abs(box["y"] - area["y"]) < 5:
+            break
+        page.wait_for_timeout(100)
+    assert abs(box["x"] - area["x"]) < 5 and abs(box["y"] - area["y"]) < 5, (box, area)
+    assert box["scale"] == pytest.approx(1.4, abs=0.01)
+    page.fill("#pg-search", "没有这个实体")
+    page.press("#pg-search", "Enter")
+    assert "not found" in page.inner_text("#pg-status")
+
+
+def test_class_filter_hides_a_class(seeds: Any, open_view: Any) -> None:
+    view = open_view(seeds.out / "views" / "overview.html")
+    before = len(drawn_ids(view))
+    technologies = view.js(
+        "() => window.policygraphView.nodes.get({filter: n => n.cls === 'Technology'}).length"
+    )
+    assert technologies > 0
+    view.page.uncheck('#pg-legend input[data-cls="Technology"]')
+    assert len(drawn_ids(view)) == before - technologies
+    view.page.check('#pg-legend input[data-cls="Technology"]')
+    assert len(drawn_ids(view)) == before
+
+
+def test_tooltip_shows_class_iri_and_source_sentence(seeds: Any, open_view: Any) -> None:
+    view = open_view(seeds.out / "views" / "overview.html")
+    node = ID + "org/国务院"
+    view.js("(id) => window.policygraphView.network.focus(id, {scale: 1.5})", node)
+    box = node_box(view, node)
+    view.page.mouse.move(box["x"], box["y"])
+    tooltip = view.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5_000)
+    text = tooltip.inner_text()
+    assert text.startswith("国务院")
+    assert "类别 class: Organization" in text and f"IRI: {node}" in text
+    assert view.page.query_selector_all("div.vis-tooltip .pg-tip-source")
+
+
+def test_screenshot_is_not_blank_and_shows_chinese(
+    seeds: Any, open_view: Any, tmp_path: Path
+) -> None:
+    view = open_view(seeds.out / "views" / "overview.html")
+    shot = view.page.locator("#pg-network").screenshot()
+    colours = view.js(
+        """async (b64) => {
+          const img = new Image();
+          img.src = "data:image/png;base64," + b64;
+          await img.decode();
+          const c = document.createElement("canvas");
+          c.width = img.width; c.height = img.height;
+          const ctx = c.getContext("2d");
+          ctx.drawImage(img, 0, 0);
+          const d = ctx.getImageData(0, 0, c.width, c.height).data;
+          const seen = new Set();
+          let ink = 0;
+          for (let i = 0; i < d.length; i += 4) {
+            seen.add((d[i] >> 4) << 8 | (d[i + 1] >> 4) << 4 | (d[i + 2] >> 4));
+            if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) { ink += 1; }
+          }
+          return {distinct: seen.size, ink: ink / (d.length / 4)};
+        }""",
+        __import__("base64").b64encode(shot).decode(),
+    )
+    assert colours["distinct"] > 20 and colours["ink"] > 0.01, colours
+    # Distinct Chinese characters draw as distinct glyphs in the page's font stack; a missing
+    # font draws them all as the same empty box, like an unassigned code point.
+    glyphs = view.js(
+        """() => {
+          const face = getComputedStyle(document.body).fontFamily;
+          const draw = (ch) => {
+            const c = document.createElement("canvas");
+            c.width = 48; c.height = 48;
+            const ctx = c.getContext("2d");
+            ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, 48, 48);
+            ctx.fillStyle = "#000"; ctx.font = "40px " + face; ctx.textBaseline = "top";
+            ctx.fillText(ch, 4, 4);
+            return Array.from(ctx.getImageData(0, 0, 48, 48).data).join(",");
+          };
+          const tofu = draw("\\u{10FFFD}");
+          return ["中", "国", "政", "策"].map(
+            ch => ({same_as_box: draw(ch) === tofu, img: draw(ch)}));
+        }"""
+    )
+    assert not any(g["same_as_box"] for g in glyphs)
+    assert len({g["img"] for g in glyphs}) == 4
+    # And the network's own canvas draws the Chinese label under the node: the pixels there
+    # change when that one label is blanked.
+    node = ID + "org/国务院"
+    view.js("(id) => window.policygraphView.network.focus(id, {scale: 1.5})", node)
+    view.page.wait_for_timeout(100)
+    box = node_box(view, node)
+    clip = {"x": box["x"] - 60, "y": box["y"] + 10, "width": 120, "height": 40}
+    with_label = view.page.screenshot(clip=clip)
+    view.js(
+        "(id) => { window.policygraphView.nodes.update({id: id, label: ' '}); "
+        "window.policygraphView.network.redraw(); }",
+        node,
+    )
+    view.page.wait_for_timeout(100)
+    assert view.page.screenshot(clip=clip) != with_label
+
+
+def test_timeline_columns_follow_the_years(seeds: Any, open_view: Any) -> None:
+    chart = timeline(open_store(seeds.store))
+    view = open_view(seeds.out / "views" / "timeline.html")
+    assert_clean(view)
+    assert sorted(drawn_ids(view)) == sorted(chart.graph.nodes)
+    deadlines = {n: d["deadline"] for n, d in chart.graph.nodes(data=True) if "deadline" in d}
+    assert len(deadlines) >= 5
+    xs = {n: node_box(view, n)["x"] for n in deadlines}
+    for a in deadlines:
+        for b in deadlines:
+            if deadlines[a] < deadlines[b]:
+                assert xs[a] < xs[b], (a, b)
+            if deadlines[a] == deadlines[b]:
+                assert xs[a] == pytest.approx(xs[b], abs=0.5)
+    # The policy titles, left of their row, are inside the frame.
+    for node, data in chart.graph.nodes(data=True):
+        if data["cls"] == "Policy":
+            assert node_box(view, node)["x"] > 8
+
+
+def test_entity_and_query_views_load(seeds: Any, open_view: Any, tmp_path: Path) -> None:
+    entity = write_view(store=seeds.store, entity="国务院", depth=2, out=tmp_path / "e.html")
+    view = open_view(entity)
+    assert_clean(view)
+    assert view.js("() => window.policygraphView.network.getSelectedNodes()") == [ID + "org/国务院"]
+    query = write_view(
+        store=seeds.store,
+        sparql="SELECT ?t ?p WHERE { ?t <https://w3id.org/policygraph/ontology#setBy> ?p }",
+        out=tmp_path / "q.html",
+    )
+    view = open_view(query)
+    assert_clean(view)
+    assert len(drawn_ids(view)) >= 4
+
+
+# --- hostile text (issue #6) ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile-in")
+    (folder / "hostile.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
+    (folder / "manifest.yaml").write_text(HOSTILE_MANIFEST, encoding="utf-8")
+    out = tmp_path_factory.mktemp("hostile-out")
+    build([folder], out)
+    return out
+
+
+@pytest.mark.parametrize("name", ["overview.html", "timeline.html"])
+def test_hostile_text_is_shown_as_text_and_never_runs(
+    hostile: Path, open_view: Any, name: str
+) -> None:
+    view = open_view(hostile / "views" / name)
+    page = view.page
+    labels = view.js("() => window.policygraphView.nodes.get().map(n => n.fullLabel)")
+    assert any("<script>window.pgPwned=3</script>" in label for label in labels), labels
+    # Open every node's tooltip: that is where sentences and document titles go.
+    tips = []
+    for node in drawn_ids(view):
+        tip = view.js(
+            "(id) => { const t = window.policygraphView.nodes.get(id).title;"
+            " document.body.appendChild(t); const s = t.textContent; t.remove(); return s; }",
+            node,
+        )
+        tips.append(tip)
+    joined = "\n".join(tips)
+    assert '<script>window.pgPwned=4</script>"标题"\\ <img src=x onerror=alert(2)>' in joined
+    if name == "overview.html":
+        assert "<img src=x onerror=window.pgPwned=2>" in joined  # the byline's sentence
+    # Hover one hostile node for real, so vis-network renders its tooltip.
+    hostile_node = view.js(
+        "() => window.policygraphView.nodes.get({filter: n => n.fullLabel.includes('<')})[0].id"
+    )
+    view.js("(id) => window.policygraphView.network.focus(id, {scale: 1.5})", hostile_node)
+    box = node_box(view, hostile_node)
+    page.mouse.move(box["x"], box["y"])
+    page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5_000)
+    shown = page.inner_text("div.vis-tooltip")
+    label = view.js("(id) => window.policygraphView.nodes.get(id).fullLabel", hostile_node)
+    assert shown.startswith(label) and "<" in label
+    # Search for the hostile title: it is a plain string to the search too.
+    page.fill("#pg-search", "<script>window.pgPwned=3</script>")
+    page.press("#pg-search", "Enter")
+    page.wait_for_timeout(500)
+    assert view.js("() => window.policygraphView.network.getSelectedNodes().length") == 1
+    # Nothing ran, and the DOM holds no element made from document text.
+    assert view.js("() => window.pgPwned") is None
+    assert_clean(view)
+    assert view.js("() => document.querySelectorAll('img, iframe, object, embed').length") == 0
+    assert view.js("() => document.scripts.length") == PAGE_SCRIPTS
+    options = view.js(
+        "() => Array.from(document.querySelectorAll('#pg-labels option'), o => o.value)"
+    )
+    assert any("<script>" in o for o in options)
