@@ -10,7 +10,7 @@ from conftest import ROOT, make_doc
 from policygraph.evaluate import Report, evaluate
 from policygraph.extract import run
 from policygraph.extract.organizations import find_organizations
-from policygraph.model import EntityMention, Measure, QuoteFact
+from policygraph.model import EntityMention, Measure, QuoteFact, Relation
 from policygraph.text.layout import editor_names
 
 GOLD = ROOT / "gold" / "seeds.yaml"
@@ -224,3 +224,45 @@ def test_speaker_at_a_meeting_is_quoted_once() -> None:
         ("城市发展要坚持以人民为中心", "习近平", "中央城市工作会议", None, None),
         ("要建设宜居城市", "习近平", "中央城市工作会议", None, None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "（刘晖系中国人民大学经济学院教授，任晓刚系北京大学光华管理学院副教授）",
+            {("刘晖", "中国人民大学经济学院"), ("任晓刚", "北京大学光华管理学院")},
+        ),
+        (
+            "（作者分别系中国人民大学经济学院教授、北京大学光华管理学院副教授）",
+            {("刘晖", "中国人民大学经济学院"), ("任晓刚", "北京大学光华管理学院")},
+        ),
+        (
+            "（作者均系北京市习近平新时代中国特色社会主义思想研究中心研究员）",
+            {
+                ("刘晖", "北京市习近平新时代中国特色社会主义思想研究中心"),
+                ("任晓刚", "北京市习近平新时代中国特色社会主义思想研究中心"),
+            },
+        ),
+        (
+            "（作者单位：中国人民大学经济学院）",
+            {("刘晖", "中国人民大学经济学院"), ("任晓刚", "中国人民大学经济学院")},
+        ),
+    ],
+)
+def test_each_author_gets_their_own_affiliation(line: str, expected: set[tuple[str, str]]) -> None:
+    doc = make_doc(
+        f"人工智能赋能新质生产力\n\n刘 晖 任晓刚\n\n正文很长的一段话，说明了很多事情。\n\n{line}"
+    )
+    assert [b.kind for b in doc.blocks] == ["title", "byline", "body", "affiliation"]
+    pairs = {
+        (r.subject.key, r.object.key)
+        for r in run(doc)
+        if isinstance(r, Relation) and r.predicate == "affiliation"
+    }
+    assert pairs == expected
+
+
+def test_a_sentence_about_a_department_is_no_affiliation_line() -> None:
+    doc = make_doc("标题一\n\n刘 晖\n\n（中文系主任由教授兼任）")
+    assert doc.blocks[-1].kind != "affiliation"

@@ -3,7 +3,8 @@
 The layout analysis has already found titles, bylines and ``（作者系……）`` lines; this
 extractor ties them together. Authors are the persons found on the article's byline; their
 affiliations are the organizations found on the article's affiliation line (``作者均系``
-applies the line to every author).
+applies the line to every author, ``刘晖系……，任晓刚系……`` and ``作者分别系……`` give each
+author their own).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterator, Sequence
 
 from policygraph.extract.base import entities
 from policygraph.model import ArticleFact, EntityMention, Fact, Relation
-from policygraph.text.document import Document
+from policygraph.text.document import Block, Document
 
 
 def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
@@ -35,9 +36,35 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
             affiliations=tuple(affiliations),
             column=column.text if column else None,
         )
-        for author in authors:
-            for org in affiliations:
-                yield Relation(author.ref, "affiliation", org.ref, org.mention)
+        lines = [b for b in blocks if b.kind == "affiliation"]
+        for author, org in _pairs(authors, affiliations, lines):
+            yield Relation(author.ref, "affiliation", org.ref, org.mention)
+
+
+def _pairs(
+    authors: list[EntityMention], orgs: list[EntityMention], lines: list[Block]
+) -> list[tuple[EntityMention, EntityMention]]:
+    """Who works where. ``（刘晖系A研究员，任晓刚系B教授）`` gives each author the bodies of
+    their own clause; ``（作者分别系A、B）`` pairs authors and bodies in order when the counts
+    agree; otherwise (``作者均系``, a single author) every author works at every body."""
+    pairs: list[tuple[EntityMention, EntityMention]] = []
+    for line in lines:
+        mine = [o for o in orgs if line.start <= o.mention.start < line.end]
+        clauses = sorted(
+            ((k, a) for a in authors if (k := line.text.find(f"{a.label}系")) >= 0),
+            key=lambda c: c[0],
+        )
+        if clauses:
+            for org in mine:
+                at = line.index_of(org.mention.start)
+                owners = [a for k, a in clauses if at is not None and k < at]
+                for author in owners[-1:] or authors:
+                    pairs.append((author, org))
+        elif "分别" in line.text[:8] and len(mine) == len(authors):
+            pairs += zip(authors, mine, strict=True)
+        else:
+            pairs += [(a, o) for a in authors for o in mine]
+    return pairs
 
 
 def _outermost(mentions: list[EntityMention]) -> list[EntityMention]:
@@ -56,7 +83,7 @@ def _outermost(mentions: list[EntityMention]) -> list[EntityMention]:
     ]
 
 
-def _inside(mentions: list[EntityMention], blocks: list) -> list[EntityMention]:  # type: ignore[type-arg]
+def _inside(mentions: list[EntityMention], blocks: list[Block]) -> list[EntityMention]:
     spans = [(b.start, b.end) for b in blocks]
     return [
         m for m in mentions if any(a <= m.mention.start and m.mention.end <= b for a, b in spans)

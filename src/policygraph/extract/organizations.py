@@ -38,6 +38,7 @@ from policygraph.extract.base import entity_key
 from policygraph.extract.events import find_events
 from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Block, Document
+from policygraph.text.layout import is_person_name
 from policygraph.vocab import load_scheme, tidy_label, tokenizer
 
 SKIP_KINDS = frozenset({"byline", "editor"})
@@ -92,7 +93,8 @@ _NAME_RUN = re.compile(r"[\u4e00-\u9fff（）()]+")
 _CENTRAL = re.compile(
     r"(?<![\u4e00-\u9fff])中央(?=明确|提出|要求|强调|决定|部署|作出|做出|出台|印发|高度重视|号召|指出)"
 )
-_AFFILIATION_BODY = re.compile(r"^[（(【\[]?\s*(?:作者)?(?:均|分别)?系?")
+_AFFILIATION_BODY = re.compile(r"^[（(【\[]?\s*(?:作者)?(?:均|分别)?(?:系|为|单位[:：])?")
+_AUTHOR_CLAUSE = re.compile(r"(?P<name>[\u4e00-\u9fff·]{2,4}?)系")  # 任晓刚系……
 _AFFILIATION_END = re.compile(r"[）)】\]]\s*$")
 _ITEM_SPLIT = re.compile(r"[、，,；;]|(?<=[员授长任师])和")
 _MAX_NAME = 40
@@ -155,6 +157,9 @@ def _strip_item(text: str, i: int, j: int) -> tuple[int, int] | None:
     """Clean span of the organization in ``text[i:j]`` once job titles are cut off."""
     while i < j and (text[i].isspace() or text[i] in "兼原"):
         i += 1
+    author = _AUTHOR_CLAUSE.match(text, i, j)
+    if author and is_person_name(author["name"]):
+        i = author.end()
     while j > i and text[j - 1].isspace():
         j -= 1
     changed = True

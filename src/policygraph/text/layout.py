@@ -27,7 +27,12 @@ _NUMBERED = re.compile(
     r"|第[一二三四五六七八九十百\d]+[章节条部分篇])"
 )
 _ATTRIBUTION = re.compile(r"^[—―－-]{2}\s*(?P<who>[^。；，,;]{2,100})$")
-_AFFILIATION = re.compile(r"^[（(【]\s*作者(?:均|分别)?系(?P<what>.+)[）)】]$")
+# （作者系……）, （作者均系/分别系/为……）, （作者单位：……）, and one clause per author:
+# （刘晖系……研究员，任晓刚系……教授）.
+_AFFILIATION = re.compile(
+    r"^[（(【]\s*(?:作者(?:均|分别)?(?:系|为|单位[:：])|(?P<name>[\u4e00-\u9fff·]{2,4}?)系)"
+    r"(?P<what>.+)[）)】]$"
+)
 _EDITOR = re.compile(r"^本版(?:责任)?编辑")
 _MIN_REPEAT = 40  # shorter lines (headings, 本版编辑 …) may repeat on purpose
 _NAME_TOKEN = re.compile(r"^[\u4e00-\u9fff·]{1,4}$")
@@ -143,7 +148,8 @@ def split_paragraphs(text: str) -> list[Block]:
 def _classify(text: str) -> str:
     if _EDITOR.match(text):
         return "editor"
-    if _AFFILIATION.match(text):
+    m = _AFFILIATION.match(text)
+    if m and (m["name"] is None or is_person_name(m["name"])):
         return "affiliation"
     if _ATTRIBUTION.match(text):
         return "attribution"
