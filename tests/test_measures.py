@@ -193,6 +193,20 @@ CASES: list[tuple[str, list[Row]]] = [
         "在我国的690多座城市中，生活性服务业特色多种多样。",
         [("Statistic", "城市", ">", "690", "座", None)],
     ),
+    # a plan period: goals due by its last year; an ended one reports (document date 2025)
+    (
+        "“十五五”时期，城镇新增就业5500万人以上；“十五五”期间，城镇调查失业率5.5%以内。",
+        [
+            ("Target", "城镇新增就业", ">=", "55000000", "人", 2030),
+            ("Target", "城镇调查失业率", "<=", "5.5", "%", 2030),
+        ],
+    ),
+    (
+        "“十三五”时期，城镇新增就业超过6000万人。",
+        [("Statistic", "城镇新增就业", ">", "60000000", "人", 2020)],
+    ),
+    # X年到Y年 is a span of past years, never a deadline
+    ("这一数字是1950年到2002年53年的总和，达到1000亿元。", []),
     # counts inside qualitative goals, names, thresholds, describing scales: nothing
     ("到2027年，打造3个千亿级产业集群。", [("Target", "千亿级产业集群", "=", "3", "个", 2027)]),
     ("到2027年，率先实现人工智能与6大重点领域广泛深度融合。", []),
@@ -207,6 +221,35 @@ CASES: list[tuple[str, list[Row]]] = [
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_measures(text: str, expected: list[Row]) -> None:
     assert rows(measures_of(make_doc(text))) == expected
+
+
+def test_a_lead_deadline_governs_its_bullets() -> None:
+    text = (
+        "导语。\n"
+        "第一步，到2027年，乡村振兴取得重要进展\n"
+        "（一）农民人均可支配收入达到30000元。\n"
+        "——粮食产量达到6.5亿吨。\n"
+        "力争到2030年，主要产品取得突破。\n"
+        "——智能传感器销售收入达到100亿元。\n"
+        "——到2028年，机器人市场占有率超过10%。\n"
+        "一段正文，2024年粮食产量为7亿吨。\n"
+        "——这不是上一段的要点，产量为10万吨。\n"
+        "（二）不跟随句号结尾的段落，产量为20万吨。\n"
+    )
+    assert rows(measures_of(make_doc(text))) == [
+        ("Target", "农民人均可支配收入", "=", "30000", "元", 2027),
+        ("Target", "粮食产量", "=", "650000000", "吨", 2027),
+        ("Target", "智能传感器销售收入", "=", "10000000000", "元", 2030),
+        ("Target", "机器人市场占有率", ">", "10", "%", 2028),
+        ("Statistic", "粮食产量", "=", "700000000", "吨", 2024),
+        ("Statistic", "产量", "=", "100000", "吨", None),
+        ("Statistic", "产量", "=", "200000", "吨", None),
+    ]
+
+
+def test_a_year_named_in_passing_governs_no_bullets() -> None:
+    text = "导语。\n落实2030年应对气候变化国家自主贡献目标。\n——森林覆盖率为24%。\n"
+    assert rows(measures_of(make_doc(text))) == [("Statistic", "森林覆盖率", "=", "24", "%", None)]
 
 
 def test_without_a_document_date_relative_years_give_no_year() -> None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import make_doc
 from policygraph.extract import years
-from policygraph.extract.years import find_years, five_year_plan_period
+from policygraph.extract.years import find_plan_periods, find_years, five_year_plan_period
 from policygraph.model import EntityMention
 
 # (text, base year, [(surface, year, rule)])
@@ -77,6 +77,28 @@ def test_find_years(text: str, base: int | None, expected: list[tuple[str, int, 
 )
 def test_five_year_plan_period(ordinal: int, period: tuple[int, int]) -> None:
     assert five_year_plan_period(ordinal) == period
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("“十五五”时期", [("十五五”时期", 2026, 2030)]),
+        ("十四五时期", [("十四五时期", 2021, 2025)]),  # a period, not 5 o'clock
+        ("“十四五”期间", [("十四五”期间", 2021, 2025)]),
+        ("到“十三五”末", [("十三五”末", 2016, 2020)]),
+        ("“十五”时期", [("十五”时期", 2001, 2005)]),  # the tenth plan, quoted
+        ("九五期间", [("九五期间", 1996, 2000)]),
+        # not periods: fifteen, a plan's name, a longer numeral
+        ("十五时期", []),
+        ("“十四五”规划", []),
+        ("二十五时期", []),
+    ],
+)
+def test_plan_periods(text: str, expected: list[tuple[str, int, int]]) -> None:
+    found = find_plan_periods(text)
+    assert [(text[s.i : s.j], s.first, s.year) for s in found] == expected
+    assert all(s.rule == "years.plan-period" for s in found)
+    assert find_years(text, base_year=2025) == []  # a period is no year mention
 
 
 def test_five_year_plan_period_rejects_zero() -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Document
-from policygraph.text.numerals import YEAR_DIGIT_CLASS, chinese_year
+from policygraph.text.numerals import CHINESE_DIGITS, YEAR_DIGIT_CLASS, chinese_year
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 _SKIP_KINDS = frozenset({"byline", "editor", "affiliation"})
@@ -40,6 +40,7 @@ class YearSpan:
     j: int
     year: int
     rule: str
+    first: int | None = None  # the first year, for a plan period (十四五时期: 2021, year 2025)
 
 
 def plausible(year: int) -> bool:
@@ -88,6 +89,40 @@ def find_years(text: str, *, base_year: int | None) -> list[YearSpan]:
         for m in _RELATIVE.finditer(folded):
             add(m.start(), m.end(), base_year + _RELATIVE_SHIFT[m[1]], "years.relative")
     return sorted(spans, key=lambda s: (s.i, s.j))
+
+
+# “十四五”时期, 十四五期间, “十五五”末: the period of a five-year plan. 十五 alone is fifteen
+# (and the tenth plan), so an unquoted ordinal needs the period word after it.
+_PLAN_PERIOD = re.compile(
+    r"(?:[“\"「]([一二三四五六七八九十]{1,2})五[”\"」]|(?<![一二三四五六七八九十])"
+    r"(十[一二三四五六七八九]|[一二三四六七八九])五)(时期|期间|期末|末)"
+)
+
+
+def find_plan_periods(text: str) -> list[YearSpan]:
+    """Five-year plan periods (``“十五五”时期`` → 2026–2030) as spans whose ``year`` is the
+    last year and ``first`` the first: a goal for the period is due by its end. Rule
+    ``years.plan-period``. Not part of :func:`find_years`: a period is not a year mention."""
+    out = []
+    for m in _PLAN_PERIOD.finditer(text):
+        ordinal = _ordinal(m[1] or m[2])
+        if ordinal is None:
+            continue
+        first, last = five_year_plan_period(ordinal)
+        # the span starts at the numeral, like a year's: an opening quote is punctuation
+        i = m.start(1) if m[1] else m.start(2)
+        out.append(YearSpan(i, m.end(), last, "years.plan-period", first))
+    return out
+
+
+def _ordinal(numeral: str) -> int | None:
+    """十四 → 14, 九 → 9, 十 → 10 (the plan's ordinal, without its 五)."""
+    if numeral == "十":
+        return 10
+    unit = CHINESE_DIGITS.get(numeral[-1])
+    if unit is None or len(numeral) > 2 or (len(numeral) == 2 and numeral[0] != "十"):
+        return None
+    return unit + (10 if len(numeral) == 2 else 0)
 
 
 def _duration(text: str, i: int) -> bool:

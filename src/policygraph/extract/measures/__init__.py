@@ -20,11 +20,12 @@ topics; ``words`` loads the cue words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from policygraph.extract.base import entities, entity_key
 from policygraph.extract.measures.attribution import concerns, owning_policy
-from policygraph.extract.measures.reader import measure_spans
+from policygraph.extract.measures.reader import measure_spans, read_paragraph
 from policygraph.extract.measures.spans import MeasureSpan
 from policygraph.extract.measures.words import MeasureWords
 from policygraph.model import EntityRef, Fact, Measure, QuoteFact
@@ -41,11 +42,26 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
     quotes = [f for f in found if isinstance(f, QuoteFact) and f.policy is not None]
     own = EntityRef("Policy", entity_key(doc.meta.title)) if doc.meta.kind == "policy" else None
     measures: list[Measure] = []
+    carried: int | None = None  # a lead paragraph's deadline, for its bullets
+    lead_opens_list = False
     for block in doc.blocks:
         if block.kind not in _KINDS:
             continue
         offsets = set(block.offsets)
-        for span in measure_spans(block, base_year=doc.meta.year):
+        bullet = _follows(block.text, True)
+        follower = carried is not None and _follows(block.text, lead_opens_list)
+        para = read_paragraph(
+            block, base_year=doc.meta.year, deadline=carried if follower else None
+        )
+        if not follower:
+            # a heading, a lead ending in ：, or a line without a full stop (第一步，到2020年)
+            lead_opens_list = block.kind == "heading" or not block.text.rstrip().endswith(
+                ("。", "！", "？", "；", ".", "!", "?", ";")
+            )
+            # only a lead states a deadline for bullets, and only as a deadline (力争到2020年),
+            # not a year it names in passing (落实2030年…目标)
+            carried = para.deadline if not bullet and (para.by or lead_opens_list) else None
+        for span in para.out:
             mention = doc.mention(block, span.i, span.j, span.rule)
             policy = None
             kind = span.kind
@@ -78,6 +94,18 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
             continue  # a page that prints the same goal twice (sidebar and body)
         seen.add(key)
         yield measure
+
+
+# ——产业规模快速壮大…, 一是…: bullets that carry on their lead paragraph; numbered items
+# ((一), 1.) only after a heading or a lead that ends in ：
+_BULLET = re.compile(r"\s*(?:——|--|—|[•·●▪]|[一二三四五六七八九十]+是)")
+_NUMERAL = "[一二三四五六七八九十]"
+_NUMBERED = re.compile(rf"\s*(?:[（(](?:{_NUMERAL}+|\d+)[）)]|\d+[.．、]|{_NUMERAL}+、)")
+
+
+def _follows(text: str, lead_opens_list: bool) -> bool:
+    """Is a paragraph a bullet of the lead before it (and so under its deadline)?"""
+    return bool(_BULLET.match(text) or (lead_opens_list and _NUMBERED.match(text)))
 
 
 def _figure(measure: Measure) -> tuple[str, object, str, str | None]:

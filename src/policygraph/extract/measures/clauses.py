@@ -13,6 +13,8 @@ _CLAUSE_SEP = "，,；;：:"
 PUNCT = " \t\u3000，,、；;：:。“”\"'‘’（）()【】《》—-…"
 _DURATION = re.compile(r"(?:连续|近|过去)?[一二三四五六七八九十两\d]+年(?:来|间|内)?")
 _YEAR_TAIL = re.compile(r"(?:年)?(?:底|末|初|以来|来|前|以前|之前|上半年|全年)?的?")
+# the number of a list item: （一）, 1., 2、, 一是 (the opening bracket is punctuation)
+_ITEM = re.compile(r"(?:[一二三四五六七八九十]+|\d{1,2})[）)、.．]|[一二三四五六七八九十]+是")
 
 
 def clauses(text: str, a: int, b: int) -> Iterator[tuple[int, int, str]]:
@@ -40,7 +42,14 @@ def skip_time(
         if year is not None:
             k = year.j
             tail = _YEAR_TAIL.match(text, k, j)
-            k = tail.end() if tail else k
+            if tail and year.rule != "years.plan-period":  # not the 年 of 十五期间年均增长
+                k = tail.end()
+            continue
+        item = _ITEM.match(text, k, j) if k == i or text[k - 1] in "（(" else None
+        if item is not None and not (
+            item.group()[0].isdigit() and text[item.end() : item.end() + 1].isdigit()
+        ):
+            k = item.end()  # not the 1. of 1.5%
             continue
         duration = _DURATION.match(text, k, j)
         if duration is not None:

@@ -13,6 +13,7 @@ from policygraph.extract.years import YearSpan
 
 _COMPARISON = ("比", "较", "同比", "相比", "与", "于")  # 比去年…: a comparison, not a time frame
 _FIRST_N = re.compile(r"前[一二三四五六七八九两几\d]")
+_YEAR_BEFORE = re.compile(r"(?:\d{4}|[〇○一二三四五六七八九]{4})年(?:底|末|初)?$")
 
 
 @dataclass(slots=True)
@@ -32,6 +33,7 @@ class Paragraph:
     base_year: int | None
     deadline: int | None = None
     out: list[MeasureSpan] = field(default_factory=list)
+    by: bool = False  # the deadline was stated as one (到2020年, 2030年前), not just a year
 
 
 def on_year(text: str, ca: int, year: YearSpan, frame: Frame, para: Paragraph) -> None:
@@ -40,7 +42,12 @@ def on_year(text: str, ca: int, year: YearSpan, frame: Frame, para: Paragraph) -
     base = para.base_year
     if before.endswith(_COMPARISON):
         return
+    if year.rule == "years.plan-period":
+        _on_period(year, frame, para)
+        return
     by = before.endswith(("到", "至")) and not before[:-1].endswith(words().deadline_before)
+    if by and _YEAR_BEFORE.search(before[:-1]):
+        by = False  # 1950年到2002年: a span of past years, not a deadline
     if before.endswith(("截至", "截止", "截止到")):
         by = False
     if after.startswith(("前", "以前", "之前")) and not _FIRST_N.match(after):
@@ -49,9 +56,21 @@ def on_year(text: str, ca: int, year: YearSpan, frame: Frame, para: Paragraph) -
         frame.mode, frame.year = "target", year.year
         # a period (2006－2020年的科技发展) frames its sentence but sets no deadline
         if year.rule != "years.range" and not after.startswith("的"):
-            para.deadline = year.year
+            para.deadline, para.by = year.year, by
     elif base is not None and year.year == base:
         frame.mode, frame.year = "current", year.year
     else:
         frame.mode, frame.year = "statistic", year.year
-        para.deadline = None
+        para.deadline, para.by = None, False
+
+
+def _on_period(period: YearSpan, frame: Frame, para: Paragraph) -> None:
+    """“十四五”时期: goals for a plan period that has not ended are due by its last year;
+    figures for one that has ended report it, as of its last year."""
+    base = para.base_year
+    if base is None or period.year > base:
+        frame.mode, frame.year = "target", period.year
+        para.deadline, para.by = period.year, True
+    else:
+        frame.mode, frame.year = "statistic", period.year
+        para.deadline, para.by = None, False

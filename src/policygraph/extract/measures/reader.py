@@ -20,7 +20,7 @@ from policygraph.extract.measures.respectively import RESPECTIVELY, respectively
 from policygraph.extract.measures.spans import Kind, MeasureSpan
 from policygraph.extract.measures.words import words
 from policygraph.extract.numbers import Quantity, find_quantities
-from policygraph.extract.years import YearSpan, find_years
+from policygraph.extract.years import YearSpan, find_plan_periods, find_years
 from policygraph.text.document import Block
 
 _PROTECTED = re.compile(r"《[^《》]*》|[（(][^（）()]*[）)]")
@@ -29,10 +29,19 @@ _SHORT_QUOTE = re.compile(r"“[^“”]{0,12}”")
 
 def measure_spans(block: Block, *, base_year: int | None) -> list[MeasureSpan]:
     """Targets and statistics in one paragraph, in text order."""
-    para = Paragraph(base_year)
+    return read_paragraph(block, base_year=base_year).out
+
+
+def read_paragraph(
+    block: Block, *, base_year: int | None, deadline: int | None = None
+) -> Paragraph:
+    """Read one paragraph; ``deadline`` is one carried in from a lead paragraph
+    (``力争到2020年，…：`` before its ``——`` bullets). The result holds the measures and
+    the deadline in force at the paragraph's end."""
+    para = Paragraph(base_year, deadline)
     for a, b in block.sentences():
         _sentence(block.text, a, b, para)
-    return para.out
+    return para
 
 
 def _sentence(text: str, a: int, b: int, para: Paragraph) -> None:
@@ -40,12 +49,12 @@ def _sentence(text: str, a: int, b: int, para: Paragraph) -> None:
     lists = words()
     protected = [(m.start() + a, m.end() + a) for m in _PROTECTED.finditer(sentence)]
     quoted = protected + [(m.start() + a, m.end() + a) for m in _SHORT_QUOTE.finditer(sentence)]
-    years = [
-        _shift_year(y, a)
-        for y in find_years(sentence, base_year=para.base_year)
-        if not _inside(y.i + a, y.j + a, protected)
-    ]
-    all_years = [_shift_year(y, a) for y in find_years(sentence, base_year=para.base_year)]
+    found_years = sorted(
+        find_years(sentence, base_year=para.base_year) + find_plan_periods(sentence),
+        key=lambda y: (y.i, y.j),
+    )
+    years = [_shift_year(y, a) for y in found_years if not _inside(y.i + a, y.j + a, protected)]
+    all_years = [_shift_year(y, a) for y in found_years]
     quantities = [
         q
         for q in (_shift(q, a) for q in find_quantities(sentence))
