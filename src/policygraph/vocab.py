@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import TypeAlias
 
 import jieba
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS
+import pyoxigraph as ox
 
 from policygraph.errors import PolicyGraphError
 
@@ -285,41 +284,58 @@ def load_scheme(name: str) -> Vocabulary:
     path = vocab_path(name)
     if not path.is_file():
         raise VocabularyError(f"{path}: no such vocabulary file")
-    graph = Graph()
+    # Oxigraph's Turtle parser, not rdflib's: every build process loads the vocabularies
+    # at start-up, and rdflib took 0.2 s for them where Oxigraph takes 0.01 s.
+    graph: dict[str, dict[str, set[ox.NamedNode | ox.BlankNode | ox.Literal]]] = {}
     try:
-        graph.parse(path, format="turtle")
-    except Exception as exc:  # rdflib raises many parser error types
+        for quad in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
+            if isinstance(quad.subject, ox.NamedNode):
+                by_predicate = graph.setdefault(quad.subject.value, {})
+                by_predicate.setdefault(quad.predicate.value, set()).add(quad.object)
+    except (SyntaxError, ValueError) as exc:
         raise VocabularyError(f"{path}: not valid Turtle: {exc}") from exc
+    identifier = ox.Literal(name)
     schemes = sorted(
-        str(s)
-        for s in graph.subjects(DCTERMS.identifier, Literal(name))
-        if (s, RDF.type, SKOS.ConceptScheme) in graph
+        s
+        for s, props in graph.items()
+        if identifier in props.get(_DCTERMS_IDENTIFIER, ())
+        and _CONCEPT_SCHEME in props.get(_RDF_TYPE, ())
     )
     if len(schemes) != 1:
         raise VocabularyError(
             f'{path}: needs exactly one skos:ConceptScheme with dcterms:identifier "{name}"'
         )
-    scheme = URIRef(schemes[0])
-    members = sorted({str(s) for s in graph.subjects(SKOS.inScheme, scheme)})
-    concepts = [_concept(graph, URIRef(iri), path) for iri in members]
-    return Vocabulary(name=name, iri=str(scheme), concepts=tuple(concepts))
+    scheme = ox.NamedNode(schemes[0])
+    members = sorted(s for s, props in graph.items() if scheme in props.get(_SKOS + "inScheme", ()))
+    concepts = [_concept(iri, graph[iri], path) for iri in members]
+    return Vocabulary(name=name, iri=schemes[0], concepts=tuple(concepts))
 
 
-def _concept(graph: Graph, iri: URIRef, path: Path) -> Concept:
-    def labels(prop: URIRef, lang: str) -> list[str]:
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_DCTERMS_IDENTIFIER = "http://purl.org/dc/terms/identifier"
+_CONCEPT_SCHEME = ox.NamedNode(_SKOS + "ConceptScheme")
+
+
+def _concept(
+    iri: str, props: dict[str, set[ox.NamedNode | ox.BlankNode | ox.Literal]], path: Path
+) -> Concept:
+    def labels(prop: str, lang: str) -> list[str]:
         return sorted(
-            str(o) for o in graph.objects(iri, prop) if getattr(o, "language", None) == lang
+            o.value
+            for o in props.get(_SKOS + prop, ())
+            if isinstance(o, ox.Literal) and o.language == lang
         )
 
-    pref = labels(SKOS.prefLabel, "zh")
+    pref = labels("prefLabel", "zh")
     if len(pref) != 1:
         raise VocabularyError(f"{path}: <{iri}> needs exactly one skos:prefLabel @zh, has {pref}")
-    en = labels(SKOS.prefLabel, "en")
-    broader = sorted(str(o) for o in graph.objects(iri, SKOS.broader))
+    en = labels("prefLabel", "en")
+    broader = sorted(o.value for o in props.get(_SKOS + "broader", ()))
     return Concept(
-        iri=str(iri),
+        iri=iri,
         pref_label=pref[0],
-        alt_labels=tuple(a for a in labels(SKOS.altLabel, "zh") if a != pref[0]),
+        alt_labels=tuple(a for a in labels("altLabel", "zh") if a != pref[0]),
         broader=tuple(broader),
         en_label=en[0] if en else None,
     )
