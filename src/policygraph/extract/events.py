@@ -18,6 +18,10 @@ Included (rule id → canonical label):
   ``中央…委员会第N次会议`` (as written).
 - ``events.work-conference``: ``中央城市工作会议``, ``全国金融工作会议``, ``全国科技大会``… —
   ``中央``/``全国``/``全军`` + a short name + ``工作会议``/``大会`` (never ``代表大会``).
+- ``events.named-meeting``: a meeting named by its topic after ``在``/``出席``/``主持召开``…
+  and before ``上``/``时``/``的讲话``…: ``庆祝中国共产党成立100周年大会``,
+  ``新时代推动东北全面振兴座谈会``, ``2024年世界人工智能大会`` (as written; 座谈会, 研讨会,
+  论坛, 峰会, 博览会, 大会, 年会, 开幕式; not ``这次大会``, ``有关座谈会``).
 - ``events.inspection``: ``在安徽考察`` → ``安徽考察``: ``在`` + a place from the vocabulary
   (+ up to four more characters) + ``考察``/``调研``/``视察``; the label uses the place's
   short name and leaves out the person.
@@ -67,6 +71,9 @@ class EventWords:
     congress_tails: tuple[str, ...]
     not_congress: tuple[str, ...]
     inspection_verbs: tuple[str, ...]
+    named_triggers: tuple[str, ...]
+    named_kinds: tuple[str, ...]
+    named_not_heads: tuple[str, ...]
 
 
 _SECTIONS = (
@@ -78,6 +85,9 @@ _SECTIONS = (
     "congress-tails",
     "not-congress",
     "inspection-verbs",
+    "named-meeting-triggers",
+    "named-meeting-kinds",
+    "named-meeting-not-heads",
 )
 
 
@@ -103,6 +113,9 @@ def parse_words(text: str, *, name: str = "events.txt") -> EventWords:
         congress_tails=section("congress-tails"),
         not_congress=section("not-congress"),
         inspection_verbs=section("inspection-verbs"),
+        named_triggers=section("named-meeting-triggers"),
+        named_kinds=section("named-meeting-kinds"),
+        named_not_heads=section("named-meeting-not-heads"),
     )
 
 
@@ -126,6 +139,8 @@ class _Patterns:
 def _patterns() -> _Patterns:
     w = words()
     not_congress = [word[1:] for word in w.not_congress]  # 大学 → 学: the 大 is in the pattern
+    # A topic name holds no verb of meeting: 在北京主持召开座谈会 names no meeting.
+    verbs = sorted({t for t in w.named_triggers if len(t) > 1} | {"主持", "参加"})
     rules = (
         (
             "events.plenum",
@@ -173,6 +188,16 @@ def _patterns() -> _Patterns:
                 rf"(?P<kind>{alternation(w.conference_kinds)})"
             ),
         ),
+        (
+            "events.named-meeting",
+            re.compile(
+                rf"(?:{alternation(w.named_triggers)})"
+                rf"(?P<name>(?:{none_of(verbs)}{none_of(w.conference_name_stops)}"
+                r"[\u4e00-\u9fff0-9A-Za-z]){3,24}?)"
+                rf"(?P<kind>{alternation(w.named_kinds)})"
+                r"(?=上|时|期间|开幕|闭幕|的讲话|的致辞|[，,。；、并])"
+            ),
+        ),
     )
     inspection = re.compile(
         rf"在(?P<where>{_CJK}{{2,12}}?)(?P<verb>{alternation(w.inspection_verbs)})"
@@ -196,7 +221,8 @@ def find_events(text: str) -> list[tuple[int, int, str, str]]:
         for m in pattern.finditer(text):
             label = _label(rule, m)
             if label is not None:
-                hits.append((m.start(), m.end(), label, rule))
+                start = m.start("name") if rule == "events.named-meeting" else m.start()
+                hits.append((start, m.end(), label, rule))
     hits.extend(_inspections(text))
     hits.extend(_plenum_lists(text))
     chosen: list[tuple[int, int, str, str]] = []
@@ -230,6 +256,15 @@ def _label(rule: str, m: re.Match[str]) -> str | None:
         ):
             return None  # 全国人民代表大会, 全国代表大会: bodies and congresses, not this rule
         return m.group()
+    if rule == "events.named-meeting":
+        name = m["name"]
+        w = words()
+        if name.startswith(w.named_not_heads) or (
+            m["kind"] == "大会"
+            and (name.endswith(w.congress_tails) or name.startswith(w.congress_heads))
+        ):
+            return None
+        return name + m["kind"]
     return m.group()
 
 
