@@ -331,6 +331,28 @@ def test_policy_document_sets_its_own_targets() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "named_owns"),
+    [
+        # a policy the report carries out is no owner of the report's own targets
+        ("深入实施大气污染防治行动计划。今年要淘汰燃煤小锅炉5万台。", False),
+        ("实施粮食战略工程，今年要新增粮食生产能力50亿斤。", False),
+        # a policy that states the target owns it
+        ("《大气污染防治行动计划》提出，到2027年淘汰燃煤小锅炉5万台。", True),
+        ("大气污染防治行动计划明确提出，到2027年淘汰燃煤小锅炉5万台。", True),
+    ],
+)
+def test_in_a_policy_document_a_named_policy_owns_only_what_it_states(
+    text: str, named_owns: bool
+) -> None:
+    own = EntityRef("Policy", entity_key("2025年政府工作报告"))
+    name = next(n for n in ("大气污染防治行动计划", "粮食战略工程") if n in text)
+    policy = _policy_mention(text, name)
+    doc = make_doc(text, date="2025-03-05", kind="policy", title="2025年政府工作报告")
+    (target,) = measures_of(doc, [policy])
+    assert target.policy == (policy.ref if named_owns else own)
+
+
 def test_concerns_are_technologies_and_industries_in_the_sentence() -> None:
     text = "到2027年，人工智能应用普及率超70%。大数据产业规模超过3万亿元。"
     doc = make_doc(text)

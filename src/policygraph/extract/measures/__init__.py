@@ -66,7 +66,18 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
             policy = None
             kind = span.kind
             if kind == "Target":
-                policy = owning_policy(block, mention.start, offsets, policies, quotes) or own
+                policy = (
+                    owning_policy(
+                        block,
+                        mention.start,
+                        offsets,
+                        policies,
+                        quotes,
+                        text=doc.text,
+                        stated=own is not None,
+                    )
+                    or own
+                )
                 if policy is None and span.projected:
                     kind = "Statistic"  # a forecast no policy sets
             q = span.quantity
