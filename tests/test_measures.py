@@ -205,6 +205,22 @@ CASES: list[tuple[str, list[Row]]] = [
         "“十三五”时期，城镇新增就业超过6000万人。",
         [("Statistic", "城镇新增就业", ">", "60000000", "人", 2020)],
     ),
+    # a past year opening a paragraph dates its later figures that name none
+    (
+        "刚刚过去的2017年，主要目标任务全面完成。国内生产总值增长6.9%，居民收入增长7.3%。",
+        [
+            ("Statistic", "国内生产总值增长", "=", "6.9", "%", 2017),
+            ("Statistic", "居民收入增长", "=", "7.3", "%", 2017),
+        ],
+    ),
+    (
+        "国内生产总值增长6.9%，比2016年加快0.2个百分点。居民收入增长7.3%。",
+        [
+            ("Statistic", "国内生产总值增长", "=", "6.9", "%", None),
+            ("Statistic", "国内生产总值增长比2016年加快", "=", "0.2", "百分点", None),
+            ("Statistic", "居民收入增长", "=", "7.3", "%", None),  # 比2016年 compares
+        ],
+    ),
     # X年到Y年 is a span of past years, never a deadline
     ("这一数字是1950年到2002年53年的总和，达到1000亿元。", []),
     # counts inside qualitative goals, names, thresholds, describing scales: nothing

@@ -44,7 +44,8 @@ def classify(
     if frame.mode != "statistic" and not past and cue:
         year = frame.year if frame.mode == "current" else para.deadline
         return "Target", year, "measures.target-cue"
-    return "Statistic", frame.year, "measures.statistic"
+    year = frame.year if frame.mode is not None else para.reported
+    return "Statistic", year, "measures.statistic"
 
 
 def _mask(text: str) -> str:

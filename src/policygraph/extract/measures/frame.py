@@ -34,6 +34,9 @@ class Paragraph:
     deadline: int | None = None
     out: list[MeasureSpan] = field(default_factory=list)
     by: bool = False  # the deadline was stated as one (到2020年, 2030年前), not just a year
+    # a past year that opens a sentence (刚刚过去的2017年，…) dates the paragraph's later
+    # figures that name no year of their own
+    reported: int | None = None
 
 
 def on_year(text: str, ca: int, year: YearSpan, frame: Frame, para: Paragraph) -> None:
@@ -45,6 +48,7 @@ def on_year(text: str, ca: int, year: YearSpan, frame: Frame, para: Paragraph) -
     if year.rule == "years.plan-period":
         _on_period(year, frame, para)
         return
+    first = frame.mode is None  # the sentence's first time frame
     by = before.endswith(("到", "至")) and not before[:-1].endswith(words().deadline_before)
     if by and _YEAR_BEFORE.search(before[:-1]):
         by = False  # 1950年到2002年: a span of past years, not a deadline
@@ -62,6 +66,9 @@ def on_year(text: str, ca: int, year: YearSpan, frame: Frame, para: Paragraph) -
     else:
         frame.mode, frame.year = "statistic", year.year
         para.deadline, para.by = None, False
+    opens = first and (not before.strip(" \t\u3000，,、") or before.endswith("过去的"))
+    if frame.mode != "statistic" or opens:
+        para.reported = year.year if frame.mode == "statistic" else None
 
 
 def _on_period(period: YearSpan, frame: Frame, para: Paragraph) -> None:
