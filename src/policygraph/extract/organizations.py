@@ -216,9 +216,13 @@ def find_organizations(text: str, *, affiliation: bool = False) -> list[tuple[in
     """Organizations in one block's clean text as ``(i, j, canonical label, rule)``."""
     orgs = load_scheme("organizations")
     places = load_scheme("places")
-    events = [(i, j) for i, j, _, _ in find_events(text)]
+    events: list[tuple[int, int]] | None = None
 
     def free(i: int, j: int) -> bool:
+        # Event names are looked for only once a name needs checking: most blocks have none.
+        nonlocal events
+        if events is None:
+            events = [(a, b) for a, b, _, _ in find_events(text)]
         return all(j <= a or b <= i for a, b in events)
 
     hits: list[tuple[int, int, str, str]] = []
