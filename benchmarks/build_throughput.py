@@ -1,0 +1,307 @@
+"""Build throughput against jieba: how fast ``policygraph build`` turns text into a graph,
+divided by how fast plain ``jieba.lcut`` segments the same text in one process.
+
+Run by hand, not in CI. Unpack ``../shared/corpus/bulk.tar.xz`` first and pass the folder
+that holds its ``.txt`` files::
+
+    python benchmarks/build_throughput.py --corpus ../shared/corpus/bulk --jobs 1,2
+
+The JSON report (machine, versions, figures) goes to stdout; progress goes to stderr.
+Throughput is MB (10^6 bytes of UTF-8 text, as the files hold it) per second of wall time.
+A build is ``python -m policygraph build FILES --out TMP --no-views --jobs N`` run as a
+subprocess, so its figure includes start-up, extraction, the graph, the store and the
+Turtle/TriG files. The ratio is build MB/s over jieba MB/s: 1.0 means the whole build costs
+what segmentation alone costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "bulk"
+#: File-name prefixes of the policy subset: work reports, party congress reports, policies.
+POLICY_PREFIXES = ("gwr_", "cpc_", "pol_")
+PACKAGES = ("policygraph", "jieba", "rdflib", "pyoxigraph")
+GOAL = {"jobs": 2, "min_ratio": 1.0}
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    name: str
+    files: tuple[Path, ...]
+
+    @property
+    def bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.files)
+
+    @property
+    def mb(self) -> float:
+        return self.bytes / 1e6
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def corpora(folder: Path, *, subset_only: bool) -> list[Corpus]:
+    """The bulk corpus (every ``.txt`` but its README) and its policy subset."""
+    files = tuple(
+        sorted(p for p in folder.rglob("*.txt") if p.is_file() and p.name != "README.txt")
+    )
+    if not files:
+        raise SystemExit(
+            f"no .txt files in {folder}: unpack ../shared/corpus/bulk.tar.xz and pass "
+            "the folder with --corpus"
+        )
+    policy = Corpus("policy subset", tuple(p for p in files if p.name.startswith(POLICY_PREFIXES)))
+    return [policy] if subset_only else [Corpus("bulk", files), policy]
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError, AttributeError):
+        ram = float("nan")
+    versions: dict[str, str | None] = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": round(ram, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "packages": versions,
+        "commit": _commit(),
+    }
+
+
+def _commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def jieba_seconds(texts: list[str]) -> float:
+    """Wall time of ``jieba.lcut`` over ``texts`` in this process, dictionary loaded first."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    started = time.perf_counter()
+    for text in texts:
+        jieba.lcut(text)
+    return time.perf_counter() - started
+
+
+def has_jobs_option() -> bool:
+    out = subprocess.run(
+        [sys.executable, "-m", "policygraph", "build", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return "--jobs" in out.stdout
+
+
+def build_once(files: tuple[Path, ...], jobs: int | None, scratch: Path) -> dict[str, Any]:
+    """One ``policygraph build`` subprocess: wall seconds and the peak RSS of its largest
+    process (``wait4`` rusage: the build and the workers it waited for)."""
+    out = Path(tempfile.mkdtemp(prefix="build-", dir=scratch))
+    cmd = [sys.executable, "-m", "policygraph", "build", *map(str, files)]
+    cmd += ["--out", str(out / "exports"), "--no-views"]
+    if jobs is not None:
+        cmd += ["--jobs", str(jobs)]
+    try:
+        with tempfile.TemporaryFile() as err:
+            started = time.perf_counter()
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+            _, status, usage = os.wait4(proc.pid, 0)
+            seconds = time.perf_counter() - started
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            if proc.returncode != 0:
+                err.seek(0)
+                tail = err.read().decode("utf-8", "replace")[-2000:]
+                raise SystemExit(f"build failed (exit {proc.returncode}):\n{tail}")
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    # ru_maxrss is in KiB on Linux.
+    return {"seconds": seconds, "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+
+
+def in_process(files: tuple[Path, ...]) -> dict[str, Any]:
+    """Start-up, loading and extraction alone, timed inside this process (no graph, no
+    store): where the build's time goes, to guide work on the extractors."""
+    started = time.perf_counter()
+    from policygraph.extract import PIPELINE, extractor
+    from policygraph.text.loader import find_sources, load_document
+    from policygraph.vocab import tokenizer
+
+    tokenizer()
+    for name in PIPELINE:
+        extractor(name)
+    startup = time.perf_counter() - started
+    load = 0.0
+    per: dict[str, float] = dict.fromkeys(PIPELINE, 0.0)
+    for source in find_sources(files):
+        t = time.perf_counter()
+        doc = load_document(source)
+        load += time.perf_counter() - t
+        found: list[Any] = []
+        for name in PIPELINE:
+            t = time.perf_counter()
+            found.extend(extractor(name)(doc, found))
+            per[name] += time.perf_counter() - t
+    return {
+        "startup_seconds": round(startup, 3),
+        "load_and_layout_seconds": round(load, 3),
+        "extract_seconds": round(sum(per.values()), 3),
+        "per_extractor_seconds": {k: round(v, 3) for k, v in per.items()},
+    }
+
+
+def measure(corpus: Corpus, args: argparse.Namespace, jobs_option: bool) -> dict[str, Any]:
+    mb = corpus.mb
+    log(f"{corpus.name}: {len(corpus.files)} documents, {mb:.1f} MB")
+    texts = [p.read_text(encoding="utf-8") for p in corpus.files]
+    runs = []
+    for _ in range(args.repeat):
+        runs.append(jieba_seconds(texts))
+        log(f"  jieba.lcut: {runs[-1]:.1f} s")
+    jieba_rate = mb / statistics.median(runs)
+    result: dict[str, Any] = {
+        "documents": len(corpus.files),
+        "mb": round(mb, 2),
+        "chars": sum(len(t) for t in texts),
+        "jieba": {"seconds": [round(s, 2) for s in runs], "mb_per_s": round(jieba_rate, 3)},
+        "builds": [],
+    }
+    del texts
+    for jobs in args.jobs:
+        if not jobs_option and jobs != 1:
+            result["builds"].append(
+                {"jobs": jobs, "skipped": "policygraph build has no --jobs option yet"}
+            )
+            log(f"  build --jobs {jobs}: skipped, no --jobs option")
+            continue
+        builds = []
+        for _ in range(args.repeat):
+            builds.append(build_once(corpus.files, jobs if jobs_option else None, args.scratch))
+            log(f"  build --jobs {jobs}: {builds[-1]['seconds']:.1f} s")
+        seconds = statistics.median(b["seconds"] for b in builds)
+        result["builds"].append(
+            {
+                "jobs": jobs,
+                "jobs_option": jobs_option,
+                "seconds": [round(b["seconds"], 2) for b in builds],
+                "mb_per_s": round(mb / seconds, 3),
+                "ratio_to_jieba": round(mb / seconds / jieba_rate, 3),
+                "peak_rss_mb": max(b["peak_rss_mb"] for b in builds),
+            }
+        )
+    if args.in_process:
+        log("  in-process extraction …")
+        result["in_process"] = in_process(corpus.files)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=DEFAULT_CORPUS,
+        help="folder of the unpacked bulk corpus (../shared/corpus/bulk.tar.xz)",
+    )
+    parser.add_argument(
+        "--subset-only", action="store_true", help="only the policy subset (gwr_, cpc_, pol_)"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=lambda s: [int(x) for x in s.split(",")],
+        default=[1, 2],
+        help="comma-separated --jobs values to build with (default 1,2)",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each figure; median kept")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="also time loading and each extractor inside this process",
+    )
+    parser.add_argument(
+        "--scratch", type=Path, default=None, help="folder for the builds' temporary output"
+    )
+    args = parser.parse_args(argv)
+    if args.repeat < 1 or any(j < 1 for j in args.jobs):
+        parser.error("--repeat and --jobs must be at least 1")
+    scratch = Path(tempfile.mkdtemp(prefix="build-throughput-", dir=args.scratch))
+    args.scratch = scratch
+    try:
+        jobs_option = has_jobs_option()
+        report: dict[str, Any] = {
+            "benchmark": "build_throughput",
+            "machine": machine(),
+            "command": " ".join(["python", "benchmarks/build_throughput.py", *sys.argv[1:]]),
+            "unit": "MB = 10^6 bytes of UTF-8 text; seconds of wall time",
+            "build_has_jobs_option": jobs_option,
+            "goal": GOAL,
+            "corpora": {
+                c.name: measure(c, args, jobs_option)
+                for c in corpora(args.corpus, subset_only=args.subset_only)
+            },
+        }
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    report["goal_met"] = {
+        name: next(
+            (
+                b["ratio_to_jieba"] >= GOAL["min_ratio"]
+                for b in figures["builds"]
+                if b["jobs"] == GOAL["jobs"] and "ratio_to_jieba" in b
+            ),
+            None,
+        )
+        for name, figures in report["corpora"].items()
+    }
+    json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
