@@ -9,7 +9,7 @@ import pytest
 
 from policygraph.errors import DecodeError, ManifestError
 from policygraph.text.manifest import load_manifest
-from policygraph.text.reading import decode_bytes, read_text
+from policygraph.text.reading import decode_bytes, plausibility, read_text
 
 TEXT = "到2027年，新一代智能终端、智能体等应用普及率超70%。"
 
@@ -35,12 +35,29 @@ def test_decodes_the_same_text_from_every_encoding(data: bytes, encoding: str) -
     ("data", "reason"),
     [
         (b"abc\x00def", "NUL"),
-        (b"abc\x80\xffdef", "neither UTF-8 nor GB18030"),
+        (b"abc\x80\xffdef", r"not UTF-8 \(bad byte at offset 3\), GB18030 or Big5"),
+        (b"abc\xe3\x80", "ends in the middle of a UTF-8 character"),
+        (b"x" * 200 + b"\x1b\x07\x01\x02\x03", "5 control characters"),
+        ("日本語のテキスト".encode("shift_jis"), "not Chinese text"),
     ],
 )
 def test_undecodable_bytes_are_refused_with_the_file_named(data: bytes, reason: str) -> None:
     with pytest.raises(DecodeError, match=rf"^doc\.txt: .*{reason}"):
         decode_bytes(data, name="doc.txt")
+
+
+def test_big5_is_read_as_big5_not_as_gb18030_mojibake() -> None:
+    traditional = "國務院關於促進數字經濟發展的指導意見。到2027年，應用普及率超過70%。"
+    decoded = decode_bytes(traditional.encode("cp950"))
+    assert (decoded.text, decoded.encoding) == (traditional, "cp950")
+    # The same bytes are valid GB18030, which is why plausibility has to decide.
+    mojibake = traditional.encode("cp950").decode("gb18030")
+    assert plausibility(mojibake) < 0.8 <= plausibility(traditional)
+
+
+def test_a_stray_control_character_is_kept() -> None:
+    # One ESC in a page of text is a copy-paste accident, not a binary file.
+    assert decode_bytes(TEXT.encode("utf-8") + b"\x1b").text == TEXT + "\x1b"
 
 
 def test_unreadable_file_names_the_file(tmp_path: Path) -> None:
@@ -68,7 +85,6 @@ def test_manifest_entries(tmp_path: Path) -> None:
     ("manifest", "message"),
     [
         ("documents:\n  - file: a.txt\n   title: x\n", r"manifest.yaml: line 3"),
-        ("documents:\n  - file: gone.txt\n", "line 2: 'gone.txt' does not exist"),
         ("documents:\n  - file: a.txt\n  - file: a.txt\n    kind: novel\n", "line 3: kind 'novel'"),
         ("documents:\n  - file: a.txt\n    date: March\n", "date 'March' is not YYYY-MM-DD"),
         ("documents:\n  - file: a.txt\n    date: 2025-13-45\n", "month must be in 1..12"),

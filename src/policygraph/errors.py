@@ -18,6 +18,10 @@ class DecodeError(InputError):
     """A file that is not text in an encoding we can decode correctly."""
 
 
+class EmptyDocument(InputError):
+    """A file that decodes to nothing but white space: nothing to extract."""
+
+
 class ManifestError(InputError):
     """A ``manifest.yaml`` that is malformed or names files that do not exist."""
 

@@ -3,19 +3,23 @@ infer what the manifest does not say, and analyse the layout."""
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from policygraph.errors import InputError
+from policygraph.errors import EmptyDocument, InputError, ManifestError
 from policygraph.model import DocumentMeta
 from policygraph.text.document import Document
 from policygraph.text.layout import analyse
-from policygraph.text.manifest import ManifestEntry, load_manifest
+from policygraph.text.manifest import MANIFEST_NAME, ManifestEntry, load_manifest
 from policygraph.text.numerals import iso_dates
-from policygraph.text.reading import read_text
+from policygraph.text.reading import decode_bytes, read_bytes
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +36,17 @@ def find_sources(inputs: Iterable[Path]) -> list[Source]:
     """``.txt`` files under the inputs (files or folders), sorted by name so that the
     order never depends on the file system. Folders contribute their ``manifest.yaml``.
     A document's name is its path relative to its input folder; two different files with
-    the same name are an error, never a silent choice."""
+    the same name are an error, never a silent choice.
+
+    Entries that cannot be read (a dangling symbolic link or a loop, a FIFO, a file the
+    manifest names but that is missing) are sources too: :func:`load_document` refuses
+    them with the reason, so a build lists them as skipped instead of losing them
+    silently. Files that are not ``.txt`` are ignored (counted in the log)."""
     sources: dict[str, Source] = {}
 
     def add(source: Source) -> None:
         other = sources.setdefault(source.name, source)
-        if other.path.resolve() != source.path.resolve():
+        if _real(other.path) != _real(source.path):
             raise InputError(
                 f"{other.path} and {source.path} would both be document '{source.name}'; "
                 "rename one, or build them into separate graphs"
@@ -46,15 +55,30 @@ def find_sources(inputs: Iterable[Path]) -> list[Source]:
     for root in inputs:
         if root.is_dir():
             manifest = load_manifest(root)
-            for path in sorted(root.rglob("*.txt")):
-                if path.is_file():
-                    name = path.relative_to(root).as_posix()
-                    add(Source(path, name, manifest.get(name)))
-        elif root.is_file():
+            ignored = 0
+            for path in sorted(root.rglob("*")):
+                if path.is_dir():  # its files are walked by rglob; symlinked folders are not
+                    continue
+                if path.suffix.lower() != ".txt":
+                    ignored += path.name != MANIFEST_NAME
+                    continue
+                name = path.relative_to(root).as_posix()
+                add(Source(path, name, manifest.get(name)))
+            for name, entry in manifest.items():
+                if name not in sources and not (root / name).exists():
+                    add(Source(root / name, name, entry))
+            if ignored:
+                log.info("%s: ignored %d file(s) that are not .txt", root, ignored)
+        elif root.exists() or root.is_symlink():
             add(Source(root, root.name, load_manifest(root.parent).get(root.name)))
         else:
             raise InputError(f"{root}: no such file or folder")
     return [sources[k] for k in sorted(sources)]
+
+
+def _real(path: Path) -> str:
+    # Path.resolve() raises on a symlink loop (Python 3.11); realpath stops quietly.
+    return os.path.realpath(path)
 
 
 def document_id(name: str) -> str:
@@ -63,9 +87,25 @@ def document_id(name: str) -> str:
     return quote(stem, safe="-_.~")
 
 
+def read_source(source: Source) -> bytes:
+    """The bytes of one source, or :class:`InputError` naming the file and why it cannot
+    be read (missing though the manifest names it, a dangling link, a FIFO, ...)."""
+    if source.entry and source.entry.line and not source.path.exists():
+        raise ManifestError(
+            f"{source.path}: named on line {source.entry.line} of {MANIFEST_NAME}, "
+            "but there is no such file"
+        )
+    return read_bytes(source.path, name=str(source.path))
+
+
 def load_document(source: Source) -> Document:
-    decoded = read_text(source.path, name=str(source.path))
+    """Read, decode and analyse one source; :class:`InputError` names the file and why it
+    cannot be a document."""
+    decoded = decode_bytes(read_source(source), name=str(source.path))
     text = decoded.text
+    if not text.strip():
+        what = "empty" if not text else "only white space"
+        raise EmptyDocument(f"{source.path}: {what}; nothing to extract")
     layout = analyse(text)
     return Document(
         id=document_id(source.name),
