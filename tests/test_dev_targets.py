@@ -10,6 +10,9 @@ import pytest
 
 from policygraph.errors import InputError
 from policygraph.evaluate import evaluate
+from policygraph.extract import run
+from policygraph.extract.base import entity_key
+from policygraph.model import EntityRef, Measure
 from policygraph.text.loader import Source, load_document
 
 ROOT = Path(__file__).parents[1]
@@ -122,3 +125,17 @@ def test_work_report_metadata_is_inferred(
     meta = load_document(Source(path, name, None)).meta
     assert (meta.title, meta.date, meta.kind) == (title, date, kind)
     assert {"title", "kind"} <= meta.inferred
+
+
+def test_a_work_reports_targets_are_dated_by_the_report_never_the_clock(tmp_path: Path) -> None:
+    path = tmp_path / "gwr_2018.txt"
+    path.write_text(
+        _REPORT + "今年发展主要预期目标是：国内生产总值增长6.5%左右；城镇调查失业率5.5%以内。\n",
+        encoding="utf-8",
+    )
+    doc = load_document(Source(path, path.name, None))
+    targets = [f for f in run(doc) if isinstance(f, Measure) and f.kind == "Target"]
+    assert [(m.indicator, m.year, m.policy) for m in targets] == [
+        ("国内生产总值增长", 2018, EntityRef("Policy", entity_key("2018年政府工作报告"))),
+        ("城镇调查失业率", 2018, EntityRef("Policy", entity_key("2018年政府工作报告"))),
+    ]

@@ -4,13 +4,24 @@
 A Target is a number the text sets as a goal; a Statistic is a number it reports as measured.
 A paragraph is read sentence by sentence and clause by clause (，；：). Years set the time
 frame: ``到2027年`` (or any future year) is a deadline that governs the following clauses and
-sentences of the paragraph until the next year; a past year (``2024年末``) frames a statistic.
-``目标是：…；…`` opens a list of targets. Estimates (``据测算，…每提高1个百分点…``) are
-skipped: they are neither a measured fact nor a goal. Cue words live in ``data/measures.txt``.
+sentences of the paragraph until the next year; a plan period (``“十五五”时期``) is a deadline
+at its last year; a past year (``2024年末``) frames a statistic, and one that opens a sentence
+dates the paragraph's later figures. ``目标是：…；…`` opens a list of targets. A lead
+paragraph's deadline (``力争到2020年，…``, ``第一步，到2020年``) governs the ``——`` bullets after
+it (and numbered items after a heading or a lead without a full stop). Estimates
+(``据测算，…``) report figures, never goals, and the condition in them (``每提高1个百分点``)
+is none; ``预计`` with the current year estimates it. A target no policy sets and worded as a
+forecast (``到2035年将约有…``) is a projected statistic. Cue words live in
+``data/measures.txt``.
+
+Owning policy: a sidebar quote's policy, else the nearest policy named before the target in
+its paragraph, else the document's own (``kind: policy``). In a policy document a named
+policy owns a target only when the text says it states it (``《纲要》提出，…``).
 
 Rules: ``measures.deadline-clause`` (a target under a deadline), ``measures.list-item`` (a
 target in a ``目标是：`` list), ``measures.target-cue`` (a target by cue word such as 力争),
-``measures.respectively`` (a ``分别`` pairing) and ``measures.statistic``.
+``measures.respectively`` (a ``分别`` pairing), ``measures.estimate`` and
+``measures.statistic``.
 
 Modules: ``reader`` walks a paragraph; ``frame`` holds the time frame and deadline;
 ``clauses`` splits sentences; ``indicators`` and ``respectively`` find what a number
