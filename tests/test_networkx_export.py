@@ -95,3 +95,78 @@ def test_csv_to_a_path_is_utf8(graph: rdflib.Graph, tmp_path: Path) -> None:
     text = path.read_bytes().decode("utf-8")
     assert text.startswith(",".join(CSV_HEADER) + "\n")
     assert "国务院" in text
+
+
+# --- conformance to the formats' schemas ---------------------------------------------------------
+# The official XSDs (graphml.graphdrawing.org, gexf.net) cannot be fetched at test time and no
+# installed package ships them, so the rules of those schemas that our files exercise are
+# checked here one by one: namespaces and version, element order, declared attribute types,
+# every data/attvalue naming a declared key, every edge naming existing nodes, unique ids.
+
+GRAPHML_NS = "{http://graphml.graphdrawing.org/xmlns}"
+GEXF_NS = "{http://www.gexf.net/1.2draft}"
+# graphml-attributes.xsd's key.type.type; gexf data.xsd's attrtype-type.
+GRAPHML_TYPES = {"boolean", "int", "long", "float", "double", "string"}
+GEXF_TYPES = {"integer", "long", "double", "float", "boolean", "liststring", "string", "anyURI"}
+
+
+def _parsed(writer, graph: rdflib.Graph):  # type: ignore[no-untyped-def]
+    from lxml import etree
+
+    out = io.BytesIO()
+    writer(graph, out)
+    raw = out.getvalue()
+    assert raw.startswith(b"<?xml version='1.0' encoding='utf-8'?>")
+    return etree.fromstring(raw, etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+def test_graphml_follows_the_graphml_schema(graph: rdflib.Graph) -> None:
+    root = _parsed(write_graphml, graph)
+    assert root.tag == GRAPHML_NS + "graphml"
+    children = [c.tag for c in root]
+    # key* before graph, as graphml-structure.xsd orders them.
+    assert children == [GRAPHML_NS + "key"] * (len(children) - 1) + [GRAPHML_NS + "graph"]
+    keys = {}
+    for key in root.iter(GRAPHML_NS + "key"):
+        assert key.get("for") in {"node", "edge", "graph", "all"}
+        assert key.get("attr.type") in GRAPHML_TYPES and key.get("attr.name")
+        assert key.get("id") not in keys
+        keys[key.get("id")] = key.get("for")
+    (g,) = root.iter(GRAPHML_NS + "graph")
+    assert g.get("edgedefault") == "directed"
+    nodes = [n.get("id") for n in g.iter(GRAPHML_NS + "node")]
+    assert len(nodes) == len(set(nodes)) == 15
+    for element in (*g.iter(GRAPHML_NS + "node"), *g.iter(GRAPHML_NS + "edge")):
+        kind = element.tag[len(GRAPHML_NS) :]
+        for data in element.iter(GRAPHML_NS + "data"):
+            assert keys[data.get("key")] in {kind, "all"}
+    edges = list(g.iter(GRAPHML_NS + "edge"))
+    assert len(edges) == 13
+    assert all(e.get("source") in nodes and e.get("target") in nodes for e in edges)
+
+
+def test_gexf_follows_the_gexf_schema(graph: rdflib.Graph) -> None:
+    root = _parsed(write_gexf, graph)
+    assert root.tag == GEXF_NS + "gexf" and root.get("version") == "1.2"
+    assert [c.tag for c in root] == [GEXF_NS + "meta", GEXF_NS + "graph"]
+    (g,) = root.iter(GEXF_NS + "graph")
+    assert g.get("defaultedgetype") == "directed" and g.get("mode") == "static"
+    parts = [c.tag[len(GEXF_NS) :] for c in g]
+    assert parts == ["attributes"] * (len(parts) - 2) + ["nodes", "edges"]
+    declared: dict[str, dict[str, str]] = {"node": {}, "edge": {}}
+    for block in g.iter(GEXF_NS + "attributes"):
+        for attribute in block:
+            assert attribute.get("type") in GEXF_TYPES and attribute.get("title")
+            declared[block.get("class")][attribute.get("id")] = attribute.get("type")
+    nodes = [n.get("id") for n in g.iter(GEXF_NS + "node")]
+    assert len(nodes) == len(set(nodes)) == 15
+    assert all(n.get("label") for n in g.iter(GEXF_NS + "node"))
+    for kind in ("node", "edge"):
+        for element in g.iter(GEXF_NS + kind):
+            for value in element.iter(GEXF_NS + "attvalue"):
+                kind_of = declared[kind][value.get("for")]
+                if kind_of == "double":
+                    float(value.get("value"))
+    edges = list(g.iter(GEXF_NS + "edge"))
+    assert len(edges) == 13 and len({e.get("id") for e in edges}) == 13
+    assert all(e.get("source") in nodes and e.get("target") in nodes for e in edges)

@@ -1,0 +1,160 @@
+"""How soon a large view is usable in headless Chromium, and how long it takes to write.
+
+A synthetic entity graph shaped like ours (policies with targets, organisations, industries;
+a few hubs, many leaves) of ``--nodes`` nodes is written as a view; the page is opened in
+Debian's Chromium with the network off, and we time navigation → first drawing, and a search
+that selects and centres a node. Prints one JSON object with the machine.
+
+    python benchmarks/view_large.py --nodes 2000
+    python benchmarks/view_large.py --screenshot exports/views/overview.html docs/overview.png
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import networkx as nx
+
+from policygraph.view.html import LARGE_GRAPH, write_html
+
+CHROMIUM = os.environ.get("POLICYGRAPH_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CLASSES = ("Policy", "Target", "Organization", "Industry", "Technology", "Year", "Person")
+ID = "https://w3id.org/policygraph/id/bench/"
+
+
+def synthetic(nodes: int, *, seed: int = 7) -> nx.MultiDiGraph:
+    """A scale-free-ish graph (preferential attachment) with our classes and Chinese labels."""
+    rng = random.Random(seed)
+    skeleton = nx.barabasi_albert_graph(nodes, 2, seed=seed)
+    g: nx.MultiDiGraph = nx.MultiDiGraph()
+    for n in skeleton.nodes:
+        cls = CLASSES[n % len(CLASSES)]
+        g.add_node(
+            f"{ID}{n}",
+            label=f"{cls}实体{n}号数字经济人工智能",
+            cls=cls,
+            iri=f"{ID}{n}",
+            sources=[f"第{n}句：到2027年，某某产业规模超过{rng.randint(1, 99)}万亿元。"],
+            documents=[f"文档{n % 37}"],
+        )
+    for u, v in skeleton.edges:
+        g.add_edge(
+            f"{ID}{u}", f"{ID}{v}", key="pgo:concerns", predicate="pgo:concerns", label="涉及"
+        )
+    return g
+
+
+def launch():  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    manager = sync_playwright().start()
+    return manager, manager.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+
+def measure(path: Path, search_for: str, expected: str) -> dict[str, float]:
+    manager, browser = launch()
+    try:
+        context = browser.new_context(offline=True, viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(path.resolve().as_uri())
+        page.wait_for_function(
+            "() => window.policygraphView && window.policygraphView.ready", timeout=60_000
+        )
+        ready = time.perf_counter() - started
+        in_page = page.evaluate("() => window.policygraphView.ready") / 1000
+        page.fill("#pg-search", search_for)
+        page.press("#pg-search", "Enter")
+        selected = page.evaluate("() => window.policygraphView.network.getSelectedNodes()")
+        searched = time.perf_counter() - started
+        if selected != [expected]:
+            raise SystemExit(f"search selected {selected}, expected {expected}")
+        drawn = page.evaluate("() => window.policygraphView.network.body.nodeIndices.length")
+        return {
+            "ready_s": round(ready, 3),
+            "ready_in_page_s": round(in_page, 3),
+            "ready_and_searched_s": round(searched, 3),
+            "drawn_nodes": drawn,
+        }
+    finally:
+        browser.close()
+        manager.stop()
+
+
+def screenshot(html: Path, png: Path, *, width: int = 1400, height: int = 860) -> None:
+    """A screenshot of a view as it first appears, for the README."""
+    manager, browser = launch()
+    try:
+        context = browser.new_context(
+            offline=True, viewport={"width": width, "height": height}, device_scale_factor=1
+        )
+        page = context.new_page()
+        page.goto(html.resolve().as_uri())
+        page.wait_for_function(
+            "() => window.policygraphView && window.policygraphView.ready", timeout=60_000
+        )
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(png))
+    finally:
+        browser.close()
+        manager.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=2000)
+    parser.add_argument("--screenshot", nargs=2, metavar=("HTML", "PNG"), type=Path)
+    args = parser.parse_args()
+    if args.screenshot:
+        screenshot(*args.screenshot)
+        return
+    g = synthetic(args.nodes)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "large.html"
+        started = time.perf_counter()
+        write_html(g, path, title="benchmark")
+        written = time.perf_counter() - started
+        size = path.stat().st_size
+        target = f"{ID}{args.nodes - 1}"
+        figures = measure(path, str(g.nodes[target]["label"]), target)
+    print(
+        json.dumps(
+            {
+                "nodes": g.number_of_nodes(),
+                "edges": g.number_of_edges(),
+                "physics": g.number_of_nodes() <= LARGE_GRAPH,
+                "write_s": round(written, 3),
+                "html_bytes": size,
+                **figures,
+                "machine": {
+                    "python": sys.version.split()[0],
+                    "platform": platform.platform(),
+                    "cpus": os.cpu_count(),
+                    "processor": platform.processor() or platform.machine(),
+                },
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
