@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from policygraph.extract.policies.candidates import SKIP_KINDS, Candidate
 from policygraph.extract.policies.patterns import patterns, words
@@ -92,14 +93,23 @@ def initiatives(block: Block) -> list[Candidate]:
     return out
 
 
+@cache
+def _suffixes() -> re.Pattern[str]:
+    """The initiative suffixes in their order (longest first): at each position the regex
+    engine picks the first that matches, as a scan of the list would, without a Python loop
+    over every character and suffix."""
+    return re.compile("|".join(map(re.escape, words().initiative_suffixes)) or "(?!)")
+
+
 def _initiative_in_run(text: str, a: int, b: int) -> tuple[int, int, str, bool] | None:
     """The first initiative name in ``text[a:b]``: ``(i, j, suffix, after a trigger)``."""
     run = text[a:b]
     w = words()
-    for k in range(len(run)):
-        suffix = next((s for s in w.initiative_suffixes if run.startswith(s, k)), None)
-        if suffix is None or k == 0:
-            continue
+    search = _suffixes().search
+    m = search(run, 1)
+    while m is not None:
+        k, suffix = m.start(), m.group()
+        m = search(run, k + 1)
         j = k + len(suffix)
         if _followed_by_word(text, a + j, suffix):
             continue
