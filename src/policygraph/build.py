@@ -7,7 +7,11 @@ This is the library entry point behind ``policygraph build``; a notebook user ca
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+import shutil
 import time
+import traceback
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -15,17 +19,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from policygraph.errors import InputError
+from policygraph.errors import InputError, PolicyGraphError
 from policygraph.extract import run as run_pipeline
-from policygraph.graph.builder import Extraction, LabelIndex, build_triples
+from policygraph.graph.builder import Extraction, LabelIndex, Votes, build_triples
+from policygraph.graph.cache import ExtractionCache, Header, source_key
 from policygraph.graph.iris import graph_iri
-from policygraph.graph.outputs import publish, staging_folder
+from policygraph.graph.outputs import OutputFolder, checkpoint
 from policygraph.graph.serialize import write_rdf_file
-from policygraph.graph.store import merge_into_default_graph, to_ox_quads
+from policygraph.graph.store import to_ox
 from policygraph.namespaces import ONTOLOGY_GRAPH, PGO, RDF, VOCAB_GRAPH
+from policygraph.progress import Progress
 from policygraph.text.loader import Source, find_sources, load_document
 from policygraph.view.defaults import write_default_views
-from policygraph.vocab import ontology_dir
+from policygraph.vocab import ontology_dir, tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +60,11 @@ SUMMARY_CLASSES = (
 
 @dataclass(slots=True)
 class BuildResult:
-    """What a build did: counts for the summary and where the outputs are."""
+    """What a build did: counts for the summary and where the outputs are.
+
+    ``new``, ``changed``, ``unchanged`` and ``removed`` compare the documents built with
+    those of the previous build into the same folder; ``extracted`` is how many documents
+    were extracted this time (the others came from the cache)."""
 
     out: Path
     documents: int = 0
@@ -63,6 +73,13 @@ class BuildResult:
     triples: int = 0
     seconds: float = 0.0
     views: list[Path] = field(default_factory=list)
+    jobs: int = 1
+    extracted: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    megabytes: float = 0.0
 
     @property
     def store(self) -> Path:
@@ -77,21 +94,66 @@ class BuildResult:
         return self.out / TRIG
 
 
-def extract_documents(
-    sources: Sequence[Source], *, strict: bool = False, skipped: list[tuple[str, str]]
-) -> Iterator[Extraction]:
-    """Load and extract each source; bad inputs are skipped with a warning (or raised when
-    ``strict``)."""
-    for source in sources:
-        try:
-            doc = load_document(source)
-        except InputError as e:
-            if strict:
-                raise
-            log.warning("skipped %s", e)
-            skipped.append((str(source.path), str(e).removeprefix(f"{source.path}: ")))
-            continue
-        yield Extraction(doc, tuple(run_pipeline(doc)))
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What extracting one source gave: its header (now in the cache), or why it was not
+    extracted. ``bad_input`` tells an unreadable file (InputError) from a bug."""
+
+    source: Source
+    key: str
+    header: Header | None = None
+    reason: str | None = None
+    bad_input: bool = False
+    detail: str = ""  # the traceback of a bug, logged by the parent (workers log nowhere)
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """A document that goes into the graph (sorted by id: the order graphs are written)."""
+
+    doc_id: str
+    name: str
+    key: str
+
+
+def extract_source(source: Source, key: str, cache: ExtractionCache) -> Outcome:
+    """Load and extract one source into the cache. Runs in a worker process; documents
+    are independent. Any exception of the extractors is caught here and reported: one
+    document with a bug must not lose a build of thousands."""
+    try:
+        doc = load_document(source)
+    except InputError as e:
+        return Outcome(source, key, reason=str(e), bad_input=True)
+    try:
+        ex = Extraction(doc, tuple(run_pipeline(doc)))
+    except Exception as e:  # a bug in one extractor on one document
+        reason = f"extraction failed: {type(e).__name__}: {e}"
+        return Outcome(source, key, reason=reason, detail=traceback.format_exc())
+    return Outcome(source, key, header=cache.save(key, ex))
+
+
+def _extract_task(task: tuple[Source, str, Path]) -> Outcome:
+    source, key, folder = task
+    return extract_source(source, key, ExtractionCache(folder))
+
+
+def _warm_up() -> None:
+    """Load jieba's dictionary once per worker process, not once per document."""
+    tokenizer()
+
+
+def extract_all(tasks: Sequence[tuple[Source, str, Path]], *, jobs: int) -> Iterator[Outcome]:
+    """Outcomes of ``tasks`` in their order, from ``jobs`` worker processes."""
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield _extract_task(task)
+        return
+    # forkserver, not fork: the parent may hold Oxigraph's threads (a notebook, the tests),
+    # and forking a threaded process can deadlock the child.
+    context = multiprocessing.get_context("forkserver")
+    with context.Pool(min(jobs, len(tasks)), initializer=_warm_up) as pool:
+        # imap keeps the input order: the first bad input reported is the first in order.
+        yield from pool.imap(_extract_task, tasks, chunksize=1)
 
 
 def build(
@@ -100,41 +162,143 @@ def build(
     *,
     strict: bool = False,
     views: bool = True,
+    jobs: int | None = None,
+    progress: bool = False,
 ) -> BuildResult:
-    """Build the knowledge graph of ``inputs`` (files or folders of ``.txt``) into ``out``."""
+    """Build the knowledge graph of ``inputs`` (files or folders of ``.txt``) into ``out``.
+
+    ``jobs`` worker processes extract (default: one per core); the outputs are the same
+    bytes whatever their number. A rebuild into the same ``out`` extracts only new and
+    changed documents. ``progress`` draws a bar on stderr when it is a terminal."""
     started = time.perf_counter()
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out must be a folder, and this is a file")
-    result = BuildResult(out=out)
     sources = find_sources(inputs)
     if not sources:
         raise InputError(f"no .txt files in {', '.join(str(p) for p in inputs)}")
-    extractions = list(extract_documents(sources, strict=strict, skipped=result.skipped))
-    if not extractions:
-        raise InputError("no document could be read; see the warnings above")
-    labels = LabelIndex(extractions)
-    result.documents = len(extractions)
+    result = BuildResult(out=out, jobs=max(1, jobs or os.cpu_count() or 1))
+    created = not out.exists()
+    try:
+        with OutputFolder(out) as folder:
+            _build(folder, sources, result, strict=strict, views=views, progress=progress)
+    except BaseException:
+        if created:  # nothing half-written: a folder this build made goes with it
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+    result.seconds = time.perf_counter() - started
+    return result
 
-    with staging_folder(out) as stage:
-        store = ox.Store(str(stage / STORE))
+
+def _build(
+    folder: OutputFolder,
+    sources: Sequence[Source],
+    result: BuildResult,
+    *,
+    strict: bool,
+    views: bool,
+    progress: bool,
+) -> None:
+    cache = ExtractionCache(folder.cache)
+    previous = folder.previous_sources()
+    kept: list[_Kept] = []
+
+    def headers() -> Iterator[Votes]:
+        """Every document's label votes, streamed to the LabelIndex as extraction goes."""
+        tasks: list[tuple[Source, str, Path]] = []
+        for source in sources:
+            key = source_key(source)
+            header = cache.header(key)
+            if header is None:
+                tasks.append((source, key, cache.folder))
+            else:
+                kept.append(_Kept(header.doc_id, source.name, key))
+                yield header.doc_id, header.votes, header.self_policy
+        size = sum(task[0].path.stat().st_size for task in tasks)
+        result.megabytes = size / 1e6
+        with Progress("extracting", total=len(tasks), size=size, enabled=progress) as bar:
+            for outcome in extract_all(tasks, jobs=result.jobs):
+                bar.advance(outcome.source.path.stat().st_size)
+                checkpoint("extracting")
+                if outcome.header is None:
+                    _skip(outcome, result, strict=strict)
+                    continue
+                result.extracted += 1
+                h = outcome.header
+                kept.append(_Kept(h.doc_id, outcome.source.name, outcome.key))
+                yield h.doc_id, h.votes, h.self_policy
+
+    labels = LabelIndex.from_votes(headers())
+    checkpoint("extracted")
+    if not kept:
+        raise InputError("no document could be read; see the warnings above")
+    kept.sort(key=lambda k: k.doc_id)
+    result.documents = len(kept)
+    current = {k.name: k.key for k in kept}
+    result.new = sum(name not in previous for name in current)
+    result.changed = sum(
+        name in previous and previous[name] != key for name, key in current.items()
+    )
+    result.unchanged = sum(previous.get(name) == key for name, key in current.items())
+    result.removed = sum(name not in current for name in previous)
+
+    gen = folder.new_generation()
+    try:
+        store = ox.Store(str(gen / STORE))
         load_vocabularies(store)
-        for ex in extractions:
-            g = graph_iri(ex.doc.id)
-            triples = sorted(build_triples(ex, labels))
-            store.bulk_extend(to_ox_quads((s, p, o, g) for s, p, o in triples))
-        merge_into_default_graph(store)
+        with Progress("writing", total=len(kept), enabled=progress) as bar:
+            store.bulk_extend(_document_quads(kept, cache, labels, bar))
         store.flush()
-        write_rdf_file(store, stage / TURTLE, "ttl")
-        write_rdf_file(store, stage / TRIG, "trig")
+        checkpoint("store.written")
+        write_rdf_file(store, gen / TURTLE, "ttl")
+        checkpoint("turtle.written")
+        write_rdf_file(store, gen / TRIG, "trig")
+        checkpoint("trig.written")
         result.entities = count_entities(store)
         result.triples = count_triples(store)
         if views:
-            written = write_default_views(store, stage / VIEWS)
-            result.views = [out / VIEWS / p.name for p in written]
+            written = write_default_views(store, gen / VIEWS)
+            result.views = [folder.out / VIEWS / p.name for p in written]
+            checkpoint("views.written")
         del store  # RocksDB holds a lock on the folder until the store is dropped
-        publish(stage, out, [STORE, TURTLE, TRIG, VIEWS] if views else [STORE, TURTLE, TRIG])
-    result.seconds = time.perf_counter() - started
-    return result
+        folder.publish(gen, current)
+    except BaseException:
+        folder.discard(gen)
+        raise
+    # Only now: a build killed before this point finds these extractions again.
+    cache.prune(current.values())
+
+
+def _skip(outcome: Outcome, result: BuildResult, *, strict: bool) -> None:
+    path = outcome.source.path
+    reason = outcome.reason or "unknown"
+    if outcome.bad_input:
+        if strict:
+            raise InputError(reason)
+        log.warning("skipped %s", reason)
+        result.skipped.append((str(path), reason.removeprefix(f"{path}: ")))
+        return
+    if strict:
+        raise PolicyGraphError(f"{path}: {reason}")
+    log.error("%s: %s; document skipped (run with -v for the traceback)", path, reason)
+    log.info("%s", outcome.detail)
+    result.skipped.append((str(path), reason))
+
+
+def _document_quads(
+    kept: Sequence[_Kept], cache: ExtractionCache, labels: LabelIndex, bar: Progress
+) -> Iterator[ox.Quad]:
+    """Each document's triples, in its named graph and in the default graph (their merge:
+    queries read it, and a triple several documents state is there once), one document
+    at a time so that memory holds one extraction, not the corpus."""
+    default = ox.DefaultGraph()
+    for k in kept:
+        ex = cache.load(k.key)
+        graph = ox.NamedNode(str(graph_iri(k.doc_id)))
+        for s, p, o in build_triples(ex, labels):
+            triple = (to_ox(s), to_ox(p), to_ox(o))
+            yield ox.Quad(*triple, graph)  # type: ignore[arg-type]
+            yield ox.Quad(*triple, default)  # type: ignore[arg-type]
+        bar.advance()
 
 
 def load_vocabularies(store: ox.Store) -> None:
@@ -142,8 +306,11 @@ def load_vocabularies(store: ox.Store) -> None:
     root = ontology_dir()
     files = [(root / "policygraph.ttl", ONTOLOGY_GRAPH)]
     files += [(p, f"{VOCAB_GRAPH}/{p.stem}") for p in sorted((root / "vocab").glob("*.ttl"))]
+    default = ox.DefaultGraph()
     for path, graph in files:
-        store.bulk_extend(_stable_blank_nodes(path, ox.NamedNode(graph)))
+        quads = list(_stable_blank_nodes(path, ox.NamedNode(graph)))
+        store.bulk_extend(quads)
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
 
 
 def _stable_blank_nodes(path: Path, graph: ox.NamedNode) -> Iterator[ox.Quad]:

@@ -32,6 +32,8 @@ from policygraph.namespaces import DCTERMS, PGO, RDF, RDFS, SKOS, XSD
 from policygraph.text.document import Document
 
 Triple = tuple[URIRef, URIRef, Node]
+#: One document's label votes: its id, ``(entity, label, times)`` and the policy it is.
+Votes = tuple[str, Iterable[tuple[EntityRef, str, int]], EntityRef | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,17 +50,43 @@ class LabelIndex:
     The canonical label of every entity is the label extractors gave most often across all
     documents (ties go to the shorter, then to the smaller in code-point order). A policy
     that is itself one of the documents (``kind: policy``) is that document's node in every
-    document graph, not only in its own."""
+    document graph, not only in its own.
 
-    def __init__(self, extractions: Iterable[Extraction]) -> None:
+    One document's graph therefore depends on the others, so a build never caches
+    graphs: it caches each document's extraction and its label votes (small), decides the
+    labels from all the votes, then writes every graph again from the cached extractions.
+    Writing graphs is cheap next to extraction, and a rebuild is then the same bytes as a
+    clean build by construction."""
+
+    def __init__(self, extractions: Iterable[Extraction] = ()) -> None:
         votes: dict[EntityRef, Counter[str]] = defaultdict(Counter)
         self.documents: dict[EntityRef, URIRef] = {}
         for ex in sorted(extractions, key=lambda ex: ex.doc.id):
-            for ref, label in _labelled(ex):
+            for ref, label in labelled(ex):
                 votes[ref][label] += 1
             policy = self_policy(ex.doc)
             if policy is not None:
                 self.documents.setdefault(policy, document_iri(ex.doc.id))
+        self._decide(votes)
+
+    @classmethod
+    def from_votes(cls, documents: Iterable[Votes]) -> LabelIndex:
+        """The index from each document's ``(id, votes, self policy)``, where votes are
+        ``(entity, label, times)``: what a build keeps instead of every extraction. Read
+        once, in any order (the result is the same), so the documents can stream by."""
+        index = cls()
+        votes: dict[EntityRef, Counter[str]] = defaultdict(Counter)
+        first: dict[EntityRef, str] = {}
+        for doc_id, doc_votes, policy in documents:
+            for ref, label, n in doc_votes:
+                votes[ref][label] += n
+            if policy is not None and (policy not in first or doc_id < first[policy]):
+                first[policy] = doc_id
+        index.documents = {policy: document_iri(doc_id) for policy, doc_id in first.items()}
+        index._decide(votes)
+        return index
+
+    def _decide(self, votes: dict[EntityRef, Counter[str]]) -> None:
         self._labels = {
             ref: min(c, key=lambda label: (-c[label], len(label), label))
             for ref, c in votes.items()
@@ -68,7 +96,8 @@ class LabelIndex:
         return self._labels.get(ref, ref.key)
 
 
-def _labelled(ex: Extraction) -> Iterator[tuple[EntityRef, str]]:
+def labelled(ex: Extraction) -> Iterator[tuple[EntityRef, str]]:
+    """Every ``(entity, label)`` vote a document casts, once per occurrence."""
     policy = self_policy(ex.doc)
     if policy is not None:
         yield policy, ex.doc.meta.title

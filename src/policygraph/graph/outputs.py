@@ -1,18 +1,48 @@
-"""Replacing a build's outputs all together, or not at all.
+"""The output folder of a build: one writer at a time, outputs replaced in one atomic step.
 
-A build writes its store, Turtle, TriG and views into a hidden staging folder inside the
-output folder; only when everything is written are they moved into place, one rename each.
-A build that fails (or is stopped) before that leaves the previous outputs as they were.
+Layout of ``DIR`` (``--out``)::
+
+    DIR/store            -> .policygraph/current/store      (symlinks, made once)
+    DIR/policygraph.ttl  -> .policygraph/current/policygraph.ttl
+    DIR/policygraph.trig -> .policygraph/current/policygraph.trig
+    DIR/views            -> .policygraph/current/views
+    DIR/.policygraph/current -> gen-<id>      (the one link a build replaces)
+    DIR/.policygraph/gen-<id>/                (a complete set of outputs)
+    DIR/.policygraph/cache/                   (extractions, see graph/cache.py)
+    DIR/.policygraph/lock                     (flock'ed while a build runs)
+
+A build writes a whole new generation folder, then replaces the ``current`` link with
+``os.replace`` of a new link: rename(2) is atomic, so a reader (or a build killed with
+SIGKILL at any moment) sees either every previous output or every new one, never a mix
+and never a moment without a store. Old generations and leftovers of killed builds are
+removed at the start of the next build, under the lock; the generation that was current
+just before is kept until then, so a reader that opened it is not pulled from under.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
+import fcntl
+import json
 import os
 import shutil
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import sys
+import time
 from pathlib import Path
+from types import TracebackType
+
+from policygraph.errors import InputError
+
+STATE = ".policygraph"
+CURRENT = "current"
+CACHE = "cache"
+LOCK = "lock"
+SOURCES = "sources.json"
+_GENERATION = "gen-"
+#: Names a build publishes at the top of the output folder.
+OUTPUTS = ("store", "policygraph.ttl", "policygraph.trig", "views")
 
 
 def default_mode(*, directory: bool) -> int:
@@ -23,36 +53,175 @@ def default_mode(*, directory: bool) -> int:
     return (0o777 if directory else 0o666) & ~mask
 
 
-@contextmanager
-def staging_folder(out: Path) -> Iterator[Path]:
-    """A fresh hidden folder inside ``out`` that is removed afterwards, whatever happens."""
-    out.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
-    try:
-        yield stage
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+def checkpoint(step: str) -> None:
+    """A named point of the build where the fault-injection tests stop it: when the
+    environment variable ``POLICYGRAPH_PAUSE_AT`` names ``step``, say so on stderr and
+    wait to be killed. Costs one lookup otherwise."""
+    if os.environ.get("POLICYGRAPH_PAUSE_AT") == step:
+        sys.stderr.write(f"policygraph: paused at {step}\n")
+        sys.stderr.flush()
+        time.sleep(3600)
 
 
-def publish(stage: Path, out: Path, names: Sequence[str]) -> None:
-    """Move ``stage/NAME`` to ``out/NAME`` for each name, replacing what was there."""
-    for name in names:
-        new, target = stage / name, out / name
-        _share(new)
-        if new.is_dir():
-            old = stage / f".old-{name}"
-            if target.exists():
-                os.replace(target, old)  # a folder cannot be replaced by rename in one step
-            os.replace(new, target)
-            shutil.rmtree(old, ignore_errors=True)
+class OutputFolder:
+    """``with OutputFolder(out) as folder:`` holds the build lock on ``out`` and cleans up
+    what killed builds left; :meth:`new_generation` and :meth:`publish` do the rest."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.state = out / STATE
+        self.cache = self.state / CACHE
+        self._lock: int | None = None
+
+    def __enter__(self) -> OutputFolder:
+        self.state.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.state / LOCK, os.O_RDWR | os.O_CREAT, default_mode(directory=False))
+        try:
+            # flock, not a lock file that exists or not: the kernel drops the lock when the
+            # process dies, however it dies, so a killed build never leaves a stale lock.
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise InputError(
+                f"{self.out}: another build is writing to this folder; "
+                "wait for it to finish or choose another --out"
+            ) from None
+        self._lock = fd
+        self.clean()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # closing the descriptor releases the flock
+            self._lock = None
+
+    # -- generations ---------------------------------------------------------------------
+
+    def current(self) -> Path | None:
+        """The generation the outputs point to now, if any."""
+        link = self.state / CURRENT
+        if not link.is_symlink():
+            return None
+        target = self.state / os.readlink(link)
+        return target if target.is_dir() else None
+
+    def new_generation(self) -> Path:
+        gen = self.state / f"{_GENERATION}{time.time_ns():x}-{os.getpid()}"
+        gen.mkdir()
+        return gen
+
+    def previous_sources(self) -> dict[str, str]:
+        """``{document name: cache key}`` of the current outputs (empty when there are
+        none, or they were built before incremental builds)."""
+        current = self.current()
+        if current is None:
+            return {}
+        try:
+            data = json.loads((current / SOURCES).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        documents = data.get("documents", {}) if isinstance(data, dict) else {}
+        return {str(k): str(v) for k, v in documents.items()}
+
+    def publish(self, gen: Path, sources: dict[str, str]) -> None:
+        """Make ``gen`` the current outputs, in one atomic step."""
+        with open(gen / SOURCES, "w", encoding="utf-8") as f:
+            json.dump({"documents": dict(sorted(sources.items()))}, f, indent=0)
+        if not (gen / "views").exists():
+            self._keep_previous_views(gen)
+        _share(gen)
+        checkpoint("publish.before-swap")
+        link = self.state / f"{CURRENT}.new"
+        link.unlink(missing_ok=True)
+        link.symlink_to(gen.name)
+        os.replace(link, self.state / CURRENT)
+        checkpoint("publish.swapped")
+        for name in OUTPUTS:
+            if (gen / name).exists():
+                self._link_output(name)
+        checkpoint("publish.linked")
+
+    def discard(self, gen: Path) -> None:
+        shutil.rmtree(gen, ignore_errors=True)
+
+    def clean(self) -> None:
+        """Remove what killed or finished builds left: generations other than the current
+        one, a half-made link, temporary cache files, and staging folders of the earlier
+        folder layout. Runs under the lock, so no other build is using any of it."""
+        current = self.current()
+        for path in self.state.iterdir():
+            if path.name.startswith(_GENERATION) and path != current:
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.name == f"{CURRENT}.new":
+                path.unlink(missing_ok=True)
+        if self.cache.is_dir():
+            for path in self.cache.glob(".*.tmp"):
+                path.unlink(missing_ok=True)
+        for path in self.out.iterdir():
+            if path.name.startswith((".staging-", ".link-")):
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+
+    # -- the fixed links at the top of the folder ----------------------------------------
+
+    def _link_output(self, name: str) -> None:
+        """Point ``out/NAME`` at ``.policygraph/current/NAME``, once. Output folders built
+        before generations hold a real folder or file there: it is exchanged for the link
+        atomically where the system can (Linux renameat2), else moved aside first."""
+        target = f"{STATE}/{CURRENT}/{name}"
+        path = self.out / name
+        if path.is_symlink() and os.readlink(path) == target:
+            return
+        tmp = self.out / f".link-{name}"
+        tmp.unlink(missing_ok=True)
+        tmp.symlink_to(target)
+        if path.is_dir() and not path.is_symlink():
+            if not _exchange(tmp, path):
+                old = self.out / f".staging-old-{name}"
+                os.replace(path, old)
+                os.replace(tmp, path)
+                tmp = old
+            shutil.rmtree(tmp, ignore_errors=True)
         else:
-            os.replace(new, target)
+            os.replace(tmp, path)
+
+    def _keep_previous_views(self, gen: Path) -> None:
+        """A build without views keeps the views there were (as builds always did), by
+        hard links, so the previous generation stays whole until the swap."""
+        views = self.out / "views"
+        if views.is_dir():
+            shutil.copytree(views, gen / "views", copy_function=os.link)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic rename (Linux ``renameat2(RENAME_EXCHANGE)``); False
+    where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
 
 
 def _share(path: Path) -> None:
-    if path.is_dir():
-        path.chmod(default_mode(directory=True))
-        for child in path.rglob("*"):
+    """Outputs get the permissions of ordinary files and folders under the umask."""
+    path.chmod(default_mode(directory=True))
+    for child in path.rglob("*"):
+        with contextlib.suppress(FileNotFoundError):
             child.chmod(default_mode(directory=child.is_dir()))
-    else:
-        path.chmod(default_mode(directory=False))

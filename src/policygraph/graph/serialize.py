@@ -1,14 +1,21 @@
-"""Byte-for-byte deterministic RDF files from the store.
+"""Byte-for-byte deterministic RDF files from the store, streamed.
 
-Oxigraph's serializers are fast but write in index order; we sort the quads first so the
-same graph always gives the same bytes, whatever the build order.
+The files are written in the store's own index order, without sorting in Python (which
+held the whole graph in memory). In the on-disk store a build writes, that order is
+deterministic for the same set of quads: Oxigraph keys every quad by its terms'
+encodings (inline values, or a fixed-key SipHash of the string; no ids handed out in
+insertion order), and RocksDB iterates keys in byte order, whatever the order and the
+batches they were inserted in. (Oxigraph's in-memory store, ``ox.Store()``, keeps
+insertion order instead.) Named graphs are written one after another, sorted by name.
+``tests/test_build_scale.py`` checks this across insertion orders, ``tests/test_cli.py``
+across hash seeds and file orders; an Oxigraph upgrade may change the order, not the graph.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -50,13 +57,23 @@ def sorted_quads(store: ox.Store) -> list[ox.Quad]:
     )
 
 
+def named_graph_quads(store: ox.Store) -> Iterator[ox.Quad]:
+    """The named graphs (one per document, the ontology, the vocabularies), sorted by
+    name, each in store order; the default graph is left out, since it only repeats them
+    merged."""
+    for graph in sorted(store.named_graphs(), key=_key):
+        yield from store.quads_for_pattern(None, None, None, graph)
+
+
 def write_rdf(store: ox.Store, out: IO[bytes], fmt: str) -> None:
-    """Serialize the store in ``fmt`` (``ttl``, ``trig``, ``nt``, ``nq``) to ``out``."""
+    """Serialize the store in ``fmt`` (``ttl``, ``trig``, ``nt``, ``nq``) to ``out``: the
+    default graph for the triple formats, the named graphs for the dataset formats."""
     rdf_format = RDF_FORMATS[fmt]
-    data: Iterable[ox.Triple] | Iterable[ox.Quad]
-    data = sorted_quads(store) if rdf_format.supports_datasets else sorted_triples(store)
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    ox.serialize(data, out, rdf_format, prefixes=prefixes)
+    if rdf_format.supports_datasets:
+        ox.serialize(named_graph_quads(store), out, rdf_format, prefixes=prefixes)
+    else:
+        store.dump(out, rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
 
 
 @contextmanager

@@ -98,8 +98,12 @@ def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
             f"{path}: no policygraph store here; run `policygraph build` first "
             "or pass --store DIR/store"
         )
+    # ``DIR/store`` is a link to the current generation (graph/outputs.py); RocksDB opens
+    # its files lazily by path, so resolve the link once: a reader stays on the generation
+    # it opened while a build publishes the next one.
+    location = str(path.resolve())
     try:
-        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        return ox.Store.read_only(location) if read_only else ox.Store(location)
     except OSError as e:
         raise StoreError(f"{path}: cannot open the store: {e}") from None
 
@@ -110,5 +114,5 @@ def rdflib_dataset(path: Path):  # type: ignore[no-untyped-def]
 
     open_store(path)  # the clear error when missing
     dataset = Dataset(store="Oxigraph")
-    dataset.open(str(path), create=False)
+    dataset.open(str(path.resolve()), create=False)
     return dataset

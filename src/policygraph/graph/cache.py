@@ -1,0 +1,156 @@
+"""The per-document extraction cache that makes rebuilds incremental and builds streaming.
+
+Each extracted document is pickled to ``<cache>/<key>.pkl``, where the key is the sha256 of
+the extractor version, the document's name, its manifest entry and its raw bytes: the same
+key means the extractors would find exactly the same facts, so a rebuild loads them instead
+of running jieba and the rules again. A file holds two pickles: a small header (what the
+corpus-wide label decisions need) and then the extraction, so a build can read every
+header first and each extraction later, one at a time, without holding them all in memory.
+
+The cache lives in the user's own output folder and is only ever read back by the build
+that wrote it; a file that cannot be read (a crash mid-write cannot produce one, since files
+are renamed into place, but a disk can) is treated as missing and extracted again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from policygraph.graph.builder import Extraction, labelled, self_policy
+from policygraph.model import EntityRef
+from policygraph.text.document import Document
+from policygraph.text.loader import Source
+from policygraph.vocab import ontology_dir
+
+SUFFIX = ".pkl"
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """What the corpus-wide decisions (:class:`~policygraph.graph.builder.LabelIndex`)
+    need from one document: its label votes and the policy it is, if any."""
+
+    doc_id: str
+    votes: tuple[tuple[EntityRef, str, int], ...]
+    self_policy: EntityRef | None
+
+
+def header_of(ex: Extraction) -> Header:
+    counts = Counter(labelled(ex))
+    votes = tuple((ref, label, n) for (ref, label), n in counts.items())
+    return Header(ex.doc.id, votes, self_policy(ex.doc))
+
+
+#: What extraction depends on, relative to the package: the extractors, the text layer,
+#: the rule word lists, and the modules they share; plus this module and the builder's
+#: vote counting, whose output the cache stores. Views, queries and the CLI are not here:
+#: changing them must not cost a re-extraction of the corpus.
+EXTRACTION_CODE = (
+    "extract",
+    "text",
+    "data",
+    "model.py",
+    "vocab.py",
+    "wordlists.py",
+    "namespaces.py",
+    "errors.py",
+    "graph/cache.py",
+    "graph/builder.py",
+)
+
+
+@cache
+def extractor_version() -> str:
+    """A digest of everything extraction depends on: :data:`EXTRACTION_CODE`, the
+    ontology and vocabularies, and the versions of Python and jieba. Any change to them
+    invalidates the whole cache (over-invalidating is cheap; a stale fact is not)."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    paths = [(package, package / name) for name in EXTRACTION_CODE]
+    paths.append((ontology_dir(), ontology_dir()))
+    for root, top in paths:
+        files = sorted(top.rglob("*")) if top.is_dir() else [top]
+        for path in files:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
+    digest.update(sys.version.encode())
+    digest.update(metadata.version("jieba").encode())
+    return digest.hexdigest()
+
+
+def source_key(source: Source) -> str:
+    """The cache key of one input file (reads its bytes)."""
+    digest = hashlib.sha256()
+    digest.update(extractor_version().encode())
+    digest.update(b"\0" + source.name.encode() + b"\0" + repr(source.entry).encode() + b"\0")
+    digest.update(source.path.read_bytes())
+    return digest.hexdigest()
+
+
+class ExtractionCache:
+    """Extractions on disk, one file per document, keyed by :func:`source_key`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path(self, key: str) -> Path:
+        return self.folder / f"{key}{SUFFIX}"
+
+    def save(self, key: str, ex: Extraction) -> Header:
+        """Write ``ex`` under ``key`` (atomically: a temporary file renamed into place)."""
+        header = header_of(ex)
+        # The text and layout blocks are what the extractors read; the graph needs only the
+        # facts (each mention carries its surface and sentence) and the document metadata.
+        slim = Extraction(_slim(ex), ex.facts)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=self.folder)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(header, f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(slim, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path(key))
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return header
+
+    def header(self, key: str) -> Header | None:
+        """The header cached under ``key``; None when there is none or it is unreadable."""
+        try:
+            with self.path(key).open("rb") as f:
+                header = pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
+            return None
+        return header if isinstance(header, Header) else None
+
+    def load(self, key: str) -> Extraction:
+        with self.path(key).open("rb") as f:
+            pickle.load(f)  # the header
+            ex = pickle.load(f)
+        if not isinstance(ex, Extraction):
+            raise TypeError(f"{self.path(key)}: not an extraction")
+        return ex
+
+    def prune(self, keep: Iterable[str]) -> None:
+        """Remove every cached file but ``keep``, and temporary files left by a killed build."""
+        if not self.folder.is_dir():
+            return
+        wanted = {f"{key}{SUFFIX}" for key in keep}
+        for path in self.folder.iterdir():
+            if path.name not in wanted:
+                path.unlink(missing_ok=True)
+
+
+def _slim(ex: Extraction) -> Document:
+    return replace(ex.doc, text="", blocks=[])

@@ -1,0 +1,178 @@
+"""Builds at scale: parallel extraction, incremental rebuilds, streamed deterministic output,
+a bug in one document that does not lose the others, and the progress bar."""
+
+from __future__ import annotations
+
+import io
+import random
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import DEV_CORPUS, SEEDS
+from policygraph import build as build_module
+from policygraph.build import build
+from policygraph.errors import PolicyGraphError
+from policygraph.extract import run as run_pipeline
+from policygraph.graph.builder import Extraction, LabelIndex, labelled
+from policygraph.graph.cache import header_of
+from policygraph.graph.serialize import write_rdf
+from policygraph.progress import Progress
+from policygraph.text.document import Document
+from policygraph.text.loader import find_sources, load_document
+
+_no_dev = pytest.mark.skipif(not DEV_CORPUS.is_dir(), reason="../shared corpus not present")
+
+
+def needs_dev(test: Callable[..., None]) -> Callable[..., None]:
+    return pytest.mark.corpus(_no_dev(test))  # type: ignore[no-any-return]
+
+
+def corpus(tmp_path: Path) -> Path:
+    """The seeds and the dev corpus in one folder: seven documents of every kind."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in [*SEEDS.glob("*.txt"), *DEV_CORPUS.glob("*.txt")]:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in ("policygraph.ttl", "policygraph.trig")}
+
+
+@needs_dev
+def test_same_bytes_whatever_the_jobs_and_the_file_order(tmp_path: Path) -> None:
+    folder = corpus(tmp_path)
+    one = build([folder], tmp_path / "one", views=False, jobs=1)
+    paths = sorted(folder.glob("*.txt"), reverse=True)
+    two = build(paths, tmp_path / "two", views=False, jobs=2)
+    assert one.documents == two.documents == len(paths)
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+
+
+@needs_dev
+def test_an_incremental_rebuild_is_a_clean_build(tmp_path: Path) -> None:
+    folder = corpus(tmp_path)
+    out = tmp_path / "out"
+    first = build([folder], out, views=False, jobs=1)
+    assert (first.new, first.extracted) == (first.documents, first.documents)
+
+    names = sorted(p.name for p in folder.glob("*.txt"))
+    changed, removed = folder / names[0], folder / names[-1]
+    changed.write_text(changed.read_text("utf-8") + "\n国务院印发《测试行动计划》。\n", "utf-8")
+    removed.unlink()
+    (folder / "zz_new.txt").write_text("到2030年，数字经济核心产业增加值占比达到15%。\n", "utf-8")
+
+    again = build([folder], out, views=False, jobs=1)
+    assert (again.new, again.changed, again.removed) == (1, 1, 1)
+    assert again.unchanged == first.documents - 2
+    assert again.extracted == 2  # only the new and the changed document
+    clean = build([folder], tmp_path / "clean", views=False, jobs=1)
+    assert files(out) == files(tmp_path / "clean")
+    assert clean.triples == again.triples
+
+    unchanged = build([folder], out, views=False, jobs=1)
+    assert (unchanged.extracted, unchanged.unchanged) == (0, again.documents)
+    assert files(out) == files(tmp_path / "clean")
+    # The removed document's extraction went out of the cache with it.
+    assert len(list((out / ".policygraph" / "cache").iterdir())) == again.documents
+
+
+def test_a_document_whose_extraction_fails_is_skipped_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def buggy(doc: Document) -> list[object]:
+        if doc.id.startswith("000_"):
+            raise ZeroDivisionError("a bug")
+        return run_pipeline(doc)  # type: ignore[return-value]
+
+    monkeypatch.setattr(build_module, "run_pipeline", buggy)
+    result = build([SEEDS], tmp_path / "out", views=False, jobs=1)
+    assert result.documents == 1
+    [(path, reason)] = result.skipped
+    assert path.endswith("000_c4ec37985887901a.txt")
+    assert reason == "extraction failed: ZeroDivisionError: a bug"
+    assert "000_c4ec37985887901a.txt" in caplog.text and "ZeroDivisionError" in caplog.text
+
+    with pytest.raises(PolicyGraphError, match=r"000_c4ec37985887901a\.txt.*ZeroDivisionError"):
+        build([SEEDS], tmp_path / "strict", views=False, jobs=1, strict=True)
+    assert not (tmp_path / "strict").exists()
+
+
+def test_labels_from_votes_are_the_labels_from_extractions() -> None:
+    extractions = []
+    for source in find_sources([SEEDS]):
+        doc = load_document(source)
+        extractions.append(Extraction(doc, tuple(run_pipeline(doc))))
+    whole = LabelIndex(extractions)
+    headers = [header_of(ex) for ex in reversed(extractions)]
+    streamed = LabelIndex.from_votes((h.doc_id, h.votes, h.self_policy) for h in headers)
+    refs = {ref for ex in extractions for ref, _ in labelled(ex)}
+    assert refs and all(whole.label(ref) == streamed.label(ref) for ref in refs)
+    assert whole.documents == streamed.documents
+
+
+def test_store_order_output_does_not_depend_on_insertion_order(tmp_path: Path) -> None:
+    """The Turtle and TriG are written in store order (no sort in Python): the same quads
+    inserted in any order, in any batches, give the same bytes. (True of the on-disk
+    store the build writes; Oxigraph's in-memory store keeps insertion order.)"""
+    ex = ox.NamedNode("https://example.org/")
+    rng = random.Random(7)
+    quads = []
+    for i in range(3000):
+        s = ox.NamedNode(f"https://example.org/s{rng.randrange(300)}")
+        o = rng.choice(
+            [
+                ox.Literal(f"值{i}" * rng.randrange(1, 30), language="zh"),
+                ox.NamedNode(f"{ex.value}o{i}"),
+            ]
+        )
+        for g in (ox.NamedNode(f"https://example.org/g{i % 7}"), ox.DefaultGraph()):
+            quads.append(ox.Quad(s, ox.NamedNode(f"{ex.value}p{i % 5}"), o, g))
+
+    def written(order: list[ox.Quad], batches: int) -> bytes:
+        store = ox.Store(str(tmp_path / f"store-{random.random()}"))
+        size = len(order) // batches + 1
+        for n in range(batches):
+            batch = order[n * size : (n + 1) * size]
+            if n % 2:
+                store.bulk_extend(batch)
+            else:
+                store.extend(batch)
+        store.flush()
+        out = io.BytesIO()
+        write_rdf(store, out, "ttl")
+        write_rdf(store, out, "trig")
+        return out.getvalue()
+
+    reference = written(quads, 1)
+    for batches in (3, 17):
+        shuffled = quads[:]
+        rng.shuffle(shuffled)
+        assert written(shuffled, batches) == reference
+
+
+def test_progress_draws_only_on_a_terminal() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    quiet = io.StringIO()
+    with Progress("extracting", total=3, size=3_000_000, stream=quiet) as bar:
+        bar.advance(1_000_000)
+    assert quiet.getvalue() == ""
+
+    screen = Terminal()
+    with Progress("extracting", total=3, size=3_000_000, stream=screen) as bar:
+        for _ in range(3):
+            bar.advance(1_000_000)
+    drawn = screen.getvalue()
+    assert "3/3 documents" in drawn and "MB/s" in drawn and drawn.endswith("\n")
+    half = Progress("extracting", total=4, size=4, stream=Terminal())
+    half.advance(1)
+    half.advance(1)
+    assert "2/4 documents" in half.line() and "ETA" in half.line()
