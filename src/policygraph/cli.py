@@ -65,13 +65,35 @@ def main(verbose: bool) -> None:
 )
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable input (exit 2).")
 @click.option("--no-views", is_flag=True, help="Skip writing the HTML views.")
-def build(inputs: tuple[Path, ...], out: Path, strict: bool, no_views: bool) -> None:
-    """Extract INPUTS (.txt files or folders; default seeds/) into a graph under --out."""
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for extraction (default: one per core).",
+)
+def build(
+    inputs: tuple[Path, ...], out: Path, strict: bool, no_views: bool, jobs: int | None
+) -> None:
+    """Extract INPUTS (.txt files or folders; default seeds/) into a graph under --out.
+
+    A rebuild into the same --out extracts only new and changed documents."""
     from policygraph.build import build as run_build
 
-    result = run_build(inputs or (Path("seeds"),), out, strict=strict, views=not no_views)
+    result = run_build(
+        inputs or (Path("seeds"),),
+        out,
+        strict=strict,
+        views=not no_views,
+        jobs=jobs,
+        progress=sys.stderr.isatty(),
+    )
     click.echo(
         f"Built {result.documents} document(s) in {result.seconds:.1f} s → {result.triples} triples"
+    )
+    click.echo(
+        f"  {result.new} new, {result.changed} changed, {result.unchanged} unchanged, "
+        f"{result.removed} removed; {result.extracted} extracted with {result.jobs} job(s)"
     )
     for cls, n in result.entities.items():
         click.echo(f"  {cls:<13} {n:>7}")
