@@ -255,11 +255,11 @@ def _node_tip(node: str, data: dict[str, object]) -> dict[str, object]:
     documents = data.get("documents")
     if isinstance(documents, list) and documents:
         # A hub of a corpus is named in thousands of documents; the tooltip names a few.
+        count = data.get("document_count")
+        total = count if isinstance(count, int) else len(documents)
         named = "；".join(map(str, documents[:MAX_DOCUMENTS]))
-        more = len(documents) - MAX_DOCUMENTS
-        rows.append(
-            f"文档 documents ({len(documents)}): {named}" + (f"；… +{more}" if more > 0 else "")
-        )
+        more = total - min(len(documents), MAX_DOCUMENTS)
+        rows.append(f"文档 documents ({total}): {named}" + (f"；… +{more}" if more > 0 else ""))
     sources = data.get("sources")
     source_list = (
         [_shorten(str(s), SOURCE_CHARS) for s in sources] if isinstance(sources, list) else []

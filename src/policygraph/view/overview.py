@@ -7,27 +7,22 @@ ranks the entities, and the labels, sources and fields are read for the chosen f
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import networkx as nx
 import pyoxigraph as ox
-import rdflib
 
-from policygraph.graph.store import from_ox
-from policygraph.namespaces import ID, PGO
+from policygraph.namespaces import PGO
+from policygraph.view.details import entity_attributes
 from policygraph.view.network import (
     CLASS_PRIORITY,
-    _attributes,
-    _Lookup,
     pick_class,
     predicate_label,
     prefixed,
 )
-
-#: Named graphs of extracted facts: what the views draw (not the ontology, not vocabularies).
-DOCUMENT_GRAPHS = f"{ID}graph/"
 
 #: The relation drawn from an Article (or Document) to an entity it mentions, for entities
 #: that have no other relation and would otherwise float alone.
@@ -42,26 +37,10 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 
-_CLASSES = (
-    _PREAMBLE
-    + """
-SELECT ?s ?c WHERE { ?s a ?c . FILTER(isIRI(?s) && STRSTARTS(STR(?c), STR(pgo:))) }
-"""
-)
-
-# Relations are the pgo: and dcterms: properties between IRIs; typing, mentions and the
-# mention-to-document links are not relations between entities.
-_RELATIONS = (
-    _PREAMBLE
-    + """
-SELECT DISTINCT ?s ?p ?o WHERE {
-  ?s ?p ?o .
-  FILTER(isIRI(?s) && isIRI(?o))
-  FILTER(STRSTARTS(STR(?p), STR(pgo:)) || STRSTARTS(STR(?p), STR(dcterms:)))
-  FILTER(?p NOT IN (pgo:hasMention, pgo:mentions))
-}
-"""
-)
+_PREDICATES = "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_RELATION_NAMESPACES = (_PGO, "http://purl.org/dc/terms/")
+_NOT_RELATIONS = frozenset({str(PGO.hasMention), str(PGO.mentions)})
 
 _CONTAINERS = (
     _PREAMBLE
@@ -71,39 +50,6 @@ SELECT DISTINCT ?e ?c WHERE {
   ?m pgo:inDocument ?d .
   OPTIONAL { ?m pgo:inArticle ?a }
   BIND(COALESCE(?a, ?d) AS ?c)
-}
-"""
-)
-
-# Everything the tooltips show about the chosen entities, from the documents' graphs only
-# (the vocabularies' own labels are not what the documents said).
-_DETAILS = (
-    _PREAMBLE
-    + """
-CONSTRUCT {
-  ?s ?p ?o . ?m pgo:sentence ?sentence . ?m pgo:inDocument ?d .
-  ?d rdfs:label ?dl . ?d dcterms:title ?dt .
-} WHERE {
-  VALUES ?s { %s }
-  GRAPH ?g {
-    {
-      ?s ?p ?o .
-      FILTER(?p IN (rdf:type, rdfs:label, skos:altLabel, dcterms:title, pgo:hasMention,
-                    pgo:inDocument, pgo:indicator, pgo:comparator, pgo:unit, pgo:value))
-    } UNION {
-      ?s pgo:hasMention ?m .
-      OPTIONAL { ?m pgo:sentence ?sentence }
-      OPTIONAL {
-        ?m pgo:inDocument ?d .
-        OPTIONAL { ?d rdfs:label ?dl }
-        OPTIONAL { ?d dcterms:title ?dt }
-      }
-    } UNION {
-      ?s pgo:inDocument ?d .
-      OPTIONAL { ?d rdfs:label ?dl } OPTIONAL { ?d dcterms:title ?dt }
-    }
-  }
-  FILTER(STRSTARTS(STR(?g), "%s"))
 }
 """
 )
@@ -123,17 +69,45 @@ class Overview:
 def entity_classes(store: ox.Store) -> dict[str, str]:
     """Every entity IRI (mentions excluded) with the class it is drawn as."""
     types: dict[str, set[str]] = {}
-    for row in _select(store, _CLASSES):
-        types.setdefault(row[0], set()).add(row[1][len(_PGO) :])
+    for quad in store.quads_for_pattern(None, _RDF_TYPE, None, ox.DefaultGraph()):
+        subject, cls = quad.subject, quad.object
+        if (
+            isinstance(subject, ox.NamedNode)
+            and isinstance(cls, ox.NamedNode)
+            and cls.value.startswith(_PGO)
+        ):
+            types.setdefault(subject.value, set()).add(cls.value[len(_PGO) :])
     classes = {iri: pick_class(names - {""}) for iri, names in types.items()}
     return {iri: cls for iri, cls in classes.items() if cls != "Mention"}
 
 
 def relations(store: ox.Store, entities: dict[str, str]) -> list[tuple[str, str, str]]:
-    """(subject, predicate IRI, object) for every relation between two entities, sorted."""
-    return sorted(
-        (s, p, o) for s, p, o in _select(store, _RELATIONS) if s in entities and o in entities
-    )
+    """(subject, predicate IRI, object) for every relation between two entities, sorted.
+
+    Relations are the ``pgo:`` and ``dcterms:`` properties between IRIs, each read from the
+    store's predicate index; typing and mentions are not relations between entities.
+    """
+    found: list[tuple[str, str, str]] = []
+    default = ox.DefaultGraph()
+    for (predicate,) in _select(store, _PREDICATES):
+        if predicate in _NOT_RELATIONS or not predicate.startswith(_RELATION_NAMESPACES):
+            continue
+        quads = store.quads_for_pattern(None, ox.NamedNode(predicate), None, default)
+        first = next(quads, None)
+        # The ontology declares each property object or datatype: one look tells which, and
+        # saves walking the hundreds of thousands of sentences, offsets and surfaces.
+        if first is None or not isinstance(first.object, ox.NamedNode):
+            continue
+        for quad in itertools.chain([first], quads):
+            subject, object_ = quad.subject, quad.object
+            if (
+                isinstance(subject, ox.NamedNode)
+                and isinstance(object_, ox.NamedNode)
+                and subject.value in entities
+                and object_.value in entities
+            ):
+                found.append((subject.value, predicate, object_.value))
+    return sorted(found)
 
 
 def mention_links(
@@ -205,34 +179,16 @@ def _detailed_graph(
     chosen: set[str],
     edges: Iterable[tuple[str, str, str]],
 ) -> nx.MultiDiGraph:
-    ordered = sorted(chosen)
-    lookup = _Lookup([construct_for(store, _DETAILS, ordered)])
+    attributes = entity_attributes(store, {iri: entities[iri] for iri in chosen})
     g: nx.MultiDiGraph = nx.MultiDiGraph()
-    for iri in ordered:
-        g.add_node(iri, **_attributes(lookup, rdflib.URIRef(iri), entities[iri]))
+    for iri in sorted(chosen):
+        g.add_node(iri, **attributes[iri])
     for s, p, o in edges:
         if s in chosen and o in chosen:
             name = prefixed(p)
             label = "提及" if name == MENTIONED else predicate_label(p)
             g.add_edge(s, o, key=name, predicate=name, label=label)
     return g
-
-
-def construct_for(store: ox.Store, template: str, iris: list[str]) -> rdflib.Graph:
-    """The triples a CONSTRUCT ``template`` gives for ``iris``, as an rdflib graph.
-
-    The template has two ``%s``: the VALUES list, then the documents' graph prefix.
-    """
-    details = rdflib.Graph()
-    # VALUES lists of a few hundred IRIs keep each query small and its plan simple.
-    for start in range(0, len(iris), 200):
-        values = " ".join(f"<{iri}>" for iri in iris[start : start + 200])
-        result = store.query(template % (values, DOCUMENT_GRAPHS))
-        assert isinstance(result, ox.QueryTriples)
-        for triple in result:
-            s, p, o = from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)
-            details.add((s, p, o))  # type: ignore[arg-type]
-    return details
 
 
 def _select(store: ox.Store, query: str) -> Iterator[tuple[str, ...]]:

@@ -13,11 +13,10 @@ from decimal import Decimal, InvalidOperation
 
 import networkx as nx
 import pyoxigraph as ox
-import rdflib
 
 from policygraph.namespaces import ID
-from policygraph.view.network import _attributes, _Lookup
-from policygraph.view.overview import _PREAMBLE, _select, construct_for
+from policygraph.view.details import entity_attributes
+from policygraph.view.overview import _PREAMBLE, _select
 
 #: Horizontal distance between two years, and vertical distance between stacked targets.
 YEAR_WIDTH = 230
@@ -54,29 +53,6 @@ SELECT ?p ?start ?end ?issued WHERE {
   OPTIONAL { ?p pgo:periodEnd/pgo:year ?end }
   OPTIONAL { ?p pgo:issuedIn/pgo:year ?issued }
   FILTER(BOUND(?start) || BOUND(?end))
-}
-"""
-)
-
-_DETAILS = (
-    _PREAMBLE
-    + """
-CONSTRUCT {
-  ?s ?p ?o . ?m pgo:sentence ?sentence . ?m pgo:inDocument ?d . ?d dcterms:title ?dt .
-} WHERE {
-  VALUES ?s { %s }
-  GRAPH ?g {
-    {
-      ?s ?p ?o .
-      FILTER(?p IN (rdf:type, rdfs:label, skos:altLabel, dcterms:title, pgo:hasMention,
-                    pgo:indicator, pgo:comparator, pgo:unit, pgo:value))
-    } UNION {
-      ?s pgo:hasMention ?m .
-      OPTIONAL { ?m pgo:sentence ?sentence }
-      OPTIONAL { ?m pgo:inDocument ?d . OPTIONAL { ?d dcterms:title ?dt } }
-    }
-  }
-  FILTER(STRSTARTS(STR(?g), "%s"))
 }
 """
 )
@@ -159,12 +135,15 @@ def timeline(store: ox.Store) -> Timeline:
         return float(column[year] * YEAR_WIDTH)
 
     chosen: list[str] = [r.policy for r in shown if r.policy]
+    policies = len(chosen)
     for row in shown:
         for cell_year in sorted(row.targets):
             cell = sorted(row.targets[cell_year])
             hidden_targets += max(0, len(cell) - MAX_PER_CELL)
             chosen += cell[:MAX_PER_CELL]
-    lookup = _Lookup([construct_for(store, _DETAILS, chosen)])
+    attributes = entity_attributes(
+        store, {iri: ("Policy" if i < policies else "Target") for i, iri in enumerate(chosen)}
+    )
     g: nx.MultiDiGraph = nx.MultiDiGraph()
     positions: dict[str, tuple[float, float]] = {}
     grid_rows: list[dict[str, object]] = []
@@ -178,8 +157,7 @@ def timeline(store: ox.Store) -> Timeline:
         middle = top + (height - 1) * STACK / 2
         policy_node = row.policy or "policygraph:no-policy"
         if row.policy:
-            data = _attributes(lookup, rdflib.URIRef(row.policy), "Policy")
-            g.add_node(row.policy, **data, size=NODE_SIZE)
+            g.add_node(row.policy, **attributes[row.policy], size=NODE_SIZE)
         else:
             g.add_node(
                 policy_node,
@@ -193,7 +171,7 @@ def timeline(store: ox.Store) -> Timeline:
         positions[policy_node] = (-float(POLICY_COLUMN), middle)
         for deadline in sorted(row.targets):
             for k, target in enumerate(sorted(row.targets[deadline])[:MAX_PER_CELL]):
-                data = _attributes(lookup, rdflib.URIRef(target), "Target")
+                data = dict(attributes[target])
                 data["caption"] = target_caption(data)
                 data["deadline"] = deadline
                 data["size"] = NODE_SIZE

@@ -1,0 +1,137 @@
+"""What a tooltip says about an entity, read from the store for the few entities drawn.
+
+The same attributes as :func:`policygraph.view.network.rdf_to_networkx` gives (label, class,
+IRI, other labels, up to three source sentences, documents, a target's fields), but an entity
+named 20,000 times in a corpus costs two small indexed queries, not 20,000 rows in rdflib.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+import rdflib
+
+from policygraph.graph.store import from_ox
+from policygraph.namespaces import PGO
+from policygraph.view.network import _MAX_SOURCES, _TARGET_FIELDS, _Lookup, _number, _plain
+
+#: A tooltip lists this many documents by name (and says how many there are in all).
+MAX_DOCUMENTS = 5
+
+_PREAMBLE = """
+PREFIX pgo: <https://w3id.org/policygraph/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+# The entities' own facts. Entities never share IRIs with the ontology's or vocabularies'
+# terms, so the default graph (the merge of the documents' graphs) says only what documents said.
+_OWN = (
+    _PREAMBLE
+    + """
+CONSTRUCT { ?s ?p ?o } WHERE {
+  VALUES ?s { %s }
+  ?s ?p ?o .
+  FILTER(?p IN (rdf:type, rdfs:label, skos:altLabel, dcterms:title, pgo:indicator,
+                pgo:comparator, pgo:unit, pgo:value))
+}
+"""
+)
+
+# Sorted in the store, and more than shown: the tooltip keeps the first few once whitespace
+# is normalized.
+_SENTENCES = (
+    _PREAMBLE
+    + """
+SELECT DISTINCT ?x WHERE { <%s> pgo:hasMention ?m . ?m pgo:sentence ?x } ORDER BY ?x LIMIT 20
+"""
+)
+
+_DOCUMENTS = (
+    _PREAMBLE
+    + """
+SELECT DISTINCT ?d WHERE { { <%s> pgo:hasMention ?m . ?m pgo:inDocument ?d }
+                           UNION { <%s> pgo:inDocument ?d } }
+"""
+)
+
+_DOCUMENT_NAMES = (
+    _PREAMBLE
+    + """
+CONSTRUCT { ?d rdfs:label ?l . ?d dcterms:title ?t } WHERE {
+  VALUES ?d { %s }
+  { ?d rdfs:label ?l } UNION { ?d dcterms:title ?t }
+}
+"""
+)
+
+
+def _iris(values: Iterable[str]) -> str:
+    return " ".join(f"<{iri}>" for iri in values)
+
+
+def _construct(store: ox.Store, query: str, iris: list[str]) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    # VALUES lists of a few hundred IRIs keep each query small and its plan simple.
+    for start in range(0, len(iris), 200):
+        result = store.query(query % _iris(iris[start : start + 200]))
+        assert isinstance(result, ox.QueryTriples)
+        for triple in result:
+            s, p, o = from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)
+            graph.add((s, p, o))  # type: ignore[arg-type]
+    return graph
+
+
+def _column(store: ox.Store, query: str) -> list[ox.NamedNode | ox.Literal | ox.BlankNode]:
+    result = store.query(query)
+    assert isinstance(result, ox.QuerySolutions)
+    return [row[0] for row in result if row[0] is not None]
+
+
+def entity_attributes(store: ox.Store, classes: dict[str, str]) -> dict[str, dict[str, object]]:
+    """Node attributes for each IRI of ``classes`` (IRI → the class it is drawn as)."""
+    iris = sorted(classes)
+    own = _Lookup([_construct(store, _OWN, iris)])
+    sentences: dict[str, list[str]] = {}
+    documents: dict[str, list[str]] = {}
+    for iri in iris:
+        found = {_plain(rdflib.Literal(t.value)) for t in _column(store, _SENTENCES % iri)}
+        found.discard("")
+        sentences[iri] = sorted(found)[:_MAX_SOURCES]
+        documents[iri] = [t.value for t in _column(store, _DOCUMENTS % (iri, iri))]
+    names = _Lookup(
+        [_construct(store, _DOCUMENT_NAMES, sorted({d for ds in documents.values() for d in ds}))]
+    )
+    attributes: dict[str, dict[str, object]] = {}
+    for iri in iris:
+        subject = rdflib.URIRef(iri)
+        cls = classes[iri]
+        titles = sorted({names.label(rdflib.URIRef(d)) for d in documents[iri]})
+        attrs: dict[str, object] = {"label": own.label(subject), "cls": cls, "iri": iri}
+        alt = sorted(
+            {
+                _plain(o)
+                for o in own.objects(subject, rdflib.SKOS.altLabel)
+                if isinstance(o, rdflib.Literal)
+            }
+        )
+        if alt:
+            attrs["alt_labels"] = alt
+        attrs["sources"] = sentences[iri]
+        attrs["documents"] = titles[:MAX_DOCUMENTS]
+        if len(titles) > MAX_DOCUMENTS:
+            attrs["document_count"] = len(titles)
+        if cls in ("Target", "Statistic"):
+            for name in _TARGET_FIELDS:
+                value = own.text(subject, PGO[name])
+                if value is not None:
+                    attrs[name] = value
+            literals = [o for o in own.objects(subject, PGO.value) if isinstance(o, rdflib.Literal)]
+            numbers = [n for n in map(_number, literals) if n is not None]
+            if numbers:
+                attrs["value"] = min(numbers)
+        attributes[iri] = attrs
+    return attributes
