@@ -115,6 +115,14 @@ _REPORT = "各位代表：\n现在，我代表国务院，向大会报告政府�
             "2019",
             "article",
         ),
+        # every year's report is titled 政府工作报告: the year tells them apart
+        (
+            "gwr_2017.txt",
+            "政府工作报告\n——2017年3月5日在第十二届全国人民代表大会第五次会议上\n" + _REPORT,
+            "2017年政府工作报告",
+            "2017-03-05",
+            "policy",
+        ),
     ],
 )
 def test_work_report_metadata_is_inferred(

@@ -263,6 +263,21 @@ def test_a_lead_deadline_governs_its_bullets() -> None:
     ]
 
 
+def test_a_list_of_targets_runs_on_to_its_items_not_to_explanations() -> None:
+    text = (
+        "导语。\n"
+        "今年经济社会发展的主要预期目标是：\n"
+        "国内生产总值增长8%左右；城镇新增就业900万人以上。能耗强度下降3.1%以上。"
+        "这里要着重说明，提出国内生产总值增长8%左右的目标，考虑了需要和可能。"
+        "在我们这样一个13亿人口的发展中国家，必须保持一定的增长速度。\n"
+    )
+    assert rows(measures_of(make_doc(text))) == [
+        ("Target", "国内生产总值增长", "~", "8", "%", 2025),
+        ("Target", "城镇新增就业", ">=", "9000000", "人", 2025),
+        ("Target", "能耗强度下降", ">=", "3.1", "%", 2025),
+    ]
+
+
 def test_a_year_named_in_passing_governs_no_bullets() -> None:
     text = "导语。\n落实2030年应对气候变化国家自主贡献目标。\n——森林覆盖率为24%。\n"
     assert rows(measures_of(make_doc(text))) == [("Statistic", "森林覆盖率", "=", "24", "%", None)]

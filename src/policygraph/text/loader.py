@@ -176,6 +176,7 @@ _NAME_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _WORK_REPORT = re.compile(
     r"\s*各位代表[：:！!，,][\s\S]{0,300}?(?:我(?:代表|受)[^。]{0,12}国务院|政府工作报告)"
 )
+_REPORT_TITLE = re.compile(r"\s*政府工作报告\s*\n")
 
 
 def _year_in_name(name: str) -> str | None:
@@ -185,8 +186,11 @@ def _year_in_name(name: str) -> str | None:
 
 
 def _work_report_title(text: str, date: str | None) -> str | None:
-    """``2018年政府工作报告`` for a government work report that lost its title lines."""
-    if date is None or not _WORK_REPORT.match(text[:400]):
+    """``2018年政府工作报告`` for a government work report that lost its title lines or is
+    titled just 政府工作报告 (every year's is: the year tells them apart)."""
+    if date is None:
+        return None
+    if not (_WORK_REPORT.match(text[:400]) or _REPORT_TITLE.match(text)):
         return None
     return f"{date[:4]}年政府工作报告"
 

@@ -55,6 +55,7 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
     measures: list[Measure] = []
     carried: int | None = None  # a lead paragraph's deadline, for its bullets
     lead_opens_list = False
+    open_list: int | None = None  # the year of a list of targets opened by the block before
     for block in doc.blocks:
         if block.kind not in _KINDS:
             continue
@@ -62,8 +63,14 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
         bullet = _follows(block.text, True)
         follower = carried is not None and _follows(block.text, lead_opens_list)
         para = read_paragraph(
-            block, base_year=doc.meta.year, deadline=carried if follower else None
+            block,
+            base_year=doc.meta.year,
+            deadline=carried if follower else None,
+            listing=open_list is not None,
+            list_year=open_list,
         )
+        ends_open = block.text.rstrip().endswith(("：", ":"))
+        open_list = para.list_year if para.listing and ends_open else None
         if not follower:
             # a heading, a lead ending in ：, or a line without a full stop (第一步，到2020年)
             lead_opens_list = block.kind == "heading" or not block.text.rstrip().endswith(
@@ -108,11 +115,12 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
                 )
             )
     # A target restated later (提出国内生产总值增长8%左右，主要是…) is not a new statistic.
-    targets = {_figure(m) for m in measures if m.kind == "Target"}
+    # (also 提出国内生产总值增长8%左右的目标: the goal named again, its indicator within)
+    targets = [_figure(m) for m in measures if m.kind == "Target"]
     seen: set[tuple[object, ...]] = set()
     for measure in measures:
         key = (measure.kind, *_figure(measure), measure.year, measure.policy)
-        if key in seen or (measure.kind == "Statistic" and _figure(measure) in targets):
+        if key in seen or (measure.kind == "Statistic" and _restates(measure, targets)):
             continue  # a page that prints the same goal twice (sidebar and body)
         seen.add(key)
         yield measure
@@ -128,6 +136,11 @@ _NUMBERED = re.compile(rf"\s*(?:[（(](?:{_NUMERAL}+|\d+)[）)]|\d+[.．、]|{_N
 def _follows(text: str, lead_opens_list: bool) -> bool:
     """Is a paragraph a bullet of the lead before it (and so under its deadline)?"""
     return bool(_BULLET.match(text) or (lead_opens_list and _NUMBERED.match(text)))
+
+
+def _restates(measure: Measure, targets: list[tuple[str, object, str, str | None]]) -> bool:
+    indicator, *figure = _figure(measure)
+    return any(t[1:] == tuple(figure) and t[0] in indicator for t in targets)
 
 
 def _figure(measure: Measure) -> tuple[str, object, str, str | None]:

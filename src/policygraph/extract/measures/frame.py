@@ -37,6 +37,10 @@ class Paragraph:
     # a past year that opens a sentence (刚刚过去的2017年，…) dates the paragraph's later
     # figures that name no year of their own
     reported: int | None = None
+    # a list of targets (目标是：…) runs on past its sentence to the paragraph's end (…同步。
+    # 能耗强度下降3.1%以上) and, after a paragraph ending in ：, into the next one
+    listing: bool = False
+    list_year: int | None = None
 
 
 def on_year(text: str, ca: int, year: YearSpan, frame: Frame, para: Paragraph) -> None:
@@ -66,6 +70,7 @@ def on_year(text: str, ca: int, year: YearSpan, frame: Frame, para: Paragraph) -
     else:
         frame.mode, frame.year = "statistic", year.year
         para.deadline, para.by = None, False
+        frame.listing = False  # a report of a past year ends a list of targets
     opens = first and (not before.strip(" \t\u3000，,、") or before.endswith("过去的"))
     if frame.mode != "statistic" or opens:
         para.reported = year.year if frame.mode == "statistic" else None

@@ -186,4 +186,6 @@ def valid(indicator: str) -> bool:
         2 <= len(indicator) <= _MAX_INDICATOR
         and len(_CJK.findall(indicator)) >= 2
         and not indicator.startswith(("比", "较", "是", "的", "和", "与", "及"))
+        # 在我们这样一个13亿人口的发展中国家: 一个 before a number makes it a description
+        and not indicator.endswith("一个")
     )

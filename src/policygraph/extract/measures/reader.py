@@ -33,12 +33,18 @@ def measure_spans(block: Block, *, base_year: int | None) -> list[MeasureSpan]:
 
 
 def read_paragraph(
-    block: Block, *, base_year: int | None, deadline: int | None = None
+    block: Block,
+    *,
+    base_year: int | None,
+    deadline: int | None = None,
+    listing: bool = False,
+    list_year: int | None = None,
 ) -> Paragraph:
     """Read one paragraph; ``deadline`` is one carried in from a lead paragraph
-    (``力争到2020年，…：`` before its ``——`` bullets). The result holds the measures and
-    the deadline in force at the paragraph's end."""
-    para = Paragraph(base_year, deadline)
+    (``力争到2020年，…：`` before its ``——`` bullets), ``listing`` a list of targets the
+    paragraph before opened (``主要预期目标是：`` on a line of its own). The result holds
+    the measures and the deadline and list in force at the paragraph's end."""
+    para = Paragraph(base_year, deadline, listing=listing, list_year=list_year)
     for a, b in block.sentences():
         _sentence(block.text, a, b, para)
     return para
@@ -65,7 +71,15 @@ def _sentence(text: str, a: int, b: int, para: Paragraph) -> None:
     # 据测算…: an estimate reports figures, it sets no goal
     estimate = any(w in sentence for w in lists.skip)
     conditions = ["每" + w for w in lists.change_words]
-    frame = Frame()
+    # a list runs on into a sentence only when that opens with an item (能耗强度下降3.1%以上，…),
+    # not with an explanation (这里要着重说明，提出8%左右的…)
+    first = next(clauses(text, a, b), (a, b, ""))
+    runs_on = (
+        para.listing
+        and para.list_year is not None  # a dated list (今年…目标是：), not any 指标：
+        and any(first[0] <= q.start < first[1] for q in quantities)
+    )
+    frame = Frame(listing=runs_on, list_year=para.list_year if runs_on else None)
     for ca, cb, sep in clauses(text, a, b):
         events: list[tuple[int, YearSpan | None, Quantity | None]] = [
             (y.i, y, None) for y in years if ca <= y.i < cb
@@ -86,6 +100,7 @@ def _sentence(text: str, a: int, b: int, para: Paragraph) -> None:
         if sep in "：:" and frame.mode != "statistic" and leads:
             frame.listing = True
             frame.list_year = frame.year if frame.mode in ("target", "current") else para.deadline
+    para.listing, para.list_year = frame.listing, frame.list_year
 
 
 def _on_quantity(
