@@ -249,27 +249,35 @@ class WordBounds:
 
     def __init__(self, text: str) -> None:
         self._text = text
-        starts: list[int] = []
-        i = 0
-        for piece in jieba.re_han_default.split(text):
-            if piece:
-                starts.append(i)
-                i += len(piece)
-        self._starts = starts
+        self._starts: list[int] | None = None  # where the pieces start, once asked
         self._pieces: dict[int, frozenset[int]] = {}
 
     def __contains__(self, pos: object) -> bool:
-        if not isinstance(pos, int) or not self._text or not 0 <= pos <= len(self._text):
+        text = self._text
+        if not isinstance(pos, int) or not text or not 0 <= pos <= len(text):
             return False
-        k = bisect_right(self._starts, pos) - 1
-        start = self._starts[k]
-        if pos == start or pos == len(self._text):
+        if self._starts is None:
+            self._starts = _piece_starts(text)
+        starts = self._starts
+        k = bisect_right(starts, pos) - 1
+        start = starts[k]
+        if pos == start or pos == len(text):
             return True
         bounds = self._pieces.get(k)
         if bounds is None:
-            end = self._starts[k + 1] if k + 1 < len(self._starts) else len(self._text)
-            bounds = self._pieces[k] = word_bounds(self._text[start:end])
+            end = starts[k + 1] if k + 1 < len(starts) else len(text)
+            bounds = self._pieces[k] = word_bounds(text[start:end])
         return pos - start in bounds
+
+
+def _piece_starts(text: str) -> list[int]:
+    """Where the pieces of ``jieba.re_han_default.split(text)`` start (``text`` not empty):
+    at 0 and at both ends of every run the pattern matches."""
+    starts = {0}
+    for m in jieba.re_han_default.finditer(text):
+        starts.update(m.span())
+    starts.discard(len(text))
+    return sorted(starts)
 
 
 def vocab_path(name: str) -> Path:
