@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from policygraph.extract.base import entity_key
 from policygraph.extract.events import find_events
@@ -186,7 +187,7 @@ def _pattern_orgs(text: str, anchors: list[tuple[int, int]]) -> list[tuple[int, 
         window = text[a : min(run.end(), a + _MAX_NAME)]
         if _SUFFIX_ENDS.search(window, b - a) is None:
             continue
-        words = [(s, e, w) for w, s, e in tokenizer().tokenize(window)]
+        words = _window_words(window)
         best = None
         for k, (_, end, word) in enumerate(words):
             if end <= b - a:
@@ -201,7 +202,14 @@ def _pattern_orgs(text: str, anchors: list[tuple[int, int]]) -> list[tuple[int, 
     return out
 
 
-def _joins_name(words: list[tuple[int, int, str]], k: int, anchor_end: int) -> bool:
+@lru_cache(maxsize=4096)
+def _window_words(window: str) -> tuple[tuple[int, int, str], ...]:
+    """jieba's words of a name window as ``(start, end, word)``. Cached: the same names
+    (某某市人民政府, 国务院办公厅) come back in every document of a kind."""
+    return tuple((s, e, w) for w, s, e in tokenizer().tokenize(window))
+
+
+def _joins_name(words: Sequence[tuple[int, int, str]], k: int, anchor_end: int) -> bool:
     """``和`` inside a name (北京市发展和改革委员会, 北京市经济和信息化局) joins two of its
     words; right after the anchor (中国和世界银行) it joins two names."""
     return words[k][2] == "和" and 0 < k < len(words) - 1 and words[k - 1][0] >= anchor_end
