@@ -41,6 +41,8 @@ from policygraph.view.network import (
 #: Above this many nodes the layout is computed here and physics is off, so the page is usable
 #: at once instead of spending minutes stabilizing in the browser.
 LARGE_GRAPH = 300
+#: Up to this many nodes vis-network's own "improved" initial layout is used.
+IMPROVED_LAYOUT = 150
 
 CJK_FONT_STACK = (
     '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", '
@@ -186,11 +188,11 @@ def build_network(
         )
     # Assigned rather than passed to set_options(), which strips every space from the JSON and
     # so would break the font names.
-    network.options = _options(large)
+    network.options = _options(large, g.number_of_nodes())
     return network
 
 
-def _options(large: bool) -> dict[str, object]:
+def _options(large: bool, nodes: int) -> dict[str, object]:
     options: dict[str, object] = {
         "nodes": {
             "font": {"face": CJK_FONT_STACK, "size": 16, "color": "#222222"},
@@ -212,11 +214,17 @@ def _options(large: bool) -> dict[str, object]:
             "smooth": {"enabled": True, "type": "dynamic"},
         },
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large},
-        "layout": {"randomSeed": 7, "improvedLayout": not large},
+        # vis-network's improved layout gives up (with a console message) on graphs of many
+        # small components, which an overview of a corpus is.
+        "layout": {"randomSeed": 7, "improvedLayout": not large and nodes <= IMPROVED_LAYOUT},
     }
     if large:
         options["physics"] = {"enabled": False}
         options["edges"]["smooth"] = {"enabled": False}  # type: ignore[index]
+        # Thousands of labels drawn 2 px high cost every frame and say nothing; they appear
+        # as soon as a search or the wheel zooms in.
+        options["nodes"]["scaling"] = {"label": {"enabled": False, "drawThreshold": 6}}  # type: ignore[index]
+        options["interaction"]["hideEdgesOnZoom"] = True  # type: ignore[index]
     else:
         options["physics"] = {
             "enabled": True,

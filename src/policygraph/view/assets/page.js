@@ -94,9 +94,25 @@
   var grid = data.grid;
   if (grid) {
     // fit() frames the nodes, not their labels; the policy titles sit left of their node.
+    // A corpus gives dozens of rows: rather than shrink them all to dots, start at a
+    // readable scale with the year headers at the top, and let the reader scroll down.
     network.once("afterDrawing", function () {
       network.fit();
-      network.moveTo({ scale: network.getScale() * 0.9 });
+      var scale = Math.max(network.getScale() * 0.9, 0.45);
+      var box = container.getBoundingClientRect();
+      var halfWidth = box.width / 2 / scale;
+      var halfHeight = box.height / 2 / scale;
+      var bottom = grid.rows.length ? grid.rows[grid.rows.length - 1].bottom : 0;
+      var top = -150;
+      var fitsTall = bottom - top <= 2 * halfHeight;
+      var fitsWide = grid.right - grid.left <= 2 * halfWidth;
+      network.moveTo({
+        position: {
+          x: fitsWide ? (grid.left + grid.right) / 2 : grid.left + halfWidth,
+          y: fitsTall ? (top + bottom) / 2 : top + halfHeight
+        },
+        scale: scale
+      });
     });
     network.on("beforeDrawing", function (ctx) {
       var top = -130;
