@@ -18,6 +18,8 @@ _SKIP_KINDS = frozenset({"byline", "editor", "affiliation"})
 _CN = YEAR_DIGIT_CLASS
 # Full-width digits are folded one for one so offsets stay put.
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+# str.translate looks up every character; most text has no full-width digit to fold.
+_HAS_FULLWIDTH = re.compile("[０-９]")
 
 _DASH = r"\s*(?:[—–\-－~～]{1,2}|至|到)\s*"
 # A year is four digits not glued to other digits or a decimal point. ``年`` is required
@@ -63,7 +65,7 @@ def find_years(text: str, *, base_year: int | None) -> list[YearSpan]:
     """Years in ``text`` in order. Relative years (今年…) need ``base_year`` and are
     skipped without it. Rules: ``years.explicit``, ``years.chinese``, ``years.range``
     (each end of ``2025—2027年``) and ``years.relative``."""
-    folded = text.translate(_FULLWIDTH)
+    folded = text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
     spans: list[YearSpan] = []
     taken: list[tuple[int, int]] = []
 
