@@ -331,6 +331,11 @@ def _orders(text: str) -> list[Quantity]:
     return out
 
 
+# Where a numeral may start: anything but a CJK ideograph, or a Chinese digit or 十 (no
+# ideograph in U+4E00–U+9FFF is a digit). The scan jumps over the rest in one search.
+_MAYBE_NUMERAL = re.compile("[^\u4e00-\u9fff]|[" + "".join(_CN_DIGITS) + "十]")
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Quantities in running text, in order, without dates, ordinals, ages, ranges,
     approximations (两三个, 十几亿) and ``N大`` counts (六大领域); scales without a
@@ -349,7 +354,8 @@ def find_quantities(text: str) -> list[Quantity]:
                 continue
             p = _skip_numeral(folded, p)
             continue
-        p += 1
+        m = _MAYBE_NUMERAL.search(folded, p + 1)
+        p = m.start() if m else len(folded)
     return sorted(found, key=lambda q: q.start)
 
 
