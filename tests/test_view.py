@@ -567,3 +567,23 @@ def test_build_writes_overview_and_timeline(seed_build) -> None:  # type: ignore
     for path in seed_build.views:
         html = path.read_text(encoding="utf-8")
         assert len(page_data(html)["nodes"]) > 10
+
+
+def test_cli_view_timeline_and_max_nodes(seed_build, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from policygraph.cli import main
+
+    runner = CliRunner()
+    store = str(seed_build.store)
+    page = tmp_path / "t.html"
+    result = runner.invoke(main, ["view", "--store", store, "--timeline", "--out", str(page)])
+    assert result.exit_code == 0, result.output
+    assert page.is_file() and page_data(page.read_text(encoding="utf-8"))["grid"]
+    page = tmp_path / "o.html"
+    args = ["view", "--store", store, "--max-nodes", "12", "--out", str(page)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert len(page_data(page.read_text(encoding="utf-8"))["nodes"]) == 12
+    result = runner.invoke(main, ["view", "--store", store, "--timeline", "--entity", "国务院"])
+    assert result.exit_code == 2 and "--timeline" in result.output
