@@ -145,6 +145,14 @@ def real_sentences() -> list[str]:
 
 
 SENTENCES = real_sentences()
+# Whole lines of the seeds (titles, bylines, quotes and their ——attributions, 作者系 lines),
+# a few at a time: what the layout analysis and the article and quote extractors read.
+LINES = [
+    line.strip()
+    for p in sorted(SEEDS.glob("*.txt"))
+    for line in p.read_text(encoding="utf-8").splitlines()
+    if line.strip() and len(line) < 300
+]
 HOSTILE = [
     "<script>alert(1)</script>",
     '<img src=x onerror="alert(1)">',
@@ -184,7 +192,12 @@ def swap_width(text: str) -> str:
 
 @st.composite
 def mutated_sentence(draw: st.DrawFn) -> str:
-    text = draw(st.sampled_from(SENTENCES))
+    text = draw(
+        st.one_of(
+            st.sampled_from(SENTENCES),
+            st.lists(st.sampled_from(LINES), min_size=2, max_size=6).map("\n".join),
+        )
+    )
     for _ in range(draw(st.integers(1, 4))):
         op = draw(st.sampled_from(["insert", "hostile", "delete", "swap", "width", "join"]))
         i = draw(st.integers(0, len(text)))
