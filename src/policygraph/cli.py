@@ -135,10 +135,18 @@ def build(
 )
 @click.option(
     "--max-rows",
-    type=int,
+    type=click.IntRange(min=0),
     default=1000,
     show_default=True,
-    help="Rows shown by the table format (other formats give all).",
+    help="Rows shown by the table format, 0 for all (other formats give all).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a query that runs longer (exit 1); 0 for no limit.",
 )
 @click.option("--update", is_flag=True, help="Run a SPARQL Update on the named graphs.")
 def query(
@@ -150,6 +158,7 @@ def query(
     store: Path,
     fmt: str,
     max_rows: int,
+    timeout: float,
     update: bool,
 ) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) against the store."""
@@ -165,8 +174,10 @@ def query(
         q.run_update(text, store=store)
         click.echo("updated")
         return
-    result = q.run_query(text, store=store, params=_params(params))
-    click.echo(result.serialize(fmt, max_rows=max_rows), nl=False)
+    out = q.execute(
+        text, store=store, params=_params(params), fmt=fmt, max_rows=max_rows, timeout=timeout
+    )
+    click.echo(out, nl=False)
 
 
 def _params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -177,6 +188,95 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"'{pair}' is not NAME=VALUE", param_hint="--param")
         out[key] = value
     return out
+
+
+@main.command()
+@click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option("--writable", is_flag=True, help="Accept SPARQL Update and Graph Store writes.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a served query that runs longer; 0 for no limit.",
+)
+def serve(store: Path, host: str, port: int, writable: bool, timeout: float) -> None:
+    """Serve the store as a SPARQL 1.1 endpoint (Oxigraph's server) until Ctrl-C."""
+    from policygraph import serve as s
+
+    if not s.is_loopback(host):
+        click.echo(
+            f"policygraph: warning: listening on {host}: other machines can reach the endpoint",
+            err=True,
+        )
+
+    def ready(server: s.Server) -> None:
+        mode = "read-write" if server.writable else "read-only"
+        click.echo(f"Serving {server.store} ({mode}) at {server.url}", err=True)
+        click.echo(f"SPARQL endpoint: {server.url}query   Ctrl-C stops.", err=True)
+
+    status = s.serve(
+        store, host=host, port=port, writable=writable, timeout=timeout, on_ready=ready
+    )
+    sys.exit(status)
+
+
+@main.command()
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store.",
+)
+@click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE, show_default=True)
+@click.option(
+    "--query-endpoint",
+    metavar="URL",
+    help="The server's SPARQL query endpoint: lists our graphs there so that those the "
+    "store no longer has are deleted.",
+)
+@click.option("--user", help="User name (HTTP Basic, or Digest when the server asks).")
+@click.option(
+    "--password", envvar="POLICYGRAPH_PASSWORD", help="Password [env POLICYGRAPH_PASSWORD]."
+)
+@click.option("--token", envvar="POLICYGRAPH_TOKEN", help="Bearer token [env POLICYGRAPH_TOKEN].")
+def push(
+    endpoint: str,
+    store: Path,
+    query_endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    token: str | None,
+) -> None:
+    """Load the graph into a SPARQL Graph Store server, one named graph per document,
+    replacing the graphs policygraph owns there and nothing else."""
+    from policygraph import push as p
+
+    if user is not None and password is None and sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, err=True)
+    result = p.push(
+        endpoint,
+        store=store,
+        query_endpoint=query_endpoint,
+        auth=p.Auth(user=user, password=password, token=token),
+    )
+    click.echo(
+        f"Pushed {len(result.replaced)} graph(s), {result.triples} triples, "
+        f"in {result.seconds:.1f} s to {endpoint}"
+    )
+    if result.checked_stale:
+        click.echo(f"Deleted {len(result.deleted)} graph(s) the store no longer has")
+        for iri in result.deleted:
+            click.echo(f"  deleted {iri}")
+    else:
+        click.echo(
+            "Graphs the store no longer has were not looked for; pass --query-endpoint "
+            "to delete them",
+            err=True,
+        )
 
 
 @main.command()

@@ -5,11 +5,16 @@ Queries read the store's default graph, the merge of all document graphs (each t
 ``skos:``, ``dcterms:``, ``person:``, ``year:``…) are predeclared. Saved queries live in
 ``policygraph/queries/*.rq``; a saved query takes a parameter NAME through a line
 ``VALUES ?NAMEText { UNDEF }`` that ``--param NAME=value`` fills in.
+
+Safety: :func:`execute` runs a query under a time limit (Oxigraph has none of its own, so
+the query runs in a worker thread that is abandoned when the time is up) and the table
+format shows at most ``max_rows`` rows.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,16 +25,25 @@ from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 
-from policygraph.errors import QueryError
+from policygraph.errors import PolicyGraphError, QueryError
 from policygraph.graph.store import merge_into_default_graph, open_store
 from policygraph.namespaces import PREFIXES
 
 OutputFormat = TypingLiteral["table", "csv", "tsv", "json"]
 FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json")
+#: Seconds a query may run in ``policygraph query`` before it is given up (0: no limit).
+DEFAULT_TIMEOUT = 60.0
+#: Rows the table format shows; it is meant for reading, the other formats give all rows.
+DEFAULT_MAX_ROWS = 1000
 _UPDATE = re.compile(
     r"^\s*(?:(?:PREFIX|BASE)\s[^\n]*\n\s*)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b",
     re.IGNORECASE,
 )
+
+
+class QueryTimeout(PolicyGraphError):
+    """A query that ran longer than its time limit (exit status 1: the query is valid,
+    the store or the question is too big for the limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +127,8 @@ class Result:
     def serialize(self, fmt: str = "table", *, max_rows: int | None = None) -> str:
         """The result as text: SELECT/ASK in ``table`` or the W3C ``csv``/``tsv``/``json``
         results formats; CONSTRUCT/DESCRIBE as Turtle (``table``), N-Triples (``csv``,
-        ``tsv``) or JSON-LD (``json``)."""
+        ``tsv``) or JSON-LD (``json``). ``max_rows`` (``None`` or 0: all) caps the rows of
+        the table format only."""
         if fmt not in FORMATS:
             raise QueryError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
         raw = self.raw
@@ -165,6 +180,50 @@ def run_query(
         raise QueryError(f"malformed query: {one_line(e.msg)}") from None
     except OSError as e:
         raise QueryError(f"query failed: {e}") from None
+
+
+def execute(
+    sparql: str,
+    *,
+    store: Path = Path("exports/store"),
+    params: Mapping[str, str] | None = None,
+    fmt: str = "table",
+    max_rows: int | None = DEFAULT_MAX_ROWS,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> str:
+    """Run a read-only query and serialize its result, giving up after ``timeout`` seconds
+    (``None`` or 0: no limit) with :class:`QueryTimeout`.
+
+    Oxigraph evaluates lazily, so the limit covers reading the solutions and writing them
+    out, not only parsing. pyoxigraph cannot cancel a query and releases the GIL while it
+    evaluates, so the work runs in a daemon thread that is abandoned when the time is up:
+    the caller gets control back at once, and the thread ends with the process (the CLI
+    exits right after the message)."""
+    if timeout is not None and timeout < 0:
+        raise QueryError(f"--timeout must be 0 (no limit) or more seconds, not {timeout}")
+    if not timeout:
+        return run_query(sparql, store=store, params=params).serialize(fmt, max_rows=max_rows)
+    outcome: list[str | BaseException] = []
+
+    def work() -> None:
+        try:
+            result = run_query(sparql, store=store, params=params)
+            outcome.append(result.serialize(fmt, max_rows=max_rows))
+        except BaseException as e:  # handed to the caller's thread, raised there
+            outcome.append(e)
+
+    worker = threading.Thread(target=work, name="policygraph-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive() or not outcome:
+        raise QueryTimeout(
+            f"the query ran longer than {timeout:g} s and was stopped; "
+            "narrow it (a --param, a LIMIT) or raise --timeout (0: no limit)"
+        )
+    done = outcome[0]
+    if isinstance(done, BaseException):
+        raise done
+    return done
 
 
 def run_update(sparql: str, *, store: Path = Path("exports/store")) -> None:
@@ -236,7 +295,8 @@ def _table(raw: ox.QuerySolutions, *, max_rows: int | None) -> str:
     rows: list[list[str]] = []
     more = 0
     for row in raw:
-        if max_rows is not None and len(rows) >= max_rows:
+        # Rows past the limit are counted, not kept: memory stays bounded by max_rows.
+        if max_rows and len(rows) >= max_rows:
             more += 1
             continue
         rows.append([_cell(short(row[n])) for n in names])
@@ -248,6 +308,11 @@ def _table(raw: ox.QuerySolutions, *, max_rows: int | None) -> str:
         ).rstrip()
 
     out = [line(names), line(["-" * w for w in widths]), *(line(r) for r in rows)]
-    tail = f"({len(rows)} row{'s' if len(rows) != 1 else ''}"
-    tail += f", {more} more not shown; use --format csv for all)" if more else ")"
+    if more:
+        tail = (
+            f"(the first {len(rows)} of {len(rows) + more} rows; "
+            "raise --max-rows (0: all) or use --format csv, tsv or json for all)"
+        )
+    else:
+        tail = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
     return "\n".join([*out, tail]) + "\n"
