@@ -266,3 +266,25 @@ def test_each_author_gets_their_own_affiliation(line: str, expected: set[tuple[s
 def test_a_sentence_about_a_department_is_no_affiliation_line() -> None:
     doc = make_doc("标题一\n\n刘 晖\n\n（中文系主任由教授兼任）")
     assert doc.blocks[-1].kind != "affiliation"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("国家主席习近平出席会议并发表讲话。", [("习近平", "国家主席习近平")]),
+        ("国务院总理李强主持召开国务院常务会议。", [("李强", "国务院总理李强")]),
+        ("中共中央总书记、国家主席、中央军委主席习近平强调。", [("习近平", "主席习近平")]),
+        ("市长李明强调要加快。", [("李明", "市长李明")]),
+        ("据国家统计局局长康义介绍。", [("康义", "局长康义")]),
+        # not persons
+        ("在主席台上就座，部长在会上表示。", []),
+        ("全党同志要牢记，平等的同志关系，全体同志要努力。", []),
+    ],
+)
+def test_persons_named_after_their_office(text: str, expected: list[tuple[str, str]]) -> None:
+    found = [
+        (f.label, f.mention.surface)
+        for f in run(make_doc(text))
+        if isinstance(f, EntityMention) and f.ref.cls == "Person"
+    ]
+    assert found == expected

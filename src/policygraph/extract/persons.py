@@ -2,7 +2,8 @@
 
 Includes: byline names (``刘 晖`` → 刘晖); the page staff
 (``本版编辑 李笑语 美编 倪梦婷``); a name followed by a title
-(习近平总书记, 李强总理) or by a speech verb (习近平指出).
+(习近平总书记, 李强总理), after an office and before a verb (国务院总理李强主持) or before
+a speech verb once named (习近平指出).
 Canonical label is the bare name; the titled form is kept as the surface (and so as an
 ``skos:altLabel``). Excludes names inside organization or policy names
 (习近平新时代中国特色社会主义思想研究中心) and words that merely start with a surname
@@ -24,6 +25,20 @@ from policygraph.text.layout import byline_names, editor_names, is_person_name
 _TITLES = "总书记|国家主席|副主席|主席|副总理|总理|委员长|同志|先生|女士"
 _SPEECH = "指出|强调|明确指出|深刻指出|提出|表示|要求|说"
 _TITLED = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?P<title>{_TITLES})")
+# 国家主席习近平出席, 国务院总理李强主持, 国家统计局局长康义介绍: an office before the name;
+# the verb after it fixes where the name ends (李明 in 市长李明强调, not 李明强).
+_OFFICES = (
+    "国家副主席|国家主席|国务院副总理|国务院总理|副总理|总理|总书记|委员长|副主席|主席"
+    "|副部长|部长|副局长|局长|副省长|省长|副市长|市长|区长|县长|副书记|书记|副校长|校长"
+    "|副院长|院长|副主任|主任|董事长|总经理|发言人"
+)
+_AFTER_NAME = (
+    "指出|强调|表示|说|认为|介绍|主持|出席|发表|会见|会谈|致信|致电|签署|宣布|考察|调研"
+    "|视察|参加|在|同|与|向|对|就"
+)
+_TITLE_FIRST = re.compile(
+    rf"(?:{_OFFICES})(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?:同志)?(?={_AFTER_NAME})"
+)
 _SPEAKING = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,3}})(?:{_SPEECH})")
 # Two- and three-character words that begin with a surname character but are not names.
 _NOT_NAMES = frozenset(
@@ -32,6 +47,13 @@ _NOT_NAMES = frozenset(
         "中央",
         "党中央",
         "全国",
+        "全党",
+        "全军",
+        "全体",
+        "广大",
+        "领导",
+        "年轻",
+        "青年",
         "各级",
         "同时",
         "政府",
@@ -111,10 +133,16 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
     known: set[str] = set()
     out: list[EntityMention] = []
 
-    def keep(block: Block, i: int, j: int, name: str, rule: str) -> None:
+    def keep(block: Block, i: int, j: int, name: str, rule: str, at: int | None = None) -> None:
+        """Mention ``text[i:j]`` as ``name``; the name itself starts at ``at`` (default
+        ``i``) and may not overlap an organization, policy or place (国务院 in 国务院总理)."""
         start, end = block.original_span(i, j)
-        if (start, end) in seen or any(a <= start and end <= b for a, b in covered):
+        ni = i if at is None else at
+        n_start, n_end = block.original_span(ni, ni + len(name))
+        if any(n_start < b and a < n_end for a, b in covered):
             return
+        if any(start < b and a < end for a, b in seen):
+            return  # 习近平 of 主席习近平强调 is mentioned once
         seen.add((start, end))
         known.add(name)
         out.append(_person(doc, block, i, j, name, rule))
@@ -129,8 +157,13 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
         else:
             for m in _TITLED.finditer(block.text):
                 name = m["name"]
-                if name not in _NOT_NAMES and is_person_name(name):
+                if _plausible(name):
                     keep(block, m.start("name"), m.end("title"), name, "persons.titled")
+            for m in _TITLE_FIRST.finditer(block.text):
+                name = m["name"]
+                if _plausible(name):
+                    at = m.start("name")
+                    keep(block, m.start(), m.end("name"), name, "persons.title-first", at)
     # A bare name before a speech verb counts only once the document has named that
     # person with a title or on a byline: 习近平指出 yes, 平稳指出 no.
     for block in doc.blocks:
@@ -143,6 +176,13 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
                     keep(block, m.start("name") + k, m.end("name"), name, "persons.speech-verb")
                     break
     yield from sorted(out, key=lambda e: (e.mention.start, e.mention.end))
+
+
+def _plausible(name: str) -> bool:
+    """A name to keep: a surname first, not a common word, no particle inside (平等的同志)."""
+    return (
+        name not in _NOT_NAMES and is_person_name(name) and not any(c in name for c in "的之和与")
+    )
 
 
 def _person(doc: Document, block: Block, i: int, j: int, name: str, rule: str) -> EntityMention:
