@@ -117,16 +117,17 @@ def _commit() -> str | None:
     return out.stdout.strip() or None
 
 
-def jieba_seconds(texts: list[str]) -> float:
-    """Wall time of ``jieba.lcut`` over ``texts`` in this process, dictionary loaded first."""
+def jieba_seconds(texts: list[str]) -> tuple[float, float]:
+    """Wall and CPU time of ``jieba.lcut`` over ``texts`` in this process, dictionary
+    loaded first."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for text in texts:
         jieba.lcut(text)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def has_jobs_option() -> bool:
@@ -140,8 +141,9 @@ def has_jobs_option() -> bool:
 
 
 def build_once(files: tuple[Path, ...], jobs: int | None, scratch: Path) -> dict[str, Any]:
-    """One ``policygraph build`` subprocess: wall seconds and the peak RSS of its largest
-    process (``wait4`` rusage: the build and the workers it waited for)."""
+    """One ``policygraph build`` subprocess: wall seconds, CPU seconds and the peak RSS of
+    its largest process (``wait4`` rusage: the build and the processes it waited for). CPU
+    time says how much work the build did even when other programs share the machine."""
     out = Path(tempfile.mkdtemp(prefix="build-", dir=scratch))
     cmd = [sys.executable, "-m", "policygraph", "build", *map(str, files)]
     cmd += ["--out", str(out / "exports"), "--no-views"]
@@ -161,13 +163,17 @@ def build_once(files: tuple[Path, ...], jobs: int | None, scratch: Path) -> dict
     finally:
         shutil.rmtree(out, ignore_errors=True)
     # ru_maxrss is in KiB on Linux.
-    return {"seconds": seconds, "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+    return {
+        "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+    }
 
 
 def in_process(files: tuple[Path, ...]) -> dict[str, Any]:
     """Start-up, loading and extraction alone, timed inside this process (no graph, no
     store): where the build's time goes, to guide work on the extractors."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     from policygraph.extract import PIPELINE, extractor
     from policygraph.text.loader import find_sources, load_document
     from policygraph.vocab import tokenizer
@@ -176,6 +182,7 @@ def in_process(files: tuple[Path, ...]) -> dict[str, Any]:
     for name in PIPELINE:
         extractor(name)
     startup = time.perf_counter() - started
+    cpu_startup = time.process_time() - cpu
     load = 0.0
     per: dict[str, float] = dict.fromkeys(PIPELINE, 0.0)
     for source in find_sources(files):
@@ -189,6 +196,7 @@ def in_process(files: tuple[Path, ...]) -> dict[str, Any]:
             per[name] += time.perf_counter() - t
     return {
         "startup_seconds": round(startup, 3),
+        "cpu_seconds": round(time.process_time() - cpu - cpu_startup, 3),
         "load_and_layout_seconds": round(load, 3),
         "extract_seconds": round(sum(per.values()), 3),
         "per_extractor_seconds": {k: round(v, 3) for k, v in per.items()},
@@ -202,13 +210,18 @@ def measure(corpus: Corpus, args: argparse.Namespace, jobs_option: bool) -> dict
     runs = []
     for _ in range(args.repeat):
         runs.append(jieba_seconds(texts))
-        log(f"  jieba.lcut: {runs[-1]:.1f} s")
-    jieba_rate = mb / statistics.median(runs)
+        log(f"  jieba.lcut: {runs[-1][0]:.1f} s (CPU {runs[-1][1]:.1f} s)")
+    jieba_rate = mb / statistics.median(wall for wall, _ in runs)
+    jieba_cpu = statistics.median(cpu for _, cpu in runs)
     result: dict[str, Any] = {
         "documents": len(corpus.files),
         "mb": round(mb, 2),
         "chars": sum(len(t) for t in texts),
-        "jieba": {"seconds": [round(s, 2) for s in runs], "mb_per_s": round(jieba_rate, 3)},
+        "jieba": {
+            "seconds": [round(wall, 2) for wall, _ in runs],
+            "cpu_seconds": [round(cpu, 2) for _, cpu in runs],
+            "mb_per_s": round(jieba_rate, 3),
+        },
         "builds": [],
     }
     del texts
@@ -222,7 +235,8 @@ def measure(corpus: Corpus, args: argparse.Namespace, jobs_option: bool) -> dict
         builds = []
         for _ in range(args.repeat):
             builds.append(build_once(corpus.files, jobs if jobs_option else None, args.scratch))
-            log(f"  build --jobs {jobs}: {builds[-1]['seconds']:.1f} s")
+            cpu = f" (CPU {builds[-1]['cpu_seconds']:.1f} s)" if jobs == 1 else ""
+            log(f"  build --jobs {jobs}: {builds[-1]['seconds']:.1f} s{cpu}")
         seconds = statistics.median(b["seconds"] for b in builds)
         result["builds"].append(
             {
@@ -231,6 +245,15 @@ def measure(corpus: Corpus, args: argparse.Namespace, jobs_option: bool) -> dict
                 "seconds": [round(b["seconds"], 2) for b in builds],
                 "mb_per_s": round(mb / seconds, 3),
                 "ratio_to_jieba": round(mb / seconds / jieba_rate, 3),
+                # CPU time of the build over CPU time of jieba: the work done, whatever else
+                # ran on the machine. Only with one job: workers of a forkserver pool are not
+                # the build's children, so their CPU time is not in its rusage.
+                "cpu_seconds": [round(b["cpu_seconds"], 2) for b in builds] if jobs == 1 else None,
+                "cpu_cost_vs_jieba": round(
+                    statistics.median(b["cpu_seconds"] for b in builds) / jieba_cpu, 2
+                )
+                if jobs == 1
+                else None,
                 "peak_rss_mb": max(b["peak_rss_mb"] for b in builds),
             }
         )
