@@ -37,7 +37,7 @@ _AFTER_NAME = (
     "|视察|参加|在|同|与|向|对|就"
 )
 _TITLE_FIRST = re.compile(
-    rf"(?:{_OFFICES})(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?:同志)?(?={_AFTER_NAME})"
+    rf"(?:{_OFFICES})[ \u3000]?(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?:同志)?(?={_AFTER_NAME}|$)"
 )
 _SPEAKING = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,3}})(?:{_SPEECH})")
 # Two- and three-character words that begin with a surname character but are not names.
