@@ -289,3 +289,28 @@ def test_persons_named_after_their_office(text: str, expected: list[tuple[str, s
         if isinstance(f, EntityMention) and f.ref.cls == "Person"
     ]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("attribution", "speaker", "event"),
+    [
+        (
+            "——习近平：《在庆祝中国共产党成立100周年大会上的讲话》",
+            "习近平",
+            "庆祝中国共产党成立100周年大会",
+        ),
+        ("——习近平2023年9月在黑龙江考察时强调", "习近平", "黑龙江考察"),
+        ("——2024年中央经济工作会议", None, "中央经济工作会议"),
+    ],
+)
+def test_sidebar_attribution_names_the_speaker(
+    attribution: str, speaker: str | None, event: str
+) -> None:
+    body = "正文很长的一段话，说明了很多事情，这里是第一篇文章的正文部分。"
+    quote = "要坚持以人民为中心的发展思想，不断满足人民日益增长的美好生活需要。"
+    doc = make_doc(
+        f"标题一\n\n张 辉\n\n{body}\n\n（作者系北京大学经济学院教授）\n\n{quote}\n\n{attribution}"
+    )
+    (found,) = [q for q in run(doc) if isinstance(q, QuoteFact)]
+    assert (found.speaker.label if found.speaker else None) == speaker
+    assert found.event is not None and found.event.label == event

@@ -3,7 +3,8 @@
 Includes: byline names (``刘 晖`` → 刘晖); the page staff
 (``本版编辑 李笑语 美编 倪梦婷``); a name followed by a title
 (习近平总书记, 李强总理), after an office and before a verb (国务院总理李强主持) or before
-a speech verb once named (习近平指出).
+a speech verb once named (习近平指出); the name opening a quote's attribution
+(``——习近平：《……》``).
 Canonical label is the bare name; the titled form is kept as the surface (and so as an
 ``skos:altLabel``). Excludes names inside organization or policy names
 (习近平新时代中国特色社会主义思想研究中心) and words that merely start with a surname
@@ -38,6 +39,10 @@ _AFTER_NAME = (
 )
 _TITLE_FIRST = re.compile(
     rf"(?:{_OFFICES})[ \u3000]?(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?:同志)?(?={_AFTER_NAME}|$)"
+)
+# ——习近平：《……》 / ——习近平2023年9月在……: the name that opens a quote's attribution line.
+_ATTRIBUTED = re.compile(
+    r"^[—―－-]{2}\s*(?:摘自)?(?P<name>[\u4e00-\u9fff]{2,3}?)(?=[：:《\d]|在|于|同志|总书记)"
 )
 _SPEAKING = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,3}})(?:{_SPEECH})")
 # Two- and three-character words that begin with a surname character but are not names.
@@ -159,6 +164,11 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
                 name = m["name"]
                 if _plausible(name):
                     keep(block, m.start("name"), m.end("title"), name, "persons.titled")
+            if block.kind == "attribution":
+                head = _ATTRIBUTED.match(block.text)
+                if head and _plausible(head["name"]):
+                    i, j = head.span("name")
+                    keep(block, i, j, head["name"], "persons.attribution")
             for m in _TITLE_FIRST.finditer(block.text):
                 name = m["name"]
                 if _plausible(name):
