@@ -314,3 +314,26 @@ def test_sidebar_attribution_names_the_speaker(
     (found,) = [q for q in run(doc) if isinstance(q, QuoteFact)]
     assert (found.speaker.label if found.speaker else None) == speaker
     assert found.event is not None and found.event.label == event
+
+
+def test_one_node_per_thing_whatever_the_written_form() -> None:
+    text = (
+        "今年，《国务院关于深入实施“人工智能+”行动的意见》印发。国务院关于深入实施“人工智能+”"
+        "行动的意见明确了目标。深入实施“人工智能+”行动，推进人工智能+行动。"
+        "习近平总书记强调，“要推动人工智能科技创新与产业创新深度融合”。习近平指出，要加快发展。\n\n"
+        "（作者系中央党校(国家行政学院)经济学教研部教授）\n\n"
+        "中央党校（国家行政学院）的专家认为，构建普惠服务体系 and 信用体系。"
+    )
+    forms: dict[tuple[str, str], set[str]] = {}
+    for f in run(make_doc(text)):
+        if isinstance(f, EntityMention):
+            forms.setdefault((f.ref.cls, f.ref.key), set()).add(f.mention.surface)
+    policies = {key for cls, key in forms if cls == "Policy"}
+    assert policies == {"国务院关于深入实施人工智能+行动的意见", "人工智能+行动"}
+    assert forms[("Policy", "人工智能+行动")] == {"“人工智能+”行动", "人工智能+行动"}
+    assert forms[("Person", "习近平")] == {"习近平总书记", "习近平"}
+    assert forms[("Organization", "中央党校（国家行政学院）")] == {
+        "中央党校(国家行政学院)",
+        "中央党校（国家行政学院）",
+    }
+    assert not any("and" in key for _, key in forms)
