@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SEEDS
+from policygraph.extract.base import Spans
 from policygraph.text.loader import find_sources, load_document
 from policygraph.vocab import (
     Concept,
@@ -114,3 +115,15 @@ def test_broken_vocabulary_file_is_a_vocabulary_error(
     monkeypatch.setattr("policygraph.vocab.vocab_path", lambda name: tmp_path / f"{name}.ttl")
     with pytest.raises(VocabularyError, match="not valid Turtle"):
         load_scheme("perf-broken")
+
+
+_span = st.tuples(st.integers(0, 60), st.integers(0, 20)).map(lambda t: (t[0], t[0] + t[1]))
+
+
+@given(st.lists(_span, max_size=30), st.lists(_span, min_size=1, max_size=30))
+def test_spans_cover_is_any_covering_span(
+    spans: list[tuple[int, int]], asks: list[tuple[int, int]]
+) -> None:
+    covering = Spans(spans)
+    for start, end in asks:
+        assert covering.cover(start, end) == any(a <= start and end <= b for a, b in spans)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate
 
 from policygraph.model import EntityClass, EntityMention, Fact, Mention
 
@@ -49,3 +51,22 @@ def entities(found: Sequence[Fact], *classes: EntityClass) -> Iterator[EntityMen
 
 def within(mention: Mention, start: int, end: int) -> bool:
     return start <= mention.start and mention.end <= end
+
+
+class Spans:
+    """``(start, end)`` spans asked many times whether one of them covers a range: sorted
+    once, so each question costs a bisection instead of a scan of every span (a long
+    document has thousands of mentions)."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [a for a, _ in ordered]
+        # The furthest end among the spans that start at or before each one.
+        self._ends = list(accumulate((b for _, b in ordered), max))
+
+    def cover(self, start: int, end: int) -> bool:
+        """Is there a span ``(a, b)`` with ``a <= start`` and ``end <= b``?"""
+        k = bisect_right(self._starts, start) - 1
+        return k >= 0 and self._ends[k] >= end

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import cache
 
-from policygraph.extract.base import entity_key
+from policygraph.extract.base import Spans, entity_key
 from policygraph.model import EntityClass, EntityMention, EntityRef, Fact, Relation
 from policygraph.text.document import Document
 from policygraph.vocab import Concept, WordBounds, load_scheme
@@ -77,18 +77,18 @@ def find_terms(text: str) -> list[tuple[int, int, Concept, EntityClass, str]]:
 
 def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
     entity_mentions = [f for f in found if isinstance(f, EntityMention)]
-    blocking = [
+    blocking = Spans(
         (f.mention.start, f.mention.end)
         for f in entity_mentions
         if f.ref.cls in ("Organization", "Place", "Event")
-    ]
+    )
     policies = [f for f in entity_mentions if f.ref.cls == "Policy"]
     for block in doc.blocks:
         if block.kind in SKIP_KINDS:
             continue
         for i, j, concept, cls, rule in find_terms(block.text):
             start, end = block.original_span(i, j)
-            if any(a <= start and end <= b for a, b in blocking):
+            if blocking.cover(start, end):
                 continue
             ref = EntityRef(cls, entity_key(concept.pref_label))
             m = doc.mention(block, i, j, rule)

@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
-from policygraph.extract.base import entity_key
+from policygraph.extract.base import Spans, entity_key
 from policygraph.extract.events import find_events
 from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Block, Document
@@ -215,9 +215,8 @@ def _joins_name(words: Sequence[tuple[int, int, str]], k: int, anchor_end: int) 
     return words[k][2] == "和" and 0 < k < len(words) - 1 and words[k - 1][0] >= anchor_end
 
 
-def _covered(block: Block, doc_spans: list[tuple[int, int]], i: int, j: int) -> bool:
-    start, end = block.original_span(i, j)
-    return any(s <= start and end <= e for s, e in doc_spans)
+def _covered(block: Block, doc_spans: Spans, i: int, j: int) -> bool:
+    return doc_spans.cover(*block.original_span(i, j))
 
 
 def find_organizations(text: str, *, affiliation: bool = False) -> list[tuple[int, int, str, str]]:
@@ -269,11 +268,11 @@ def find_organizations(text: str, *, affiliation: bool = False) -> list[tuple[in
 def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
     # Policy titles (their issuer is mentioned by the policy extractor) and organizations
     # already mentioned are not mentioned again.
-    taken = [
+    taken = Spans(
         (f.mention.start, f.mention.end)
         for f in found
         if isinstance(f, EntityMention) and f.ref.cls in ("Policy", "Organization")
-    ]
+    )
     for block in doc.blocks:
         if block.kind in SKIP_KINDS:
             continue
