@@ -69,3 +69,55 @@ def test_bad_gold_files_say_what_and_where(tmp_path: Path, text: str, message: s
     gold.write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match=message):
         evaluate(gold)
+
+
+ARTICLES_AND_QUOTES = f"""
+input: {SEEDS.as_posix()}
+documents:
+  - file: 000_c4ec37985887901a.txt
+    entities:
+      Industry: [金融]        # written 金融, canonical 金融业: a written form finds it
+    articles:
+      - {{title: 人工智能赋能新质生产力的路径指引, authors: [刘晖, 任晓刚],
+         affiliations: [北京市习近平新时代中国特色社会主义思想研究中心]}}
+      - {{title: 把握新型城镇化丰富内涵和实践要求, authors: [韩成福, 某某某], affiliations: []}}
+      - {{title: 不存在的文章, authors: [某某某]}}
+    quotes:
+      - {{text: 人工智能领域要占领先机, speaker: 习近平, date: 2025-04,
+         event: 二十届中央政治局第二十次集体学习}}
+      - {{text: "加强以县城为重要载体的城镇化建设", speaker: 习近平, date: 2024-05,
+         event: 安徽考察}}
+      - {{text: 不存在的引语}}
+"""
+
+
+def test_articles_and_quotes_are_scored_field_by_field(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.yaml"
+    gold.write_text(ARTICLES_AND_QUOTES, encoding="utf-8")
+    scores = evaluate(gold).scores
+    assert (scores["Industry"].tp, scores["Industry"].fn) == (1, 0)
+    assert (scores["Article"].tp, scores["Article"].fn) == (2, 1)
+    # the second article has a wrong author list and (found) affiliations the gold omits;
+    # the third is not found at all
+    assert (scores["Article authors"].tp, scores["Article authors"].fn) == (1, 2)
+    assert (scores["Article affiliations"].tp, scores["Article affiliations"].fn) == (1, 2)
+    assert scores["Article affiliations"].fp == 1
+    assert (scores["Quote"].tp, scores["Quote"].fn) == (2, 1)
+    assert (scores["Quote speaker"].tp, scores["Quote speaker"].fn) == (2, 1)
+    # 2024-10, not 2024-05: wrong, and what was found is spurious
+    assert (scores["Quote date"].tp, scores["Quote date"].fp) == (1, 1)
+    assert scores["Quote date"].spurious == ["加强以县城为重要载体的城镇化建设: 2024-10"]
+    assert (scores["Quote event"].tp, scores["Quote event"].fn) == (2, 1)
+    # quotes found on the page but not in this (complete) gold are spurious
+    assert scores["Quote"].fp > 0
+
+
+def test_a_quote_without_text_is_refused(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.yaml"
+    gold.write_text(
+        f"input: {SEEDS.as_posix()}\ndocuments:\n  - file: 000_c4ec37985887901a.txt\n"
+        "    quotes: [{speaker: 习近平}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="a quote needs a 'text'"):
+        evaluate(gold)
