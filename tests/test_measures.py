@@ -278,6 +278,30 @@ def test_a_list_of_targets_runs_on_to_its_items_not_to_explanations() -> None:
     ]
 
 
+def test_a_part_that_plans_the_year_makes_its_figures_targets() -> None:
+    text = (
+        "一、过去一年工作回顾\n"
+        "城镇新增就业1351万人。\n"
+        "二、2025年经济社会发展总体要求\n"
+        "新建改建农村公路20万公里，完成铁路投资7320亿元。目前铁路营业里程为15万公里。\n"
+        "6.5%左右的增速可以实现比较充分的就业。\n"
+        "三、“十五五”时期主要目标\n"
+        "城镇新增就业5000万人以上。\n"
+    )
+    title = "2025年政府工作报告"
+    doc = make_doc(text, date="2025-03-05", kind="policy", title=title)
+    assert rows(measures_of(doc)) == [
+        ("Statistic", "城镇新增就业", "=", "13510000", "人", None),
+        ("Target", "新建改建农村公路", "=", "200000", "公里", 2025),
+        ("Target", "完成铁路投资", "=", "732000000000", "元", 2025),
+        ("Statistic", "铁路营业里程", "=", "150000", "公里", None),
+        ("Target", "城镇新增就业", ">=", "50000000", "人", 2030),
+    ]
+    # a report's parts plan nothing
+    report = make_doc(text, date="2025-03-05", kind="report", title="年度报告")
+    assert [m.kind for m in measures_of(report)] == ["Statistic"] * 5
+
+
 def test_a_year_named_in_passing_governs_no_bullets() -> None:
     text = "导语。\n落实2030年应对气候变化国家自主贡献目标。\n——森林覆盖率为24%。\n"
     assert rows(measures_of(make_doc(text))) == [("Statistic", "森林覆盖率", "=", "24", "%", None)]

@@ -39,6 +39,7 @@ from policygraph.extract.measures.attribution import concerns, owning_policy
 from policygraph.extract.measures.reader import measure_spans, read_paragraph
 from policygraph.extract.measures.spans import MeasureSpan
 from policygraph.extract.measures.words import MeasureWords
+from policygraph.extract.years import find_plan_periods, find_years
 from policygraph.model import EntityRef, Fact, Measure, QuoteFact
 from policygraph.text.document import Document
 
@@ -56,10 +57,13 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
     carried: int | None = None  # a lead paragraph's deadline, for its bullets
     lead_opens_list = False
     open_list: int | None = None  # the year of a list of targets opened by the block before
+    plan_year: int | None = None  # of the part the block stands in, when it plans a year
     for block in doc.blocks:
         if block.kind not in _KINDS:
             continue
         offsets = set(block.offsets)
+        if _PART.match(block.text) and own is not None:  # a policy's parts, not a report's
+            plan_year = _plan_year(block.text, doc.meta.year)
         bullet = _follows(block.text, True)
         follower = carried is not None and _follows(block.text, lead_opens_list)
         para = read_paragraph(
@@ -68,6 +72,7 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
             deadline=carried if follower else None,
             listing=open_list is not None,
             list_year=open_list,
+            plan_year=plan_year,
         )
         ends_open = block.text.rstrip().endswith(("：", ":"))
         open_list = para.list_year if para.listing and ends_open else None
@@ -131,6 +136,26 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
 _BULLET = re.compile(r"\s*(?:——|--|—|[•·●▪]|[一二三四五六七八九十]+是)")
 _NUMERAL = "[一二三四五六七八九十]"
 _NUMBERED = re.compile(rf"\s*(?:[（(](?:{_NUMERAL}+|\d+)[）)]|\d+[.．、]|{_NUMERAL}+、)")
+
+
+# 二、2018年经济社会发展总体要求和政策取向 / 三、对今年政府工作的建议 / 一、过去五年工作回顾:
+# the parts of a work report (or a plan's proposals) and what year each plans
+_PART = re.compile(r"\s*[一二三四五六七八九十]+、[^。！？]{2,40}$")
+
+
+_REVIEW = ("回顾", "过去", "成就", "执行情况", "完成情况", "决算", "总结")
+
+
+def _plan_year(heading: str, base_year: int | None) -> int | None:
+    """The year a part plans: the document's year (2018年, 今年) or, for a plan period not
+    yet over (“十四五”时期的主要目标), its last year; None for a review (工作回顾)."""
+    if base_year is None or any(w in heading for w in _REVIEW):
+        return None
+    years = find_years(heading, base_year=base_year) + find_plan_periods(heading)
+    if any(y.year == base_year and y.rule != "years.plan-period" for y in years):
+        return base_year
+    ends = [y.year for y in years if y.rule == "years.plan-period" and y.year > base_year]
+    return ends[0] if ends else None
 
 
 def _follows(text: str, lead_opens_list: bool) -> bool:

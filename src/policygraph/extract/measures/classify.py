@@ -44,6 +44,9 @@ def classify(
     if frame.mode != "statistic" and not past and cue:
         year = frame.year if frame.mode == "current" else para.deadline
         return "Target", year, "measures.target-cue"
+    reports = any(w in before for w in lists.statistic_cues)
+    if para.plan_year is not None and frame.mode in (None, "current") and not reports:
+        return "Target", frame.year or para.plan_year, "measures.plan-section"
     year = frame.year if frame.mode is not None else para.reported
     return "Statistic", year, "measures.statistic"
 

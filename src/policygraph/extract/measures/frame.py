@@ -24,6 +24,9 @@ class Frame:
     year: int | None = None
     listing: bool = False
     list_year: int | None = None
+    # the year of the plan section the paragraph stands in (二、2018年经济社会发展总体要求…):
+    # its figures are plans for that year unless they say they report
+    plan_year: int | None = None
     subject: str | None = None  # of the last measure, for 年均增长… clauses
     verb: str | None = None  # lead verb of the last measure, for 、-lists
 
@@ -41,6 +44,9 @@ class Paragraph:
     # 能耗强度下降3.1%以上) and, after a paragraph ending in ：, into the next one
     listing: bool = False
     list_year: int | None = None
+    # the year of the plan section the paragraph stands in (二、2018年经济社会发展总体要求…):
+    # its figures are plans for that year unless they say they report
+    plan_year: int | None = None
 
 
 def on_year(text: str, ca: int, year: YearSpan, frame: Frame, para: Paragraph) -> None:

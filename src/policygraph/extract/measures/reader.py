@@ -39,12 +39,13 @@ def read_paragraph(
     deadline: int | None = None,
     listing: bool = False,
     list_year: int | None = None,
+    plan_year: int | None = None,
 ) -> Paragraph:
     """Read one paragraph; ``deadline`` is one carried in from a lead paragraph
     (``力争到2020年，…：`` before its ``——`` bullets), ``listing`` a list of targets the
     paragraph before opened (``主要预期目标是：`` on a line of its own). The result holds
     the measures and the deadline and list in force at the paragraph's end."""
-    para = Paragraph(base_year, deadline, listing=listing, list_year=list_year)
+    para = Paragraph(base_year, deadline, listing=listing, list_year=list_year, plan_year=plan_year)
     for a, b in block.sentences():
         _sentence(block.text, a, b, para)
     return para
@@ -131,7 +132,7 @@ def _on_quantity(
     kind, year, rule = classify(text, ca, i, quantity, years, frame, para)
     if estimate and kind == "Target":
         kind, rule = "Statistic", "measures.estimate"
-    if kind == "Statistic" and not found.named_before:
+    if (kind == "Statistic" or rule == "measures.plan-section") and not found.named_before:
         return  # 6.5%左右的增速可以…: a report must say what it measures before the number
     inherited = found.from_pre and frame.subject is not None and continues(indicator)
     if inherited and frame.subject:
