@@ -221,6 +221,14 @@ CASES: list[tuple[str, list[Row]]] = [
             ("Statistic", "居民收入增长", "=", "7.3", "%", None),  # 比2016年 compares
         ],
     ),
+    # a comparator word or a modal before the change verb: 至少降低30% is >= 30
+    (
+        "到2027年，移动网络流量资费至少降低30%，二氧化硫排放量要下降3%。",
+        [
+            ("Target", "移动网络流量资费降低", ">=", "30", "%", 2027),
+            ("Target", "二氧化硫排放量下降", "=", "3", "%", 2027),
+        ],
+    ),
     # X年到Y年 is a span of past years, never a deadline
     ("这一数字是1950年到2002年53年的总和，达到1000亿元。", []),
     # counts inside qualitative goals, names, thresholds, describing scales: nothing

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import cast
 
 from policygraph.extract.measures.classify import classify
 from policygraph.extract.measures.clauses import clauses
@@ -21,6 +22,7 @@ from policygraph.extract.measures.spans import Kind, MeasureSpan
 from policygraph.extract.measures.words import words
 from policygraph.extract.numbers import Quantity, find_quantities
 from policygraph.extract.years import YearSpan, find_plan_periods, find_years
+from policygraph.model import Comparator
 from policygraph.text.document import Block
 
 _PROTECTED = re.compile(r"《[^《》]*》|[（(][^（）()]*[）)]")
@@ -137,12 +139,33 @@ def _on_quantity(
     inherited = found.from_pre and frame.subject is not None and continues(indicator)
     if inherited and frame.subject:
         indicator = frame.subject + indicator
+    indicator, quantity = _verb_comparator(indicator, quantity)
     if not valid(indicator):
         return
     if not inherited:
         frame.subject = subject_of(indicator)
     projected = any(w in text[ca : quantity.start] for w in words().projection_cues)
     _emit(para, kind, indicator, quantity, year, i, j, rule, projected=projected)
+
+
+# 资费至少降低30%, 排放量要下降3%, 寿命再提高1岁: a comparator word or a modal before the
+# change verb that ends the indicator; the comparator applies to the number
+_BEFORE_CHANGE = {"至少": ">=", "不少于": ">=", "不低于": ">=", "超过": ">", "要": "", "将": "",
+                  "需": "", "应": "", "再": ""}  # fmt: skip
+
+
+def _verb_comparator(indicator: str, quantity: Quantity) -> tuple[str, Quantity]:
+    change = next((w for w in words().change_words if indicator.endswith(w)), None)
+    if change is None:
+        return indicator, quantity
+    head = indicator[: -len(change)]
+    word = next((w for w in _BEFORE_CHANGE if head.endswith(w) and len(head) > len(w)), None)
+    if word is None:
+        return indicator, quantity
+    comparator = _BEFORE_CHANGE[word]
+    if comparator and quantity.comparator == "=":
+        quantity = replace(quantity, comparator=cast(Comparator, comparator))
+    return head[: -len(word)] + change, quantity
 
 
 def _emit(
