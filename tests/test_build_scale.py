@@ -12,7 +12,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import DEV_CORPUS, SEEDS
 from policygraph import build as build_module
 from policygraph.build import build
 from policygraph.errors import PolicyGraphError
@@ -23,6 +22,12 @@ from policygraph.graph.serialize import write_rdf
 from policygraph.progress import Progress
 from policygraph.text.document import Document
 from policygraph.text.loader import find_sources, load_document
+
+# Paths as in conftest.py (not imported: tests/browser has a conftest module of its own).
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+DEV_CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
+
 
 _no_dev = pytest.mark.skipif(not DEV_CORPUS.is_dir(), reason="../shared corpus not present")
 

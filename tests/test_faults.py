@@ -22,10 +22,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEEDS
 from policygraph.build import build
 from policygraph.graph.outputs import OUTPUTS
 from policygraph.graph.store import open_store
+
+# Paths as in conftest.py (not imported: tests/browser has a conftest module of its own).
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
 
 pytestmark = pytest.mark.slow
 

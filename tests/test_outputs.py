@@ -11,12 +11,16 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from conftest import SEEDS
 from policygraph import build as build_module
 from policygraph.build import build
 from policygraph.cli import main
 from policygraph.errors import InputError
 from policygraph.graph.outputs import OUTPUTS, STATE, OutputFolder
+
+# Paths as in conftest.py (not imported: tests/browser has a conftest module of its own).
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
 
 ONE_SEED = SEEDS / "000_c4ec37985887901a.txt"
 

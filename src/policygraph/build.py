@@ -205,19 +205,25 @@ def _build(
     def headers() -> Iterator[Votes]:
         """Every document's label votes, streamed to the LabelIndex as extraction goes."""
         tasks: list[tuple[Source, str, Path]] = []
+        sizes: dict[str, int] = {}
         for source in sources:
-            key = source_key(source)
+            try:
+                key = source_key(source)
+                sizes[source.name] = source.path.stat().st_size
+            except OSError as error:
+                _skip(_unreadable(source, error), result, strict=strict)
+                continue
             header = cache.header(key)
             if header is None:
                 tasks.append((source, key, cache.folder))
             else:
                 kept.append(_Kept(header.doc_id, source.name, key))
                 yield header.doc_id, header.votes, header.self_policy
-        size = sum(task[0].path.stat().st_size for task in tasks)
+        size = sum(sizes[task[0].name] for task in tasks)
         result.megabytes = size / 1e6
         with Progress("extracting", total=len(tasks), size=size, enabled=progress) as bar:
             for outcome in extract_all(tasks, jobs=result.jobs):
-                bar.advance(outcome.source.path.stat().st_size)
+                bar.advance(sizes[outcome.source.name])
                 checkpoint("extracting")
                 if outcome.header is None:
                     _skip(outcome, result, strict=strict)
@@ -266,6 +272,16 @@ def _build(
         raise
     # Only now: a build killed before this point finds these extractions again.
     cache.prune(current.values())
+
+
+def _unreadable(source: Source, error: OSError) -> Outcome:
+    """A file that cannot even be read for its hash: the loader's reason, in the words it
+    gives any other bad input, else the system's."""
+    try:
+        load_document(source)
+    except InputError as e:
+        return Outcome(source, "", reason=str(e), bad_input=True)
+    return Outcome(source, "", reason=f"{source.path}: {error.strerror or error}", bad_input=True)
 
 
 def _skip(outcome: Outcome, result: BuildResult, *, strict: bool) -> None:
