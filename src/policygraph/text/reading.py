@@ -26,9 +26,10 @@ from policygraph.errors import DecodeError
 # also valid GB18030 byte sequences that decode to nonsense, so both are tried and the one
 # that reads as Chinese wins; cp950 is Big5 as Windows writes it.
 _LEGACY = ("gb18030", "cp950")
-# Below this share of ordinary characters (common hanzi, CJK and ASCII punctuation,
-# letters, digits), a decoding is nonsense: a binary file, or an encoding we do not read
-# (Shift-JIS, EUC-KR, ...). Real documents score above 0.97; Big5 read as GB18030 about 0.4.
+# Below this share of ordinary characters among the non-ASCII ones (see plausibility), a
+# decoding is nonsense: a binary file, or an encoding we do not read (Shift-JIS, ...). The
+# 3,121 documents of the bulk corpus, saved as GB18030, score 0.985 or more (median 1.0);
+# Big5 text read as GB18030 about 0.5.
 _MIN_PLAUSIBLE = 0.8
 # A text file has almost no control characters besides white space; a binary one is full.
 _MAX_CONTROL = 0.01
@@ -87,7 +88,7 @@ def _legacy(data: bytes, name: str, utf8_bad: int) -> tuple[str, str]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        # Ties go to the encoding listed first (-rank sorts it last, max picks it).
+        # On a tie, max() picks the larger -rank: the encoding listed first.
         candidates.append((plausibility(text), -rank, text, encoding))
     if not candidates:
         raise DecodeError(
