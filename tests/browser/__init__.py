@@ -1,0 +1,1 @@
+"""Tests that open the views in headless Chromium."""
