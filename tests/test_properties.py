@@ -40,9 +40,10 @@ from policygraph.text.document import Document
 EXPLORE = os.environ.get("POLICYGRAPH_HYPOTHESIS") == "explore"
 SETTINGS = settings(
     max_examples=1000 if EXPLORE else 60,
-    # Generous: a slow example is a regex that backtracks, worth a failure; a cold jieba
-    # is not (the module fixture warms it up).
-    deadline=None if EXPLORE else 3000,
+    # Generous: an example is ~0.1 s, and a shared CI machine can be slow tenfold; a regex
+    # that backtracks exponentially still fails it. Cold caches (jieba's dictionary, the
+    # word-list patterns built on first use) are warmed by the module fixture.
+    deadline=None if EXPLORE else 10_000,
     derandomize=not EXPLORE,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
@@ -51,7 +52,8 @@ SETTINGS = settings(
 
 @pytest.fixture(scope="module", autouse=True)
 def _warm() -> None:
-    run(make_doc("到2027年，人工智能产业规模超过1万亿元。"))
+    for path in sorted(SEEDS.glob("*.txt")):
+        run(make_doc(path.read_text(encoding="utf-8")))
 
 
 def mentions(facts: list[Fact]) -> Iterator[Mention]:
@@ -107,12 +109,13 @@ def turtle_round_trip(doc: Document, facts: list[Fact]) -> None:
 
 # --- arbitrary Unicode ------------------------------------------------------------------------
 
-# Any code point but lone surrogates (which no decoded file contains).
-ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
+# Any code point but lone surrogates (which no decoded file contains, and UTF-8 cannot hold).
+CHAR = st.characters(codec="utf-8")
+ANY_TEXT = st.text(CHAR, max_size=200)
 SEED_CHARS = sorted(set("".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt"))))
 # Mostly the characters of real documents, so that rules have something to bite on.
 CHINESE_TEXT = st.text(
-    st.one_of(st.sampled_from(SEED_CHARS), st.characters(blacklist_categories=("Cs",))),
+    st.one_of(st.sampled_from(SEED_CHARS), CHAR),
     max_size=300,
 )
 
@@ -202,7 +205,7 @@ def mutated_sentence(draw: st.DrawFn) -> str:
         op = draw(st.sampled_from(["insert", "hostile", "delete", "swap", "width", "join"]))
         i = draw(st.integers(0, len(text)))
         if op == "insert":
-            text = text[:i] + draw(st.characters(blacklist_categories=("Cs",))) + text[i:]
+            text = text[:i] + draw(CHAR) + text[i:]
         elif op == "hostile":
             text = text[:i] + draw(st.sampled_from(HOSTILE)) + text[i:]
         elif op == "delete" and i < len(text):
