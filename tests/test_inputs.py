@@ -111,16 +111,31 @@ LINE_ENDS = {
 
 
 @pytest.fixture(scope="module")
-def encodings_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+def encodings_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("encodings")
     for name, data in {**VARIANTS, **LINE_ENDS}.items():
         (folder / f"{name}.txt").write_bytes(data)
-    return build([folder], tmp_path_factory.mktemp("out"), views=False, jobs=1)
+    (folder / "big5.txt").write_bytes(TRADITIONAL.encode("cp950"))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def encodings_build(
+    encodings_folder: Path, tmp_path_factory: pytest.TempPathFactory
+) -> BuildResult:
+    return build([encodings_folder], tmp_path_factory.mktemp("out"), views=False, jobs=1)
+
+
+def test_the_cli_builds_every_encoding(encodings_folder: Path, tmp_path: Path) -> None:
+    code, output = invoke("build", str(encodings_folder), "--out", str(tmp_path), "--no-views")
+    assert code == 0, output
+    assert f"Built {len(VARIANTS) + len(LINE_ENDS) + 1} document(s)" in output
+    assert "skipped" not in output
 
 
 def test_every_encoding_builds_without_a_skip(encodings_build: BuildResult) -> None:
     assert encodings_build.skipped == []
-    assert encodings_build.documents == len(VARIANTS) + len(LINE_ENDS)
+    assert encodings_build.documents == len(VARIANTS) + len(LINE_ENDS) + 1  # and Big5
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
