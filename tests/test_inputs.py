@@ -304,6 +304,27 @@ def test_strict_stops_at_the_first_bad_file_with_status_2_and_writes_nothing(
     assert code == 2 and not (tmp_path / "new").exists()
 
 
+def test_strict_leaves_the_outputs_alone_when_the_bad_file_comes_last(tmp_path: Path) -> None:
+    """A changed good file is extracted before the bad one stops the build: the outputs
+    stay as they were. Its extraction does stay in the build's cache (a hidden folder the
+    next build reuses), which this test allows."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    assert invoke("build", str(folder), "--out", str(out), "--no-views")[0] == 0
+
+    def outputs() -> dict[str, str]:
+        return {k: v for k, v in snapshot(out).items() if not k.startswith(".policygraph/cache/")}
+
+    before = outputs()
+    (folder / "a.txt").write_text(TEXT + "\n到2030年，普及率超过90%。\n", encoding="utf-8")
+    (folder / "z.txt").write_bytes(b"\x00\x01")
+    code, output = invoke("build", str(folder), "--out", str(out), "--no-views", "--strict")
+    assert code == 2 and "z.txt: contains NUL bytes" in output
+    assert outputs() == before
+
+
 def test_a_real_process_warns_on_stderr_and_exits_2_when_strict(tmp_path: Path) -> None:
     """Through ``python -m policygraph`` itself: the warning a user sees, and exit 2."""
     folder = tmp_path / "in"
