@@ -284,12 +284,13 @@ def _relay(
     """Pass the server's messages on once it listens; before that, keep them for the
     error message (a failed start is summed up in one line, not a Rust backtrace)."""
     shown = 0
-    for raw in stream:
-        lines.append(raw.decode("utf-8", "replace").rstrip())
-        if ready.is_set():
-            for line in lines[shown:]:
-                print(f"oxigraph: {line}", file=log or sys.stderr, flush=True)
-            shown = len(lines)
+    with stream:
+        for raw in stream:
+            lines.append(raw.decode("utf-8", "replace").rstrip())
+            if ready.is_set():
+                for line in lines[shown:]:
+                    print(f"oxigraph: {line}", file=log or sys.stderr, flush=True)
+                shown = len(lines)
 
 
 def _why(lines: list[str], store: Path, host: str, port: int) -> str:
