@@ -103,3 +103,12 @@ def test_defaults_are_documented_in_help() -> None:
     assert "--timeout SECONDS Stop a query that runs longer (exit 1); 0 for no limit." in text
     assert "default: 60.0" in text
     assert q.DEFAULT_TIMEOUT == 60 and q.DEFAULT_MAX_ROWS == 1000
+
+
+def test_the_cli_imports_no_heavy_library_before_a_command_runs() -> None:
+    # `policygraph --help` stays fast (benchmarks/cli_startup.py) only while cli.py
+    # imports the heavy libraries inside the commands.
+    heavy = ("rdflib", "pyoxigraph", "jieba", "networkx", "pyvis")
+    probe = f"import sys, policygraph.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr
