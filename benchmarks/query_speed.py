@@ -84,8 +84,8 @@ def load_rdflib(trig: Path) -> Any:
 
     dataset = Dataset()
     dataset.parse(trig, format="trig")
-    default = dataset.default_context
-    for graph in list(dataset.contexts()):
+    default = dataset.default_graph
+    for graph in list(dataset.graphs()):
         if graph.identifier != default.identifier:
             for triple in graph:
                 default.add(triple)
