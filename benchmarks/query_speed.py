@@ -99,6 +99,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=9, help="Oxigraph runs per query")
     parser.add_argument("--rdflib-repeat", type=int, default=3, help="rdflib runs per query")
     parser.add_argument("--no-rdflib", action="store_true", help="time Oxigraph only")
+    parser.add_argument(
+        "--rdflib-skip",
+        action="append",
+        default=[],
+        metavar="QUERY",
+        help="saved query not to run in rdflib (one that takes it too long); repeatable",
+    )
     args = parser.parse_args()
     trig = args.trig or args.store.parent / "policygraph.trig"
 
@@ -128,7 +135,7 @@ def main() -> None:
             "rows": ox_rows,
             "oxigraph_ms": round(ox_ms, 2),
         }
-        if dataset is not None:
+        if dataset is not None and name not in args.rdflib_skip:
             declared = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
             def rdflib(text: str = declared + text) -> int:
@@ -146,7 +153,9 @@ def main() -> None:
     report["queries"] = rows
     report["goal_met"] = {
         "under_100_ms": all(r["oxigraph_ms"] < 100 for r in rows),
-        "at_least_10x": None if dataset is None else all(r["speedup"] >= 10 for r in rows),
+        "at_least_10x": None
+        if dataset is None
+        else all(r.get("speedup", 0) >= 10 for r in rows if "rdflib_ms" in r),
     }
     json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")

@@ -174,3 +174,10 @@ def test_graph_body_is_sorted_n_triples(store: Path) -> None:
     assert len(lines) == n > 0
     assert len(list(ox.parse(body, format=ox.RdfFormat.TURTLE))) == n  # N-Triples is Turtle
     assert p.graph_body(db, iri) == (body, n)
+
+
+def test_credentials_become_the_authorization_header() -> None:
+    assert p._Client(p.Auth(token="t0k")).headers == {"Authorization": "Bearer t0k"}
+    basic = p._Client(p.Auth(user="ann", password="pw")).headers["Authorization"]
+    assert basic == "Basic YW5uOnB3"  # base64 of "ann:pw"
+    assert p._Client(p.Auth()).headers == {}
