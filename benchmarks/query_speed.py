@@ -122,7 +122,7 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     for name, saved in saved_queries().items():
         params = PARAMS.get(name, {})
-        text = bind_params(saved.text, params)
+        text = bind_params(saved.text, params, store=store)
 
         def oxigraph(text: str = text) -> int:
             return sum(1 for _ in store.query(text, prefixes=PREFIXES))  # type: ignore[union-attr]

@@ -1,0 +1,47 @@
+"""Saved queries whose parameter names an entity: looked up first, then queried by IRI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from policygraph.errors import QueryError
+from policygraph.graph.store import open_store
+from policygraph.query import NOTHING, bind_params, entities_named, run_query, saved_queries
+
+
+def _rows(build: Any, **params: str) -> list[dict[str, str]]:
+    return run_query(saved_queries()["provenance"].text, store=build.store, params=params).rows()
+
+
+def test_provenance_by_label_alt_label_and_iri_agree(seed_build: Any) -> None:
+    by_label = _rows(seed_build, entity="习近平")
+    by_alt = _rows(seed_build, entity="习近平总书记")
+    by_iri = _rows(seed_build, entity="https://w3id.org/policygraph/id/person/习近平")
+    assert by_label and by_label == by_alt == by_iri
+    assert {r["entity"] for r in by_label} == {"习近平"}
+    assert any(r["surface"] == "习近平总书记" for r in by_label)
+
+
+def test_provenance_of_an_unknown_name_is_empty_not_everything(seed_build: Any) -> None:
+    assert _rows(seed_build, entity="没有这个实体") == []
+    # Quotes, braces and angle brackets are a literal, never SPARQL syntax.
+    assert _rows(seed_build, entity='"} ?e ?p ?o {<x>') == []
+
+
+def test_provenance_without_parameter_lists_every_entity(seed_build: Any) -> None:
+    everything = run_query(saved_queries()["provenance"].text, store=seed_build.store).rows()
+    assert len({r["entity"] for r in everything}) > 50
+
+
+def test_entity_lookup_and_placeholders(seed_build: Any) -> None:
+    store = open_store(seed_build.store)
+    assert [e.value for e in entities_named(store, "国务院")] == [
+        "https://w3id.org/policygraph/id/org/国务院"
+    ]
+    text = "SELECT * WHERE { VALUES ?xEntity { UNDEF } }"
+    assert f"<{NOTHING}>" in bind_params(text, {"x": "无此名"}, store=store)
+    with pytest.raises(QueryError, match="needs the store"):
+        bind_params(text, {"x": "国务院"})
+    assert saved_queries()["provenance"].params == ("entity",)
