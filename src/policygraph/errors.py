@@ -22,6 +22,10 @@ class EmptyDocument(InputError):
     """A file that decodes to nothing but white space: nothing to extract."""
 
 
+class DocumentTooLarge(InputError):
+    """A file larger than one document may be (see ``loader.MAX_DOCUMENT_BYTES``)."""
+
+
 class ManifestError(InputError):
     """A ``manifest.yaml`` that is malformed or names files that do not exist."""
 
