@@ -6,16 +6,20 @@ This is the library entry point behind ``policygraph build``; a notebook user ca
 
 from __future__ import annotations
 
+import io
 import logging
 import multiprocessing
 import os
 import shutil
 import time
 import traceback
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -26,7 +30,7 @@ from policygraph.graph.cache import ExtractionCache, Header, source_key
 from policygraph.graph.iris import graph_iri
 from policygraph.graph.outputs import OutputFolder, checkpoint
 from policygraph.graph.serialize import write_rdf_file
-from policygraph.graph.store import to_ox
+from policygraph.graph.store import nquads
 from policygraph.namespaces import ONTOLOGY_GRAPH, PGO, RDF, VOCAB_GRAPH
 from policygraph.progress import Progress
 from policygraph.text.loader import Source, find_sources, load_document
@@ -156,6 +160,92 @@ def extract_all(tasks: Sequence[tuple[Source, str, Path]], *, jobs: int) -> Iter
         yield from pool.imap(_extract_task, tasks, chunksize=1)
 
 
+#: The corpus-wide labels, in a graph worker (set once by :func:`_graph_init`).
+_LABELS: LabelIndex | None = None
+
+
+def _graph_init(labels: LabelIndex | None) -> None:
+    global _LABELS
+    _LABELS = labels
+
+
+def document_nquads(ex: Extraction, labels: LabelIndex) -> bytes:
+    """One document's triples as N-Quads, in its named graph and in the default graph
+    (their merge: queries read it, and a triple several documents state is there once)."""
+    return nquads(build_triples(ex, labels), graph_iri(ex.doc.id))
+
+
+def _graph_task(task: tuple[str, Path]) -> bytes:
+    key, folder = task
+    assert _LABELS is not None, "graph worker started without its labels"
+    return document_nquads(ExtractionCache(folder).load(key), _LABELS)
+
+
+def graph_all(
+    kept: Sequence[_Kept], folder: Path, labels: LabelIndex, *, jobs: int
+) -> Iterator[bytes]:
+    """Every kept document's N-Quads, built in ``jobs`` worker processes, largest
+    extraction first so that one big document does not finish last. The order they come
+    in does not matter: the on-disk store orders quads by their terms (see
+    graph/serialize.py), so the outputs are the same bytes for any order."""
+    tasks = [(k.key, folder) for k in kept]
+    if jobs <= 1 or len(tasks) <= 1:
+        _graph_init(labels)
+        try:
+            yield from map(_graph_task, tasks)
+        finally:
+            _graph_init(None)
+        return
+    tasks.sort(key=lambda t: _size(ExtractionCache(folder).path(t[0])), reverse=True)
+    context = multiprocessing.get_context("forkserver")
+    with context.Pool(min(jobs, len(tasks)), initializer=_graph_init, initargs=(labels,)) as pool:
+        # A bounded window of tasks in flight, not imap's unbounded run-ahead: the parent
+        # loads what the workers send, and memory holds a few documents, not the corpus.
+        window = 8 * jobs
+        pending: deque[AsyncResult[bytes]] = deque()
+        queue = iter(tasks)
+        for task in islice(queue, window):
+            pending.append(pool.apply_async(_graph_task, (task,)))
+        while pending:
+            data = pending.popleft().get()
+            for task in islice(queue, 1):
+                pending.append(pool.apply_async(_graph_task, (task,)))
+            yield data
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+class _Chunks(io.RawIOBase):
+    """The documents' N-Quads as one binary stream, which Oxigraph's bulk loader parses
+    and loads in Rust (one load for the corpus: few files on disk, no Python terms)."""
+
+    def __init__(self, chunks: Iterator[bytes], bar: Progress) -> None:
+        self._chunks = chunks
+        self._bar = bar
+        self._buffer = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while not self._buffer:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._bar.advance()
+            checkpoint("writing")
+            self._buffer = memoryview(chunk)
+        n = min(len(b), len(self._buffer))
+        b[:n] = self._buffer[:n]
+        self._buffer = self._buffer[n:]
+        return n
+
+
 def build(
     inputs: Sequence[Path] = (Path("seeds"),),
     out: Path = Path("exports"),
@@ -252,7 +342,12 @@ def _build(
         store = ox.Store(str(gen / STORE))
         load_vocabularies(store)
         with Progress("writing", total=len(kept), enabled=progress) as bar:
-            store.bulk_extend(_document_quads(kept, cache, labels, bar))
+            store.bulk_load(
+                io.BufferedReader(
+                    _Chunks(graph_all(kept, cache.folder, labels, jobs=result.jobs), bar)
+                ),
+                ox.RdfFormat.N_QUADS,
+            )
         store.flush()
         checkpoint("store.written")
         write_rdf_file(store, gen / TURTLE, "ttl")
@@ -298,23 +393,6 @@ def _skip(outcome: Outcome, result: BuildResult, *, strict: bool) -> None:
     log.error("%s: %s; document skipped (run with -v for the traceback)", path, reason)
     log.info("%s", outcome.detail)
     result.skipped.append((str(path), reason))
-
-
-def _document_quads(
-    kept: Sequence[_Kept], cache: ExtractionCache, labels: LabelIndex, bar: Progress
-) -> Iterator[ox.Quad]:
-    """Each document's triples, in its named graph and in the default graph (their merge:
-    queries read it, and a triple several documents state is there once), one document
-    at a time so that memory holds one extraction, not the corpus."""
-    default = ox.DefaultGraph()
-    for k in kept:
-        ex = cache.load(k.key)
-        graph = ox.NamedNode(str(graph_iri(k.doc_id)))
-        for s, p, o in build_triples(ex, labels):
-            triple = (to_ox(s), to_ox(p), to_ox(o))
-            yield ox.Quad(*triple, graph)  # type: ignore[arg-type]
-            yield ox.Quad(*triple, default)  # type: ignore[arg-type]
-        bar.advance()
 
 
 def load_vocabularies(store: ox.Store) -> None:

@@ -44,6 +44,39 @@ def to_ox_quads(quads: Iterable[Quad]) -> Iterator[ox.Quad]:
         yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))  # type: ignore[arg-type]
 
 
+_ECHAR = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def nt_term(term: Node) -> str:
+    """An rdflib term in N-Triples/N-Quads syntax: the same term :func:`to_ox` makes, as
+    text that Oxigraph's Rust parser reads back (no Python term objects on the way)."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = str(term)
+        if '"' in text or "\\" in text or "\n" in text or "\r" in text:
+            text = text.translate(_ECHAR)
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype is not None:
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    raise TypeError(f"cannot store {term!r}")
+
+
+def nquads(triples: Iterable[tuple[Node, Node, Node]], graph: URIRef) -> bytes:
+    """``triples`` as N-Quads, each twice: in ``graph`` and in the default graph."""
+    name = f"<{graph}> .\n"
+    lines = []
+    for s, p, o in triples:
+        triple = f"{nt_term(s)} {nt_term(p)} {nt_term(o)} "
+        lines.append(triple + name)
+        lines.append(triple + ".\n")
+    return "".join(lines).encode("utf-8")
+
+
 def from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> Node:
     """A pyoxigraph term as an rdflib term."""
     if isinstance(term, ox.NamedNode):
