@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS
+from conftest import ROOT, SEEDS
 from policygraph.errors import InputError
 from policygraph.evaluate import evaluate
 
@@ -121,3 +121,38 @@ def test_a_quote_without_text_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match="a quote needs a 'text'"):
         evaluate(gold)
+
+
+def test_input_overrides_the_gold_folder(tmp_path: Path) -> None:
+    """A corpus unpacked elsewhere: --input replaces the gold's `input`, which may not exist."""
+    from click.testing import CliRunner
+
+    from policygraph.cli import main
+
+    gold = tmp_path / "gold.yaml"
+    gold.write_text(GOLD.replace(SEEDS.as_posix(), "no/such/folder"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"input folder .* not found"):
+        evaluate(gold)
+    assert evaluate(gold, SEEDS).scores["Target"].tp == 2
+    result = CliRunner().invoke(
+        main, ["evaluate", "--gold", str(gold), "--input", str(SEEDS), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["Target"]["tp"] == 2
+
+
+BULK = ROOT.parent / "shared" / "corpus" / "bulk"  # ../shared/corpus/bulk.tar.xz, unpacked
+
+
+@pytest.mark.skipif(not BULK.is_dir(), reason="bulk corpus not unpacked next to the tarball")
+def test_heldout_gold_scopes_resolve() -> None:
+    """Every scope anchor of the held-out gold occurs exactly once in its document (cheap:
+    no extraction; the figures themselves are in the README, not asserted)."""
+    import yaml
+
+    from policygraph.evaluate import _scope
+
+    gold = yaml.safe_load((ROOT / "gold" / "heldout-bulk.yaml").read_text(encoding="utf-8"))
+    for doc in gold["documents"]:
+        text = (BULK / doc["file"]).read_text(encoding="utf-8")
+        assert _scope(doc["scope"], text, doc["file"])

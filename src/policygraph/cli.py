@@ -356,13 +356,21 @@ def export(fmt: str, store: Path, out: Path | None) -> None:
     help="Gold annotations (YAML; see README 'Evaluation').",
 )
 @click.option(
+    "--input",
+    "input_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Folder of the documents, instead of the gold file's 'input' (a corpus unpacked "
+    "elsewhere).",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-def evaluate(gold: Path, fmt: str) -> None:
+def evaluate(gold: Path, input_dir: Path | None, fmt: str) -> None:
     """Precision, recall and F1 per class against hand-written gold annotations."""
     from policygraph.evaluate import evaluate as run_evaluate
 
-    report = run_evaluate(gold)
+    report = run_evaluate(gold, input_dir)
     click.echo(report.to_json() if fmt == "json" else report.to_table(), nl=False)
 
 

@@ -1,6 +1,7 @@
 """``evaluate``: precision, recall and F1 per class against hand-written gold annotations.
 
-Gold format (YAML; paths relative to the gold file)::
+Gold format (YAML; paths relative to the gold file; ``input`` can be overridden by
+``evaluate(..., input_dir=...)`` / ``policygraph evaluate --input DIR``)::
 
     input: ../seeds                 # folder (with its manifest.yaml) the documents are in
     complete: true                  # false: the gold lists only some facts, so only
@@ -154,9 +155,16 @@ class _Measure:
         return f"{self.indicator} {self.comparator}{self.value}{self.unit or ''} ({self.year})"
 
 
-def evaluate(gold_path: Path) -> Report:
+def evaluate(gold_path: Path, input_dir: Path | None = None) -> Report:
+    """Score the extraction of the gold's documents. ``input_dir`` overrides the gold's
+    ``input`` folder (a corpus unpacked somewhere other than where the gold expects it)."""
     gold = _load(gold_path)
-    folder = (gold_path.parent / str(gold.get("input", "."))).resolve()
+    if input_dir is not None:
+        folder = input_dir.resolve()
+    else:
+        folder = (gold_path.parent / str(gold.get("input", "."))).resolve()
+    if not folder.is_dir():
+        raise InputError(f"{gold_path}: input folder {folder} not found (see --input)")
     wanted = {str(d["file"]): d for d in gold["documents"]}
     sources = [s for s in find_sources([folder]) if s.name in wanted]
     missing = sorted(set(wanted) - {s.name for s in sources})
