@@ -65,34 +65,88 @@ def named_graph_quads(store: ox.Store) -> Iterator[ox.Quad]:
         yield from store.quads_for_pattern(None, None, None, graph)
 
 
+def write_trig(store: ox.Store, out: IO[bytes]) -> None:
+    """The named graphs as TriG: the bytes ``ox.serialize(named_graph_quads(store))``
+    writes, but each graph dumped by Oxigraph as Turtle in Rust (which lets other threads
+    run) and put in its ``name { … }`` block, instead of a Python object per quad.
+
+    Oxigraph's TriG writer is its Turtle writer with every line of a graph indented by a
+    tab; its Turtle writes every literal on one line (newlines escaped), so indenting each
+    line is exact. ``tests/test_build_scale.py`` checks the bytes against the generic path.
+    """
+    header = False
+    for graph in sorted(store.named_graphs(), key=_key):
+        body = store.dump(format=ox.RdfFormat.TURTLE, from_graph=graph, prefixes=PREFIXES)
+        assert body is not None
+        start = 0
+        while body.startswith(b"@prefix ", start):
+            start = body.index(b"\n", start) + 1
+        if not header:
+            out.write(body[:start])
+            header = True
+        triples = body[start:].rstrip(b"\n")
+        out.write(_graph_name(graph) + b" {\n")
+        if triples:
+            out.write(b"\t" + triples.replace(b"\n", b"\n\t") + b"\n")
+        out.write(b"}\n")
+    if not header:  # no named graph at all: the prefixes alone, as ox.serialize writes
+        out.write(ox.serialize([], None, ox.RdfFormat.TRIG, prefixes=PREFIXES) or b"")
+
+
+def _graph_name(graph: ox.NamedNode | ox.BlankNode) -> bytes:
+    """A graph's name as the TriG writer spells it (a prefixed name when one fits)."""
+    quad = ox.Quad(graph, ox.NamedNode("urn:x"), graph, graph)
+    text = ox.serialize([quad], None, ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""
+    opening = text.splitlines()[-3]  # "<name> {", then "\t<triple> .", then "}"
+    return opening.removesuffix(b" {")
+
+
 def write_rdf(store: ox.Store, out: IO[bytes], fmt: str) -> None:
     """Serialize the store in ``fmt`` (``ttl``, ``trig``, ``nt``, ``nq``) to ``out``: the
     default graph for the triple formats, the named graphs for the dataset formats."""
     rdf_format = RDF_FORMATS[fmt]
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    if rdf_format.supports_datasets:
+    if rdf_format == ox.RdfFormat.TRIG:
+        write_trig(store, out)
+    elif rdf_format.supports_datasets:
         ox.serialize(named_graph_quads(store), out, rdf_format, prefixes=prefixes)
     else:
         store.dump(out, rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
 
 
 @contextmanager
-def atomic_file(path: Path, mode: str = "wb") -> Iterator[IO]:  # type: ignore[type-arg]
-    """Write to a temporary file beside ``path`` and rename it into place on success."""
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path``, renamed into place when the block succeeds."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
     os.chmod(tmp, default_mode(directory=False))
     try:
-        encoding = None if "b" in mode else "utf-8"
-        with os.fdopen(fd, mode, encoding=encoding, newline="" if encoding else None) as f:
-            yield f
+        yield Path(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+@contextmanager
+def atomic_file(path: Path, mode: str = "wb") -> Iterator[IO]:  # type: ignore[type-arg]
+    """Write to a temporary file beside ``path`` and rename it into place on success."""
+    with atomic_path(path) as tmp:
+        encoding = None if "b" in mode else "utf-8"
+        with open(tmp, mode, encoding=encoding, newline="" if encoding else None) as f:
+            yield f
+
+
 def write_rdf_file(store: ox.Store, path: Path, fmt: str) -> Path:
-    with atomic_file(path) as f:
-        write_rdf(store, f, fmt)
+    """``write_rdf`` into the file ``path``, atomically. Turtle and N-Triples are written
+    by Oxigraph straight to the file: no Python on the way, so another thread can work."""
+    rdf_format = RDF_FORMATS[fmt]
+    with atomic_path(path) as tmp:
+        if rdf_format.supports_datasets:
+            with open(tmp, "wb") as f:
+                write_rdf(store, f, fmt)
+        else:
+            prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
+            store.dump(str(tmp), rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
     return path
