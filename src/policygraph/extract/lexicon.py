@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import cache
 
-from policygraph.extract.base import Spans, entity_key
+from policygraph.extract.base import Spans, Stabbing, entity_key
 from policygraph.model import EntityClass, EntityMention, EntityRef, Fact, Relation
 from policygraph.text.document import Document
 from policygraph.vocab import Concept, WordBounds, load_scheme
@@ -83,6 +83,9 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
         if f.ref.cls in ("Organization", "Place", "Event")
     )
     policies = [f for f in entity_mentions if f.ref.cls == "Policy"]
+    # the policies around a term, by bisection: a scan of every policy per term made a
+    # long document's extraction quadratic
+    around = Stabbing((p.mention.start, p.mention.end) for p in policies)
     for block in doc.blocks:
         if block.kind in SKIP_KINDS:
             continue
@@ -93,6 +96,6 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
             ref = EntityRef(cls, entity_key(concept.pref_label))
             m = doc.mention(block, i, j, rule)
             yield EntityMention(ref=ref, label=concept.pref_label, mention=m, article=block.article)
-            for policy in policies:
-                if policy.mention.start <= start and end <= policy.mention.end:
-                    yield Relation(policy.ref, "concerns", ref, m)
+            for n in around.at(start):
+                if end <= policies[n].mention.end:
+                    yield Relation(policies[n].ref, "concerns", ref, m)

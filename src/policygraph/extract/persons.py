@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from policygraph.extract.base import entities, entity_key
+from policygraph.extract.base import Claims, Spans, entities, entity_key
 from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Block, Document
 from policygraph.text.layout import byline_names, editor_names, is_person_name
@@ -131,10 +131,11 @@ _NOT_NAMES = frozenset(
 
 
 def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
-    covered = [
+    # both indexed: a scan of every mention per candidate made long documents quadratic
+    covered = Spans(
         (e.mention.start, e.mention.end) for e in entities(found, "Organization", "Policy", "Place")
-    ]
-    seen: set[tuple[int, int]] = set()
+    )
+    seen = Claims()
     known: set[str] = set()
     out: list[EntityMention] = []
 
@@ -144,11 +145,11 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
         start, end = block.original_span(i, j)
         ni = i if at is None else at
         n_start, n_end = block.original_span(ni, ni + len(name))
-        if any(n_start < b and a < n_end for a, b in covered):
+        if covered.overlap(n_start, n_end):
             return
-        if any(start < b and a < end for a, b in seen):
+        if seen.overlap(start, end):
             return  # 习近平 of 主席习近平强调 is mentioned once
-        seen.add((start, end))
+        seen.add(start, end)
         known.add(name)
         out.append(_person(doc, block, i, j, name, rule))
 

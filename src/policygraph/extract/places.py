@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from policygraph.extract.base import entity_key
+from policygraph.extract.base import Spans, entity_key
 from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Document
 from policygraph.vocab import load_scheme
@@ -42,17 +42,18 @@ def find_places(text: str) -> list[tuple[int, int, str]]:
 
 
 def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
-    covering = [
+    # indexed: a scan of every mention per place made long documents quadratic
+    covering = Spans(
         (f.mention.start, f.mention.end)
         for f in found
         if isinstance(f, EntityMention) and f.ref.cls in ("Organization", "Policy", "Place")
-    ]
+    )
     for block in doc.blocks:
         if block.kind in SKIP_KINDS:
             continue
         for i, j, label in find_places(block.text):
             start, end = block.original_span(i, j)
-            if any(a <= start and end <= b for a, b in covering):
+            if covering.cover(start, end):
                 continue
             yield EntityMention(
                 ref=EntityRef("Place", entity_key(label)),

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from policygraph.extract.base import entities, entity_key
+from policygraph.extract.base import Stabbing, entities, entity_key
 from policygraph.extract.measures.attribution import concerns, owning_policy
 from policygraph.extract.measures.reader import measure_spans, read_paragraph
 from policygraph.extract.measures.spans import MeasureSpan
@@ -52,6 +52,7 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
     policies = list(entities(found, "Policy"))
     topics = list(entities(found, "Industry", "Technology"))
     quotes = [f for f in found if isinstance(f, QuoteFact) and f.policy is not None]
+    quoted = Stabbing((q.mention.start, q.mention.end) for q in quotes)
     own = EntityRef("Policy", entity_key(doc.meta.title)) if doc.meta.kind == "policy" else None
     measures: list[Measure] = []
     carried: int | None = None  # a lead paragraph's deadline, for its bullets
@@ -98,6 +99,7 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
                         quotes,
                         text=doc.text,
                         stated=own is not None,
+                        quoted=quoted,
                     )
                     or own
                 )
@@ -121,7 +123,11 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
             )
     # A target restated later (提出国内生产总值增长8%左右，主要是…) is not a new statistic.
     # (also 提出国内生产总值增长8%左右的目标: the goal named again, its indicator within)
-    targets = [_figure(m) for m in measures if m.kind == "Target"]
+    targets: dict[tuple[object, ...], list[str]] = {}  # indicators by figure
+    for m in measures:
+        if m.kind == "Target":
+            indicator, *figure = _figure(m)
+            targets.setdefault(tuple(figure), []).append(indicator)
     seen: set[tuple[object, ...]] = set()
     for measure in measures:
         key = (measure.kind, *_figure(measure), measure.year, measure.policy)
@@ -163,9 +169,11 @@ def _follows(text: str, lead_opens_list: bool) -> bool:
     return bool(_BULLET.match(text) or (lead_opens_list and _NUMBERED.match(text)))
 
 
-def _restates(measure: Measure, targets: list[tuple[str, object, str, str | None]]) -> bool:
+def _restates(measure: Measure, targets: dict[tuple[object, ...], list[str]]) -> bool:
+    """Does a target with the same figure have an indicator within this one's? (Targets
+    are looked up by figure: a scan of all per statistic was quadratic.)"""
     indicator, *figure = _figure(measure)
-    return any(t[1:] == tuple(figure) and t[0] in indicator for t in targets)
+    return any(t in indicator for t in targets.get(tuple(figure), ()))
 
 
 def _figure(measure: Measure) -> tuple[str, object, str, str | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from policygraph.extract.base import Stabbing, starting_in
 from policygraph.model import EntityMention, EntityRef, QuoteFact
 from policygraph.text.document import Block
 
@@ -23,19 +24,27 @@ def owning_policy(
     *,
     text: str,
     stated: bool = False,
+    quoted: Stabbing | None = None,
 ) -> EntityRef | None:
     """The policy a target belongs to: the policy a sidebar quote is an excerpt of, else
     the nearest policy named before the target in the same paragraph. With ``stated``
     (in a document that is itself a policy, whose own targets are the default) only a
     policy the paragraph says states the target (《纲要》提出，…) owns it: 深入实施大气污染
-    防治行动计划。今年要淘汰燃煤小锅炉5万台 is the report's own target."""
+    防治行动计划。今年要淘汰燃煤小锅炉5万台 is the report's own target.
+
+    ``policies`` are sorted by position (as ``entities`` gives them) and ``quoted`` indexes
+    the quotes' spans, so that only the policies of this block and the quotes around it are
+    looked at (a scan of all per target made long documents quadratic)."""
     if block.kind == "quote":
-        for quote in quotes:
-            if quote.policy and quote.mention.start <= block.start < quote.mention.end:
+        if quoted is None:
+            quoted = Stabbing((q.mention.start, q.mention.end) for q in quotes)
+        for n in quoted.at(block.start):
+            quote = quotes[n]
+            if quote.policy:
                 return quote.policy.ref
     before = [
         p
-        for p in policies
+        for p in starting_in(policies, block.start, start + 1)
         if p.mention.start in offsets and p.mention.end - 1 in offsets and p.mention.end <= start
     ]
     if stated:
@@ -44,20 +53,19 @@ def owning_policy(
 
 
 def concerns(block: Block, i: int, topics: list[EntityMention]) -> tuple[EntityRef, ...]:
-    """The industries and technologies named in the sentence of the block's offset ``i``."""
-    sentence = _sentence_offsets(block, i)
+    """The industries and technologies named in the sentence of the block's offset ``i``
+    (``topics`` sorted by position: only those starting in the sentence are looked at)."""
+    a, b = block.sentence_span(i)
+    if b <= a:
+        return ()
+    sentence = frozenset(block.offsets[a:b])
     return tuple(
         sorted(
             {
                 t.ref
-                for t in topics
+                for t in starting_in(topics, block.offsets[a], block.offsets[b - 1] + 1)
                 if t.mention.start in sentence and t.mention.end - 1 in sentence
             },
             key=lambda r: (r.cls, r.key),
         )
     )
-
-
-def _sentence_offsets(block: Block, i: int) -> frozenset[int]:
-    a, b = block.sentence_span(i)
-    return frozenset(block.offsets[a:b])

@@ -120,9 +120,12 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
     repeats(doc, per_block)
     labels = unified_labels(per_block)
     periods_done: set[str] = set()
+    positions: dict[int, int] = {}  # a block's index, for the line under a title heading
+    for n, block in enumerate(doc.blocks):
+        positions.setdefault(id(block), n)
     for cands in per_block:
         for cand in cands:
-            yield from facts(cand, doc, labels, periods_done)
+            yield from facts(cand, doc, labels, periods_done, positions)
 
 
 def _block_candidates(block: Block, doc: Document) -> list[Candidate]:

@@ -151,12 +151,33 @@ def repeats(doc: Document, per_block: list[list[Candidate]]) -> None:
     names = sorted(found, key=lambda s: (-len(s), s))
     if not names:
         return
+    suffixes = {
+        name: next((s for s in words().initiative_suffixes if name.endswith(s)), "")
+        for name in names
+    }
+    # The names are looked for only in the blocks that hold their first two characters: a
+    # search for every name in every block made long documents (many names, many blocks)
+    # quadratic. A one-character name is looked for everywhere.
+    rank = {name: n for n, name in enumerate(names)}
+    by_head: dict[str, list[str]] = {}
+    everywhere: list[str] = []
+    for name in names:
+        if len(name) < 2:
+            everywhere.append(name)
+        else:
+            by_head.setdefault(name[:2], []).append(name)
     for block, cands in zip(doc.blocks, per_block, strict=True):
         if block.kind in SKIP_KINDS:
             continue
+        text = block.text
+        heads = {text[k : k + 2] for k in range(len(text) - 1)} & by_head.keys()
+        present = sorted(
+            everywhere + [name for h in heads for name in by_head[h] if name in text],
+            key=rank.__getitem__,
+        )
         taken = [(c.i, c.j) for c in cands]
-        for name in names:
-            suffix = next((s for s in words().initiative_suffixes if name.endswith(s)), "")
+        for name in present:
+            suffix = suffixes[name]
             for m in re.finditer(re.escape(name), block.text):
                 i, j = m.span()
                 if any(i < b and a < j for a, b in taken):

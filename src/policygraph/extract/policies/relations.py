@@ -22,8 +22,14 @@ _DATE_LINE = re.compile(
 
 
 def facts(
-    cand: Candidate, doc: Document, labels: dict[str, str], periods_done: set[str]
+    cand: Candidate,
+    doc: Document,
+    labels: dict[str, str],
+    periods_done: set[str],
+    positions: dict[int, int] | None = None,
 ) -> Iterator[Fact]:
+    """``positions`` maps ``id(block)`` to its index in ``doc.blocks`` (computed once per
+    document by the caller; without it a title heading's block is searched for)."""
     block = cand.block
     key = entity_key(cand.label)
     ref = EntityRef("Policy", key)
@@ -54,7 +60,7 @@ def facts(
             if issuer not in stated:
                 yield Relation(ref, "issuedBy", issuer, m)
         if cand.rule == "policies.title-heading":
-            cand.issued_in, cand.adopted_at = _date_line(cand, doc)
+            cand.issued_in, cand.adopted_at = _date_line(cand, doc, positions)
         year = cand.issued_in or _issued_in(cand, doc)
         if year is not None:
             yield Relation(ref, "issuedIn", EntityRef("Year", str(year)), m)
@@ -124,11 +130,16 @@ def _adopted_at(cand: Candidate) -> str | None:
     return None
 
 
-def _date_line(cand: Candidate, doc: Document) -> tuple[int | None, str | None]:
+def _date_line(
+    cand: Candidate, doc: Document, positions: dict[int, int] | None = None
+) -> tuple[int | None, str | None]:
     """Year and adopting meeting from the line under a title heading:
     ``（2020年10月29日中国共产党第十九届中央委员会第五次全体会议通过）``."""
     blocks = doc.blocks
-    at = next((n for n, b in enumerate(blocks) if b is cand.block), None)
+    if positions is not None:
+        at = positions.get(id(cand.block))
+    else:
+        at = next((n for n, b in enumerate(blocks) if b is cand.block), None)
     if at is None or at + 1 >= len(blocks):
         return None, None
     m = _DATE_LINE.match(blocks[at + 1].text.strip())
