@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Literal, URIRef
+from rdflib.term import Node
 
 from policygraph import build as build_module
 from policygraph.build import build
@@ -18,7 +20,9 @@ from policygraph.errors import PolicyGraphError
 from policygraph.extract import run as run_pipeline
 from policygraph.graph.builder import Extraction, LabelIndex, labelled
 from policygraph.graph.cache import header_of
-from policygraph.graph.serialize import write_rdf
+from policygraph.graph.serialize import named_graph_quads, write_rdf, write_trig
+from policygraph.graph.store import nquads, to_ox
+from policygraph.namespaces import ID, PGO, PREFIXES, RDF, XSD
 from policygraph.progress import Progress
 from policygraph.text.document import Document
 from policygraph.text.loader import find_sources, load_document
@@ -93,7 +97,7 @@ def test_a_document_whose_extraction_fails_is_skipped_not_fatal(
     def buggy(doc: Document) -> list[object]:
         if doc.id.startswith("000_"):
             raise ZeroDivisionError("a bug")
-        return run_pipeline(doc)  # type: ignore[return-value]
+        return run_pipeline(doc)  # type: ignore[no-any-return]
 
     monkeypatch.setattr(build_module, "run_pipeline", buggy)
     result = build([SEEDS], tmp_path / "out", views=False, jobs=1)
@@ -130,12 +134,11 @@ def test_store_order_output_does_not_depend_on_insertion_order(tmp_path: Path) -
     quads = []
     for i in range(3000):
         s = ox.NamedNode(f"https://example.org/s{rng.randrange(300)}")
-        o = rng.choice(
-            [
-                ox.Literal(f"值{i}" * rng.randrange(1, 30), language="zh"),
-                ox.NamedNode(f"{ex.value}o{i}"),
-            ]
-        )
+        choices: list[ox.Literal | ox.NamedNode] = [
+            ox.Literal(f"值{i}" * rng.randrange(1, 30), language="zh"),
+            ox.NamedNode(f"{ex.value}o{i}"),
+        ]
+        o = rng.choice(choices)
         for g in (ox.NamedNode(f"https://example.org/g{i % 7}"), ox.DefaultGraph()):
             quads.append(ox.Quad(s, ox.NamedNode(f"{ex.value}p{i % 5}"), o, g))
 
@@ -181,3 +184,68 @@ def test_progress_draws_only_on_a_terminal() -> None:
     half.advance(1)
     half.advance(1)
     assert "2/4 documents" in half.line() and "ETA" in half.line()
+
+
+TRICKY = (
+    "plain",
+    'a "quote"',
+    "back\\slash",
+    "two\nlines\r\nand\ttab",
+    "统计 “数字” 〈中文〉",
+    "ends with a backslash\\",
+)
+
+
+def tricky_triples() -> set[tuple[URIRef, URIRef, Node]]:
+    s, p = URIRef("https://example.org/s"), URIRef("https://example.org/p")
+    triples: set[tuple[URIRef, URIRef, Node]] = {(s, p, URIRef("https://example.org/id/%E4%B8%AD"))}
+    for text in TRICKY:
+        triples.add((s, p, Literal(text)))
+        triples.add((s, p, Literal(text, lang="zh")))
+    triples |= {
+        (s, p, Literal(12, datatype=XSD.integer)),
+        (s, p, Literal("2025-04", datatype=XSD.gYearMonth)),
+        (s, p, Literal(True)),
+        (s, p, Literal("9.5", datatype=XSD.decimal)),
+    }
+    return triples
+
+
+def test_nquads_text_is_the_terms_to_ox_makes() -> None:
+    """The workers send N-Quads text, not terms: the store must hold the same quads as
+    from the term-by-term path, in the named graph and in the default graph."""
+    triples = tricky_triples()
+    graph = URIRef("https://example.org/graph/doc")
+    loaded = ox.Store()
+    loaded.bulk_load(nquads(triples, graph), ox.RdfFormat.N_QUADS)
+    expected = set()
+    for s, p, o in triples:
+        for g in (ox.NamedNode(str(graph)), ox.DefaultGraph()):
+            expected.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g))  # type: ignore[arg-type]
+    assert set(loaded) == expected
+
+
+def test_trig_from_per_graph_dumps_is_the_generic_trig(tmp_path: Path) -> None:
+    """write_trig assembles TriG from Oxigraph's Turtle of each graph: the bytes must be
+    those of Oxigraph's own TriG writer over the same quads (multi-line literals, blank
+    nodes, graph names with and without a prefix, an empty graph)."""
+    store = ox.Store(str(tmp_path / "store"))
+    for n, graph in enumerate(
+        ("https://w3id.org/policygraph/id/graph/d1", "https://example.org/g", str(ID) + "x")
+    ):
+        g = ox.NamedNode(graph)
+        for s, p, o in tricky_triples():
+            store.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g))  # type: ignore[arg-type]
+        blank = ox.BlankNode(f"b{n}")
+        store.add(ox.Quad(blank, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PGO.Mention)), g))
+    store.add_graph(ox.NamedNode("https://example.org/empty"))
+    generic = io.BytesIO()
+    ox.serialize(named_graph_quads(store), generic, ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    fast = io.BytesIO()
+    write_trig(store, fast)
+    assert fast.getvalue() == generic.getvalue()
+    assert b"graph:d1 {" in fast.getvalue()  # a prefixed graph name
+
+    empty = io.BytesIO()
+    write_trig(ox.Store(str(tmp_path / "empty")), empty)
+    assert empty.getvalue() == b""

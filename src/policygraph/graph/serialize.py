@@ -81,16 +81,13 @@ def write_trig(store: ox.Store, out: IO[bytes]) -> None:
         start = 0
         while body.startswith(b"@prefix ", start):
             start = body.index(b"\n", start) + 1
-        if not header:
+        triples = body[start:].rstrip(b"\n")
+        if not triples:  # an empty graph: the generic writer never sees it
+            continue
+        if not header:  # the prefixes, once, before the first quad (none without quads)
             out.write(body[:start])
             header = True
-        triples = body[start:].rstrip(b"\n")
-        out.write(_graph_name(graph) + b" {\n")
-        if triples:
-            out.write(b"\t" + triples.replace(b"\n", b"\n\t") + b"\n")
-        out.write(b"}\n")
-    if not header:  # no named graph at all: the prefixes alone, as ox.serialize writes
-        out.write(ox.serialize([], None, ox.RdfFormat.TRIG, prefixes=PREFIXES) or b"")
+        out.write(_graph_name(graph) + b" {\n\t" + triples.replace(b"\n", b"\n\t") + b"\n}\n")
 
 
 def _graph_name(graph: ox.NamedNode | ox.BlankNode) -> bytes:
