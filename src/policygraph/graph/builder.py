@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -28,8 +29,38 @@ from policygraph.model import (
     QuoteFact,
     Relation,
 )
-from policygraph.namespaces import DCTERMS, PGO, RDF, RDFS, SKOS, XSD
+from policygraph.namespaces import DCTERMS as _DCTERMS
+from policygraph.namespaces import PGO as _PGO
+from policygraph.namespaces import RDF as _RDF
+from policygraph.namespaces import RDFS as _RDFS
+from policygraph.namespaces import SKOS as _SKOS
+from policygraph.namespaces import XSD as _XSD
 from policygraph.text.document import Document
+
+
+class _Terms:
+    """A namespace whose terms are made once. rdflib makes (and validates) a new URIRef at
+    every ``PGO.start``; a build asks for a few dozen terms millions of times."""
+
+    def __init__(self, namespace: object) -> None:
+        self._namespace = namespace
+        self._items: dict[str, URIRef] = {}
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = URIRef(getattr(self._namespace, name))
+        setattr(self, name, term)  # found in the instance dict next time
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        term = self._items.get(name)
+        if term is None:
+            term = self._items[name] = URIRef(self._namespace[name])  # type: ignore[index]
+        return term
+
+
+DCTERMS, PGO, RDF, RDFS, SKOS, XSD = map(_Terms, (_DCTERMS, _PGO, _RDF, _RDFS, _SKOS, _XSD))
 
 Triple = tuple[URIRef, URIRef, Node]
 #: One document's label votes: its id, ``(entity, label, times)`` and the policy it is.
@@ -120,8 +151,21 @@ def self_policy(doc: Document) -> EntityRef | None:
     return EntityRef("Policy", entity_key(doc.meta.title))
 
 
+@lru_cache(maxsize=1 << 16)
 def zh(text: str) -> Literal:
     return Literal(text, lang="zh")
+
+
+# Literals repeat (offsets, rule names, a sentence for each of its mentions), and rdflib's
+# Literal() is the costliest step of writing a graph: each distinct one is made once.
+@lru_cache(maxsize=1 << 16)
+def plain(text: str) -> Literal:
+    return Literal(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def integer(n: int) -> Literal:
+    return Literal(n, datatype=XSD.integer)
 
 
 class DocumentGraph:
@@ -133,6 +177,7 @@ class DocumentGraph:
         self.labels = labels
         self.doc_iri = document_iri(ex.doc.id)
         self.triples: set[Triple] = set()
+        self.mentioned: set[URIRef] = set()  # the subjects of pgo:hasMention
         self._self_policy = self_policy(ex.doc)
 
     # -- terms ---------------------------------------------------------------------------
@@ -161,13 +206,14 @@ class DocumentGraph:
     def mention(self, owner: URIRef, cls: str, m: Mention, article: int | None = None) -> URIRef:
         iri = local_iri("Mention", self.doc.id, m.start, m.end, cls.lower())
         self.add(owner, PGO.hasMention, iri)
+        self.mentioned.add(owner)
         self.add(iri, RDF.type, PGO.Mention)
         self.add(iri, PGO.inDocument, self.doc_iri)
-        self.add(iri, PGO.start, Literal(m.start, datatype=XSD.integer))
-        self.add(iri, PGO.end, Literal(m.end, datatype=XSD.integer))
-        self.add(iri, PGO.surface, Literal(m.surface))
-        self.add(iri, PGO.sentence, Literal(m.sentence))
-        self.add(iri, PGO.rule, Literal(m.rule))
+        self.add(iri, PGO.start, integer(m.start))
+        self.add(iri, PGO.end, integer(m.end))
+        self.add(iri, PGO.surface, plain(m.surface))
+        self.add(iri, PGO.sentence, plain(m.sentence))
+        self.add(iri, PGO.rule, plain(m.rule))
         if article is not None:
             self.add(iri, PGO.inArticle, self.article_iri(article))
         return iri
@@ -206,7 +252,7 @@ class DocumentGraph:
                 self.quote(fact)
         # An entity known only through a relation (2026 and 2030 from “十五五”) keeps the
         # span the relation was read from as its mention, so it too has provenance.
-        mentioned = {s for s, p, _ in self.triples if p == PGO.hasMention}
+        mentioned = self.mentioned
         for rel in relations:
             for ref in (rel.subject, rel.object):
                 iri = self.iri(ref)
@@ -244,8 +290,8 @@ class DocumentGraph:
         iri = local_iri(fact.kind, self.doc.id, m.start, m.end)
         self.add(iri, RDF.type, PGO[fact.kind])
         self.add(iri, RDFS.label, zh(measure_label(fact)))
-        self.add(iri, PGO.indicator, Literal(fact.indicator))
-        self.add(iri, PGO.comparator, Literal(fact.comparator))
+        self.add(iri, PGO.indicator, plain(fact.indicator))
+        self.add(iri, PGO.comparator, plain(fact.comparator))
         self.add(iri, PGO.value, Literal(decimal_text(fact.value), datatype=XSD.decimal))
         self.add(iri, PGO.valueText, Literal(fact.value_text))
         if fact.unit:
