@@ -9,6 +9,7 @@ author their own).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 
 from policygraph.extract.base import entities
@@ -17,11 +18,16 @@ from policygraph.text.document import Block, Document
 
 
 def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
-    articles = sorted({b.article for b in doc.blocks if b.article is not None})
+    # the blocks of each article, gathered in one pass (a pass per article was quadratic
+    # on a long page of many articles)
+    by_article: dict[int, list[Block]] = {}
+    for b in doc.blocks:
+        if b.article is not None:
+            by_article.setdefault(b.article, []).append(b)
     persons = list(entities(found, "Person"))
     orgs = list(entities(found, "Organization"))
-    for index in articles:
-        blocks = [b for b in doc.blocks if b.article == index]
+    for index in sorted(by_article):
+        blocks = by_article[index]
         title = next((b for b in blocks if b.kind == "title"), None)
         column = next((b for b in blocks if b.kind == "column"), None)
         authors = _inside(persons, [b for b in blocks if b.kind == "byline"])
@@ -84,7 +90,11 @@ def _outermost(mentions: list[EntityMention]) -> list[EntityMention]:
 
 
 def _inside(mentions: list[EntityMention], blocks: list[Block]) -> list[EntityMention]:
-    spans = [(b.start, b.end) for b in blocks]
-    return [
-        m for m in mentions if any(a <= m.mention.start and m.mention.end <= b for a, b in spans)
-    ]
+    """The mentions (sorted by position) inside one of ``blocks``, in their order: only
+    those that start in a block are looked at, found by bisection."""
+    picked: set[int] = set()
+    for block in blocks:
+        i = bisect_left(mentions, block.start, key=lambda m: m.mention.start)
+        j = bisect_right(mentions, block.end, lo=i, key=lambda m: m.mention.start)
+        picked.update(k for k in range(i, j) if mentions[k].mention.end <= block.end)
+    return [mentions[k] for k in sorted(picked)]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from policygraph.extract.base import Stabbing
 from policygraph.text.document import Block, BlockKind, join_blocks
 
 # A paragraph that ends in one of these is complete; anything else may continue elsewhere.
@@ -310,14 +311,29 @@ def analyse(text: str) -> Layout:
             continue
         seen.add(p.text)
         blocks.append(Block(kinds[i], p.block.text, p.block.offsets, article_of[i]))
-    # Lifted quotes go after the paragraph they interrupted (reading order for humans).
-    for quote_paras, attribution in lifted:
-        at = next(
-            (n + 1 for n, b in enumerate(blocks) if b.start <= quote_paras[0].start < b.end),
-            len(blocks),
-        )
-        article = blocks[at - 1].article if at else None
+    # Lifted quotes go after the paragraph they interrupted (reading order for humans); a
+    # later quote after the same paragraph goes before an earlier one, a quote that
+    # interrupted none goes at the end. The paragraphs are found by bisection and the list
+    # is built once: a scan and an insertion per quote made a long page quadratic.
+    around = Stabbing((b.start, b.end) for b in blocks)
+    last = blocks[-1].article if blocks else None
+    after: dict[int, list[Block]] = {}
+    tail: list[list[Block]] = []
+    for quote_paras, attribution in reversed(lifted):
+        hosts = around.at(quote_paras[0].start)
+        article = blocks[hosts[0]].article if hosts else last
         extra = [Block("quote", q.text, q.offsets, article) for q in quote_paras]
         extra.append(Block("attribution", attribution.text, attribution.offsets, article))
-        blocks[at:at] = extra
-    return Layout(blocks, count)
+        if hosts:
+            after.setdefault(hosts[0], []).extend(extra)
+        else:
+            tail.append(extra)
+    if not after and not tail:
+        return Layout(blocks, count)
+    ordered: list[Block] = []
+    for n, block in enumerate(blocks):
+        ordered.append(block)
+        ordered.extend(after.get(n, ()))
+    for extra in reversed(tail):
+        ordered.extend(extra)
+    return Layout(ordered, count)
