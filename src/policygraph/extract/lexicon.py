@@ -18,6 +18,7 @@ education sector).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from functools import cache
 
@@ -54,12 +55,17 @@ def find_terms(text: str) -> list[tuple[int, int, Concept, EntityClass, str]]:
     """Industry and technology terms in ``text``: ``(i, j, concept, class, rule)``,
     non-overlapping, longest first across both vocabularies."""
     classes = _class_of()
+    # finditer's matches do not overlap, so starts and ends both ascend and a bisection
+    # tells whether a position is blocked (a scan per candidate was quadratic in a long line)
     blocked = [m.span() for m in NOT_LEXICON.finditer(text)]
+    starts = [a for a, _ in blocked]
+
+    def free(i: int) -> bool:
+        k = bisect_right(starts, i) - 1
+        return k < 0 or blocked[k][1] <= i
+
     candidates = [
-        hit
-        for name, _, _ in SCHEMES
-        for hit in load_scheme(name).candidates(text)
-        if not any(a <= hit[0] < b for a, b in blocked)
+        hit for name, _, _ in SCHEMES for hit in load_scheme(name).candidates(text) if free(hit[0])
     ]
     chosen: list[tuple[int, int, Concept]] = []
     taken = [False] * len(text)

@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
-from policygraph.extract.base import Spans, entity_key
+from policygraph.extract.base import Spans, Stabbing, entity_key
 from policygraph.extract.events import find_events
 from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Block, Document
@@ -223,14 +223,16 @@ def find_organizations(text: str, *, affiliation: bool = False) -> list[tuple[in
     """Organizations in one block's clean text as ``(i, j, canonical label, rule)``."""
     orgs = load_scheme("organizations")
     places = load_scheme("places")
-    events: list[tuple[int, int]] | None = None
+    events: Spans | None = None
+    # The overlap questions below ask indexes (extract.base), not every earlier span: a
+    # single long line (a file without line breaks) made them quadratic.
 
     def free(i: int, j: int) -> bool:
         # Event names are looked for only once a name needs checking: most blocks have none.
         nonlocal events
         if events is None:
-            events = [(a, b) for a, b, _, _ in find_events(text)]
-        return all(j <= a or b <= i for a, b in events)
+            events = Spans((a, b) for a, b, _, _ in find_events(text))
+        return not events.overlap(i, j)
 
     hits: list[tuple[int, int, str, str]] = []
     vocab = [(i, j, c.pref_label) for i, j, c in orgs.find(text) if free(i, j)]
@@ -243,9 +245,10 @@ def find_organizations(text: str, *, affiliation: bool = False) -> list[tuple[in
             if k is not None and not any(a == i and b == i + k for a, b, _ in vocab):
                 names.append((i, i + k, tidy_label(text[i : i + k]), "organizations.parent"))
     else:
+        known = Spans((a, b) for a, b, _ in vocab)
         anchors = sorted(
             [(i, j) for i, j, _ in vocab]
-            + [(i, j) for i, j, _ in places.find(text) if not any(a <= i < b for a, b, _ in vocab)]
+            + [(i, j) for i, j, _ in places.find(text) if not known.cover(i, i + 1)]
         )
         names = [
             (i, j, tidy_label(text[i:j]), "organizations.pattern")
@@ -253,14 +256,17 @@ def find_organizations(text: str, *, affiliation: bool = False) -> list[tuple[in
             if free(i, j) and orgs.lookup(text[i:j]) is None
         ]
     hits.extend(names)
+    around = Stabbing((a, b) for a, b, _, _ in names)
     for i, j, label in vocab:
         # A known body at the start of a longer name is its parent (教育部 in 教育部……研究中心);
         # one further inside is a word of the name (社科院 in 上海社科院), not a mention.
-        inside = [(a, b) for a, b, _, _ in names if a <= i and j <= b]
+        inside = [names[n][:2] for n in around.at(i) if j <= names[n][1]]
         if all(a == i and j < b for a, b in inside):
             hits.append((i, j, label, "organizations.vocab"))
+    # (the 中共中央 matches do not overlap one another, so the hits before them suffice)
+    taken = Spans((a, b) for a, b, _, _ in hits)
     for m in _CENTRAL.finditer(text):
-        if free(m.start(), m.end()) and not any(a <= m.start() < b for a, b, _, _ in hits):
+        if free(m.start(), m.end()) and not taken.cover(m.start(), m.start() + 1):
             hits.append((m.start(), m.end(), "中共中央", "organizations.central"))
     return sorted(hits)
 
