@@ -22,10 +22,10 @@ from policygraph.text.reading import decode_bytes, read_bytes
 log = logging.getLogger(__name__)
 
 #: The largest file read as one document. Time is no reason for a limit: extraction is linear
-#: in a document's size (50 MB: about 40 CPU seconds; a whole build of it, about 4 CPU minutes).
+#: in a document's size (50 MB: about 40 CPU seconds; a whole build of it, about 3 minutes).
 #: Memory is: a document is held whole, with all its facts, triples and their N-Quads, until
-#: its graph is loaded, and a build's peak is about 170 times the file (50 MB: 8.5 GB). A
-#: file above 64 MB (11 GB) is likelier a whole collection than one document, and would run
+#: its graph is loaded, and a build's peak is about 155 times the file (50 MB: 7.7 GB). A
+#: file above 64 MB (10 GB) is likelier a whole collection than one document, and would run
 #: an ordinary machine out of memory.
 MAX_DOCUMENT_BYTES = 64 * 2**20
 
