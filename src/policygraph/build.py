@@ -14,7 +14,7 @@ import time
 import traceback
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing.pool import AsyncResult
@@ -206,7 +206,7 @@ def graph_all(
     with context.Pool(min(jobs, len(tasks)), initializer=_graph_init, initargs=(labels,)) as pool:
         # A bounded window of tasks in flight, not imap's unbounded run-ahead: the parent
         # loads what the workers send, and memory holds a few documents, not the corpus.
-        window = 8 * jobs
+        window = 32 * jobs
         pending: deque[AsyncResult[bytes]] = deque()
         queue = iter(tasks)
         for task in islice(queue, window):
@@ -229,20 +229,32 @@ def load_documents(store: ox.Store, chunks: Iterator[bytes], bar: Progress) -> N
     """Load the documents' N-Quads with Oxigraph's bulk loader (parsed and indexed in
     Rust), :data:`LOAD_BATCH` bytes at a time: one load of the whole corpus would be
     fastest, but the loader holds a batch of a million quads per thread in memory
-    (+1 GB for the 7.6 MB policy subset alone); 32 MB batches cost the same CPU."""
+    (+1 GB for the 7.6 MB policy subset alone); 32 MB batches cost the same CPU.
+
+    A batch loads in a thread (the loader releases the GIL) while the next one is
+    collected, so the workers are not left waiting while the parent loads."""
     batch: list[bytes] = []
     size = 0
-    for chunk in chunks:
-        batch.append(chunk)
-        size += len(chunk)
-        bar.advance()
-        checkpoint("writing")
-        if size >= LOAD_BATCH:
-            store.bulk_load(b"".join(batch), ox.RdfFormat.N_QUADS, lenient=True)
-            batch.clear()
-            size = 0
-    if batch:
-        store.bulk_load(b"".join(batch), ox.RdfFormat.N_QUADS, lenient=True)
+    loading: Future[None] | None = None
+    with ThreadPoolExecutor(1) as loader:
+        for chunk in chunks:
+            batch.append(chunk)
+            size += len(chunk)
+            bar.advance()
+            checkpoint("writing")
+            if size >= LOAD_BATCH:
+                if loading is not None:
+                    loading.result()  # at most one batch loading, one being collected
+                loading = loader.submit(_bulk_load, store, b"".join(batch))
+                batch, size = [], 0
+        if loading is not None:
+            loading.result()
+        if batch:
+            _bulk_load(store, b"".join(batch))
+
+
+def _bulk_load(store: ox.Store, data: bytes) -> None:
+    store.bulk_load(data, ox.RdfFormat.N_QUADS, lenient=True)
 
 
 def build(
