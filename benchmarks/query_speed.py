@@ -13,16 +13,14 @@ Parameterised queries run with the parameters in ``PARAMS`` (stated in the outpu
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
-import platform
 import statistics
 import sys
 import time
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+
+from machine import describe  # benchmarks/machine.py, a sibling module
 
 from policygraph.graph.store import open_store
 from policygraph.namespaces import PREFIXES
@@ -41,28 +39,7 @@ PARAMS: dict[str, dict[str, str]] = {
 
 
 def machine() -> dict[str, Any]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram_gb = None
-    with contextlib.suppress(ValueError, OSError, AttributeError):
-        ram_gb = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "ram_gb": ram_gb,
-        "load_average_1m_at_start": round(load[0], 2) if load else None,
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "pyoxigraph": version("pyoxigraph"),
-        "rdflib": version("rdflib"),
-    }
+    return describe(("policygraph", "pyoxigraph", "rdflib"))
 
 
 def median_ms(run: Any, repeat: int, *, give_up_after: float = 30.0) -> tuple[float, int, int]:
