@@ -45,3 +45,35 @@ def test_entity_lookup_and_placeholders(seed_build: Any) -> None:
     with pytest.raises(QueryError, match="needs the store"):
         bind_params(text, {"x": "国务院"})
     assert saved_queries()["provenance"].params == ("entity",)
+
+
+def test_conditional_lines_follow_the_parameters() -> None:
+    text = "A\nB #+year\nC #-year\nD"
+    assert bind_params(text, {}) == "A\nC #-year\nD"
+    with_year = bind_params("VALUES ?yearYear { UNDEF }\n" + text, {"year": "2024"})
+    assert with_year.splitlines() == [
+        'VALUES ?yearYear { "2024"^^<http://www.w3.org/2001/XMLSchema#gYear> }',
+        "A",
+        "B #+year",
+        "D",
+    ]
+    with pytest.raises(QueryError, match="is a year"):
+        bind_params("VALUES ?yearYear { UNDEF }", {"year": "去年"})
+
+
+@pytest.mark.parametrize(("name", "param"), [("statistics", "year"), ("policies", "issuer")])
+def test_both_shapes_of_a_saved_query_give_the_same_rows(
+    seed_build: Any, name: str, param: str
+) -> None:
+    """With the parameter the query starts from the given value; without it, it filters
+    nothing. Each value the unparameterised rows hold must select exactly its rows."""
+    saved = saved_queries()[name]
+    column = {"year": "year", "issuer": "issuer"}[param]
+    everything = run_query(saved.text, store=seed_build.store).rows()
+    values = sorted({r[column] for r in everything if column in r})
+    assert values
+    for value in values:
+        picked = run_query(saved.text, store=seed_build.store, params={param: value}).rows()
+        expected = [r for r in everything if value in r.get(column, "")]
+        key = sorted(map(str, expected))
+        assert sorted(map(str, picked)) == key, value
