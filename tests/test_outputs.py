@@ -125,3 +125,20 @@ def test_outputs_are_readable_by_others(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "policygraph.ttl").stat().st_mode) == 0o644
     assert stat.S_IMODE((tmp_path / "store").stat().st_mode) == 0o755
     assert stat.S_IMODE((tmp_path / "views" / "overview.html").stat().st_mode) == 0o644
+
+
+def test_a_rebuild_keeps_pages_a_user_wrote_into_views(tmp_path: Path) -> None:
+    """`policygraph view` writes into views/ (a folder of the current generation); the next
+    build must carry such pages over, and still replace the pages it writes itself."""
+    from policygraph.view.from_store import write_view
+
+    build([ONE_SEED], tmp_path)
+    mine = write_view(store=tmp_path / "store", entity="习近平")
+    assert mine == tmp_path / "views" / "entity.html"
+    kept = mine.read_bytes()
+    overview = (tmp_path / "views" / "overview.html").stat().st_ino
+    build([ONE_SEED, SEEDS / "004_9bd7b7ee794945c4.txt"], tmp_path)
+    assert (tmp_path / "views" / "entity.html").read_bytes() == kept
+    assert (tmp_path / "views" / "overview.html").stat().st_ino != overview
+    build([ONE_SEED], tmp_path, views=False)
+    assert (tmp_path / "views" / "entity.html").read_bytes() == kept

@@ -132,8 +132,7 @@ class OutputFolder:
         """Make ``gen`` the current outputs, in one atomic step."""
         with open(gen / SOURCES, "w", encoding="utf-8") as f:
             json.dump({"documents": dict(sorted(sources.items()))}, f, indent=0)
-        if not (gen / "views").exists():
-            self._keep_previous_views(gen)
+        self._keep_previous_views(gen)
         _share(gen)
         checkpoint("publish.before-swap")
         link = self.state / f"{CURRENT}.new"
@@ -193,11 +192,18 @@ class OutputFolder:
             os.replace(tmp, path)
 
     def _keep_previous_views(self, gen: Path) -> None:
-        """A build without views keeps the views there were (as builds always did), by
-        hard links, so the previous generation stays whole until the swap."""
+        """Pages of the previous views folder that this build did not write again (all of
+        them after ``--no-views``; those ``policygraph view`` wrote there, such as
+        ``entity.html``) go into the new generation by hard links, so a rebuild never
+        deletes a page a user made, and the previous generation stays whole until the swap."""
         views = self.out / "views"
-        if views.is_dir():
-            shutil.copytree(views, gen / "views", copy_function=os.link)
+        if not views.is_dir():
+            return
+        for page in sorted(views.rglob("*")):
+            new = gen / "views" / page.relative_to(views)
+            if page.is_file() and not new.exists():
+                new.parent.mkdir(parents=True, exist_ok=True)
+                os.link(page, new)
 
 
 def _exchange(a: Path, b: Path) -> bool:
