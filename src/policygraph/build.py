@@ -357,18 +357,17 @@ def _build(
         store.flush()
         checkpoint("store.written")
         # Both files are dumps of the store that Oxigraph writes without holding the GIL,
-        # so they are written at once (two cores): the Turtle here, the TriG in a second
-        # thread, which then counts for the summary. The steps are still marked in order.
+        # so they are written at once (two cores): the TriG (the longer dump) in a second
+        # thread, the Turtle here, which then counts for the summary while the TriG is
+        # still being written. The steps are still marked in order.
         with ThreadPoolExecutor(1) as writer:
             trig = writer.submit(write_rdf_file, store, gen / TRIG, "trig")
-            entities = writer.submit(count_entities, store)
-            triples = writer.submit(count_triples, store)
             write_rdf_file(store, gen / TURTLE, "ttl")
             checkpoint("turtle.written")
+            result.entities = count_entities(store)
+            result.triples = count_triples(store)
             trig.result()
             checkpoint("trig.written")
-            result.entities = entities.result()
-            result.triples = triples.result()
         if views:
             written = write_default_views(store, gen / VIEWS)
             result.views = [folder.out / VIEWS / p.name for p in written]

@@ -1,0 +1,155 @@
+"""Where a build's CPU goes, stage by stage, next to what ``jieba.lcut`` costs.
+
+Run by hand, not in CI. Unpack ``../shared/corpus/bulk.tar.xz`` first::
+
+    python benchmarks/build_breakdown.py --corpus ../shared/corpus/bulk > breakdown.json
+
+``build_throughput.py`` times whole builds by wall clock; this script runs the stages of one
+build in one process and gives each its CPU seconds (``time.process_time``: every thread
+of the process, so Oxigraph's loader threads count too):
+
+- ``load``: reading and decoding the files, layout (blocks, sentences);
+- ``extract``: every extractor (``policygraph.extract.run``);
+- ``labels``: deciding the corpus-wide canonical labels;
+- ``triples``: each document's triples as N-Quads (named graph + default graph), what the
+  build's graph workers send to the parent;
+- ``store_load``: Oxigraph's bulk loader indexing those N-Quads (and the vocabularies);
+- ``turtle`` and ``trig``: the two files, dumped from the store as the build does;
+- ``jieba``: plain ``jieba.lcut`` over the same text, the benchmark's yardstick.
+
+The CPU a build needs is the sum of the stages; with N cores and perfect parallelism it
+cannot finish in less than that sum divided by N. ``bound_ratio`` is therefore the best
+build/jieba throughput ratio ``--cores`` cores could reach, and ``floor_ratio`` the best
+they could reach if extraction cost nothing (store, files and triples only): when it is
+below the goal, no extractor speed-up alone can meet it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from machine import describe  # benchmarks/machine.py, a sibling module
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "bulk"
+PACKAGES = ("policygraph", "jieba", "rdflib", "pyoxigraph")
+T = TypeVar("T")
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def timed(stages: dict[str, dict[str, float]], name: str, run: Callable[[], T]) -> T:
+    """Run ``run()`` and record its CPU and wall seconds under ``name``."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    result = run()
+    stages[name] = {
+        "cpu_s": round(time.process_time() - cpu, 2),
+        "wall_s": round(time.perf_counter() - wall, 2),
+    }
+    log(f"{name:>10}: {stages[name]['cpu_s']:7.1f} CPU s, {stages[name]['wall_s']:7.1f} s wall")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--every", type=int, default=1, help="take every Nth file (sampling)")
+    parser.add_argument("--cores", type=int, default=2, help="cores the bound is computed for")
+    parser.add_argument("--scratch", type=Path, help="where the store is written")
+    args = parser.parse_args()
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # not its "Building prefix dict…" lines
+    import pyoxigraph as ox
+
+    from policygraph.build import (
+        _bulk_load,
+        count_triples,
+        document_nquads,
+        load_vocabularies,
+    )
+    from policygraph.extract import run as run_pipeline
+    from policygraph.graph.builder import Extraction, LabelIndex
+    from policygraph.graph.serialize import write_rdf_file
+    from policygraph.text.loader import find_sources, load_document
+    from policygraph.vocab import tokenizer
+
+    files = sorted(p for p in args.corpus.glob("*.txt"))[:: args.every]
+    if not files:
+        sys.exit(f"no .txt files in {args.corpus}")
+    size = sum(p.stat().st_size for p in files)
+    log(f"{len(files)} files, {size / 1e6:.1f} MB")
+    tokenizer()  # dictionaries loaded before timing, as a worker does once
+    jieba.initialize()
+
+    stages: dict[str, dict[str, float]] = {}
+    sources = find_sources(files)
+    docs = timed(stages, "load", lambda: [load_document(s) for s in sources])
+    extractions = timed(
+        stages, "extract", lambda: [Extraction(d, tuple(run_pipeline(d))) for d in docs]
+    )
+    labels = timed(stages, "labels", lambda: LabelIndex(extractions))
+    chunks = timed(stages, "triples", lambda: [document_nquads(ex, labels) for ex in extractions])
+    nquads = sum(len(c) for c in chunks)
+    texts = [d.text for d in docs]
+    del docs, extractions
+
+    scratch = Path(tempfile.mkdtemp(prefix="pg-breakdown-", dir=args.scratch))
+    try:
+        store = ox.Store(str(scratch / "store"))
+
+        def load() -> None:
+            load_vocabularies(store)
+            _bulk_load(store, b"".join(chunks))
+            store.flush()
+
+        timed(stages, "store_load", load)
+        del chunks
+        timed(stages, "turtle", lambda: write_rdf_file(store, scratch / "g.ttl", "ttl"))
+        timed(stages, "trig", lambda: write_rdf_file(store, scratch / "g.trig", "trig"))
+        triples = count_triples(store)
+        del store
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    timed(stages, "jieba", lambda: [jieba.lcut(t) for t in texts])
+
+    jieba_cpu = stages["jieba"]["cpu_s"]
+    build = [s for s in stages if s != "jieba"]
+    total = sum(stages[s]["cpu_s"] for s in build)
+    floor = sum(stages[s]["cpu_s"] for s in ("labels", "triples", "store_load", "turtle", "trig"))
+    report: dict[str, Any] = {
+        "machine": describe(PACKAGES),
+        "corpus": str(args.corpus.name),
+        "files": len(files),
+        "mb": round(size / 1e6, 2),
+        "triples": triples,
+        "nquads_mb": round(nquads / 1e6, 1),
+        "stages": stages,
+        "cost_vs_jieba": {s: round(stages[s]["cpu_s"] / jieba_cpu, 2) for s in build},
+        "build_cpu_s": round(total, 1),
+        "cores": args.cores,
+        "bound_ratio": round(jieba_cpu * args.cores / total, 2),
+        "floor_ratio": round(jieba_cpu * args.cores / floor, 2),
+    }
+    json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    log(
+        f"build {total:.1f} CPU s vs jieba {jieba_cpu:.1f} CPU s: with {args.cores} cores "
+        f"the ratio is at most {report['bound_ratio']}; without extraction at most "
+        f"{report['floor_ratio']}"
+    )
+
+
+if __name__ == "__main__":
+    main()
