@@ -103,7 +103,6 @@ def main() -> None:
     chunks = timed(stages, "triples", lambda: [document_nquads(ex, labels) for ex in extractions])
     nquads = sum(len(c) for c in chunks)
     texts = [d.text for d in docs]
-    del docs, extractions
 
     scratch = Path(tempfile.mkdtemp(prefix="pg-breakdown-", dir=args.scratch))
     try:
@@ -115,11 +114,10 @@ def main() -> None:
             store.flush()
 
         timed(stages, "store_load", load)
-        del chunks
         timed(stages, "turtle", lambda: write_rdf_file(store, scratch / "g.ttl", "ttl"))
         timed(stages, "trig", lambda: write_rdf_file(store, scratch / "g.trig", "trig"))
         triples = count_triples(store)
-        del store
+        store.flush()  # the folder is removed below; RocksDB has nothing left to write
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     timed(stages, "jieba", lambda: [jieba.lcut(t) for t in texts])
