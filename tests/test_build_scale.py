@@ -245,6 +245,16 @@ def test_trig_from_per_graph_dumps_is_the_generic_trig(tmp_path: Path) -> None:
     write_trig(store, fast)
     assert fast.getvalue() == generic.getvalue()
     assert b"graph:d1 {" in fast.getvalue()  # a prefixed graph name
+    # In threads, in runs of one or two graphs (the empty graph alone in a run, and first:
+    # the prefixes still come once, before the first quad), into temporary files.
+    for runs in (2, 3, 4):
+        threaded = io.BytesIO()
+        write_trig(store, threaded, threads=2, runs=runs)
+        assert threaded.getvalue() == generic.getvalue(), runs
+    on_disk = tmp_path / "threaded.trig"
+    with open(on_disk, "wb") as f:
+        write_trig(store, f, threads=2, runs=4)
+    assert on_disk.read_bytes() == generic.getvalue()
 
     empty = io.BytesIO()
     write_trig(ox.Store(str(tmp_path / "empty")), empty)

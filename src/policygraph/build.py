@@ -357,11 +357,11 @@ def _build(
         store.flush()
         checkpoint("store.written")
         # Both files are dumps of the store that Oxigraph writes without holding the GIL,
-        # so they are written at once (two cores): the TriG (the longer dump) in a second
-        # thread, the Turtle here, which then counts for the summary while the TriG is
-        # still being written. The steps are still marked in order.
+        # so they are written at once: the TriG (the longer dump, graph by graph) by two
+        # threads of its own, the Turtle here, which then counts for the summary while
+        # the TriG is still being written. The steps are still marked in order.
         with ThreadPoolExecutor(1) as writer:
-            trig = writer.submit(write_rdf_file, store, gen / TRIG, "trig")
+            trig = writer.submit(write_rdf_file, store, gen / TRIG, "trig", threads=2)
             write_rdf_file(store, gen / TURTLE, "ttl")
             checkpoint("turtle.written")
             result.entities = count_entities(store)

@@ -14,9 +14,12 @@ across hash seeds and file orders; an Oxigraph upgrade may change the order, not
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -32,6 +35,10 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "nt": ox.RdfFormat.N_TRIPLES,
     "nq": ox.RdfFormat.N_QUADS,
 }
+
+
+#: Runs the named graphs are cut into when :func:`write_trig` writes with threads.
+_TRIG_RUNS = 16
 
 
 def _key(term: object) -> str:
@@ -65,7 +72,9 @@ def named_graph_quads(store: ox.Store) -> Iterator[ox.Quad]:
         yield from store.quads_for_pattern(None, None, None, graph)
 
 
-def write_trig(store: ox.Store, out: IO[bytes]) -> None:
+def write_trig(
+    store: ox.Store, out: IO[bytes], *, threads: int = 1, runs: int = _TRIG_RUNS
+) -> None:
     """The named graphs as TriG: the bytes ``ox.serialize(named_graph_quads(store))``
     writes, but each graph dumped by Oxigraph as Turtle in Rust (which lets other threads
     run) and put in its ``name { … }`` block, instead of a Python object per quad.
@@ -73,9 +82,43 @@ def write_trig(store: ox.Store, out: IO[bytes]) -> None:
     Oxigraph's TriG writer is its Turtle writer with every line of a graph indented by a
     tab; its Turtle writes every literal on one line (newlines escaped), so indenting each
     line is exact. ``tests/test_build_scale.py`` checks the bytes against the generic path.
-    """
-    header = False
-    for graph in sorted(store.named_graphs(), key=_key):
+
+    With ``threads`` > 1 the graphs are cut into ``runs`` runs (in name order, more runs
+    than threads so that a run of large graphs does not leave the other threads idle),
+    written by that many threads, each run into a temporary file beside ``out`` when it
+    has a name, then copied into ``out`` in order: the same bytes, on every core."""
+    graphs = sorted(store.named_graphs(), key=_key)
+    if threads <= 1 or len(graphs) < 2:
+        _write_graph_blocks(store, graphs, out, header=True)
+        return
+    size = -(-len(graphs) // runs)
+    chunks = [graphs[i : i + size] for i in range(0, len(graphs), size)]
+    folder = Path(out.name).parent if isinstance(getattr(out, "name", None), str) else None
+    with ExitStack() as stack:
+        parts = [stack.enter_context(tempfile.TemporaryFile(dir=folder)) for _ in chunks]
+        with ThreadPoolExecutor(threads) as pool:
+            headers = list(pool.map(partial(_write_graph_blocks, store), chunks, parts))
+        written = False  # the prefixes, once, before the first quad
+        for header, part in zip(headers, parts, strict=True):
+            if header and not written:
+                out.write(header)
+                written = True
+            part.seek(0)
+            shutil.copyfileobj(part, out, 1 << 20)
+
+
+def _write_graph_blocks(
+    store: ox.Store,
+    graphs: list[ox.NamedNode | ox.BlankNode],
+    out: IO[bytes],
+    *,
+    header: bool = False,
+) -> bytes:
+    """The ``name { … }`` blocks of ``graphs`` into ``out``, preceded by the prefix lines
+    when ``header``; returns those lines as Oxigraph wrote them before the first non-empty
+    graph (b"" when all are empty: the generic writer writes nothing for them either)."""
+    prefixes = b""
+    for graph in graphs:
         body = store.dump(format=ox.RdfFormat.TURTLE, from_graph=graph, prefixes=PREFIXES)
         assert body is not None
         start = 0
@@ -84,10 +127,12 @@ def write_trig(store: ox.Store, out: IO[bytes]) -> None:
         triples = body[start:].rstrip(b"\n")
         if not triples:  # an empty graph: the generic writer never sees it
             continue
-        if not header:  # the prefixes, once, before the first quad (none without quads)
-            out.write(body[:start])
-            header = True
+        if not prefixes:
+            prefixes = body[:start]
+            if header:
+                out.write(prefixes)
         out.write(_graph_name(graph) + b" {\n\t" + triples.replace(b"\n", b"\n\t") + b"\n}\n")
+    return prefixes
 
 
 def _graph_name(graph: ox.NamedNode | ox.BlankNode) -> bytes:
@@ -98,13 +143,13 @@ def _graph_name(graph: ox.NamedNode | ox.BlankNode) -> bytes:
     return opening.removesuffix(b" {")
 
 
-def write_rdf(store: ox.Store, out: IO[bytes], fmt: str) -> None:
+def write_rdf(store: ox.Store, out: IO[bytes], fmt: str, *, threads: int = 1) -> None:
     """Serialize the store in ``fmt`` (``ttl``, ``trig``, ``nt``, ``nq``) to ``out``: the
     default graph for the triple formats, the named graphs for the dataset formats."""
     rdf_format = RDF_FORMATS[fmt]
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     if rdf_format == ox.RdfFormat.TRIG:
-        write_trig(store, out)
+        write_trig(store, out, threads=threads)
     elif rdf_format.supports_datasets:
         ox.serialize(named_graph_quads(store), out, rdf_format, prefixes=prefixes)
     else:
@@ -135,14 +180,14 @@ def atomic_file(path: Path, mode: str = "wb") -> Iterator[IO]:  # type: ignore[t
             yield f
 
 
-def write_rdf_file(store: ox.Store, path: Path, fmt: str) -> Path:
+def write_rdf_file(store: ox.Store, path: Path, fmt: str, *, threads: int = 1) -> Path:
     """``write_rdf`` into the file ``path``, atomically. Turtle and N-Triples are written
     by Oxigraph straight to the file: no Python on the way, so another thread can work."""
     rdf_format = RDF_FORMATS[fmt]
     with atomic_path(path) as tmp:
         if rdf_format.supports_datasets:
             with open(tmp, "wb") as f:
-                write_rdf(store, f, fmt)
+                write_rdf(store, f, fmt, threads=threads)
         else:
             prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
             store.dump(str(tmp), rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
