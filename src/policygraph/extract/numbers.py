@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import cast
 
 import cn2an
@@ -178,15 +178,9 @@ def _has_more(tokens: list[tuple[str, Decimal]]) -> bool:
 
 def _value(written: str, tokens: list[tuple[str, Decimal]]) -> Decimal | None:
     if all(ch in _CN_DIGITS or ch in _SMALL or ch in _BIG for ch in written):
-        # A well-formed pure Chinese numeral: cn2an knows these best. It rejects malformed
-        # ones with ValueError but fails on some (一亿一, 二十零) with KeyError or IndexError;
-        # those fall through to the token reading below.
-        try:
-            return Decimal(str(cn2an.cn2an(written, "normal")))
-        except ValueError:
-            return None
-        except (KeyError, IndexError):
-            pass
+        read, value = _cn2an(written)
+        if read:
+            return value
     total = Decimal(0)
     section = Decimal(0)
     number: Decimal | None = None
@@ -204,6 +198,21 @@ def _value(written: str, tokens: list[tuple[str, Decimal]]) -> Decimal | None:
             total = (total + section) * v if v == _BIG["亿"] else total + section * v
             section = Decimal(0)
     return total + section + (number or 0)
+
+
+@lru_cache(maxsize=4096)
+def _cn2an(written: str) -> tuple[bool, Decimal | None]:
+    """cn2an's reading of a pure Chinese numeral: ``(True, value)``, ``(True, None)`` when it
+    rejects it as malformed (ValueError), ``(False, None)`` when it fails on it (一亿一, 二十零
+    raise KeyError or IndexError) and the token reading decides. A pure function of the
+    string, so cached: the same few numerals (一, 三, 十) come back in every sentence, and
+    cn2an's checks took most of the time of reading a number."""
+    try:
+        return True, Decimal(str(cn2an.cn2an(written, "normal")))
+    except ValueError:
+        return True, None
+    except (KeyError, IndexError):
+        return False, None
 
 
 def _fold_digits(text: str) -> str:
@@ -331,9 +340,15 @@ def _orders(text: str) -> list[Quantity]:
     return out
 
 
-# Where a numeral may start: anything but a CJK ideograph, or a Chinese digit or 十 (no
-# ideograph in U+4E00–U+9FFF is a digit). The scan jumps over the rest in one search.
-_MAYBE_NUMERAL = re.compile("[^\u4e00-\u9fff]|[" + "".join(_CN_DIGITS) + "十]")
+# Where a numeral may start: a character ``str.isdigit`` accepts (ASCII and other digits,
+# superscripts such as ², circled ①), a Chinese digit or 十. The scan jumps from one such
+# character to the next in one search (a sentence without any holds no quantity).
+_NUMERAL_START = re.compile(
+    "["
+    + "".join(re.escape(ch) for ch in map(chr, range(0x110000)) if ch.isdigit())
+    + "".join(_CN_DIGITS)
+    + "十]"
+)
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -342,20 +357,19 @@ def find_quantities(text: str) -> list[Quantity]:
     number (万亿元规模) are about their order of magnitude."""
     folded = _fold_digits(text)
     found: list[Quantity] = _orders(folded)
-    p = 0
-    while p < len(folded):
-        ch = folded[p]
-        starts_numeral = ch.isdigit() or ch in _CN_DIGITS or ch == "十"
-        if starts_numeral and not _inside_numeral(folded, p):
+    m = _NUMERAL_START.search(folded)
+    while m is not None:
+        p = m.start()
+        if _inside_numeral(folded, p):
+            p += 1
+        else:
             quantity = _quantity_at(folded, p)
             if quantity is not None:
                 found.append(_restore(quantity, text))
                 p = quantity.end
-                continue
-            p = _skip_numeral(folded, p)
-            continue
-        m = _MAYBE_NUMERAL.search(folded, p + 1)
-        p = m.start() if m else len(folded)
+            else:
+                p = _skip_numeral(folded, p)
+        m = _NUMERAL_START.search(folded, p)
     return sorted(found, key=lambda q: q.start)
 
 
