@@ -64,6 +64,35 @@ def test_same_bytes_whatever_the_jobs_and_the_file_order(tmp_path: Path) -> None
 
 
 @needs_dev
+def test_same_bytes_when_many_batches_load_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of 20 kB instead of 32 MB: a bulk load per document, two at a time and
+    overlapping, stating the same entities and strings; the store must hold each quad
+    once and the files must be the bytes of a build that loads one batch."""
+    folder = corpus(tmp_path)
+    build([folder], tmp_path / "one", views=False, jobs=1)
+    loads: list[int] = []
+    bulk_load = build_module._bulk_load
+
+    def counted(store: ox.Store, data: bytes) -> None:
+        loads.append(len(data))
+        bulk_load(store, data)
+
+    monkeypatch.setattr(build_module, "LOAD_BATCH", 20_000)
+    monkeypatch.setattr(build_module, "_bulk_load", counted)
+    many = build([folder], tmp_path / "many", views=False, jobs=2)
+    assert len(loads) >= 4  # about one per document: every one over 20 kB
+    assert files(tmp_path / "one") == files(tmp_path / "many")
+    assert many.triples == count_default_triples(tmp_path / "one")
+
+
+def count_default_triples(out: Path) -> int:
+    store = ox.Store.read_only(str(out / "store"))
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+@needs_dev
 def test_an_incremental_rebuild_is_a_clean_build(tmp_path: Path) -> None:
     folder = corpus(tmp_path)
     out = tmp_path / "out"
