@@ -10,6 +10,8 @@ from policygraph.extract.measures.words import words
 from policygraph.extract.years import YearSpan
 
 _CLAUSE_SEP = "，,；;：:"
+# one search per separator, not a Python test per character
+_CLAUSE_SEP_AT = re.compile(f"[{_CLAUSE_SEP}]")
 PUNCT = " \t\u3000，,、；;：:。“”\"'‘’（）()【】《》—-…"
 _DURATION = re.compile(r"(?:连续|近|过去)?[一二三四五六七八九十两\d]+年(?:来|间|内)?")
 _YEAR_TAIL = re.compile(r"(?:年)?(?:底|末|初|以来|来|前|以前|之前|上半年|全年)?的?")
@@ -19,10 +21,10 @@ _ITEM = re.compile(r"(?:[一二三四五六七八九十]+|\d{1,2})[）)、.．]|
 
 def clauses(text: str, a: int, b: int) -> Iterator[tuple[int, int, str]]:
     start = a
-    for k in range(a, b):
-        if text[k] in _CLAUSE_SEP:
-            yield start, k, text[k]
-            start = k + 1
+    for m in _CLAUSE_SEP_AT.finditer(text, a, b):
+        k = m.start()
+        yield start, k, text[k]
+        start = k + 1
     if start < b:
         yield start, b, ""
 

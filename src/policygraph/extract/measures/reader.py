@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 from typing import cast
 
 from policygraph.extract.measures.classify import classify
@@ -56,54 +57,94 @@ def read_paragraph(
 def _sentence(text: str, a: int, b: int, para: Paragraph) -> None:
     sentence = text[a:b]
     lists = words()
-    protected = [(m.start() + a, m.end() + a) for m in _PROTECTED.finditer(sentence)]
-    quoted = protected + [(m.start() + a, m.end() + a) for m in _SHORT_QUOTE.finditer(sentence)]
     found_years = sorted(
         find_years(sentence, base_year=para.base_year) + find_plan_periods(sentence),
         key=lambda y: (y.i, y.j),
     )
+    found_quantities = find_quantities(sentence)
+    # Most sentences have neither a year nor a number: the brackets and quotes that keep
+    # them out of the reading are looked for only when there is something to keep out.
+    protected = _spans(_PROTECTED, sentence, a) if found_years or found_quantities else []
     years = [_shift_year(y, a) for y in found_years if not _inside(y.i + a, y.j + a, protected)]
     all_years = [_shift_year(y, a) for y in found_years]
-    quantities = [
-        q
-        for q in (_shift(q, a) for q in find_quantities(sentence))
-        if not any(y.i < q.end and q.start < y.j for y in all_years)
-        and not _inside(q.start, q.end, quoted)
-        and not FROM_BEFORE.search(text, a, q.start)
-    ]
-    # 据测算…: an estimate reports figures, it sets no goal
-    estimate = any(w in sentence for w in lists.skip)
-    conditions = ["每" + w for w in lists.change_words]
+    quantities: list[Quantity] = []
+    if found_quantities:
+        quoted = protected + _spans(_SHORT_QUOTE, sentence, a)
+        quantities = [
+            q
+            for q in (_shift(q, a) for q in found_quantities)
+            if not any(y.i < q.end and q.start < y.j for y in all_years)
+            and not _inside(q.start, q.end, quoted)
+            and not FROM_BEFORE.search(text, a, q.start)
+        ]
+    # 据测算…: an estimate reports figures, it sets no goal (asked only with a number to read)
+    estimate = bool(quantities) and any(w in sentence for w in lists.skip)
     # a list runs on into a sentence only when that opens with an item (能耗强度下降3.1%以上，…),
     # not with an explanation (这里要着重说明，提出8%左右的…)
-    first = next(clauses(text, a, b), (a, b, ""))
     runs_on = (
         para.listing
         and para.list_year is not None  # a dated list (今年…目标是：), not any 指标：
-        and any(first[0] <= q.start < first[1] for q in quantities)
+        and _opens_with_quantity(text, a, b, quantities)
     )
     frame = Frame(listing=runs_on, list_year=para.list_year if runs_on else None)
     for ca, cb, sep in clauses(text, a, b):
-        events: list[tuple[int, YearSpan | None, Quantity | None]] = [
-            (y.i, y, None) for y in years if ca <= y.i < cb
-        ] + [(q.start, None, q) for q in quantities if ca <= q.start < cb]
+        clause_years = [y for y in years if ca <= y.i < cb]
         clause_qs = [q for q in quantities if ca <= q.start < cb]
-        paired = respectively(text, ca, cb, clause_qs, years)
-        for _, year, quantity in sorted(events, key=lambda e: e[0]):
-            if year is not None:
-                on_year(text, ca, year, frame, para)
-            elif quantity is not None and not any(
-                w in text[ca : quantity.start] for w in conditions
-            ):
-                # (每提高1个百分点, 可以新增…: the condition is no measure, what follows is)
-                _on_quantity(
-                    text, ca, cb, quantity, clause_qs, paired, years, frame, para, estimate
-                )
-        leads = any(w in text[ca:cb] for w in lists.list_leads)
-        if sep in "：:" and frame.mode != "statistic" and leads:
+        if clause_years or clause_qs:
+            _clause(text, ca, cb, clause_years, clause_qs, years, frame, para, estimate)
+        # (the cue words are looked for last: most clauses end otherwise)
+        if (
+            sep in "：:"
+            and frame.mode != "statistic"
+            and any(w in text[ca:cb] for w in lists.list_leads)
+        ):
             frame.listing = True
             frame.list_year = frame.year if frame.mode in ("target", "current") else para.deadline
     para.listing, para.list_year = frame.listing, frame.list_year
+
+
+def _clause(
+    text: str,
+    ca: int,
+    cb: int,
+    clause_years: list[YearSpan],
+    clause_qs: list[Quantity],
+    years: list[YearSpan],
+    frame: Frame,
+    para: Paragraph,
+    estimate: bool,
+) -> None:
+    """The years and numbers of one clause, in text order."""
+    events: list[tuple[int, YearSpan | None, Quantity | None]] = [
+        (y.i, y, None) for y in clause_years
+    ] + [(q.start, None, q) for q in clause_qs]
+    # (a clause without numbers pairs none: respectively() would find nothing)
+    paired = respectively(text, ca, cb, clause_qs, years) if clause_qs else {}
+    for _, year, quantity in sorted(events, key=lambda e: e[0]):
+        if year is not None:
+            on_year(text, ca, year, frame, para)
+        elif quantity is not None and not any(
+            w in text[ca : quantity.start] for w in _conditions()
+        ):
+            # (每提高1个百分点, 可以新增…: the condition is no measure, what follows is)
+            _on_quantity(text, ca, cb, quantity, clause_qs, paired, years, frame, para, estimate)
+
+
+def _opens_with_quantity(text: str, a: int, b: int, quantities: list[Quantity]) -> bool:
+    """Does the first clause of sentence ``text[a:b]`` hold one of ``quantities``?"""
+    first = next(clauses(text, a, b), (a, b, ""))
+    return any(first[0] <= q.start < first[1] for q in quantities)
+
+
+@cache
+def _conditions() -> tuple[str, ...]:
+    """每提高, 每增加…: a change word after 每 states a condition."""
+    return tuple("每" + w for w in words().change_words)
+
+
+def _spans(pattern: re.Pattern[str], sentence: str, a: int) -> list[tuple[int, int]]:
+    """Where ``pattern`` matches in ``sentence``, in the paragraph's positions."""
+    return [(m.start() + a, m.end() + a) for m in pattern.finditer(sentence)]
 
 
 def _on_quantity(
