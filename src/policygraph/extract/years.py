@@ -65,6 +65,8 @@ def find_years(text: str, *, base_year: int | None) -> list[YearSpan]:
     """Years in ``text`` in order. Relative years (今年…) need ``base_year`` and are
     skipped without it. Rules: ``years.explicit``, ``years.chinese``, ``years.range``
     (each end of ``2025—2027年``) and ``years.relative``."""
+    if "年" not in text:
+        return []  # every rule below ends in 年 (and folding digits adds none)
     folded = text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
     spans: list[YearSpan] = []
     taken: list[tuple[int, int]] = []
@@ -105,7 +107,9 @@ def find_plan_periods(text: str) -> list[YearSpan]:
     """Five-year plan periods (``“十五五”时期`` → 2026–2030) as spans whose ``year`` is the
     last year and ``first`` the first: a goal for the period is due by its end. Rule
     ``years.plan-period``. Not part of :func:`find_years`: a period is not a year mention."""
-    out = []
+    out: list[YearSpan] = []
+    if "五" not in text:
+        return out  # every period is written 十四五, “十五”: none without 五
     for m in _PLAN_PERIOD.finditer(text):
         ordinal = _ordinal(m[1] or m[2])
         if ordinal is None:
