@@ -130,9 +130,26 @@ def words() -> EventWords:
 
 
 @dataclass(frozen=True, slots=True)
+class _Rule:
+    """A rule's pattern and words one of which every match of it contains (a literal the
+    pattern requires, or the alternatives it requires one of): a text without any of them
+    is not searched. Most blocks name no event, and a failed search tries the pattern at
+    every position, so the rules cost little where a substring test rules them out."""
+
+    name: str
+    pattern: re.Pattern[str]
+    needs: tuple[str, ...]
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if not any(word in text for word in self.needs):
+            return iter(())
+        return self.pattern.finditer(text)
+
+
+@dataclass(frozen=True, slots=True)
 class _Patterns:
-    rules: tuple[tuple[str, re.Pattern[str]], ...]
-    inspection: re.Pattern[str]
+    rules: tuple[_Rule, ...]
+    inspection: _Rule
 
 
 @cache
@@ -142,53 +159,76 @@ def _patterns() -> _Patterns:
     # A topic name holds no verb of meeting: 在北京主持召开座谈会 names no meeting.
     verbs = sorted({t for t in w.named_triggers if len(t) > 1} | {"主持", "参加"})
     rules = (
-        (
+        _Rule(
             "events.plenum",
             re.compile(
                 rf"(?P<party>党的|中共|中国共产党)?第?(?P<a>{_N})届(?P<cc>中央委员会|中央)?"
                 rf"第?(?P<b>{_N})(?P<kind>中全会|次全体会议)"
             ),
+            ("届",),
         ),
-        (
+        _Rule(
             "events.congress",
             re.compile(rf"(?:党的|中共)(?P<a>{_N})大{none_of(not_congress)}"),
+            ("党的", "中共"),
         ),
-        ("events.congress", re.compile(rf"中国共产党第(?P<a>{_N})次全国代表大会")),
-        (
+        _Rule(
+            "events.congress",
+            re.compile(rf"中国共产党第(?P<a>{_N})次全国代表大会"),
+            ("中国共产党第",),
+        ),
+        _Rule(
             "events.npc-session",
             re.compile(
                 rf"第?(?P<a>{_N})届全国(?:人民代表大会|人大)(?P<sc>常务委员会|常委会)?"
                 rf"第?(?P<b>{_N})次(?:全体)?会议"
             ),
+            ("届全国",),
         ),
-        ("events.npc-session", re.compile(rf"全国人大(?P<a>{_N})届(?P<b>{_N})次会议")),
-        (
+        _Rule(
+            "events.npc-session",
+            re.compile(rf"全国人大(?P<a>{_N})届(?P<b>{_N})次会议"),
+            ("全国人大",),
+        ),
+        _Rule(
             "events.cppcc-session",
             re.compile(rf"中国人民政治协商会议第(?P<a>{_N})届全国委员会第(?P<b>{_N})次会议"),
+            ("中国人民政治协商会议第",),
         ),
-        ("events.cppcc-session", re.compile(rf"全国政协(?P<a>{_N})届(?P<b>{_N})次会议")),
-        ("events.cppcc-session", re.compile(rf"第?(?P<a>{_N})届全国政协第?(?P<b>{_N})次会议")),
-        ("events.two-sessions", re.compile(r"全国两会")),
-        (
+        _Rule(
+            "events.cppcc-session",
+            re.compile(rf"全国政协(?P<a>{_N})届(?P<b>{_N})次会议"),
+            ("全国政协",),
+        ),
+        _Rule(
+            "events.cppcc-session",
+            re.compile(rf"第?(?P<a>{_N})届全国政协第?(?P<b>{_N})次会议"),
+            ("届全国政协",),
+        ),
+        _Rule("events.two-sessions", re.compile(r"全国两会"), ("全国两会",)),
+        _Rule(
             "events.collective-study",
             re.compile(rf"(?:中共)?(?:第?(?P<a>{_N})届)?中央政治局第(?P<b>{_N})次集体学习"),
+            ("中央政治局第",),
         ),
-        (
+        _Rule(
             "events.meeting",
             re.compile(
                 alternation(w.meetings)
                 + rf"|中央(?:(?!委员会){_CJK}){{2,12}}委员会第{_N}次(?:全体)?会议"
             ),
+            (*w.meetings, "委员会第"),
         ),
-        (
+        _Rule(
             "events.work-conference",
             re.compile(
                 rf"(?:{alternation(w.conference_scopes)})"
                 rf"(?P<name>(?:{none_of(w.conference_name_stops)}{_CJK}){{1,8}}?)"
                 rf"(?P<kind>{alternation(w.conference_kinds)})"
             ),
+            w.conference_kinds,
         ),
-        (
+        _Rule(
             "events.named-meeting",
             re.compile(
                 rf"(?:{alternation(w.named_triggers)})"
@@ -197,10 +237,13 @@ def _patterns() -> _Patterns:
                 rf"(?P<kind>{alternation(w.named_kinds)})"
                 r"(?=上|时|期间|开幕|闭幕|的讲话|的致辞|[，,。；、并])"
             ),
+            w.named_kinds,
         ),
     )
-    inspection = re.compile(
-        rf"在(?P<where>{_CJK}{{2,12}}?)(?P<verb>{alternation(w.inspection_verbs)})"
+    inspection = _Rule(
+        "events.inspection",
+        re.compile(rf"在(?P<where>{_CJK}{{2,12}}?)(?P<verb>{alternation(w.inspection_verbs)})"),
+        w.inspection_verbs,
     )
     return _Patterns(rules, inspection)
 
@@ -217,12 +260,12 @@ def find_events(text: str) -> list[tuple[int, int, str, str]]:
     Other extractors use this to keep out of meeting names (中央政治局 inside
     ``中央政治局会议``) and to link a policy to the meeting that adopted it."""
     hits: list[tuple[int, int, str, str]] = []
-    for rule, pattern in _patterns().rules:
-        for m in pattern.finditer(text):
-            label = _label(rule, m)
+    for rule in _patterns().rules:
+        for m in rule.finditer(text):
+            label = _label(rule.name, m)
             if label is not None:
-                start = m.start("name") if rule == "events.named-meeting" else m.start()
-                hits.append((start, m.end(), label, rule))
+                start = m.start("name") if rule.name == "events.named-meeting" else m.start()
+                hits.append((start, m.end(), label, rule.name))
     hits.extend(_inspections(text))
     hits.extend(_plenum_lists(text))
     chosen: list[tuple[int, int, str, str]] = []
@@ -284,6 +327,8 @@ def _inspections(text: str) -> Iterator[tuple[int, int, str, str]]:
 
 
 def _plenum_lists(text: str) -> Iterator[tuple[int, int, str, str]]:
+    if "中全会" not in text:
+        return  # every list ends in one (二中、三中全会)
     for m in _PLENUM_LIST.finditer(text):
         start = m.start()
         for item in re.finditer(r"([一二三四五六七八九十]+)中(?:全会)?", m["items"]):
