@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cache
 
@@ -77,8 +78,8 @@ def initiatives(block: Block) -> list[Candidate]:
     text = block.text
     runs = list(patterns().name_run.finditer(text))
     found: dict[int, tuple[int, int, str, bool]] = {}  # run index -> (i, j, suffix, triggered)
-    for n, run in enumerate(runs):
-        hit = _initiative_in_run(text, run.start(), run.end())
+    for n in _runs_with_suffix(text, runs):
+        hit = _initiative_in_run(text, runs[n].start(), runs[n].end())
         if hit:
             found[n] = hit
     out: list[Candidate] = []
@@ -99,6 +100,24 @@ def _suffixes() -> re.Pattern[str]:
     engine picks the first that matches, as a scan of the list would, without a Python loop
     over every character and suffix."""
     return re.compile("|".join(map(re.escape, words().initiative_suffixes)) or "(?!)")
+
+
+def _runs_with_suffix(text: str, runs: list[re.Match[str]]) -> list[int]:
+    """Indices of the runs in which a suffix starts after the first character: the only
+    runs :func:`_initiative_in_run` can find a name in. Where suffixes start is asked of the
+    whole text at once (a suffix in a run is one in the text), not of every run: most runs
+    hold none."""
+    search = _suffixes().search
+    starts = [run.start() for run in runs]
+    out: list[int] = []
+    m = search(text)
+    while m is not None:
+        k = m.start()
+        n = bisect_right(starts, k) - 1  # the run that starts at or before k
+        if n >= 0 and starts[n] < k < runs[n].end() and (not out or out[-1] != n):
+            out.append(n)
+        m = search(text, k + 1)
+    return out
 
 
 def _initiative_in_run(text: str, a: int, b: int) -> tuple[int, int, str, bool] | None:

@@ -45,6 +45,8 @@ def ordinal(numeral: str) -> int | None:
 
 
 def five_year_plans(block: Block) -> Iterator[Candidate]:
+    if "五" not in block.text:
+        return  # both patterns need it (十四五规划, 第十个五年计划)
     for pattern in (FYP_SHORT, FYP_LONG):
         for m in pattern.finditer(block.text):
             if pattern is FYP_SHORT and bool(m["open"]) != bool(m["close"]):
@@ -63,6 +65,8 @@ def five_year_plans(block: Block) -> Iterator[Candidate]:
 
 
 def named_documents(block: Block, doc: Document) -> Iterator[Candidate]:
+    if "年" not in block.text:
+        return  # every name is dated (2024年, 今年, 去年, 明年)
     for m in patterns().named_doc.finditer(block.text):
         if bool(m["open"]) != bool(m["close"]):
             continue
