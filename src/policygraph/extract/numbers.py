@@ -340,14 +340,35 @@ def _orders(text: str) -> list[Quantity]:
     return out
 
 
-# Where a numeral may start: a character ``str.isdigit`` accepts (ASCII and other digits,
-# superscripts such as ², circled ①), a Chinese digit or 十. The scan jumps from one such
-# character to the next in one search (a sentence without any holds no quantity).
+def _starts_numeral(ch: str) -> bool:
+    return ch.isdigit() or ch in _CN_DIGITS or ch == "十"
+
+
+def _ranges(chars: list[str]) -> str:
+    """The inside of a regex class of ``chars``, written as ranges (a class of hundreds of
+    single characters made every search several times slower)."""
+    codes = sorted({ord(ch) for ch in chars})
+    parts = []
+    i = 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        first, last = re.escape(chr(codes[i])), re.escape(chr(codes[j]))
+        parts.append(first if i == j else f"{first}-{last}")
+        i = j + 1
+    return "".join(parts)
+
+
+# Where a numeral may start: a character of :func:`_starts_numeral` (``str.isdigit``
+# accepts other digits than 0-9: full-width, superscript ², circled ①), found in one search
+# instead of a test per character; a sentence without any holds no quantity. Characters
+# beyond U+FFFF are all let through and tested one by one (a class of the few digits among
+# them made every search slow).
 _NUMERAL_START = re.compile(
     "["
-    + "".join(re.escape(ch) for ch in map(chr, range(0x110000)) if ch.isdigit())
-    + "".join(_CN_DIGITS)
-    + "十]"
+    + _ranges([ch for ch in map(chr, range(0x10000)) if _starts_numeral(ch)])
+    + "\U00010000-\U0010ffff]"
 )
 
 
@@ -360,7 +381,7 @@ def find_quantities(text: str) -> list[Quantity]:
     m = _NUMERAL_START.search(folded)
     while m is not None:
         p = m.start()
-        if _inside_numeral(folded, p):
+        if not _starts_numeral(folded[p]) or _inside_numeral(folded, p):
             p += 1
         else:
             quantity = _quantity_at(folded, p)

@@ -62,7 +62,7 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
     for block in doc.blocks:
         if block.kind not in _KINDS:
             continue
-        offsets = set(block.offsets)
+        offsets: set[int] | None = None  # the block's positions, once a target needs them
         if _PART.match(block.text) and own is not None:  # a policy's parts, not a report's
             plan_year = _plan_year(block.text, doc.meta.year)
         bullet = _follows(block.text, True)
@@ -90,6 +90,8 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
             policy = None
             kind = span.kind
             if kind == "Target":
+                if offsets is None:
+                    offsets = set(block.offsets)
                 policy = (
                     owning_policy(
                         block,
