@@ -246,6 +246,8 @@ def _alternation(options: tuple[str, ...]) -> re.Pattern[str]:
 def _quantity_at(text: str, p: int) -> Quantity | None:
     """The quantity whose numeral starts at ``text[p]``: not a date, an ordinal, an age
     band, a model name, part of a range or a numeral inside a word."""
+    if _after_ordinal_or_code(text, p):
+        return None  # asked before the numeral is read: it is rejected whatever it reads
     lists = words()
     percent_word = text.startswith(_PERCENT_WORD, max(0, p - len(_PERCENT_WORD)), p)
     numeral = _read_numeral(text, p)
@@ -300,11 +302,16 @@ def _prefix(text: str, start: int) -> str | None:
     return None
 
 
-def _rejected(text: str, p: int, pos: int, unit: str | None) -> bool:
+def _after_ordinal_or_code(text: str, p: int) -> bool:
+    """Is the numeral at ``text[p]`` an ordinal (第二十次: most Chinese numerals in policy
+    texts number articles) or part of a code (M2, v1.5)?"""
     before = text[p - 1] if p > 0 else ""
+    return before == "第" or (before.isascii() and (before.isalnum() or before == "."))
+
+
+def _rejected(text: str, p: int, pos: int, unit: str | None) -> bool:
+    """Is the quantity ``text[p:pos]`` not one (besides :func:`_after_ordinal_or_code`)?"""
     after = text[pos] if pos < len(text) else ""
-    if before == "第" or (before.isascii() and (before.isalnum() or before == ".")):
-        return True  # 第二十次, M2, v1.5
     if after.isascii() and after.isalpha():
         return True  # 5G, 3D
     if _RANGE_AFTER.match(text, pos) or _RANGE_BEFORE.search(text, max(0, p - 8), p):

@@ -24,7 +24,8 @@ def classify(
     lists = words()
     upto = min(i, quantity.start)
     before = _mask(text[_sentence_start(text, ca) : quantity.start])
-    past = any(w in _mask(text[ca:upto]) for w in lists.statistic_cues)
+    clause = _mask(text[ca:upto])  # (once, not once per cue word)
+    past = any(w in clause for w in lists.statistic_cues)
     inherited = frame.mode is None and para.deadline is not None
     if inherited:
         # a deadline from an earlier sentence yields to any sign of a report in this one
