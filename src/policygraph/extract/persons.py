@@ -26,6 +26,9 @@ from policygraph.text.layout import byline_names, editor_names, is_person_name
 _TITLES = "总书记|国家主席|副主席|主席|副总理|总理|委员长|同志|先生|女士"
 _SPEECH = "指出|强调|明确指出|深刻指出|提出|表示|要求|说"
 _TITLED = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?P<title>{_TITLES})")
+# Where a title is: _TITLED tries a name at every Han character, this skips to the titles
+# (rare; a block without one holds no titled name).
+_TITLE = re.compile(_TITLES)
 # 国家主席习近平出席, 国务院总理李强主持, 国家统计局局长康义介绍: an office before the name;
 # the verb after it fixes where the name ends (李明 in 市长李明强调, not 李明强).
 _OFFICES = (
@@ -161,7 +164,8 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
             for i, j in editor_names(block.text):
                 keep(block, i, j, re.sub(r"\s", "", block.text[i:j]), "persons.editor")
         else:
-            for m in _TITLED.finditer(block.text):
+            titled = _TITLED.finditer(block.text) if _TITLE.search(block.text) else ()
+            for m in titled:
                 name = m["name"]
                 if _plausible(name):
                     keep(block, m.start("name"), m.end("title"), name, "persons.titled")
@@ -176,8 +180,9 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
                     at = m.start("name")
                     keep(block, m.start(), m.end("name"), name, "persons.title-first", at)
     # A bare name before a speech verb counts only once the document has named that
-    # person with a title or on a byline: 习近平指出 yes, 平稳指出 no.
-    for block in doc.blocks:
+    # person with a title or on a byline: 习近平指出 yes, 平稳指出 no. (So a document
+    # that has named nobody is not read again.)
+    for block in doc.blocks if known else ():
         if block.kind in ("byline", "editor"):
             continue
         for m in _SPEAKING.finditer(block.text):
