@@ -174,9 +174,12 @@ class Vocabulary:
 
     def find(self, text: str) -> list[tuple[int, int, Concept]]:
         """Non-overlapping matches, longest first (ties: leftmost), returned in text order."""
+        hits = self.candidates(text)
+        if len(hits) < 2:
+            return hits  # nothing overlaps (most blocks hold no label at all)
         chosen: list[tuple[int, int, Concept]] = []
         taken = [False] * len(text)
-        for i, j, concept in sorted(self.candidates(text), key=lambda h: (h[0] - h[1], h[0])):
+        for i, j, concept in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
             if not any(taken[i:j]):
                 chosen.append((i, j, concept))
                 taken[i:j] = [True] * (j - i)

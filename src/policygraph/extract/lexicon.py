@@ -67,6 +67,8 @@ def find_terms(text: str) -> list[tuple[int, int, Concept, EntityClass, str]]:
     candidates = [
         hit for name, _, _ in SCHEMES for hit in load_scheme(name).candidates(text) if free(hit[0])
     ]
+    if not candidates:
+        return []  # (most blocks: no list of taken positions, no word bounds)
     chosen: list[tuple[int, int, Concept]] = []
     taken = [False] * len(text)
     for i, j, concept in sorted(candidates, key=lambda h: (h[0] - h[1], h[0], h[2].iri)):
