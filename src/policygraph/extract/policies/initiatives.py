@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, KeysView
 from functools import cache
 
 from policygraph.extract.policies.candidates import SKIP_KINDS, Candidate
@@ -162,6 +162,18 @@ def _in_list(
     return False
 
 
+def _heads_in(text: str, heads: KeysView[str]) -> set[str]:
+    """The two-character ``heads`` that occur in ``text``: a few are each looked for (a
+    substring search is fast); many are met with the text's own pairs of characters (a
+    search for each would make many names in many blocks quadratic)."""
+    if len(heads) <= _FEW_HEADS:
+        return {h for h in heads if h in text}
+    return {text[k : k + 2] for k in range(len(text) - 1)} & heads
+
+
+_FEW_HEADS = 16
+
+
 def repeats(doc: Document, per_block: list[list[Candidate]]) -> None:
     """Bare later (or earlier) occurrences of initiative names found in the document; the
     quoted ``“X+”`` of a ``“X+”行动`` found there is one of them, whatever follows it."""
@@ -189,7 +201,7 @@ def repeats(doc: Document, per_block: list[list[Candidate]]) -> None:
         if block.kind in SKIP_KINDS:
             continue
         text = block.text
-        heads = {text[k : k + 2] for k in range(len(text) - 1)} & by_head.keys()
+        heads = _heads_in(text, by_head.keys())
         present = sorted(
             everywhere + [name for h in heads for name in by_head[h] if name in text],
             key=rank.__getitem__,
