@@ -12,6 +12,25 @@ from hypothesis import strategies as st
 
 from conftest import SEEDS
 from policygraph.extract.base import Spans
+from policygraph.extract.events import _patterns as _event_patterns
+from policygraph.extract.numbers import (
+    _NUMERAL_START,
+    Quantity,
+    _fold_digits,
+    _inside_numeral,
+    _orders,
+    _quantity_at,
+    _restore,
+    _skip_numeral,
+    _starts_numeral,
+    find_quantities,
+)
+from policygraph.extract.policies.initiatives import (
+    _heads_in,
+    _initiative_in_run,
+    _runs_with_suffix,
+)
+from policygraph.extract.policies.patterns import patterns as policy_patterns
 from policygraph.text.loader import find_sources, load_document
 from policygraph.vocab import (
     Concept,
@@ -127,3 +146,91 @@ def test_spans_cover_is_any_covering_span(
     covering = Spans(spans)
     for start, end in asks:
         assert covering.cover(start, end) == any(a <= start and end <= b for a, b in spans)
+
+
+# --- the shortcuts of the rule extractors (each skips work that could find nothing) ---------
+
+
+def test_numeral_start_class_is_exactly_the_start_test() -> None:
+    """Every character find_quantities' search stops at beyond U+FFFF is tested again;
+    below it the class is exactly the characters a numeral may start with."""
+    for code in range(0x10000):
+        ch = chr(code)
+        assert (_NUMERAL_START.match(ch) is not None) == _starts_numeral(ch), hex(code)
+    assert _NUMERAL_START.match("\U0001f600") and _NUMERAL_START.match("\U0001d7ce")
+
+
+def _quantities_by_full_scan(text: str) -> list[Quantity]:
+    """find_quantities as it read before its search: a test at every position."""
+    folded = _fold_digits(text)
+    found = _orders(folded)
+    p = 0
+    while p < len(folded):
+        if _starts_numeral(folded[p]) and not _inside_numeral(folded, p):
+            quantity = _quantity_at(folded, p)
+            if quantity is not None:
+                found.append(_restore(quantity, text))
+                p = quantity.end
+                continue
+            p = _skip_numeral(folded, p)
+            continue
+        p += 1
+    return sorted(found, key=lambda q: q.start)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789１２.,%²①𝟎😀一二三十百万亿第个元人超达年（）M", max_size=30))
+def test_find_quantities_is_the_full_scan(text: str) -> None:
+    assert find_quantities(text) == _quantities_by_full_scan(text)
+
+
+_EVENT_TEXTS = (
+    "党的二十届四中全会、十九届二中、三中全会和中国共产党第十九届中央委员会第五次全体会议",
+    "党的十九大、中国共产党第十九次全国代表大会、十四届全国人大三次会议",
+    "全国人大十三届一次会议、十四届全国人大常委会第十次会议、全国政协十四届三次会议",
+    "中国人民政治协商会议第十四届全国委员会第三次会议、十四届全国政协三次会议、全国两会",
+    "二十届中央政治局第二十次集体学习、中央政治局会议、国务院常务会议",
+    "中央全面深化改革委员会第五次会议、中央城市工作会议、全国科技大会",
+    "在庆祝中国共产党成立100周年大会上，在新时代推动东北全面振兴座谈会时",
+    "他在安徽考察，在北京市调研，出席2024年世界人工智能大会开幕式并致辞",
+)
+
+
+def test_every_event_rule_matches_an_example() -> None:
+    """(so that the property below is asked of real matches of every rule)"""
+    text = "。".join(_EVENT_TEXTS)
+    patterns = _event_patterns()
+    for rule in (*patterns.rules, patterns.inspection):
+        assert rule.pattern.search(text), rule.name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_EVENT_TEXTS), max_size=3), st.text("在会大届中全", max_size=8))
+def test_every_event_match_holds_a_word_its_rule_needs(parts: list[str], noise: str) -> None:
+    """A rule skips the texts without any of its words: every match it could find there
+    would have to hold one."""
+    text = noise.join(parts) or noise
+    patterns = _event_patterns()
+    for rule in (*patterns.rules, patterns.inspection):
+        for m in rule.pattern.finditer(text):
+            assert any(word in m.group() for word in rule.needs), (rule.name, m.group())
+
+
+@given(st.text(alphabet="实施乡村振兴战略行动计划工程、和“”，。AB", max_size=40))
+def test_runs_with_suffix_hold_every_initiative(text: str) -> None:
+    runs = list(policy_patterns().name_run.finditer(text))
+    with_suffix = set(_runs_with_suffix(text, runs))
+    for n, run in enumerate(runs):
+        if _initiative_in_run(text, run.start(), run.end()) is not None:
+            assert n in with_suffix
+
+
+@given(
+    st.text(alphabet="一带一路乡村振兴人工智能", max_size=30),
+    st.sets(st.text("一带路乡村振兴人", min_size=2, max_size=2), max_size=40),
+)
+def test_heads_in_both_ways(text: str, heads: set[str]) -> None:
+    keys = dict.fromkeys(heads).keys()
+    expected = {h for h in heads if h in text}
+    assert _heads_in(text, keys) == expected
+    assert {text[k : k + 2] for k in range(len(text) - 1)} & keys == expected
