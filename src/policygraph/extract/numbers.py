@@ -303,8 +303,8 @@ def _prefix(text: str, start: int) -> str | None:
 
 
 def _after_ordinal_or_code(text: str, p: int) -> bool:
-    """Is the numeral at ``text[p]`` an ordinal (第二十次: most Chinese numerals in policy
-    texts number articles) or part of a code (M2, v1.5)?"""
+    """Is the numeral at ``text[p]`` an ordinal (第二十次: half the Chinese numerals of the
+    bulk corpus number articles) or part of a code (M2, v1.5)?"""
     before = text[p - 1] if p > 0 else ""
     return before == "第" or (before.isascii() and (before.isalnum() or before == "."))
 
