@@ -76,6 +76,8 @@ def initiatives(block: Block) -> list[Candidate]:
     """Unquoted named initiatives after a verb of implementation, and the other items of a
     ``、`` list they head."""
     text = block.text
+    if _suffixes().search(text, 1) is None:
+        return []  # a name ends in a suffix after its first character: nine blocks in ten have none
     runs = list(patterns().name_run.finditer(text))
     found: dict[int, tuple[int, int, str, bool]] = {}  # run index -> (i, j, suffix, triggered)
     for n in _runs_with_suffix(text, runs):
