@@ -5,6 +5,7 @@ whole text."""
 from __future__ import annotations
 
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
@@ -182,6 +183,15 @@ def _quantities_by_full_scan(text: str) -> list[Quantity]:
 @given(st.text(alphabet="0123456789１２.,%²①𝟎😀一二三十百万亿第个元人超达年（）M", max_size=30))
 def test_find_quantities_is_the_full_scan(text: str) -> None:
     assert find_quantities(text) == _quantities_by_full_scan(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="一二两三十百千万亿多余几分之些统个人元%百分点年第（）0１", max_size=30))
+def test_lone_chinese_digits_are_no_quantities(text: str) -> None:
+    """The shortcut for a Chinese digit that nothing follows changes nothing found."""
+    with patch("policygraph.extract.numbers._lone_chinese_digit", return_value=False):
+        expected = find_quantities(text)
+    assert find_quantities(text) == expected
 
 
 _EVENT_TEXTS = (

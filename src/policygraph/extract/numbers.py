@@ -250,6 +250,8 @@ def _quantity_at(text: str, p: int) -> Quantity | None:
         return None  # asked before the numeral is read: it is rejected whatever it reads
     lists = words()
     percent_word = text.startswith(_PERCENT_WORD, max(0, p - len(_PERCENT_WORD)), p)
+    if not percent_word and _lone_chinese_digit(text, p, lists.units):
+        return None  # (the commonest case, settled without reading the numeral)
     numeral = _read_numeral(text, p)
     if numeral is None:
         return None
@@ -293,6 +295,23 @@ def _quantity_at(text: str, p: int) -> Quantity | None:
         chinese=numeral.chinese,
         magnitude=numeral.magnitude,
     )
+
+
+# What may follow a Chinese digit within its numeral (两千, 三十, 一万, 十余).
+_CONTINUES_CHINESE = frozenset(_CN_DIGITS) | frozenset(_SMALL) | frozenset(_BIG) | frozenset(_MORE)
+
+
+def _lone_chinese_digit(text: str, p: int, units: Mapping[str, str]) -> bool:
+    """Is ``text[p]`` a Chinese digit (or 十) that neither another numeral character nor a
+    unit follows (一些, 统一, 进一步, 十分)? Then the numeral is that one character, without
+    万 or 亿, and such a numeral is a quantity only with a unit (or after 百分之): it is
+    part of a word."""
+    if text[p] not in _CN_DIGITS and text[p] != "十":
+        return False
+    after = p + 1
+    if after < len(text) and text[after] in _CONTINUES_CHINESE:
+        return False
+    return _starts(text, after, units) is None
 
 
 def _prefix(text: str, start: int) -> str | None:
