@@ -15,7 +15,8 @@ of the process, so Oxigraph's loader threads count too):
   build's graph workers send to the parent;
 - ``store_load``: Oxigraph's bulk loader indexing those N-Quads (and the vocabularies);
 - ``turtle`` and ``trig``: the two files, dumped from the store as the build does;
-- ``jieba``: plain ``jieba.lcut`` over the same text, the benchmark's yardstick.
+- ``jieba``: plain ``jieba.lcut`` over the same text, the yardstick; timed first, while
+  the heap is small (a heap of millions of objects slows it down, which would flatter us).
 
 The CPU a build needs is the sum of the stages; with N cores and perfect parallelism it
 cannot finish in less than that sum divided by N. ``bound_ratio`` is therefore the best
@@ -33,32 +34,32 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from machine import describe  # benchmarks/machine.py, a sibling module
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "bulk"
 PACKAGES = ("policygraph", "jieba", "rdflib", "pyoxigraph")
-T = TypeVar("T")
 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def timed(stages: dict[str, dict[str, float]], name: str, run: Callable[[], T]) -> T:
-    """Run ``run()`` and record its CPU and wall seconds under ``name``."""
+@contextmanager
+def timed(stages: dict[str, dict[str, float]], name: str) -> Iterator[None]:
+    """Record the CPU and wall seconds of the block under ``name``."""
     cpu, wall = time.process_time(), time.perf_counter()
-    result = run()
+    yield
     stages[name] = {
         "cpu_s": round(time.process_time() - cpu, 2),
         "wall_s": round(time.perf_counter() - wall, 2),
     }
     log(f"{name:>10}: {stages[name]['cpu_s']:7.1f} CPU s, {stages[name]['wall_s']:7.1f} s wall")
-    return result
 
 
 def main() -> None:
@@ -74,14 +75,15 @@ def main() -> None:
     import pyoxigraph as ox
 
     from policygraph.build import (
-        _bulk_load,
         count_triples,
         document_nquads,
+        load_documents,
         load_vocabularies,
     )
     from policygraph.extract import run as run_pipeline
     from policygraph.graph.builder import Extraction, LabelIndex
     from policygraph.graph.serialize import write_rdf_file
+    from policygraph.progress import Progress
     from policygraph.text.loader import find_sources, load_document
     from policygraph.vocab import tokenizer
 
@@ -95,32 +97,42 @@ def main() -> None:
 
     stages: dict[str, dict[str, float]] = {}
     sources = find_sources(files)
-    docs = timed(stages, "load", lambda: [load_document(s) for s in sources])
-    extractions = timed(
-        stages, "extract", lambda: [Extraction(d, tuple(run_pipeline(d))) for d in docs]
-    )
-    labels = timed(stages, "labels", lambda: LabelIndex(extractions))
-    chunks = timed(stages, "triples", lambda: [document_nquads(ex, labels) for ex in extractions])
+    # jieba first, on a small heap: Python's garbage collector slows allocation-heavy code
+    # down when millions of objects (the extractions) are alive, which would flatter us.
+    texts = [p.read_text("utf-8") for p in files]
+    with timed(stages, "jieba"):
+        for text in texts:
+            jieba.lcut(text)
+    del texts
+    with timed(stages, "load"):
+        docs = [load_document(s) for s in sources]
+    with timed(stages, "extract"):
+        extractions = [Extraction(d, tuple(run_pipeline(d))) for d in docs]
+    del docs
+    with timed(stages, "labels"):
+        labels = LabelIndex(extractions)
+    with timed(stages, "triples"):
+        chunks = [document_nquads(ex, labels) for ex in extractions]
+    del extractions, labels
     nquads = sum(len(c) for c in chunks)
-    texts = [d.text for d in docs]
 
     scratch = Path(tempfile.mkdtemp(prefix="pg-breakdown-", dir=args.scratch))
     try:
         store = ox.Store(str(scratch / "store"))
-
-        def load() -> None:
+        with timed(stages, "store_load"):
             load_vocabularies(store)
-            _bulk_load(store, b"".join(chunks))
+            with Progress("writing", total=len(chunks), enabled=False) as bar:
+                load_documents(store, iter(chunks), bar)  # in batches, as a build loads
             store.flush()
-
-        timed(stages, "store_load", load)
-        timed(stages, "turtle", lambda: write_rdf_file(store, scratch / "g.ttl", "ttl"))
-        timed(stages, "trig", lambda: write_rdf_file(store, scratch / "g.trig", "trig"))
+        del chunks
+        with timed(stages, "turtle"):
+            write_rdf_file(store, scratch / "g.ttl", "ttl")
+        with timed(stages, "trig"):
+            write_rdf_file(store, scratch / "g.trig", "trig", threads=2)
         triples = count_triples(store)
-        store.flush()  # the folder is removed below; RocksDB has nothing left to write
+        del store
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    timed(stages, "jieba", lambda: [jieba.lcut(t) for t in texts])
 
     jieba_cpu = stages["jieba"]["cpu_s"]
     build = [s for s in stages if s != "jieba"]
