@@ -29,7 +29,7 @@ from policygraph.graph.cache import ExtractionCache, Header, source_key
 from policygraph.graph.iris import graph_iri
 from policygraph.graph.outputs import OutputFolder, checkpoint
 from policygraph.graph.serialize import write_rdf_file
-from policygraph.graph.store import nquads
+from policygraph.graph.store import copy_user_graphs, nquads
 from policygraph.namespaces import ONTOLOGY_GRAPH, PGO, RDF, VOCAB_GRAPH
 from policygraph.progress import Progress
 from policygraph.text.loader import Source, find_sources, load_document
@@ -357,6 +357,10 @@ def _build(
     try:
         store = ox.Store(str(gen / STORE))
         load_vocabularies(store)
+        # Graphs users added with SPARQL Update outlive the build (update.py says why).
+        previous_gen = folder.current()
+        if previous_gen is not None:
+            copy_user_graphs(previous_gen / STORE, store)
         with Progress("writing", total=len(kept), enabled=progress) as bar:
             load_documents(store, graph_all(kept, cache.folder, labels, jobs=result.jobs), bar)
         store.flush()

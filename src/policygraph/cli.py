@@ -171,8 +171,9 @@ def query(
         return
     text = q.query_text(sparql, file=query_file, name=name)
     if update:
-        q.run_update(text, store=store)
-        click.echo("updated")
+        from policygraph.update import run_update
+
+        click.echo(run_update(text, store=store).summary())
         return
     out = q.execute(
         text, store=store, params=_params(params), fmt=fmt, max_rows=max_rows, timeout=timeout

@@ -26,7 +26,7 @@ from typing import Literal as TypingLiteral
 import pyoxigraph as ox
 
 from policygraph.errors import PolicyGraphError, QueryError
-from policygraph.graph.store import merge_into_default_graph, open_store
+from policygraph.graph.store import open_store
 from policygraph.namespaces import PREFIXES
 
 OutputFormat = TypingLiteral["table", "csv", "tsv", "json"]
@@ -117,7 +117,9 @@ def bind_params(text: str, params: Mapping[str, str], *, store: ox.Store | None 
             if placeholder in text:
                 break
         else:
-            raise QueryError(f"the query has no parameter '{name}' (no line '{placeholder}')")
+            known = declared_params(text)
+            choice = f"its parameters: {', '.join(known)}" if known else "it takes none"
+            raise QueryError(f"the query has no parameter '{name}'; {choice}")
         if kind == "Entity":
             if store is None:
                 raise QueryError(f"parameter '{name}' names an entity; it needs the store")
@@ -145,8 +147,20 @@ XSD_GYEAR = "http://www.w3.org/2001/XMLSchema#gYear"
 NOTHING = "https://w3id.org/policygraph/id/none"
 
 
+def declared_params(text: str) -> list[str]:
+    """The parameter names a query declares with ``VALUES ?NAME{Text,Year,Entity} { UNDEF }``."""
+    return sorted(set(re.findall(r"VALUES \?(\w+?)(?:Text|Year|Entity) \{ UNDEF \}", text)))
+
+
+def _iri(value: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(value)
+    except ValueError as e:
+        raise QueryError(f"'{value}' is not a valid IRI: {e}") from None
+
+
 def _term(value: str) -> ox.NamedNode | ox.Literal:
-    return ox.NamedNode(value) if re.match(r"^https?://\S+$", value) else ox.Literal(value)
+    return _iri(value) if re.match(r"^https?://\S+$", value) else ox.Literal(value)
 
 
 def entities_named(store: ox.Store, value: str) -> list[ox.NamedNode]:
@@ -154,7 +168,7 @@ def entities_named(store: ox.Store, value: str) -> list[ox.NamedNode]:
     (any language tag), sorted."""
     value = value.strip()
     if re.match(r"^https?://\S+$", value):
-        return [ox.NamedNode(value)]
+        return [_iri(value)]
     # Exact literals first (index lookups); a label in another form (other language tag,
     # a typed literal) falls back to comparing strings, a scan of every label.
     # pyoxigraph writes the literals in N-Triples syntax, escaped: no injection.
@@ -240,7 +254,7 @@ def run_query(
     try:
         return Result(db.query(text, prefixes=PREFIXES))
     except SyntaxError as e:
-        raise QueryError(f"malformed query: {one_line(e.msg)}") from None
+        raise QueryError(f"malformed query: {syntax_message(e.msg, text)}") from None
     except OSError as e:
         raise QueryError(f"query failed: {e}") from None
 
@@ -290,18 +304,39 @@ def execute(
 
 
 def run_update(sparql: str, *, store: Path = Path("exports/store")) -> None:
-    """Apply a SPARQL Update to the named graphs of the store, then derive the default
-    graph (their merge) again. Write to named graphs (``GRAPH <…> { … }``): the default
-    graph is rebuilt from them, so triples inserted into it directly do not survive.
-    The exported files are not rewritten; run ``policygraph export`` for new ones."""
-    db = open_store(store, read_only=False)
-    try:
-        db.update(sparql, prefixes=PREFIXES)
-    except SyntaxError as e:
-        raise QueryError(f"malformed update: {one_line(e.msg)}") from None
-    db.clear_graph(ox.DefaultGraph())
-    merge_into_default_graph(db)
-    db.flush()
+    """Apply a SPARQL Update to the named graphs of the store (see
+    :func:`policygraph.update.run_update`, which also says what changed)."""
+    from policygraph.update import run_update as update
+
+    update(sparql, store=store)
+
+
+def syntax_message(message: str, text: str) -> str:
+    """The parser's message made readable; an undeclared prefix is named, which Oxigraph's
+    own message ("expected one of Prefix not found, …") does not do."""
+    if "Prefix not found" in message:
+        unknown = undeclared_prefixes(text)
+        if unknown:
+            names = ", ".join(f"'{p}:'" for p in unknown)
+            return (
+                f"unknown prefix {names}; declare it (PREFIX {unknown[0]}: <…>) "
+                f"or use one of: {', '.join(PREFIXES)}"
+            )
+    return one_line(message)
+
+
+def undeclared_prefixes(text: str) -> list[str]:
+    """Prefixes a query uses that it does not declare and policygraph does not predeclare.
+    Strings, IRIs and comments are skipped so their colons do not count."""
+    code = re.sub(
+        r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
+        r"|'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>|#[^\n]*",
+        " ",
+        text,
+    )
+    declared = set(re.findall(r"(?i)\bPREFIX\s+([\w\-.]*):", code))
+    used = re.findall(r"(?<![\w\-.?$:])([A-Za-z][\w\-.]*|):[^\s]", code)
+    return sorted({p for p in used if p not in declared and p not in PREFIXES})
 
 
 def one_line(message: str, limit: int = 160) -> str:
@@ -327,13 +362,26 @@ def short(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, ns in PREFIXES.items():
-            if term.value.startswith(ns):
-                return f"{prefix}:{term.value[len(ns) :]}"
-        return term.value
+        return prefixed(term.value)
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return term.value
+
+
+#: Namespaces longest first, so ``year:2026`` wins over ``id:year/2026``.
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+#: A local name a SPARQL prefixed name can carry as is (PN_LOCAL without escapes; a dot
+#: is allowed inside, not at the end). Anything else is shown as a full ``<IRI>``.
+_PN_LOCAL = re.compile(r"[\w\-:%]([\w\-:%.]*[\w\-:%])?|")
+
+
+def prefixed(iri: str) -> str:
+    """An IRI as a query accepts it back: ``year:2026``, ``person:习近平``, or ``<iri>``
+    when no prefix fits or the local part would need escaping."""
+    for prefix, ns in _BY_LENGTH:
+        if iri.startswith(ns) and _PN_LOCAL.fullmatch(local := iri[len(ns) :]):
+            return f"{prefix}:{local}"
+    return f"<{iri}>"
 
 
 def _width(text: str) -> int:

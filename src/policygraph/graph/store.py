@@ -124,6 +124,33 @@ def merge_into_default_graph(store: ox.Store) -> None:
     )
 
 
+#: Named graphs under this namespace are made by policygraph; all others are the user's.
+OWN_NAMESPACE = "https://w3id.org/policygraph/"
+
+
+def copy_user_graphs(previous: Path, into: ox.Store) -> int:
+    """Copy the named graphs a user added with SPARQL Update (any graph outside
+    :data:`OWN_NAMESPACE`) from the store at ``previous`` into ``into``, each triple also
+    into the default graph, as the build writes its own. Returns the quads copied. A
+    rebuild thereby keeps the user's graphs; policygraph's own graphs are made anew."""
+    if not (previous / "CURRENT").is_file():
+        return 0
+    old = ox.Store.read_only(str(previous))
+    graphs = [
+        g
+        for g in old.named_graphs()
+        if not g.value.startswith(OWN_NAMESPACE)  # type: ignore[union-attr]
+    ]
+    default = ox.DefaultGraph()
+    copied = 0
+    for graph in sorted(graphs, key=lambda g: g.value):
+        quads = list(old.quads_for_pattern(None, None, None, graph))
+        into.bulk_extend(quads)
+        into.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
+        copied += len(quads)
+    return copied
+
+
 def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
     """Open the store at ``path``; a clear error when there is none."""
     if not (path / "CURRENT").is_file():
