@@ -181,3 +181,70 @@ def test_credentials_become_the_authorization_header() -> None:
     basic = p._Client(p.Auth(user="ann", password="pw")).headers["Authorization"]
     assert basic == "Basic YW5uOnB3"  # base64 of "ann:pw"
     assert p._Client(p.Auth()).headers == {}
+
+
+def server_rows(url: str, sparql: str) -> list[dict[str, str]]:
+    request = urllib.request.Request(
+        url + "query",
+        data=urllib.parse.urlencode({"query": sparql}).encode(),
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        rows = json.loads(response.read())["results"]["bindings"]
+    return [{k: v["value"] for k, v in row.items()} for row in rows]
+
+
+def test_after_push_the_saved_queries_give_the_same_rows_on_the_server(
+    server: str, store: Path
+) -> None:
+    from policygraph import query as q
+    from policygraph.namespaces import PREFIXES
+
+    code, out, _ = push_cli("--endpoint", server + "store", "--store", str(store))
+    assert code == 0 and "Default graph replaced" in out, out
+    declared = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+    checked = 0
+    for saved in q.saved_queries().values():
+        text = q.bind_params(saved.text, {})
+        local = q.run_query(text, store=store).rows()
+        remote = server_rows(server, declared + text)
+
+        def key(rows: list[dict[str, str]]) -> list[str]:
+            return sorted(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in rows)
+
+        assert key(remote) == key(local), saved.name
+        checked += bool(local)
+    assert checked >= 6  # most saved queries have rows on the seeds
+    technologies = "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?t a pgo:Technology }"
+    assert (
+        server_rows(server, declared + technologies)
+        == q.run_query(technologies, store=store).rows()
+    )
+
+
+def test_default_graph_skip_leaves_the_servers_default_graph(server: str, store: Path) -> None:
+    request = urllib.request.Request(
+        server + "store?default",
+        data=b"<urn:mine> <urn:p> <urn:o> .\n",
+        method="PUT",
+        headers={"Content-Type": "application/n-triples"},
+    )
+    urllib.request.urlopen(request, timeout=30).close()
+    code, out, _ = push_cli(
+        "--endpoint", server + "store", "--store", str(store), "--default-graph", "skip"
+    )
+    assert code == 0 and "Default graph" not in out
+    assert server_rows(server, "SELECT * WHERE { ?s ?p ?o }") == [
+        {"s": "urn:mine", "p": "urn:p", "o": "urn:o"}
+    ]
+    code, out, _ = push_cli(
+        "--endpoint", server + "store", "--store", str(store), "--default-graph", "add"
+    )
+    assert code == 0 and "Default graph added to" in out
+    # "add" keeps the server's own default triples beside the store's merge.
+    found = server_rows(
+        server,
+        "SELECT (COUNT(*) AS ?n) WHERE { <urn:mine> <urn:p> <urn:o> . "
+        "?x a <https://w3id.org/policygraph/ontology#Policy> }",
+    )
+    assert int(found[0]["n"]) > 0

@@ -244,6 +244,14 @@ def serve(store: Path, host: str, port: int, writable: bool, timeout: float) -> 
     "--password", envvar="POLICYGRAPH_PASSWORD", help="Password [env POLICYGRAPH_PASSWORD]."
 )
 @click.option("--token", envvar="POLICYGRAPH_TOKEN", help="Bearer token [env POLICYGRAPH_TOKEN].")
+@click.option(
+    "--default-graph",
+    type=click.Choice(["replace", "add", "skip"]),
+    default="replace",
+    show_default=True,
+    help="The server's default graph: replace it with the store's (the merge the saved "
+    "queries read), add to it, or leave it (a server with a union default graph).",
+)
 def push(
     endpoint: str,
     store: Path,
@@ -251,9 +259,11 @@ def push(
     user: str | None,
     password: str | None,
     token: str | None,
+    default_graph: str,
 ) -> None:
     """Load the graph into a SPARQL Graph Store server, one named graph per document,
-    replacing the graphs policygraph owns there and nothing else."""
+    replacing the graphs policygraph owns there, then the default graph (the merge that
+    queries read; see --default-graph). No other named graph is touched."""
     from policygraph import push as p
 
     if user is not None and password is None and sys.stdin.isatty():
@@ -263,11 +273,15 @@ def push(
         store=store,
         query_endpoint=query_endpoint,
         auth=p.Auth(user=user, password=password, token=token),
+        default_graph=default_graph,
     )
     click.echo(
         f"Pushed {len(result.replaced)} graph(s), {result.triples} triples, "
         f"in {result.seconds:.1f} s to {endpoint}"
     )
+    if default_graph != "skip":
+        verb = "replaced" if default_graph == "replace" else "added to"
+        click.echo(f"Default graph {verb}: {result.default_triples} triples")
     if result.checked_stale:
         click.echo(f"Deleted {len(result.deleted)} graph(s) the store no longer has")
         for iri in result.deleted:

@@ -4,8 +4,14 @@ The graphs policygraph owns are the named graphs whose IRI starts with
 ``https://w3id.org/policygraph/`` (one per document, the ontology, the vocabularies). Each
 is replaced with an HTTP ``PUT ENDPOINT?graph=IRI``; with a SPARQL query endpoint, graphs of
 ours that the server holds but the store no longer has are deleted (``DELETE``). No other
-graph, and not the server's default graph, is touched. Only the standard library talks to
-the network, and only to the endpoints given.
+named graph is touched. Only the standard library talks to the network, and only to the
+endpoints given.
+
+The default graph is sent too (``PUT ENDPOINT?default``), because the saved queries and the
+README's examples read it: locally it is the merge of the named graphs, each triple once.
+Without it a server answers them with nothing; with a server's "union default graph" mode
+instead, a triple stated by two documents counts twice. ``default_graph="add"`` merges into
+the server's default graph (``POST``) instead of replacing it, ``"skip"`` leaves it alone.
 """
 
 from __future__ import annotations
@@ -56,6 +62,12 @@ class PushResult:
     seconds: float = 0.0
     #: False when no query endpoint was given, so stale graphs could not be looked for.
     checked_stale: bool = False
+    #: Triples sent as the server's default graph (0 with ``default_graph="skip"``).
+    default_triples: int = 0
+
+
+#: What push does with the server's default graph.
+DEFAULT_GRAPH_MODES = ("replace", "add", "skip")
 
 
 def owned_graphs(store: ox.Store) -> list[str]:
@@ -67,12 +79,14 @@ def owned_graphs(store: ox.Store) -> list[str]:
     )
 
 
-def graph_body(store: ox.Store, iri: str) -> tuple[bytes, int]:
-    """One named graph as N-Triples in a stable order, and its number of triples."""
+def graph_body(store: ox.Store, iri: str | None) -> tuple[bytes, int]:
+    """One named graph (``None``: the default graph) as N-Triples in a stable order, and
+    its number of triples."""
+    graph = ox.DefaultGraph() if iri is None else ox.NamedNode(iri)
     triples = sorted(
         (
             ox.Triple(q.subject, q.predicate, q.object)
-            for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))
+            for q in store.quads_for_pattern(None, None, None, graph)
         ),
         key=str,
     )
@@ -86,13 +100,19 @@ def push(
     query_endpoint: str | None = None,
     auth: Auth | None = None,
     on_graph: Callable[[str], None] | None = None,
+    default_graph: str = "replace",
 ) -> PushResult:
     """Replace the server's copy of every graph we own with the store's, then delete the
     graphs of ours the store no longer has (when ``query_endpoint`` lets us list them).
 
     Stops at the first refusal with :class:`PushError`, saying how many graphs were
     already replaced: a push is not atomic across graphs, and running it again finishes
-    it (every step replaces or deletes a whole graph, so repeating one is harmless)."""
+    it (every step replaces or deletes a whole graph, so repeating one is harmless). The
+    default graph goes last, so a server never shows a merge newer than its graphs."""
+    if default_graph not in DEFAULT_GRAPH_MODES:
+        raise InputError(
+            f"default graph mode {default_graph!r}: choose one of {', '.join(DEFAULT_GRAPH_MODES)}"
+        )
     _check_url(endpoint, "--endpoint")
     if query_endpoint:
         _check_url(query_endpoint, "--query-endpoint")
@@ -124,6 +144,17 @@ def push(
                     f"{e} (all graphs replaced; {len(result.deleted)} stale deleted)"
                 ) from None
             result.deleted.append(iri)
+    if default_graph != "skip":
+        body, count = graph_body(db, None)
+        method = "PUT" if default_graph == "replace" else "POST"
+        try:
+            client.send(method, _default_url(endpoint), body, _CONTENT_TYPE)
+        except PushError as e:
+            raise PushError(
+                f"{e} (all named graphs sent; the default graph was not; run push again, "
+                "or --default-graph skip for a server that derives it itself)"
+            ) from None
+        result.default_triples = count
     result.seconds = time.perf_counter() - started
     return result
 
@@ -206,6 +237,11 @@ class _Client:
 def _graph_url(endpoint: str, iri: str) -> str:
     joiner = "&" if urllib.parse.urlsplit(endpoint).query else "?"
     return f"{endpoint}{joiner}graph={urllib.parse.quote(iri, safe='')}"
+
+
+def _default_url(endpoint: str) -> str:
+    joiner = "&" if urllib.parse.urlsplit(endpoint).query else "?"
+    return f"{endpoint}{joiner}default"
 
 
 def _check_url(url: str, option: str) -> None:
