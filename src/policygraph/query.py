@@ -26,7 +26,7 @@ from typing import Literal as TypingLiteral
 import pyoxigraph as ox
 
 from policygraph.errors import PolicyGraphError, QueryError
-from policygraph.graph.store import open_store
+from policygraph.graph.store import damaged, open_store
 from policygraph.namespaces import PREFIXES
 
 OutputFormat = TypingLiteral["table", "csv", "tsv", "json"]
@@ -278,14 +278,20 @@ def execute(
     exits right after the message)."""
     if timeout is not None and timeout < 0:
         raise QueryError(f"--timeout must be 0 (no limit) or more seconds, not {timeout}")
+
+    def answer() -> str:
+        try:
+            return run_query(sparql, store=store, params=params).serialize(fmt, max_rows=max_rows)
+        except RuntimeError as e:  # RocksDB finds a damaged file while reading (lazily)
+            raise damaged(store, e) from None
+
     if not timeout:
-        return run_query(sparql, store=store, params=params).serialize(fmt, max_rows=max_rows)
+        return answer()
     outcome: list[str | BaseException] = []
 
     def work() -> None:
         try:
-            result = run_query(sparql, store=store, params=params)
-            outcome.append(result.serialize(fmt, max_rows=max_rows))
+            outcome.append(answer())
         except BaseException as e:  # handed to the caller's thread, raised there
             outcome.append(e)
 

@@ -166,6 +166,18 @@ def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
         return ox.Store.read_only(location) if read_only else ox.Store(location)
     except OSError as e:
         raise StoreError(f"{path}: cannot open the store: {e}") from None
+    except RuntimeError as e:  # RocksDB reports a damaged file as a RuntimeError
+        raise damaged(path, e) from None
+
+
+def damaged(path: Path, error: BaseException) -> StoreError:
+    """The one-line error for a store whose files RocksDB finds damaged."""
+    detail = " ".join(str(error).split())
+    if len(detail) > 160:
+        detail = detail[:159] + "…"
+    return StoreError(
+        f"{path}: the store is damaged ({detail}); rebuild it with `policygraph build`"
+    )
 
 
 def rdflib_dataset(path: Path):  # type: ignore[no-untyped-def]
