@@ -437,3 +437,16 @@ def test_a_closed_pipe_is_not_an_error(built: Path) -> None:
     )
     assert done.stdout.count("\n") == 1
     assert "error" not in done.stderr.lower()
+
+
+def test_verbose_build_says_what_each_step_did_and_its_time(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "policygraph", "-v", "build", str(SEEDS), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    steps = [line for line in run.stderr.splitlines() if line.startswith("policygraph: INFO:")]
+    for what in ("extraction:", "store:", "files:", "views:", "publish:"):
+        assert any(what in line and line.endswith(" s)") for line in steps), (what, steps)

@@ -307,6 +307,10 @@ def _build(
     cache = ExtractionCache(folder.cache)
     previous = folder.previous_sources()
     kept: list[_Kept] = []
+    step = _Steps()
+    log.info(
+        "building %d input file(s) into %s with %d worker(s)", len(sources), folder.out, result.jobs
+    )
 
     def headers() -> Iterator[Votes]:
         """Every document's label votes, streamed to the LabelIndex as extraction goes."""
@@ -341,6 +345,11 @@ def _build(
 
     labels = LabelIndex.from_votes(headers())
     checkpoint("extracted")
+    step.done(
+        f"extraction: {result.extracted} document(s) read and extracted, "
+        f"{len(kept) - result.extracted} taken from the cache, {len(result.skipped)} skipped; "
+        "labels voted across the corpus"
+    )
     if not kept:
         raise InputError("no document could be read; see the warnings above")
     kept.sort(key=lambda k: k.doc_id)
@@ -365,6 +374,7 @@ def _build(
             load_documents(store, graph_all(kept, cache.folder, labels, jobs=result.jobs), bar)
         store.flush()
         checkpoint("store.written")
+        step.done(f"store: {len(kept)} document graph(s) made and bulk-loaded into {gen.name}")
         # Both files are dumps of the store that Oxigraph writes without holding the GIL,
         # so they are written at once: the TriG (the longer dump, graph by graph) by two
         # threads of its own, the Turtle here, which then counts for the summary while
@@ -377,17 +387,32 @@ def _build(
             result.triples = count_triples(store)
             trig.result()
             checkpoint("trig.written")
+        step.done(f"files: {TURTLE} and {TRIG} written, {result.triples} triples counted")
         if views:
             written = write_default_views(store, gen / VIEWS)
             result.views = [folder.out / VIEWS / p.name for p in written]
             checkpoint("views.written")
+            step.done(f"views: {len(written)} HTML view(s) written")
         del store  # RocksDB holds a lock on the folder until the store is dropped
         folder.publish(gen, current)
+        step.done("publish: the new outputs replaced the old ones in one step")
     except BaseException:
         folder.discard(gen)
         raise
     # Only now: a build killed before this point finds these extractions again.
     cache.prune(current.values())
+
+
+class _Steps:
+    """``-v``: each step of a build logged with what it did and the seconds it took."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def done(self, what: str) -> None:
+        now = time.perf_counter()
+        log.info("%s (%.2f s)", what, now - self.last)
+        self.last = now
 
 
 def _unreadable(source: Source, error: OSError) -> Outcome:
