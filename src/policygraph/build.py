@@ -27,6 +27,7 @@ from policygraph.extract import run as run_pipeline
 from policygraph.graph.builder import Extraction, LabelIndex, Votes, build_triples
 from policygraph.graph.cache import ExtractionCache, Header, source_key
 from policygraph.graph.iris import graph_iri
+from policygraph.graph.lineage import derive_lineage
 from policygraph.graph.outputs import OutputFolder, checkpoint
 from policygraph.graph.serialize import write_rdf_file
 from policygraph.graph.store import copy_user_graphs, nquads
@@ -372,6 +373,8 @@ def _build(
             copy_user_graphs(previous_gen / STORE, store)
         with Progress("writing", total=len(kept), enabled=progress) as bar:
             load_documents(store, graph_all(kept, cache.folder, labels, jobs=result.jobs), bar)
+        # Reduce: what follows from several document graphs together (graph/lineage.py).
+        derive_lineage(store)
         store.flush()
         checkpoint("store.written")
         step.done(f"store: {len(kept)} document graph(s) made and bulk-loaded into {gen.name}")

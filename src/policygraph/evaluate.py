@@ -61,9 +61,9 @@ import yaml
 
 from policygraph.errors import InputError
 from policygraph.extract import run as run_pipeline
-from policygraph.extract.base import entity_key, fold
+from policygraph.extract.base import entity_key, fold, policy_key
 from policygraph.graph.builder import Extraction
-from policygraph.model import ArticleFact, EntityMention, Measure, QuoteFact
+from policygraph.model import ArticleFact, Attribute, EntityMention, Measure, QuoteFact, Relation
 from policygraph.text.loader import find_sources, load_document
 
 #: Classes a gold file may list under ``entities``.
@@ -203,6 +203,8 @@ def evaluate(gold_path: Path, input_dir: Path | None = None) -> Report:
             _score_articles(scores, entry["articles"] or [], ex, gold_path)
         if "quotes" in entry:
             _score_quotes(scores, entry["quotes"] or [], ex, gold_path)
+        if "lineage" in entry:
+            _score_lineage(scores, entry["lineage"] or {}, ex, gold_path)
     return Report(dict(sorted(scores.items())), complete=bool(gold.get("complete", True)))
 
 
@@ -253,6 +255,35 @@ def _score_articles(
     extra = sorted(set(found) - wanted)
     rows[0].fp += len(extra)
     rows[0].spurious += extra
+
+
+#: Relations between policies that ``lineage:`` gold scores, one row each.
+LINEAGE_RELATIONS = ("legalBasis", "implements", "amends", "repeals", "inForceFrom")
+
+
+def _score_lineage(
+    scores: dict[str, Score], gold: dict[str, Any], ex: Extraction, path: Path
+) -> None:
+    """The document's own lineage: for each relation, the set of policies (by work key,
+    :func:`policy_key`) it names, or for ``inForceFrom`` its date. A relation the gold
+    leaves out means "none stated"; ``cites`` is not scored (every other title)."""
+    if not isinstance(gold, dict) or set(gold) - set(LINEAGE_RELATIONS):
+        raise InputError(
+            f"{path}: {ex.doc.path}: lineage takes a mapping of {', '.join(LINEAGE_RELATIONS)}"
+        )
+    own = policy_key(ex.doc.meta.title)
+    for name in LINEAGE_RELATIONS:
+        if name == "inForceFrom":
+            want = {str(gold[name])} if gold.get(name) else set()
+            got = {f.value for f in ex.facts if isinstance(f, Attribute) and f.predicate == name}
+        else:
+            want = {policy_key(str(t)) for t in gold.get(name) or []}
+            got = {
+                f.object.key
+                for f in ex.facts
+                if isinstance(f, Relation) and f.predicate == name and f.subject.key == own
+            }
+        _score(scores.setdefault(name, Score()), want, {k: {k} for k in got})
 
 
 _QUOTE_FIELDS = ("speaker", "date", "event", "policy")

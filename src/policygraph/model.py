@@ -80,6 +80,17 @@ class Relation:
 
 
 @dataclass(frozen=True, slots=True)
+class Attribute:
+    """A dated property of an entity stated in the text (``predicate`` a ``pgo:`` local
+    name, ``value`` an ISO date): ``本条例自2002年1月1日起施行`` → inForceFrom 2002-01-01."""
+
+    subject: EntityRef
+    predicate: str
+    value: str
+    mention: Mention
+
+
+@dataclass(frozen=True, slots=True)
 class Measure:
     """A quantified target or a reported statistic (``kind``)."""
 
@@ -123,7 +134,7 @@ class QuoteFact:
     article: int | None = None
 
 
-Fact: TypeAlias = EntityMention | Relation | Measure | ArticleFact | QuoteFact
+Fact: TypeAlias = EntityMention | Relation | Attribute | Measure | ArticleFact | QuoteFact
 
 
 @dataclass(frozen=True, slots=True)

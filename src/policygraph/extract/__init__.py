@@ -20,6 +20,7 @@ ExtractFn = Callable[[Document, Sequence[Fact]], Iterable[Fact]]
 PIPELINE: tuple[str, ...] = (
     "years",
     "policies",
+    "lineage",
     "organizations",
     "places",
     "events",

@@ -16,11 +16,12 @@ from functools import lru_cache
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from policygraph.extract.base import entity_key, fold
+from policygraph.extract.base import entity_key, fold, policy_key
 from policygraph.extract.places import find_places
 from policygraph.graph.iris import document_iri, entity_iri, local_iri, year_iri
 from policygraph.model import (
     ArticleFact,
+    Attribute,
     EntityMention,
     EntityRef,
     Fact,
@@ -148,7 +149,7 @@ def self_policy(doc: Document) -> EntityRef | None:
     """The policy a document *is*, when its manifest says ``kind: policy``."""
     if doc.meta.kind != "policy":
         return None
-    return EntityRef("Policy", entity_key(doc.meta.title))
+    return EntityRef("Policy", policy_key(doc.meta.title))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -218,6 +219,27 @@ class DocumentGraph:
             self.add(iri, PGO.inArticle, self.article_iri(article))
         return iri
 
+    def evidence(self, subject: URIRef, predicate: str, obj: Node, m: Mention) -> URIRef:
+        """Where a relation was read: a ``pgo:RelationMention`` naming the statement
+        (``rdf:subject``/``rdf:predicate``/``rdf:object``, as an ``rdf:Statement``) with the
+        span, sentence and rule, like the mention of an entity. Several relations read
+        from one span (a policy issued by two bodies) each get their own."""
+        tail = obj.rsplit("/", 1)[-1] if isinstance(obj, URIRef) else str(obj)
+        iri = local_iri(
+            "Mention", self.doc.id, m.start, m.end, predicate, _short_hash(f"{subject} {tail}")
+        )
+        self.add(iri, RDF.type, PGO.RelationMention)
+        self.add(iri, RDF.subject, subject)
+        self.add(iri, RDF.predicate, PGO[predicate])
+        self.add(iri, RDF.object, obj)
+        self.add(iri, PGO.inDocument, self.doc_iri)
+        self.add(iri, PGO.start, integer(m.start))
+        self.add(iri, PGO.end, integer(m.end))
+        self.add(iri, PGO.surface, plain(m.surface))
+        self.add(iri, PGO.sentence, plain(m.sentence))
+        self.add(iri, PGO.rule, plain(m.rule))
+        return iri
+
     def seen(
         self, ref: EntityRef, m: Mention, article: int | None = None, *, alias: bool = True
     ) -> URIRef:
@@ -242,8 +264,16 @@ class DocumentGraph:
             if isinstance(fact, EntityMention):
                 self.seen(fact.ref, fact.mention, fact.article, alias=fact.alias)
             elif isinstance(fact, Relation):
-                self.add(self.entity(fact.subject), PGO[fact.predicate], self.entity(fact.object))
+                subject, obj = self.entity(fact.subject), self.entity(fact.object)
+                self.add(subject, PGO[fact.predicate], obj)
                 relations.append(fact)
+                if fact.mention is not None:
+                    self.evidence(subject, fact.predicate, obj, fact.mention)
+            elif isinstance(fact, Attribute):
+                subject = self.entity(fact.subject)
+                value = date_literal(fact.value)
+                self.add(subject, PGO[fact.predicate], value)
+                self.evidence(subject, fact.predicate, value, fact.mention)
             elif isinstance(fact, Measure):
                 self.measure(fact)
             elif isinstance(fact, ArticleFact):
@@ -344,6 +374,13 @@ class DocumentGraph:
             self.add(iri, PGO.date, date_literal(fact.date))
         if fact.article is not None:
             self.add(iri, PGO.inArticle, self.article_iri(fact.article))
+
+
+def _short_hash(text: str) -> str:
+    """Eight hex digits that tell apart relations read from the same span."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
 def issuer_ref(name: str) -> EntityRef:

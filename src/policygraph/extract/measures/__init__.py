@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from policygraph.extract.base import Stabbing, entities, entity_key
+from policygraph.extract.base import Stabbing, entities, policy_key
 from policygraph.extract.measures.attribution import concerns, owning_policy
 from policygraph.extract.measures.reader import measure_spans, read_paragraph
 from policygraph.extract.measures.spans import MeasureSpan
@@ -53,7 +53,7 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
     topics = list(entities(found, "Industry", "Technology"))
     quotes = [f for f in found if isinstance(f, QuoteFact) and f.policy is not None]
     quoted = Stabbing((q.mention.start, q.mention.end) for q in quotes)
-    own = EntityRef("Policy", entity_key(doc.meta.title)) if doc.meta.kind == "policy" else None
+    own = EntityRef("Policy", policy_key(doc.meta.title)) if doc.meta.kind == "policy" else None
     measures: list[Measure] = []
     carried: int | None = None  # a lead paragraph's deadline, for its bullets
     lead_opens_list = False

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from policygraph.extract.base import entity_key
+from policygraph.extract.base import policy_key
 from policygraph.model import EntityClass
 from policygraph.text.document import Block
 
@@ -52,7 +52,7 @@ def unified_labels(per_block: list[list[Candidate]]) -> dict[str, str]:
     labels: dict[str, str] = {}
     for cands in per_block:
         for c in cands:
-            key = entity_key(c.label)
+            key = policy_key(c.label)
             if key not in labels or ("“" in c.label and "“" not in labels[key]):
                 labels[key] = c.label
     return labels

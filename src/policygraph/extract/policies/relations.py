@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from policygraph.extract.base import entity_key
+from policygraph.extract.base import entity_key, policy_key
 from policygraph.extract.events import find_events
 from policygraph.extract.organizations import find_organizations
 from policygraph.extract.policies.candidates import Candidate
@@ -31,7 +31,7 @@ def facts(
     """``positions`` maps ``id(block)`` to its index in ``doc.blocks`` (computed once per
     document by the caller; without it a title heading's block is searched for)."""
     block = cand.block
-    key = entity_key(cand.label)
+    key = policy_key(cand.label)
     ref = EntityRef("Policy", key)
     m = doc.mention(block, cand.i, cand.j, cand.rule)
     yield EntityMention(
