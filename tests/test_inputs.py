@@ -424,8 +424,14 @@ def test_a_symlinked_folder_loop_does_not_hang(tmp_path: Path) -> None:
             r"line 4, column 1: found unexpected end of stream \(while scanning a quoted "
             r"scalar, line 3\)",
         ),
-        ("documents:\n  - file: a.txt\n    date: 2025-13-45\n", r"line 3: month must be"),
-        ("documents:\n  - file: a.txt\n  - file: a.txt\n", r"line 3: 'a.txt' is already .* 2"),
+        (
+            "documents:\n  - file: a.txt\n    date: 2025-13-45\n",
+            r"line 3: document 1 \(a.txt\), date: '2025-13-45' is not a valid date \(month must",
+        ),
+        (
+            "documents:\n  - file: a.txt\n  - file: a.txt\n",
+            r"line 3: document 2 \(a.txt\), file: already described on line 2",
+        ),
     ],
 )
 def test_a_malformed_manifest_stops_the_build_naming_file_and_line(
