@@ -270,16 +270,19 @@ def build(
     views: bool = True,
     jobs: int | None = None,
     progress: bool = False,
+    follow_links: bool = False,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` (files or folders of ``.txt``) into ``out``.
 
     ``jobs`` worker processes extract (default: one per core); the outputs are the same
     bytes whatever their number. A rebuild into the same ``out`` extracts only new and
-    changed documents. ``progress`` draws a bar on stderr when it is a terminal."""
+    changed documents. ``progress`` draws a bar on stderr when it is a terminal.
+    ``follow_links`` reads symbolic links that lead out of an input folder (by default they
+    are listed as skipped)."""
     started = time.perf_counter()
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out must be a folder, and this is a file")
-    sources = find_sources(inputs)
+    sources = find_sources(inputs, follow_links=follow_links)
     if not sources:
         raise InputError(f"no .txt files in {', '.join(str(p) for p in inputs)}")
     result = BuildResult(out=out, jobs=max(1, jobs or os.cpu_count() or 1))
@@ -313,6 +316,9 @@ def _build(
         tasks: list[tuple[Source, str, Path]] = []
         sizes: dict[str, int] = {}
         for source in sources:
+            if source.problem is not None:  # never read, not even for its hash
+                _skip(_unreadable(source, None), result, strict=strict)
+                continue
             try:
                 key = source_key(source)
                 sizes[source.name] = source.path.stat().st_size
@@ -386,14 +392,15 @@ def _build(
     cache.prune(current.values())
 
 
-def _unreadable(source: Source, error: OSError) -> Outcome:
+def _unreadable(source: Source, error: OSError | None) -> Outcome:
     """A file that cannot even be read for its hash: the loader's reason, in the words it
     gives any other bad input, else the system's."""
     try:
         load_document(source)
     except InputError as e:
         return Outcome(source, "", reason=str(e), bad_input=True)
-    return Outcome(source, "", reason=f"{source.path}: {error.strerror or error}", bad_input=True)
+    why = (error.strerror or error) if error else "cannot be read"
+    return Outcome(source, "", reason=f"{source.path}: {why}", bad_input=True)
 
 
 def _skip(outcome: Outcome, result: BuildResult, *, strict: bool) -> None:
