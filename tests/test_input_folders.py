@@ -186,3 +186,42 @@ def test_a_link_loop_through_an_outside_folder_ends(tmp_path: Path) -> None:
     os.symlink(tmp_path / "in", tmp_path / "out" / "home")
     names = [s.name for s in find_sources([tmp_path / "in"], follow_links=True)]
     assert names == ["a.txt"]
+
+
+# --- the same bytes under two names ----------------------------------------------------------
+
+
+def test_the_same_bytes_under_two_names_are_built_once_and_named(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "b.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "a.txt").write_text(TEXT + "\n另一篇。\n", encoding="utf-8")
+    (folder / "sub" / "copy.txt").write_text(TEXT, encoding="utf-8")
+    os.symlink(folder / "b.txt", folder / "c.txt")  # a link inside is a copy too
+    (folder / "e1.txt").write_bytes(b"")  # empty files are skipped as empty, not as copies
+    (folder / "e2.txt").write_bytes(b"")
+    result = build([folder], tmp_path / "out", views=False, jobs=1)
+    assert result.documents == 2
+    assert result.duplicates == [
+        (str(folder / "c.txt"), str(folder / "b.txt")),
+        (str(folder / "sub" / "copy.txt"), str(folder / "b.txt")),
+    ]
+    assert [Path(p).name for p, _ in result.skipped] == ["e1.txt", "e2.txt"]
+    ttl = result.turtle.read_text(encoding="utf-8")
+    assert '"b.txt"' in ttl and '"c.txt"' not in ttl and '"sub/copy.txt"' not in ttl
+    # The summary says it; a copy is no bad input, so --strict builds (without the empties).
+    (folder / "e1.txt").unlink()
+    (folder / "e2.txt").unlink()
+    code, stdout, _ = invoke("build", str(folder), "--out", str(tmp_path / "o2"), "--strict")
+    assert code == 0
+    assert f"left out {folder / 'c.txt'}: the same bytes as {folder / 'b.txt'}" in stdout
+
+
+def test_a_fifo_in_the_folder_is_skipped_without_blocking(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(TEXT, encoding="utf-8")
+    os.mkfifo(tmp_path / "in" / "pipe.txt")
+    result = build([tmp_path / "in"], tmp_path / "out", views=False, jobs=1)
+    assert result.skipped == [
+        (str(tmp_path / "in" / "pipe.txt"), "not a regular file (a named pipe)")
+    ]

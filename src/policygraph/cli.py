@@ -110,6 +110,8 @@ def build(
         click.echo(f"  {cls:<13} {n:>7}")
     for path, reason in result.skipped:
         click.echo(f"  skipped {path}: {reason}")
+    for path, kept in result.duplicates:
+        click.echo(f"  left out {path}: the same bytes as {kept}")
     click.echo(f"Store:  {result.store}")
     click.echo(f"Turtle: {result.turtle}")
     click.echo(f"TriG:   {result.trig}")
