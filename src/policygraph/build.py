@@ -10,7 +10,6 @@ import hashlib
 import logging
 import multiprocessing
 import os
-import shutil
 import time
 import traceback
 from collections import Counter, deque
@@ -289,14 +288,10 @@ def build(
     if not sources:
         raise InputError(f"no .txt files in {', '.join(str(p) for p in inputs)}")
     result = BuildResult(out=out, jobs=max(1, jobs or os.cpu_count() or 1))
-    created = not out.exists()
-    try:
-        with OutputFolder(out) as folder:
-            _build(folder, sources, result, strict=strict, views=views, progress=progress)
-    except BaseException:
-        if created:  # nothing half-written: a folder this build made goes with it
-            shutil.rmtree(out, ignore_errors=True)
-        raise
+    # A failure removes the folder if this build made it, under the lock (see OutputFolder):
+    # never a folder that a concurrent build made or is writing.
+    with OutputFolder(out) as folder:
+        _build(folder, sources, result, strict=strict, views=views, progress=progress)
     result.seconds = time.perf_counter() - started
     return result
 
