@@ -359,7 +359,8 @@ def test_every_entity_has_a_mention(built: Path) -> None:
     rows = _csv(
         built,
         "SELECT ?e WHERE { ?e a ?c . FILTER(STRSTARTS(STR(?c), STR(pgo:)) "
-        "&& ?c NOT IN (pgo:Mention, pgo:Document)) FILTER NOT EXISTS { ?e pgo:hasMention ?m } }",
+        "&& ?c NOT IN (pgo:Mention, pgo:RelationMention, pgo:Document)) "
+        "FILTER NOT EXISTS { ?e pgo:hasMention ?m } }",
     )
     assert rows == []
 

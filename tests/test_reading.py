@@ -85,10 +85,13 @@ def test_manifest_entries(tmp_path: Path) -> None:
     ("manifest", "message"),
     [
         ("documents:\n  - file: a.txt\n   title: x\n", r"manifest.yaml: line 3"),
-        ("documents:\n  - file: a.txt\n  - file: a.txt\n    kind: novel\n", "line 3: kind 'novel'"),
-        ("documents:\n  - file: a.txt\n    date: March\n", "date 'March' is not YYYY-MM-DD"),
+        (
+            "documents:\n  - file: a.txt\n  - file: a.txt\n    kind: novel\n",
+            r"line 4: document 2 \(a.txt\), kind: 'novel'",
+        ),
+        ("documents:\n  - file: a.txt\n    date: March\n", "date: 'March' is not YYYY"),
         ("documents:\n  - file: a.txt\n    date: 2025-13-45\n", "month must be in 1..12"),
-        ("documents:\n  - file: a.txt\n    colour: red\n", "line 2: unknown keys: colour"),
+        ("documents:\n  - file: a.txt\n    colour: red\n", "line 3: .*colour: unknown key"),
         ("- just a list\n", "expected a mapping with a 'documents' list"),
     ],
 )

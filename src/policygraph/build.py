@@ -6,10 +6,10 @@ This is the library entry point behind ``policygraph build``; a notebook user ca
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import os
-import shutil
 import time
 import traceback
 from collections import Counter, deque
@@ -33,7 +33,7 @@ from policygraph.graph.serialize import write_rdf_file
 from policygraph.graph.store import copy_user_graphs, nquads
 from policygraph.namespaces import ONTOLOGY_GRAPH, PGO, RDF, VOCAB_GRAPH
 from policygraph.progress import Progress
-from policygraph.text.loader import Source, find_sources, load_document
+from policygraph.text.loader import Source, find_sources, load_document, read_source
 from policygraph.view.defaults import write_default_views
 from policygraph.vocab import ontology_dir, tokenizer
 
@@ -76,6 +76,8 @@ class BuildResult:
     out: Path
     documents: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    #: ``(left out, kept)``: files with the same bytes as one built (first in name order).
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
     entities: dict[str, int] = field(default_factory=dict)
     triples: int = 0
     seconds: float = 0.0
@@ -271,27 +273,26 @@ def build(
     views: bool = True,
     jobs: int | None = None,
     progress: bool = False,
+    follow_links: bool = False,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` (files or folders of ``.txt``) into ``out``.
 
     ``jobs`` worker processes extract (default: one per core); the outputs are the same
     bytes whatever their number. A rebuild into the same ``out`` extracts only new and
-    changed documents. ``progress`` draws a bar on stderr when it is a terminal."""
+    changed documents. ``progress`` draws a bar on stderr when it is a terminal.
+    ``follow_links`` reads symbolic links that lead out of an input folder (by default they
+    are listed as skipped)."""
     started = time.perf_counter()
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out must be a folder, and this is a file")
-    sources = find_sources(inputs)
+    sources = find_sources(inputs, follow_links=follow_links)
     if not sources:
         raise InputError(f"no .txt files in {', '.join(str(p) for p in inputs)}")
     result = BuildResult(out=out, jobs=max(1, jobs or os.cpu_count() or 1))
-    created = not out.exists()
-    try:
-        with OutputFolder(out) as folder:
-            _build(folder, sources, result, strict=strict, views=views, progress=progress)
-    except BaseException:
-        if created:  # nothing half-written: a folder this build made goes with it
-            shutil.rmtree(out, ignore_errors=True)
-        raise
+    # A failure removes the folder if this build made it, under the lock (see OutputFolder):
+    # never a folder that a concurrent build made or is writing.
+    with OutputFolder(out) as folder:
+        _build(folder, sources, result, strict=strict, views=views, progress=progress)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -317,13 +318,23 @@ def _build(
         """Every document's label votes, streamed to the LabelIndex as extraction goes."""
         tasks: list[tuple[Source, str, Path]] = []
         sizes: dict[str, int] = {}
+        first: dict[bytes, Source] = {}  # by the sha256 of the bytes
         for source in sources:
             try:
-                key = source_key(source)
-                sizes[source.name] = source.path.stat().st_size
-            except OSError as error:
-                _skip(_unreadable(source, error), result, strict=strict)
+                # Regular files only (a FIFO is never opened), the size limit, a file the
+                # manifest names that is missing: each is a bad input, skipped and named.
+                data = read_source(source)
+            except InputError as e:
+                _skip(Outcome(source, "", reason=str(e), bad_input=True), result, strict=strict)
                 continue
+            if data.strip():  # empty files are each skipped as empty, not as copies
+                kept_one = first.setdefault(hashlib.sha256(data).digest(), source)
+                if kept_one is not source:
+                    _duplicate(source, kept_one, result)
+                    continue
+            key = source_key(source, data)
+            sizes[source.name] = len(data)
+            del data
             header = cache.header(key)
             if header is None:
                 tasks.append((source, key, cache.folder))
@@ -418,14 +429,11 @@ class _Steps:
         self.last = now
 
 
-def _unreadable(source: Source, error: OSError) -> Outcome:
-    """A file that cannot even be read for its hash: the loader's reason, in the words it
-    gives any other bad input, else the system's."""
-    try:
-        load_document(source)
-    except InputError as e:
-        return Outcome(source, "", reason=str(e), bad_input=True)
-    return Outcome(source, "", reason=f"{source.path}: {error.strerror or error}", bad_input=True)
+def _duplicate(source: Source, kept: Source, result: BuildResult) -> None:
+    """The same bytes under a second name: its facts would count twice. The first name in
+    sorted order is built; this one is named in the summary, never silently dropped."""
+    log.warning("left out %s: the same bytes as %s", source.path, kept.path)
+    result.duplicates.append((str(source.path), str(kept.path)))
 
 
 def _skip(outcome: Outcome, result: BuildResult, *, strict: bool) -> None:

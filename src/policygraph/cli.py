@@ -66,6 +66,11 @@ def main(verbose: bool) -> None:
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable input (exit 2).")
 @click.option("--no-views", is_flag=True, help="Skip writing the HTML views.")
 @click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Read symbolic links that lead out of an input folder (default: list them as skipped).",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -73,7 +78,12 @@ def main(verbose: bool) -> None:
     help="Worker processes for extraction (default: one per core).",
 )
 def build(
-    inputs: tuple[Path, ...], out: Path, strict: bool, no_views: bool, jobs: int | None
+    inputs: tuple[Path, ...],
+    out: Path,
+    strict: bool,
+    no_views: bool,
+    follow_links: bool,
+    jobs: int | None,
 ) -> None:
     """Extract INPUTS (.txt files or folders; default seeds/) into a graph under --out.
 
@@ -87,6 +97,7 @@ def build(
         views=not no_views,
         jobs=jobs,
         progress=sys.stderr.isatty(),
+        follow_links=follow_links,
     )
     click.echo(
         f"Built {result.documents} document(s) in {result.seconds:.1f} s → {result.triples} triples"
@@ -99,6 +110,8 @@ def build(
         click.echo(f"  {cls:<13} {n:>7}")
     for path, reason in result.skipped:
         click.echo(f"  skipped {path}: {reason}")
+    for path, kept in result.duplicates:
+        click.echo(f"  left out {path}: the same bytes as {kept}")
     click.echo(f"Store:  {result.store}")
     click.echo(f"Turtle: {result.turtle}")
     click.echo(f"TriG:   {result.trig}")

@@ -89,12 +89,12 @@ def extractor_version() -> str:
     return digest.hexdigest()
 
 
-def source_key(source: Source) -> str:
-    """The cache key of one input file (reads its bytes)."""
+def source_key(source: Source, data: bytes | None = None) -> str:
+    """The cache key of one input file (reads its bytes, unless they are ``data``)."""
     digest = hashlib.sha256()
     digest.update(extractor_version().encode())
     digest.update(b"\0" + source.name.encode() + b"\0" + repr(source.entry).encode() + b"\0")
-    digest.update(source.path.read_bytes())
+    digest.update(source.path.read_bytes() if data is None else data)
     return digest.hexdigest()
 
 

@@ -41,6 +41,8 @@ CACHE = "cache"
 LOCK = "lock"
 SOURCES = "sources.json"
 _GENERATION = "gen-"
+#: Attempts at a lock whose file a failing build removes at that very moment.
+_LOCK_TRIES = 20
 #: Names a build publishes at the top of the output folder.
 OUTPUTS = ("store", "policygraph.ttl", "policygraph.trig", "views")
 
@@ -72,23 +74,50 @@ class OutputFolder:
         self.state = out / STATE
         self.cache = self.state / CACHE
         self._lock: int | None = None
+        self.created = False  # this build made ``out``: a failure takes it away again
 
     def __enter__(self) -> OutputFolder:
-        self.state.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.state / LOCK, os.O_RDWR | os.O_CREAT, default_mode(directory=False))
+        # Who made the folder is decided by mkdir itself, not by a look before: of builds
+        # started at once into a new --out, exactly one made it.
         try:
-            # flock, not a lock file that exists or not: the kernel drops the lock when the
-            # process dies, however it dies, so a killed build never leaves a stale lock.
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            self.out.mkdir(parents=True)
+            self.created = True
+        except FileExistsError:
+            pass
+        for _ in range(_LOCK_TRIES):
+            fd = self._open_lock()
+            try:
+                # flock, not a lock file that exists or not: the kernel drops the lock when the
+                # process dies, however it dies, so a killed build never leaves a stale lock.
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                self.created = False  # refused: what is there belongs to the build that runs
+                raise InputError(
+                    f"{self.out}: another build is writing to this folder; "
+                    "wait for it to finish or choose another --out"
+                ) from None
+            if _still_there(fd, self.state / LOCK):
+                break
+            # A failed build removed the folder it made, lock file included, between our
+            # open and our flock: this lock guards nothing. Start again with a new file.
             os.close(fd)
-            raise InputError(
-                f"{self.out}: another build is writing to this folder; "
-                "wait for it to finish or choose another --out"
-            ) from None
+        else:
+            raise InputError(f"{self.out}: the folder keeps being removed while a build starts")
         self._lock = fd
         self.clean()
         return self
+
+    def _open_lock(self) -> int:
+        for _ in range(_LOCK_TRIES):
+            self.state.mkdir(parents=True, exist_ok=True)
+            try:
+                return os.open(
+                    self.state / LOCK, os.O_RDWR | os.O_CREAT, default_mode(directory=False)
+                )
+            except FileNotFoundError:  # removed between mkdir and open (see __enter__)
+                continue
+        raise InputError(f"{self.out}: the folder keeps being removed while a build starts")
 
     def __exit__(
         self,
@@ -96,7 +125,15 @@ class OutputFolder:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._lock is not None:
+        if self._lock is None:
+            return
+        try:
+            if exc_type is not None and self.created:
+                # Nothing half-written: a new folder a failed build made goes with it. Under
+                # the lock, so no other build is writing there; one that opened the lock file
+                # meanwhile finds it gone (see __enter__). Never a folder this build found.
+                shutil.rmtree(self.out, ignore_errors=True)
+        finally:
             os.close(self._lock)  # closing the descriptor releases the flock
             self._lock = None
 
@@ -204,6 +241,16 @@ class OutputFolder:
             if page.is_file() and not new.exists():
                 new.parent.mkdir(parents=True, exist_ok=True)
                 os.link(page, new)
+
+
+def _still_there(fd: int, path: Path) -> bool:
+    """Whether ``path`` is still the file ``fd`` has open (not removed, nor replaced)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return False
+    own = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (own.st_dev, own.st_ino)
 
 
 def _exchange(a: Path, b: Path) -> bool:

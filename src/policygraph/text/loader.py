@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
@@ -33,23 +33,27 @@ MAX_DOCUMENT_BYTES = 64 * 2**20
 @dataclass(frozen=True, slots=True)
 class Source:
     """One input file: its path on disk, the name relative to its input folder, and the
-    manifest entry for it, if any."""
+    manifest entry for it, if any. ``problem`` says why it is not read at all (a folder
+    that cannot be listed, a link out of the input folder): it is listed as skipped."""
 
     path: Path
     name: str
     entry: ManifestEntry | None
+    problem: str | None = None
 
 
-def find_sources(inputs: Iterable[Path]) -> list[Source]:
+def find_sources(inputs: Iterable[Path], *, follow_links: bool = False) -> list[Source]:
     """``.txt`` files under the inputs (files or folders), sorted by name so that the
     order never depends on the file system. Folders contribute their ``manifest.yaml``.
     A document's name is its path relative to its input folder; two different files with
     the same name are an error, never a silent choice.
 
     Entries that cannot be read (a dangling symbolic link or a loop, a FIFO, a file the
-    manifest names but that is missing) are sources too: :func:`load_document` refuses
-    them with the reason, so a build lists them as skipped instead of losing them
-    silently. Files that are not ``.txt`` are ignored (counted in the log)."""
+    manifest names but that is missing, a sub-folder that cannot be listed) are sources
+    too: :func:`load_document` refuses them with the reason, so a build lists them as
+    skipped instead of losing them silently. So are symbolic links that lead out of the
+    input folder, unless ``follow_links``: a link to ``/etc/passwd`` is not a document
+    anyone handed over. Files that are not ``.txt`` are ignored (counted in the log)."""
     sources: dict[str, Source] = {}
 
     def add(source: Source) -> None:
@@ -64,16 +68,20 @@ def find_sources(inputs: Iterable[Path]) -> list[Source]:
         if root.is_dir():
             manifest = load_manifest(root)
             ignored = 0
-            for path in sorted(root.rglob("*")):
-                if path.is_dir():  # its files are walked by rglob; symlinked folders are not
-                    continue
-                if path.suffix.lower() != ".txt":
-                    ignored += path.name != MANIFEST_NAME
-                    continue
+            unread: list[str] = []  # folders that could not be listed, as name prefixes
+            for path, problem in _walk(root, follow_links=follow_links):
                 name = path.relative_to(root).as_posix()
-                add(Source(path, name, manifest.get(name)))
+                if problem is not None:
+                    add(Source(path, name, manifest.get(name), problem))
+                    unread.append(name + "/")
+                elif path.suffix.lower() != ".txt":
+                    ignored += path.name != MANIFEST_NAME
+                else:
+                    add(Source(path, name, manifest.get(name)))
             for name, entry in manifest.items():
-                if name not in sources and not (root / name).exists():
+                if name in sources or name.startswith(tuple(unread)):
+                    continue  # found, or in a folder already named as unreadable
+                if not (root / name).exists():
                     add(Source(root / name, name, entry))
             if ignored:
                 log.info("%s: ignored %d file(s) that are not .txt", root, ignored)
@@ -84,7 +92,61 @@ def find_sources(inputs: Iterable[Path]) -> list[Source]:
     return [sources[k] for k in sorted(sources)]
 
 
-def _real(path: Path) -> str:
+def _walk(root: Path, *, follow_links: bool) -> Iterator[tuple[Path, str | None]]:
+    """Every entry under ``root`` that is not a folder, with ``None``, and every entry
+    that cannot be walked or read, with the reason. ``Path.rglob`` would be shorter, but
+    it leaves out a folder it cannot list without a word (issue 18.5).
+
+    A symbolic link to a folder inside ``root`` is not walked: its files are found where
+    they are. A link to a folder outside is walked only when ``follow_links``, each real
+    folder once (a loop ends)."""
+    inside = _real(root)
+    walked = {inside}
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as e:
+            reason = e.strerror or str(e)
+            if folder == root:
+                raise InputError(f"{root}: cannot read this folder: {reason}") from None
+            yield folder, f"cannot read this folder: {reason}; the files in it are left out"
+            continue
+        for entry in reversed(entries):  # popped from the stack in name order
+            path = Path(entry.path)
+            if not entry.is_symlink():
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(path)
+                else:
+                    yield path, None
+                continue
+            real = _real(path)
+            outside = not (real == inside or real.startswith(inside.rstrip(os.sep) + os.sep))
+            if os.path.isdir(real):
+                if not outside:
+                    continue
+                if not follow_links:
+                    yield path, _outside(real, "folder")
+                elif real not in walked:
+                    walked.add(real)
+                    stack.append(path)
+            elif outside and os.path.exists(real) and not follow_links:
+                if path.suffix.lower() == ".txt":
+                    yield path, _outside(real, "file")
+            else:
+                yield path, None  # inside, followed, or dangling (read_bytes says which)
+
+
+def _outside(real: str, what: str) -> str:
+    return (
+        f"a symbolic link to the {what} {real}, outside the input folder; "
+        "not read (--follow-links reads it)"
+    )
+
+
+def _real(path: Path | str) -> str:
     # Path.resolve() raises on a symlink loop (Python 3.11); realpath stops quietly.
     return os.path.realpath(path)
 
@@ -98,6 +160,8 @@ def document_id(name: str) -> str:
 def read_source(source: Source) -> bytes:
     """The bytes of one source, or :class:`InputError` naming the file and why it cannot
     be read (missing though the manifest names it, a dangling link, a FIFO, ...)."""
+    if source.problem is not None:
+        raise InputError(f"{source.path}: {source.problem}")
     if source.entry and source.entry.line and not source.path.exists():
         raise ManifestError(
             f"{source.path}: named on line {source.entry.line} of {MANIFEST_NAME}, "
