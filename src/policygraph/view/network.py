@@ -172,6 +172,8 @@ def _plain(literal: Literal) -> str:
 def pick_class(classes: Iterable[str]) -> str:
     """The class a node is drawn as when it has several types."""
     names = set(classes)
+    if "RelationMention" in names:  # where a relation was read: provenance, like a Mention
+        names.add("Mention")
     for name in CLASS_PRIORITY:
         if name in names:
             return name
