@@ -225,3 +225,43 @@ def test_a_fifo_in_the_folder_is_skipped_without_blocking(tmp_path: Path) -> Non
     assert result.skipped == [
         (str(tmp_path / "in" / "pipe.txt"), "not a regular file (a named pipe)")
     ]
+
+
+# --- one-line errors ---------------------------------------------------------------------------
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_and_named(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    odd = os.fsdecode(b"n\xfe.txt")  # the byte 0xfe comes back as a lone surrogate
+    (folder / odd).write_text(TEXT + "\n另一篇。\n", encoding="utf-8")
+    result = build([folder], tmp_path / "out", views=False, jobs=1)
+    assert result.skipped == [(str(folder / odd), "the file name is not valid UTF-8; rename it")]
+    code, stdout, stderr = invoke("build", str(folder), "--out", str(tmp_path / "o2"))
+    assert code == 0 and "Traceback" not in stderr
+    assert f"skipped {folder}/n\\xfe.txt: the file name is not valid UTF-8" in stdout
+
+
+def test_an_out_folder_that_is_not_utf8_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    out = tmp_path / os.fsdecode(b"o\xff")
+    code, _, stderr = invoke("build", str(tmp_path / "a.txt"), "--out", str(out))
+    assert code == 2
+    assert stderr.strip().endswith("not valid UTF-8; the store needs a UTF-8 path")
+    assert len(stderr.strip().splitlines()) == 1
+
+
+def test_a_bug_is_one_line_with_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import policygraph.build
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug\nover two lines")
+
+    monkeypatch.setattr(policygraph.build, "build", broken)
+    code, _, stderr = invoke("build", str(tmp_path))
+    assert code == 1
+    assert stderr == (
+        "policygraph: error: internal error: RuntimeError: a bug over two lines "
+        "(run with -v for the traceback)\n"
+    )

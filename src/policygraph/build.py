@@ -285,6 +285,10 @@ def build(
     started = time.perf_counter()
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out must be a folder, and this is a file")
+    try:
+        str(out.absolute()).encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 come as lone surrogates
+        raise InputError(f"{out}: not valid UTF-8; the store needs a UTF-8 path") from None
     sources = find_sources(inputs, follow_links=follow_links)
     if not sources:
         raise InputError(f"no .txt files in {', '.join(str(p) for p in inputs)}")

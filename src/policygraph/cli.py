@@ -41,6 +41,13 @@ class _Group(click.Group):
         except OSError as e:  # a disk, permission or path problem: say which file, no traceback
             where = f"{e.filename}: " if e.filename else ""
             fail(PolicyGraphError(f"{where}{e.strerror or e}"))
+        except (click.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise  # usage errors: click prints them (exit 2)
+        except Exception as e:
+            # A bug, not the user's doing; still one line, the traceback with -v.
+            logging.getLogger("policygraph").info("traceback:", exc_info=True)
+            what = " ".join(f"{type(e).__name__}: {e}".split())
+            fail(PolicyGraphError(f"internal error: {what} (run with -v for the traceback)"))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -109,14 +116,20 @@ def build(
     for cls, n in result.entities.items():
         click.echo(f"  {cls:<13} {n:>7}")
     for path, reason in result.skipped:
-        click.echo(f"  skipped {path}: {reason}")
+        click.echo(f"  skipped {_shown(path)}: {_shown(reason)}")
     for path, kept in result.duplicates:
-        click.echo(f"  left out {path}: the same bytes as {kept}")
+        click.echo(f"  left out {_shown(path)}: the same bytes as {_shown(kept)}")
     click.echo(f"Store:  {result.store}")
     click.echo(f"Turtle: {result.turtle}")
     click.echo(f"TriG:   {result.trig}")
     for view in result.views:
         click.echo(f"View:   {view}")
+
+
+def _shown(text: str) -> str:
+    """A path that is not valid UTF-8 (its bytes kept as surrogates) with those bytes as
+    ``\\xff``: printing it as is would fail."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 @main.command()

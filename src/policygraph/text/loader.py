@@ -71,6 +71,8 @@ def find_sources(inputs: Iterable[Path], *, follow_links: bool = False) -> list[
             unread: list[str] = []  # folders that could not be listed, as name prefixes
             for path, problem in _walk(root, follow_links=follow_links):
                 name = path.relative_to(root).as_posix()
+                if problem is None and path.suffix.lower() == ".txt" and not _utf8(name):
+                    problem = "the file name is not valid UTF-8; rename it"
                 if problem is not None:
                     add(Source(path, name, manifest.get(name), problem))
                     unread.append(name + "/")
@@ -86,7 +88,8 @@ def find_sources(inputs: Iterable[Path], *, follow_links: bool = False) -> list[
             if ignored:
                 log.info("%s: ignored %d file(s) that are not .txt", root, ignored)
         elif root.exists() or root.is_symlink():
-            add(Source(root, root.name, load_manifest(root.parent).get(root.name)))
+            bad_name = None if _utf8(root.name) else "the file name is not valid UTF-8; rename it"
+            add(Source(root, root.name, load_manifest(root.parent).get(root.name), bad_name))
         else:
             raise InputError(f"{root}: no such file or folder")
     return [sources[k] for k in sorted(sources)]
@@ -137,6 +140,16 @@ def _walk(root: Path, *, follow_links: bool) -> Iterator[tuple[Path, str | None]
                     yield path, _outside(real, "file")
             else:
                 yield path, None  # inside, followed, or dangling (read_bytes says which)
+
+
+def _utf8(name: str) -> bool:
+    """Whether a name read from the file system is text: bytes that are not UTF-8 come as
+    lone surrogates, which no IRI or literal can hold."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _outside(real: str, what: str) -> str:
