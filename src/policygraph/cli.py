@@ -149,6 +149,11 @@ def build(
     help="Stop a query that runs longer (exit 1); 0 for no limit.",
 )
 @click.option("--update", is_flag=True, help="Run a SPARQL Update on the named graphs.")
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Let SERVICE and LOAD fetch from other servers (refused by default).",
+)
 def query(
     sparql: str | None,
     query_file: Path | None,
@@ -160,8 +165,12 @@ def query(
     max_rows: int,
     timeout: float,
     update: bool,
+    allow_remote: bool,
 ) -> None:
-    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) against the store."""
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) against the store.
+
+    Queries over 1 MB, nested over 100 brackets deep or chaining over 500 operators are
+    refused (exit 2) before they run."""
     from policygraph import query as q
 
     if list_saved:
@@ -171,11 +180,17 @@ def query(
         return
     text = q.query_text(sparql, file=query_file, name=name)
     if update:
-        q.run_update(text, store=store)
+        q.run_update(text, store=store, allow_remote=allow_remote)
         click.echo("updated")
         return
     out = q.execute(
-        text, store=store, params=_params(params), fmt=fmt, max_rows=max_rows, timeout=timeout
+        text,
+        store=store,
+        params=_params(params),
+        fmt=fmt,
+        max_rows=max_rows,
+        timeout=timeout,
+        allow_remote=allow_remote,
     )
     click.echo(out, nl=False)
 
