@@ -209,17 +209,63 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
-@click.option("--writable", is_flag=True, help="Accept SPARQL Update and Graph Store writes.")
+@click.option(
+    "--writable",
+    is_flag=True,
+    help="Accept SPARQL Update and Graph Store writes, with the token as a bearer token.",
+)
+@click.option(
+    "--token",
+    envvar="POLICYGRAPH_SERVE_TOKEN",
+    help="Token writes must send [env POLICYGRAPH_SERVE_TOKEN; default: a random one, "
+    "printed at start].",
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0),
     default=60.0,
     show_default=True,
     metavar="SECONDS",
-    help="Stop a served query that runs longer; 0 for no limit.",
+    help="Answer 503 to a query that runs longer; 0 for no limit.",
 )
-def serve(store: Path, host: str, port: int, writable: bool, timeout: float) -> None:
-    """Serve the store as a SPARQL 1.1 endpoint (Oxigraph's server) until Ctrl-C."""
+@click.option(
+    "--max-memory-mb",
+    type=click.IntRange(min=0),
+    default=4096,
+    show_default=True,
+    help="Address-space limit of the Oxigraph process; past it, it is restarted and the "
+    "query gets 502. 0 for none.",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Accept this name in the Host header too (besides IP addresses, localhost and "
+    "--host); repeatable.",
+)
+@click.option("--cors", is_flag=True, help="Send CORS headers: let any web page read results.")
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Let SERVICE and LOAD fetch from other servers (refused by default).",
+)
+def serve(
+    store: Path,
+    host: str,
+    port: int,
+    writable: bool,
+    token: str | None,
+    timeout: float,
+    max_memory_mb: int,
+    allow_hosts: tuple[str, ...],
+    cors: bool,
+    allow_remote: bool,
+) -> None:
+    """Serve the store as a SPARQL 1.1 endpoint until Ctrl-C.
+
+    Oxigraph's server runs on a private port behind a front that checks each request
+    (Host, Origin, the token for writes, query limits) and follows new builds of the store."""
     from policygraph import serve as s
 
     if not s.is_loopback(host):
@@ -231,10 +277,25 @@ def serve(store: Path, host: str, port: int, writable: bool, timeout: float) -> 
     def ready(server: s.Server) -> None:
         mode = "read-write" if server.writable else "read-only"
         click.echo(f"Serving {server.store} ({mode}) at {server.url}", err=True)
+        if server.token_generated:
+            click.echo(
+                f"Write token: {server.token}  (send 'Authorization: Bearer {server.token}')",
+                err=True,
+            )
         click.echo(f"SPARQL endpoint: {server.url}query   Ctrl-C stops.", err=True)
 
     status = s.serve(
-        store, host=host, port=port, writable=writable, timeout=timeout, on_ready=ready
+        store,
+        host=host,
+        port=port,
+        writable=writable,
+        token=token,
+        timeout=timeout,
+        max_memory_mb=max_memory_mb,
+        allow_hosts=allow_hosts,
+        cors=cors,
+        allow_remote=allow_remote,
+        on_ready=ready,
     )
     sys.exit(status)
 
