@@ -20,7 +20,6 @@ the only memory bound there is: Oxigraph has no per-query limit.
 from __future__ import annotations
 
 import ipaddress
-import logging
 import math
 import os
 import re
@@ -55,8 +54,6 @@ POLL_SECONDS = 0.5
 #: Extra seconds the child's own timeout gets over the front's: the front answers first
 #: (503), the child's timeout only ends the abandoned work.
 _CHILD_TIMEOUT_MARGIN = 2
-
-log = logging.getLogger(__name__)
 
 
 class ServeError(PolicyGraphError):
@@ -204,10 +201,11 @@ class Backend:
                 return  # stopping, or another thread replaced it already
             self._say(why)
             location = self.store.resolve()
-            old.retired = True
             if self.writable:
+                old.retired = True
                 _terminate(old.process)  # one writer at a time: RocksDB's lock
-            new = self._launch(location)
+            new = self._launch(location)  # on failure the old child stays; tried again later
+            old.retired = True
             with self._lock:
                 self.current = new
             self.restarts += 1

@@ -208,8 +208,10 @@ class Handler(BaseHTTPRequestHandler):
                 texts.append((_SPARQL_BODIES[content_type], body.decode("utf-8")))
             elif self.command == "POST" and path in ("/query", "/update"):
                 raise _Reply(415, f"send SPARQL as {_FORM} or application/sparql-{path.strip('/')}")
-        except (UnicodeDecodeError, ValueError):
+        except UnicodeDecodeError:
             raise _Reply(400, "the request is not UTF-8 text") from None
+        except ValueError:  # parse_qs: over max_num_fields
+            raise _Reply(400, "the request has over 1,000 form fields") from None
         for kind in ("query", "update"):
             texts += [(kind, text) for text in fields.get(kind, [])]
         for kind, text in texts:
