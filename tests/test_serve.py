@@ -324,6 +324,14 @@ def test_a_timeout_is_503_never_a_cut_200_and_the_server_goes_on(store: Path) ->
         assert count(server.url) > 0
 
 
+def test_an_answer_too_large_to_hold_is_503(store: Path) -> None:
+    rows = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"  # 58 million rows on the seeds
+    with s.running(store, port=s.free_port(), timeout=30, max_answer_mb=1) as server:
+        status, body = http("POST", server.url + "query", {"query": rows})
+        assert status == 503 and b"larger than 1 MB" in body
+        assert count(server.url) > 0
+
+
 def test_a_child_that_dies_is_restarted_and_the_request_gets_502(store: Path) -> None:
     with s.running(store, port=s.free_port(), timeout=0) as server:
         first = server.process

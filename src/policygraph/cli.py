@@ -237,6 +237,14 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
     "query gets 502. 0 for none.",
 )
 @click.option(
+    "--max-answer-mb",
+    type=click.IntRange(min=0),
+    default=1024,
+    show_default=True,
+    help="Largest answer the front holds (it sends only complete answers); past it, 503. "
+    "0 for none.",
+)
+@click.option(
     "--allow-host",
     "allow_hosts",
     multiple=True,
@@ -258,6 +266,7 @@ def serve(
     token: str | None,
     timeout: float,
     max_memory_mb: int,
+    max_answer_mb: int,
     allow_hosts: tuple[str, ...],
     cors: bool,
     allow_remote: bool,
@@ -292,6 +301,7 @@ def serve(
         token=token,
         timeout=timeout,
         max_memory_mb=max_memory_mb,
+        max_answer_mb=max_answer_mb,
         allow_hosts=allow_hosts,
         cors=cors,
         allow_remote=allow_remote,

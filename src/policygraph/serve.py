@@ -45,6 +45,8 @@ DEFAULT_PORT = 7878
 DEFAULT_TIMEOUT = 60.0
 #: The child's address-space limit in MiB (``--max-memory-mb``; 0: none).
 DEFAULT_MAX_MEMORY_MB = 4096
+#: The largest answer the front holds, in MiB (``--max-answer-mb``; 0: none).
+DEFAULT_MAX_ANSWER_MB = 1024
 #: Where the write token comes from when ``--token`` is not given.
 TOKEN_ENV = "POLICYGRAPH_SERVE_TOKEN"
 _STARTUP_SECONDS = 60.0
@@ -349,6 +351,7 @@ def start(
     allow_hosts: tuple[str, ...] = (),
     allow_remote: bool = False,
     max_memory_mb: int = DEFAULT_MAX_MEMORY_MB,
+    max_answer_mb: int = DEFAULT_MAX_ANSWER_MB,
     log: IO[str] | None = None,
 ) -> Server:
     """Start the server on ``store`` and return once it accepts connections.
@@ -400,6 +403,7 @@ def start(
         allow_hosts=allow_hosts,
         allow_remote=allow_remote,
         timeout=timeout,
+        max_answer_bytes=max_answer_mb * 1024 * 1024,
     )
     bind_host = host.strip("[]")
     try:

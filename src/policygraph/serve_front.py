@@ -15,7 +15,8 @@ server forwards to it only what passes, in this order:
 4. The child's answer is read in full before a byte is sent, within ``--timeout``
    seconds for reads: past it the client gets 503, never a 200 with a truncated body. If
    the child dies meanwhile (a crash, its memory limit), it is restarted and the client
-   gets 502.
+   gets 502. An answer larger than ``--max-answer-mb`` is not kept either (503): the front
+   holds each answer in memory until it is complete.
 
 CORS headers are sent only with ``--cors``.
 """
@@ -75,7 +76,9 @@ class Rules:
         allow_hosts: tuple[str, ...],
         allow_remote: bool,
         timeout: float | None,
+        max_answer_bytes: int | None = None,
     ) -> None:
+        self.max_answer_bytes = max_answer_bytes or None
         self.hosts = {"localhost", host.strip("[]").lower(), *(h.lower() for h in allow_hosts)}
         self.writable = writable
         self.token = token
@@ -231,8 +234,20 @@ class Handler(BaseHTTPRequestHandler):
             child = backend.acquire()
             try:
                 status, reason, answer_headers, data = _exchange(
-                    child.port, self.command, self.path, headers, body, deadline
+                    child.port,
+                    self.command,
+                    self.path,
+                    headers,
+                    body,
+                    deadline,
+                    self.server.rules.max_answer_bytes,
                 )
+            except _TooLarge:
+                raise _Reply(
+                    503,
+                    f"the answer is larger than {_mib(self.server.rules.max_answer_bytes)}; "
+                    "ask for less (a LIMIT, fewer variables)",
+                ) from None
             except TimeoutError:
                 raise _Reply(
                     503,
@@ -287,10 +302,11 @@ def _exchange(
     headers: dict[str, str],
     body: bytes,
     deadline: float | None,
+    max_bytes: int | None = None,
 ) -> tuple[int, str, list[tuple[str, str]], bytes]:
     """One request to the child, its answer read in full before ``deadline`` (monotonic
-    seconds) or :class:`TimeoutError`. Closing the connection on time out makes Oxigraph
-    stop writing a result it streams."""
+    seconds) or :class:`TimeoutError`, and up to ``max_bytes`` or :class:`_TooLarge`.
+    Closing the connection early makes Oxigraph stop writing a result it streams."""
 
     def left() -> float | None:
         if deadline is None:
@@ -305,6 +321,7 @@ def _exchange(
         connection.request(method, target, body=body or None, headers=headers)
         response = connection.getresponse()
         chunks = []
+        size = 0
         while True:
             if connection.sock is not None:
                 connection.sock.settimeout(left())
@@ -312,12 +329,23 @@ def _exchange(
             if not chunk:
                 break
             chunks.append(chunk)
+            size += len(chunk)
+            if max_bytes is not None and size > max_bytes:
+                raise _TooLarge
         if response.length:  # the child closed before the end it announced
             raise http.client.IncompleteRead(b"".join(chunks), response.length)
         left()
         return response.status, response.reason, response.getheaders(), b"".join(chunks)
     finally:
         connection.close()
+
+
+class _TooLarge(Exception):
+    """The child's answer is over the size the front may hold."""
+
+
+def _mib(n: int | None) -> str:
+    return f"{(n or 0) / (1024 * 1024):g} MB"
 
 
 def _host_name(header: str) -> str:
