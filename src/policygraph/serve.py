@@ -225,7 +225,16 @@ class Backend:
         _terminate(child.process)
 
     def _launch(self, location: Path) -> Child:
-        port = free_port("127.0.0.1")
+        for attempt in range(3):
+            try:
+                return self._launch_on(location, free_port("127.0.0.1"))
+            except ServeError as e:
+                # Another program took the private port between our look and the bind.
+                if "already in use" not in str(e) or attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _launch_on(self, location: Path, port: int) -> Child:
         command = [
             str(self.program),
             "serve" if self.writable else "serve-read-only",
