@@ -175,6 +175,11 @@ def _shown(text: str) -> str:
     help="Stop a query that runs longer (exit 1); 0 for no limit.",
 )
 @click.option("--update", is_flag=True, help="Run a SPARQL Update on the named graphs.")
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Let SERVICE and LOAD fetch from other servers (refused by default).",
+)
 def query(
     sparql: str | None,
     query_file: Path | None,
@@ -186,8 +191,12 @@ def query(
     max_rows: int,
     timeout: float,
     update: bool,
+    allow_remote: bool,
 ) -> None:
-    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) against the store."""
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) against the store.
+
+    Queries over 1 MB, nested over 100 brackets deep or chaining over 500 operators are
+    refused (exit 2) before they run."""
     from policygraph import query as q
 
     if list_saved:
@@ -199,10 +208,16 @@ def query(
     if update:
         from policygraph.update import run_update
 
-        click.echo(run_update(text, store=store).summary())
+        click.echo(run_update(text, store=store, allow_remote=allow_remote).summary())
         return
     out = q.execute(
-        text, store=store, params=_params(params), fmt=fmt, max_rows=max_rows, timeout=timeout
+        text,
+        store=store,
+        params=_params(params),
+        fmt=fmt,
+        max_rows=max_rows,
+        timeout=timeout,
+        allow_remote=allow_remote,
     )
     click.echo(out, nl=False)
 
@@ -221,17 +236,72 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
-@click.option("--writable", is_flag=True, help="Accept SPARQL Update and Graph Store writes.")
+@click.option(
+    "--writable",
+    is_flag=True,
+    help="Accept SPARQL Update and Graph Store writes, with the token as a bearer token.",
+)
+@click.option(
+    "--token",
+    envvar="POLICYGRAPH_SERVE_TOKEN",
+    help="Token writes must send [env POLICYGRAPH_SERVE_TOKEN; default: a random one, "
+    "printed at start].",
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0),
     default=60.0,
     show_default=True,
     metavar="SECONDS",
-    help="Stop a served query that runs longer; 0 for no limit.",
+    help="Answer 503 to a query that runs longer; 0 for no limit.",
 )
-def serve(store: Path, host: str, port: int, writable: bool, timeout: float) -> None:
-    """Serve the store as a SPARQL 1.1 endpoint (Oxigraph's server) until Ctrl-C."""
+@click.option(
+    "--max-memory-mb",
+    type=click.IntRange(min=0),
+    default=4096,
+    show_default=True,
+    help="Address-space limit of the Oxigraph process; past it, it is restarted and the "
+    "query gets 502. 0 for none.",
+)
+@click.option(
+    "--max-answer-mb",
+    type=click.IntRange(min=0),
+    default=1024,
+    show_default=True,
+    help="Largest answer the front holds (it sends only complete answers); past it, 503. "
+    "0 for none.",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Accept this name in the Host header too (besides IP addresses, localhost and "
+    "--host); repeatable.",
+)
+@click.option("--cors", is_flag=True, help="Send CORS headers: let any web page read results.")
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Let SERVICE and LOAD fetch from other servers (refused by default).",
+)
+def serve(
+    store: Path,
+    host: str,
+    port: int,
+    writable: bool,
+    token: str | None,
+    timeout: float,
+    max_memory_mb: int,
+    max_answer_mb: int,
+    allow_hosts: tuple[str, ...],
+    cors: bool,
+    allow_remote: bool,
+) -> None:
+    """Serve the store as a SPARQL 1.1 endpoint until Ctrl-C.
+
+    Oxigraph's server runs on a private port behind a front that checks each request
+    (Host, Origin, the token for writes, query limits) and follows new builds of the store."""
     from policygraph import serve as s
 
     if not s.is_loopback(host):
@@ -243,10 +313,26 @@ def serve(store: Path, host: str, port: int, writable: bool, timeout: float) -> 
     def ready(server: s.Server) -> None:
         mode = "read-write" if server.writable else "read-only"
         click.echo(f"Serving {server.store} ({mode}) at {server.url}", err=True)
+        if server.token_generated:
+            click.echo(
+                f"Write token: {server.token}  (send 'Authorization: Bearer {server.token}')",
+                err=True,
+            )
         click.echo(f"SPARQL endpoint: {server.url}query   Ctrl-C stops.", err=True)
 
     status = s.serve(
-        store, host=host, port=port, writable=writable, timeout=timeout, on_ready=ready
+        store,
+        host=host,
+        port=port,
+        writable=writable,
+        token=token,
+        timeout=timeout,
+        max_memory_mb=max_memory_mb,
+        max_answer_mb=max_answer_mb,
+        allow_hosts=allow_hosts,
+        cors=cors,
+        allow_remote=allow_remote,
+        on_ready=ready,
     )
     sys.exit(status)
 

@@ -48,3 +48,8 @@ class LookupFailed(InputError):
 
 class WordListError(PolicyGraphError, ValueError):
     """A malformed line in one of the rule word files under ``policygraph/data/``."""
+
+
+class QueryRefused(QueryError):
+    """A query refused before it runs: over a size, nesting or operator limit (which would
+    crash Oxigraph's parser) or asking for a remote request (``SERVICE``, ``LOAD``)."""

@@ -6,9 +6,11 @@ Queries read the store's default graph, the merge of all document graphs (each t
 ``policygraph/queries/*.rq``; a saved query takes a parameter NAME through a line
 ``VALUES ?NAMEText { UNDEF }`` that ``--param NAME=value`` fills in.
 
-Safety: :func:`execute` runs a query under a time limit (Oxigraph has none of its own, so
-the query runs in a worker thread that is abandoned when the time is up) and the table
-format shows at most ``max_rows`` rows.
+Safety: every query and update passes :func:`policygraph.sparql_guard.check` first (size,
+nesting and operator limits that keep Oxigraph's parser from overflowing its stack; no
+``SERVICE`` or ``LOAD`` unless ``allow_remote``), :func:`execute` runs a query under a
+time limit (Oxigraph has none of its own, so the query runs in a worker thread that is
+abandoned when the time is up) and the table format shows at most ``max_rows`` rows.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 
-from policygraph.errors import PolicyGraphError, QueryError
+from policygraph import sparql_guard
+from policygraph.errors import PolicyGraphError, QueryError, QueryRefused
 from policygraph.graph.store import damaged, open_store
 from policygraph.namespaces import PREFIXES
 
@@ -85,6 +88,13 @@ def query_text(
         raise QueryError("give exactly one of a SPARQL string, -f FILE or --name SAVED")
     if file is not None:
         try:
+            # Refuse a huge file before reading it into memory.
+            size = file.stat().st_size
+            if size > sparql_guard.MAX_BYTES:
+                raise QueryRefused(
+                    f"{file}: {size:,} bytes; a query may be at most "
+                    f"{sparql_guard.MAX_BYTES:,} bytes"
+                )
             return file.read_text(encoding="utf-8")
         except OSError as e:
             raise QueryError(f"{file}: cannot read: {e.strerror or e}") from None
@@ -243,8 +253,12 @@ def run_query(
     *,
     store: Path = Path("exports/store"),
     params: Mapping[str, str] | None = None,
+    allow_remote: bool = False,
 ) -> Result:
-    """Run the read-only query ``sparql`` against the store at ``store``."""
+    """Run the read-only query ``sparql`` against the store at ``store``.
+
+    ``allow_remote`` lets ``SERVICE`` fetch from other servers (refused by default)."""
+    sparql_guard.check(sparql, kind="query", allow_remote=allow_remote)
     if is_update(sparql):
         raise QueryError(
             "this is a SPARQL Update; queries only read (use --update to change the store)"
@@ -267,6 +281,7 @@ def execute(
     fmt: str = "table",
     max_rows: int | None = DEFAULT_MAX_ROWS,
     timeout: float | None = DEFAULT_TIMEOUT,
+    allow_remote: bool = False,
 ) -> str:
     """Run a read-only query and serialize its result, giving up after ``timeout`` seconds
     (``None`` or 0: no limit) with :class:`QueryTimeout`.
@@ -278,10 +293,13 @@ def execute(
     exits right after the message)."""
     if timeout is not None and timeout < 0:
         raise QueryError(f"--timeout must be 0 (no limit) or more seconds, not {timeout}")
+    # Refused here, in the caller's thread: a refusal is not a timeout.
+    sparql_guard.check(sparql, kind="query", allow_remote=allow_remote)
 
     def answer() -> str:
         try:
-            return run_query(sparql, store=store, params=params).serialize(fmt, max_rows=max_rows)
+            result = run_query(sparql, store=store, params=params, allow_remote=allow_remote)
+            return result.serialize(fmt, max_rows=max_rows)
         except RuntimeError as e:  # RocksDB finds a damaged file while reading (lazily)
             raise damaged(store, e) from None
 
@@ -309,12 +327,15 @@ def execute(
     return done
 
 
-def run_update(sparql: str, *, store: Path = Path("exports/store")) -> None:
+def run_update(
+    sparql: str, *, store: Path = Path("exports/store"), allow_remote: bool = False
+) -> None:
     """Apply a SPARQL Update to the named graphs of the store (see
-    :func:`policygraph.update.run_update`, which also says what changed)."""
+    :func:`policygraph.update.run_update`, which also says what changed). ``allow_remote``
+    lets ``LOAD`` and ``SERVICE`` fetch from other servers (refused by default)."""
     from policygraph.update import run_update as update
 
-    update(sparql, store=store)
+    update(sparql, store=store, allow_remote=allow_remote)
 
 
 def syntax_message(message: str, text: str) -> str:

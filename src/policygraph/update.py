@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from policygraph import sparql_guard
 from policygraph.errors import InputError, QueryError
 from policygraph.graph.store import merge_into_default_graph, open_store
 from policygraph.namespaces import PREFIXES
@@ -107,11 +108,15 @@ def _oxigraph_syntax_check(sparql: str) -> None:
         pass  # e.g. LOAD of an address: the syntax is fine, that is all this asks
 
 
-def run_update(sparql: str, *, store: Path = Path("exports/store")) -> UpdateResult:
+def run_update(
+    sparql: str, *, store: Path = Path("exports/store"), allow_remote: bool = False
+) -> UpdateResult:
     """Apply a SPARQL Update to the named graphs of the store and derive the default graph
     again. Refused (:class:`QueryError`, nothing changed) when it writes the default graph.
     Holds the output folder's build lock, so it never interleaves with a build that would
-    copy the user's graphs from a half-updated store."""
+    copy the user's graphs from a half-updated store. ``LOAD`` and ``SERVICE`` are refused
+    unless ``allow_remote`` (see :mod:`policygraph.sparql_guard`)."""
+    sparql_guard.check(sparql, kind="update", allow_remote=allow_remote)
     writes = default_graph_writes(sparql)
     if writes:
         raise QueryError(
