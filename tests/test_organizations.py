@@ -20,7 +20,7 @@ def organizations(text: str) -> list[tuple[str, str, str]]:
     for f in run(doc, names=PIPELINE):
         if isinstance(f, EntityMention) and f.ref.cls == "Organization":
             assert doc.text[f.mention.start : f.mention.end] == f.mention.surface
-            assert f.ref.key == entity_key(f.label)
+            assert f.ref.key in (entity_key(f.label), f"{entity_key(f.label)}@{doc.id}")
             out.append((f.label, f.mention.surface, f.mention.rule))
     return out
 
@@ -153,3 +153,76 @@ def test_affiliation_block_mentions_parent_bodies() -> None:
         ("北京大学", "北京大学", "organizations.vocab"),
         ("北京大学经济学院", "北京大学经济学院", "organizations.affiliation"),
     ]  # fmt: skip
+
+
+# -- local bodies (issue 19.5): a province's or city's body is never the national one ------
+
+
+def _org_refs(text: str, *, title: str = "测试文档", doc_id: str = "test") -> list[tuple[str, str]]:
+    doc = make_doc(text, title=title, doc_id=doc_id)
+    return [
+        (f.label, f.ref.key)
+        for f in run(doc, names=PIPELINE)
+        if isinstance(f, EntityMention) and f.ref.cls == "Organization"
+    ]
+
+
+def test_local_bodies_resolve_against_the_documents_province() -> None:
+    text = (
+        "湖南省人工智能产业发展行动计划\n"
+        "加快建设智能工厂。（责任单位：省工业和信息化厅、省发展改革委、省国资委）\n"
+        "国家发展改革委将给予支持。\n"
+    )
+    found = _org_refs(text)
+    assert ("湖南省发展改革委", "湖南省发展改革委") in found
+    assert ("湖南省国资委", "湖南省国资委") in found
+    assert ("国家发展改革委", "国家发展改革委") in found  # the national body stays national
+    assert ("国务院国资委", "国务院国资委") not in found
+
+
+def test_city_bodies_resolve_against_the_documents_city() -> None:
+    text = "济南市数字经济推进方案\n（责任单位：市发改委、市科技局）本市发展改革委牵头。\n"
+    labels = {label for label, _ in _org_refs(text)}
+    assert "济南市发展改革委" in labels
+    assert "国家发展改革委" not in labels
+
+
+def test_local_bodies_with_unknown_place_stay_apart_per_document() -> None:
+    text = "为推进场景创新，制定本方案。\n（牵头单位：省发展改革委，配合单位：省国资委）\n"
+    a = _org_refs(text, doc_id="a")
+    b = _org_refs(text, doc_id="b")
+    assert ("省发展改革委", "省发展改革委@a") in a
+    assert ("省发展改革委", "省发展改革委@b") in b
+    assert all(label not in ("国家发展改革委", "国务院国资委") for label, _ in a)
+
+
+def test_collective_and_named_local_bodies() -> None:
+    text = (
+        "湖南省智能制造行动方案\n"
+        "各省（区、市）发展改革委、各市发展改革委要加强指导；潍坊市发改委负责试点。\n"
+    )
+    found = _org_refs(text)
+    # 各省 is every province's commission, not Hunan's
+    assert ("省发展改革委", "省发展改革委@test") in found
+    assert ("市发展改革委", "市发展改革委@test") in found
+    assert ("潍坊市发展改革委", "潍坊市发展改革委") in found
+    assert all(label != "国家发展改革委" for label, _ in found)
+
+
+def test_departments_are_not_ministries() -> None:
+    # 科技部门 / 财政部门: the science (finance) departments, not 科技部 / 财政部
+    labels = {label for label, _ in _org_refs("各市科技部门、区财政部门要加强协同。\n")}
+    assert labels.isdisjoint({"科技部", "财政部"})
+
+
+def test_local_issuer_of_a_policy() -> None:
+    from policygraph.model import Relation
+
+    doc = make_doc("湖南省数字政府建设方案\n省发展改革委印发《湖南省算力基础设施建设方案》。\n")
+    issuers = {
+        r.object.key
+        for r in run(doc, names=PIPELINE)
+        if isinstance(r, Relation) and r.predicate == "issuedBy"
+    }
+    assert "国家发展改革委" not in issuers
+    assert "湖南省发展改革委" in issuers

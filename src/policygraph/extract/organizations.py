@@ -35,8 +35,16 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
-from policygraph.extract.base import Spans, Stabbing, entity_key
+from policygraph.extract.base import Spans, Stabbing
 from policygraph.extract.events import find_events
+from policygraph.extract.local import (
+    Seat,
+    document_seat,
+    local_body,
+    local_name,
+    local_prefix,
+    org_key,
+)
 from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Block, Document
 from policygraph.text.layout import is_person_name
@@ -102,6 +110,10 @@ _MAX_NAME = 40
 # A name can only end in an institution word where one of these characters stands: windows
 # without one after the anchor are not segmented at all (jieba is most of the cost here).
 _SUFFIX_ENDS = re.compile(f"[{''.join(sorted({s[-1] for s in INSTITUTION_SUFFIXES}))}]")
+
+
+# A level word a local body may be written after (the check that a document's seat is needed).
+_LEVEL_WORD = re.compile("[省市区县州盟旗]")
 
 
 def _ends_institution(name: str, extra: tuple[str, ...] = ()) -> str | None:
@@ -219,8 +231,12 @@ def _covered(block: Block, doc_spans: Spans, i: int, j: int) -> bool:
     return doc_spans.cover(*block.original_span(i, j))
 
 
-def find_organizations(text: str, *, affiliation: bool = False) -> list[tuple[int, int, str, str]]:
-    """Organizations in one block's clean text as ``(i, j, canonical label, rule)``."""
+def find_organizations(
+    text: str, *, affiliation: bool = False, seat: Seat | None = None
+) -> list[tuple[int, int, str, str]]:
+    """Organizations in one block's clean text as ``(i, j, canonical label, rule)``. A known
+    body after a level word (省发展改革委) is a local body (:mod:`.local`), placed by ``seat``
+    (the document's province and city) when it is known; its key: :func:`.local.org_key`."""
     orgs = load_scheme("organizations")
     places = load_scheme("places")
     events: Spans | None = None
@@ -235,7 +251,13 @@ def find_organizations(text: str, *, affiliation: bool = False) -> list[tuple[in
         return not events.overlap(i, j)
 
     hits: list[tuple[int, int, str, str]] = []
-    vocab = [(i, j, c.pref_label) for i, j, c in orgs.find(text) if free(i, j)]
+    concepts = {
+        (i, j): c
+        for i, j, c in orgs.find(text)
+        # 科技部门, 财政部门: "the science (finance) departments", not the ministry
+        if free(i, j) and not (text.startswith("门", j) and text[j - 1] == "部")
+    }
+    vocab = [(i, j, c.pref_label) for (i, j), c in concepts.items()]
     place_hits = [] if affiliation else places.find(text)
     if not vocab and not place_hits and not affiliation:
         # No known body and no place: nothing anchors a name, so only a lone 中央 can be
@@ -270,7 +292,14 @@ def find_organizations(text: str, *, affiliation: bool = False) -> list[tuple[in
         # A known body at the start of a longer name is its parent (教育部 in 教育部……研究中心);
         # one further inside is a word of the name (社科院 in 上海社科院), not a mention.
         inside = [names[n][:2] for n in around.at(i) if j <= names[n][1]]
-        if all(a == i and j < b for a, b in inside):
+        if not all(a == i and j < b for a, b in inside):
+            continue
+        local = None if inside or affiliation else local_prefix(text, i)
+        if local is not None and not around.at(local.start):
+            # 省发展改革委 is a province's commission, never the national one
+            name = local_name(concepts[(i, j)], text[i:j])
+            hits.append((local.start, j, *local_body(local, name, seat or Seat())))
+        else:
             hits.append((i, j, label, "organizations.vocab"))
     # (the 中共中央 matches do not overlap one another, so the hits before them suffice)
     taken = Spans((a, b) for a, b, _, _ in hits)
@@ -288,15 +317,18 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
         for f in found
         if isinstance(f, EntityMention) and f.ref.cls in ("Policy", "Organization")
     )
+    seat: Seat | None = None
     for block in doc.blocks:
         if block.kind in SKIP_KINDS:
             continue
-        hits = find_organizations(block.text, affiliation=block.kind == "affiliation")
+        if seat is None and _LEVEL_WORD.search(block.text):
+            seat = document_seat(doc)  # only documents that name a body by its level
+        hits = find_organizations(block.text, affiliation=block.kind == "affiliation", seat=seat)
         for i, j, label, rule in hits:
             if _covered(block, taken, i, j):
                 continue
             yield EntityMention(
-                ref=EntityRef("Organization", entity_key(label)),
+                ref=EntityRef("Organization", org_key(label, rule, doc.id)),
                 label=label,
                 mention=doc.mention(block, i, j, rule),
                 article=block.article,
