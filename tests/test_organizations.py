@@ -226,3 +226,33 @@ def test_local_issuer_of_a_policy() -> None:
     }
     assert "国家发展改革委" not in issuers
     assert "湖南省发展改革委" in issuers
+
+
+# -- annex forms (issue 19.6): form fields are no persons, form headings no articles -----
+
+
+def test_form_fields_are_not_persons_and_contacts_are() -> None:
+    from policygraph.model import ArticleFact
+
+    text = (
+        "请于2022年10月28日前完成线上申报。\n"
+        "联系人及电话：\n"
+        "工业和信息化部装备工业一司　　陆瑞阳　010-68205630\n"
+        "中国信息通信研究院　　刘　迎　18610885074\n"
+        "联系方式： 张志友   85911068\n"
+        "附件3\n"
+        "示范工厂揭榜任务\n"
+        "单位名称\n"
+        "应用描述\n"
+        "揭榜任务\n"
+        "联系人\n"
+        "邮箱\n"
+        "电话\n"
+        "标准状态\n"
+        "6.1\n"
+        "请如实填写上述信息。\n"
+    )
+    facts = run(make_doc(text, kind="policy"))
+    persons = {f.label for f in facts if isinstance(f, EntityMention) and f.ref.cls == "Person"}
+    assert persons == {"陆瑞阳", "刘迎", "张志友"}
+    assert [f.title for f in facts if isinstance(f, ArticleFact)] == []
