@@ -117,3 +117,12 @@ def test_offsets_always_point_into_the_original(text: str) -> None:
         assert len(block.offsets) == len(block.text) > 0
         assert all(text[o] == c for o, c in zip(block.offsets, block.text, strict=True))
         assert list(block.offsets) == sorted(block.offsets)
+
+
+def test_a_company_over_its_product_is_no_article() -> None:
+    text = (
+        "13\n普洛斯融资租赁（上海）有限公司\n普运贷\n"
+        "针对物流运输场景中不同客户群体的融资需求，提供融资服务。\n"
+    )
+    kinds = {kind for kind, _ in _kinds(text)}
+    assert kinds.isdisjoint({"byline", "title"})

@@ -256,3 +256,8 @@ def test_form_fields_are_not_persons_and_contacts_are() -> None:
     persons = {f.label for f in facts if isinstance(f, EntityMention) and f.ref.cls == "Person"}
     assert persons == {"陆瑞阳", "刘迎", "张志友"}
     assert [f.title for f in facts if isinstance(f, ArticleFact)] == []
+
+
+def test_relevant_comrades_are_nobody() -> None:
+    facts = run(make_doc("请各单位有关同志按时参加培训。\n"))
+    assert [f for f in facts if isinstance(f, EntityMention) and f.ref.cls == "Person"] == []

@@ -215,7 +215,10 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
 def _plausible(name: str) -> bool:
     """A name to keep: a surname first, not a common word, no particle inside (平等的同志)."""
     return (
-        name not in _NOT_NAMES and is_person_name(name) and not any(c in name for c in "的之和与")
+        name not in _NOT_NAMES
+        and name[-2:] not in _NOT_NAMES  # 各单位有关同志: 有关 ends no name (位有关)
+        and is_person_name(name)
+        and not any(c in name for c in "的之和与")
     )
 
 

@@ -35,6 +35,8 @@ _AFFILIATION = re.compile(
     r"(?P<what>.+)[）)】]$"
 )
 _EDITOR = re.compile(r"^本版(?:责任)?编辑")
+# A line above a byline that names a company is a table row, not an article's title.
+_COMPANY = ("公司", "集团", "银行")
 _MIN_REPEAT = 40  # shorter lines (headings, 本版编辑 …) may repeat on purpose
 _NAME_TOKEN = re.compile(r"^[\u4e00-\u9fff·]{1,4}$")
 
@@ -260,6 +262,8 @@ def analyse(text: str) -> Layout:
             # a run of short lines is a form or a table, one cell a line (姓名 / 电话 / 邮箱),
             # not a title over a byline over the article's text
             p.kind = "short"
+        if p.kind == "byline" and i > 0 and paras[i - 1].text.endswith(_COMPANY):
+            p.kind = "short"  # a table row: a company, then its product (普运贷), no byline
         if p.kind == "byline" and i > 0 and paras[i - 1].kind == "short":
             kinds[i] = "byline"
             kinds[i - 1] = "title"
