@@ -261,3 +261,15 @@ def test_form_fields_are_not_persons_and_contacts_are() -> None:
 def test_relevant_comrades_are_nobody() -> None:
     facts = run(make_doc("请各单位有关同志按时参加培训。\n"))
     assert [f for f in facts if isinstance(f, EntityMention) and f.ref.cls == "Person"] == []
+
+
+def test_national_names_stay_national_after_a_level_word() -> None:
+    labels = {
+        label
+        for label, _ in _org_refs("香港特别行政区全国人大代表、驻本市全国人民代表大会代表。\n")
+    }
+    assert "全国人民代表大会" in labels
+    assert not any(
+        label.endswith(("全国人大", "全国人民代表大会")) and label != "全国人民代表大会"
+        for label in labels
+    )

@@ -112,6 +112,9 @@ _MAX_NAME = 40
 _SUFFIX_ENDS = re.compile(f"[{''.join(sorted({s[-1] for s in INSTITUTION_SUFFIXES}))}]")
 
 
+# Names that say they are national: a level word before them (香港地区全国人大代表, 驻本市
+# 全国人民代表大会代表) does not make them a local body.
+_NATIONAL_NAMES = ("全国", "国家", "国务院", "中国", "中华", "中央", "中共中央", "最高")
 # A level word a local body may be written after (the check that a document's seat is needed).
 _LEVEL_WORD = re.compile("[省市区县州盟旗]")
 
@@ -294,7 +297,8 @@ def find_organizations(
         inside = [names[n][:2] for n in around.at(i) if j <= names[n][1]]
         if not all(a == i and j < b for a, b in inside):
             continue
-        local = None if inside or affiliation else local_prefix(text, i)
+        national = text.startswith(_NATIONAL_NAMES, i)  # 驻本市全国人大代表: still the NPC
+        local = None if inside or affiliation or national else local_prefix(text, i)
         if local is not None and not around.at(local.start):
             # 省发展改革委 is a province's commission, never the national one
             name = local_name(concepts[(i, j)], text[i:j])
