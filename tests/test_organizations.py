@@ -273,3 +273,24 @@ def test_national_names_stay_national_after_a_level_word() -> None:
         label.endswith(("全国人大", "全国人民代表大会")) and label != "全国人民代表大会"
         for label in labels
     )
+
+
+def test_local_bodies_the_vocabulary_does_not_know() -> None:
+    text = (
+        "湖南省人工智能产业发展三年行动计划\n"
+        "（责任单位：省工业和信息化厅、省科技厅、省人力资源社会保障厅，各市州人民政府）\n"
+        "省工业和信息化厅印发《湖南省智能制造实施方案》。\n"
+        "本市节能工作遵循政府引导的原则，省有关部门要加强配合。\n"
+    )
+    doc = make_doc(text)
+    facts = run(doc, names=PIPELINE)
+    labels = {
+        f.label for f in facts if isinstance(f, EntityMention) and f.ref.cls == "Organization"
+    }
+    assert {"湖南省工业和信息化厅", "湖南省科技厅", "湖南省人力资源社会保障厅"} <= labels
+    assert not any("政府引导" in label or "遵循" in label or "有关" in label for label in labels)
+    assert "工业和信息化部" not in labels
+    from policygraph.model import Relation
+
+    issuers = {r.object.key for r in facts if isinstance(r, Relation) and r.predicate == "issuedBy"}
+    assert "湖南省工业和信息化厅" in issuers

@@ -14,6 +14,10 @@ like) is a local body:
 ``各省（区、市）发展改革委`` (every province's commission) never resolves to one place.
 A level word that ends a longer word (潍坊市, 高新区) names its place itself: the body is
 named as written (``潍坊市发展改革委``) unless that word is a common noun (城市, 上市).
+
+A bare level word also opens the names of local bodies the vocabulary does not know:
+``省工业和信息化厅``, ``市大数据局``, ``省委网信办`` (an institution word ends them, as in
+``organizations.pattern``), placed the same way.
 """
 
 from __future__ import annotations
@@ -84,6 +88,22 @@ def local_prefix(text: str, i: int) -> LocalPrefix | None:
     if len(word) <= len(level) or word in _NOT_PLACE or not word.endswith(level):
         return None
     return LocalPrefix(p + len(level) - len(word), level, word, listed)
+
+
+_LEVEL = re.compile(
+    r"(?:自治区|直辖市|自治州|省|市|区|县|州|盟|旗)(?:（[区市县旗盟州自治直辖、]+）)?"
+)
+
+
+def bare_levels(text: str) -> list[tuple[int, int, LocalPrefix]]:
+    """Bare level words (``省`` of ``、省科技厅``, ``各市``), as ``(start, end, prefix)``: where a
+    local body's own name may follow (``省工业和信息化厅``)."""
+    out = []
+    for m in _LEVEL.finditer(text):
+        prefix = local_prefix(text, m.end())
+        if prefix is not None and prefix.place is None and prefix.start == m.start():
+            out.append((m.start(), m.end(), prefix))
+    return out
 
 
 @lru_cache(maxsize=4096)
