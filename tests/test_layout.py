@@ -21,6 +21,11 @@ from policygraph.text.layout import analyse, byline_names
         ("理解人工智能赋能的重要意义", None),
         ("刘 晖 任", None),  # a lone single character cannot pair up
         ("本版编辑 李笑语", None),
+        # the cells of a form start with a surname character as often as not (issue 19.6)
+        ("单位名称", None),
+        ("应用描述", None),
+        ("揭榜任务", None),
+        ("欧阳优优", ["欧阳优优"]),  # four characters after a two-character surname
     ],
 )
 def test_byline_names(line: str, names: list[str] | None) -> None:
@@ -30,6 +35,16 @@ def test_byline_names(line: str, names: list[str] | None) -> None:
 
 def _kinds(text: str) -> list[tuple[str, str]]:
     return [(b.kind, b.text) for b in analyse(text).blocks]
+
+
+def test_form_cells_are_no_bylines_and_their_labels_no_titles() -> None:
+    # an annex form, one cell a line: 姓名 / 电话 / 邮箱 are no byline under a title
+    text = (
+        "附件2\n智能制造试点示范项目申报书\n一、企业基本信息\n企业名称\n统一社会\n信用代码\n"
+        "联系人\n姓名\n电话\n邮箱\n二、项目情况\n请简要说明项目的建设内容、投资和成效。\n"
+    )
+    kinds = {kind for kind, _ in _kinds(text)}
+    assert kinds.isdisjoint({"byline", "title", "column"})
 
 
 def test_word_broken_across_columns_is_rejoined() -> None:
@@ -102,3 +117,12 @@ def test_offsets_always_point_into_the_original(text: str) -> None:
         assert len(block.offsets) == len(block.text) > 0
         assert all(text[o] == c for o, c in zip(block.offsets, block.text, strict=True))
         assert list(block.offsets) == sorted(block.offsets)
+
+
+def test_a_company_over_its_product_is_no_article() -> None:
+    text = (
+        "13\n普洛斯融资租赁（上海）有限公司\n普运贷\n"
+        "针对物流运输场景中不同客户群体的融资需求，提供融资服务。\n"
+    )
+    kinds = {kind for kind, _ in _kinds(text)}
+    assert kinds.isdisjoint({"byline", "title"})

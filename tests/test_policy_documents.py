@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,74 @@ def test_a_document_titled_as_a_policy_is_one_without_a_manifest(tmp_path: Path)
         store=tmp_path / "out" / "store",
     ).rows()
     assert rows == [{"kind": "policy", "issuer": "国务院", "value": "50"}]
+
+
+# -- a notice that prints a policy (issue 19.7) ------------------------------------------
+
+NOTICE = """山东省工业和信息化厅文件
+鲁工信发〔2024〕3号
+关于印发《山东省人工智能产业
+发展行动方案（2024—2026年）》的通知
+各市工业和信息化局：
+现将《山东省人工智能产业发展行动方案（2024—2026年）》印发给你们，请认真贯彻落实。
+山东省工业和信息化厅
+2024年3月1日
+山东省人工智能产业发展行动方案（2024—2026年）
+到2026年，全省人工智能核心产业规模达到1000亿元，培育不少于50家骨干企业。
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (NOTICE, "山东省人工智能产业发展行动方案（2024—2026年）"),
+        ("国务院关于印发新一代人工智能发展规划的通知\n各省、自治区、直辖市人民政府：\n",
+         "新一代人工智能发展规划"),
+        ("关于印发<山东省数字经济园区建设奖补实施细则>的通知\n各市：\n",
+         "山东省数字经济园区建设奖补实施细则"),
+        # cited in a sentence, not the heading of the document
+        ("为贯彻落实《国务院关于印发新一代人工智能发展规划的通知》，制定本方案。\n", None),
+        ("山东省人工智能产业发展行动方案\n一、总体要求\n", None),
+    ],
+)  # fmt: skip
+def test_notice_title(text: str, title: str | None) -> None:
+    from policygraph.text.loader import notice_title
+
+    assert notice_title(text) == title
+
+
+def test_a_printed_policy_is_the_document_without_a_manifest(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "pol_notice.txt").write_text(NOTICE, encoding="utf-8")
+    build([tmp_path / "in"], tmp_path / "out", views=False)
+    rows = run_query(
+        "SELECT ?title ?kind ?value WHERE { ?d a pgo:Document , pgo:Policy ; dcterms:title ?title ;"
+        " pgo:kind ?kind ; pgo:hasTarget/pgo:value ?value } ORDER BY ?value",
+        store=tmp_path / "out" / "store",
+    ).rows()
+    title = "山东省人工智能产业发展行动方案（2024—2026年）"
+    assert rows == [
+        {"title": title, "kind": "policy", "value": "50"},
+        {"title": title, "kind": "policy", "value": "100000000000"},
+    ]
+
+
+# ../shared/corpus/bulk.tar.xz unpacked next to the tarball, or where POLICYGRAPH_BULK says
+BULK = Path(
+    os.environ.get("POLICYGRAPH_BULK")
+    or Path(__file__).resolve().parents[2] / "shared" / "corpus" / "bulk"
+)
+
+
+@pytest.mark.skipif(
+    not (BULK / "pol_shandong_032.txt").is_file(), reason="bulk corpus not unpacked"
+)
+def test_a_real_notice_is_read_as_the_policy_it_prints() -> None:
+    from policygraph.text.loader import find_sources, load_document
+
+    source = next(s for s in find_sources([BULK]) if s.name == "pol_shandong_032.txt")
+    meta = load_document(source).meta
+    assert (meta.title, meta.kind) == (
+        "济南市智能网联汽车道路测试与示范应用管理办法（试行）",
+        "policy",
+    )

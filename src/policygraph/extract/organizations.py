@@ -35,8 +35,18 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
-from policygraph.extract.base import Spans, Stabbing, entity_key
+from policygraph.extract.base import Spans, Stabbing
 from policygraph.extract.events import find_events
+from policygraph.extract.local import (
+    LocalPrefix,
+    Seat,
+    bare_levels,
+    document_seat,
+    local_body,
+    local_name,
+    local_prefix,
+    org_key,
+)
 from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Block, Document
 from policygraph.text.layout import is_person_name
@@ -102,6 +112,13 @@ _MAX_NAME = 40
 # A name can only end in an institution word where one of these characters stands: windows
 # without one after the anchor are not segmented at all (jieba is most of the cost here).
 _SUFFIX_ENDS = re.compile(f"[{''.join(sorted({s[-1] for s in INSTITUTION_SUFFIXES}))}]")
+
+
+# Names that say they are national: a level word before them (香港地区全国人大代表, 驻本市
+# 全国人民代表大会代表) does not make them a local body.
+_NATIONAL_NAMES = ("全国", "国家", "国务院", "中国", "中华", "中央", "中共中央", "最高")
+# A level word a local body may be written after (the check that a document's seat is needed).
+_LEVEL_WORD = re.compile("[省市区县州盟旗]")
 
 
 def _ends_institution(name: str, extra: tuple[str, ...] = ()) -> str | None:
@@ -202,6 +219,78 @@ def _pattern_orgs(text: str, anchors: list[tuple[int, int]]) -> list[tuple[int, 
     return out
 
 
+# 本市 / 全省 / 该县 open a sentence's subject (本市节能工作…), not a list of bodies: only a
+# known body after them is read as local (本市发展改革委).
+_NOT_BEFORE_LEVEL = frozenset("本全该在将为是并或对从至按据归")
+# Words a level character opens that make it no level word of a body's name (jieba cuts
+# 市大数据局 as 市大|数据|局 and 省政府 as one word, so its word bounds cannot tell).
+_NOT_LEVEL_WORDS = frozenset({
+    "市场", "省级", "市级", "区级", "县级", "市县", "县区", "区县", "市区", "省内", "市内",
+    "区内", "县内", "县域", "市域", "省域", "区域", "市民", "县城", "市政", "省市", "市州",
+    "州市", "区块", "省外", "市外", "旗县", "盟市", "区位", "市值", "区间", "县乡", "省部",
+    "市属", "省属", "区属", "县属", "区别", "区分", "市面", "省份", "县市", "区市",
+})  # fmt: skip
+
+
+# Words that do not stand inside a local body's name: the verbs and places of the sentence
+# around it (市工业和信息化局根据省工业和信息化厅…, 全省建有…实验室, 县人民政府所在地…).
+_NOT_IN_LOCAL_NAME = re.compile(
+    "根据|按照|依照|依据|建有|境内|所在地|区域|函请|报送|报请|配合|认真|可以|应当|委托|商同"
+    "|决定|认为|提请|会同|负责|组织|指导|以及|或者|及|与|在|对|向|由|将|的|等|各|有关|相关"
+    "|以上|以下|一级|实行|下设|重点"
+    "|[，、；：（）()]"
+)
+_MAX_LOCAL_NAME = 12  # 人力资源社会保障厅, 人民代表大会常务委员会
+
+
+# 政府 and 党委 end a sentence's subject as often as a name (本市节能工作遵循政府…): a name
+# with them is the government (office) or the committee itself.
+_GOVERNMENT = re.compile(r"政府|党委")
+_GOVERNMENT_NAME = re.compile(r"(?:人民)?政府(?:办公厅|办公室)?|党委")
+
+
+def _local_name_ok(name: str) -> bool:
+    """A local body's own name (what follows its level word): short, one body, no verb."""
+    if _GOVERNMENT.search(name) and not _GOVERNMENT_NAME.fullmatch(name):
+        return False
+    for k, ch in enumerate(name):
+        # 和 inside one name (工业和信息化厅), not between two (市人民检察院和市人民检察院,
+        # 公积金管理中心和受托银行, 市和区人大财经委)
+        if ch == "和" and (
+            k == 0 or _ends_institution(name[:k]) or name[k + 1 : k + 2] in "省市县区"
+        ):
+            return False
+    return len(name) <= _MAX_LOCAL_NAME and not _NOT_IN_LOCAL_NAME.search(name)
+
+
+def _level_names(
+    text: str,
+    levels: list[tuple[int, int, LocalPrefix]],
+    names: list[tuple[int, int, str, str]],
+    vocab_starts: set[int],
+    seat: Seat,
+) -> list[tuple[int, int, str, str]]:
+    """Local bodies the vocabulary does not know, opened by a bare level word: ``省科技厅``,
+    ``省工业和信息化厅`` → the document's province's (``湖南省工业和信息化厅``). A known body
+    right after the level word (省发展改革委) is left to the vocabulary's local rule."""
+    taken = Spans((a, b) for a, b, _, _ in names)
+    out = []
+    for p, e, prefix in levels:
+        if e in vocab_starts or taken.overlap(p, e) or (p and text[p - 1] in _NOT_BEFORE_LEVEL):
+            continue
+        run = _NAME_RUN.match(text, p)
+        window = text[p : min(run.end(), p + _MAX_NAME)] if run else ""
+        if len(window) <= e - p or (
+            window[: e - p + 1] in _NOT_LEVEL_WORDS and not window.startswith("政府", e - p)
+        ):
+            continue  # 市场, 省级, 市县: the level character opens a longer word
+        for a, b in _pattern_orgs(text, [(p, e)]):
+            name = tidy_label(text[e:b])
+            if _local_name_ok(name):
+                out.append((a, b, *local_body(prefix, name, seat)))
+    return out
+
+
 @lru_cache(maxsize=4096)
 def _window_words(window: str) -> tuple[tuple[int, int, str], ...]:
     """jieba's words of a name window as ``(start, end, word)``. Cached: the same names
@@ -219,8 +308,12 @@ def _covered(block: Block, doc_spans: Spans, i: int, j: int) -> bool:
     return doc_spans.cover(*block.original_span(i, j))
 
 
-def find_organizations(text: str, *, affiliation: bool = False) -> list[tuple[int, int, str, str]]:
-    """Organizations in one block's clean text as ``(i, j, canonical label, rule)``."""
+def find_organizations(
+    text: str, *, affiliation: bool = False, seat: Seat | None = None
+) -> list[tuple[int, int, str, str]]:
+    """Organizations in one block's clean text as ``(i, j, canonical label, rule)``. A known
+    body after a level word (省发展改革委) is a local body (:mod:`.local`), placed by ``seat``
+    (the document's province and city) when it is known; its key: :func:`.local.org_key`."""
     orgs = load_scheme("organizations")
     places = load_scheme("places")
     events: Spans | None = None
@@ -235,9 +328,16 @@ def find_organizations(text: str, *, affiliation: bool = False) -> list[tuple[in
         return not events.overlap(i, j)
 
     hits: list[tuple[int, int, str, str]] = []
-    vocab = [(i, j, c.pref_label) for i, j, c in orgs.find(text) if free(i, j)]
+    concepts = {
+        (i, j): c
+        for i, j, c in orgs.find(text)
+        # 科技部门, 财政部门: "the science (finance) departments", not the ministry
+        if free(i, j) and not (text.startswith("门", j) and text[j - 1] == "部")
+    }
+    vocab = [(i, j, c.pref_label) for (i, j), c in concepts.items()]
     place_hits = [] if affiliation else places.find(text)
-    if not vocab and not place_hits and not affiliation:
+    levels = [] if affiliation else bare_levels(text)
+    if not vocab and not place_hits and not affiliation and not levels:
         # No known body and no place: nothing anchors a name, so only a lone 中央 can be
         # one (what follows, with every index empty, gives the same in fewer steps).
         return [
@@ -264,13 +364,22 @@ def find_organizations(text: str, *, affiliation: bool = False) -> list[tuple[in
             for i, j in _pattern_orgs(text, anchors)
             if free(i, j) and orgs.lookup(text[i:j]) is None
         ]
+        names += _level_names(text, levels, names, {i for i, _, _ in vocab}, seat or Seat())
     hits.extend(names)
     around = Stabbing((a, b) for a, b, _, _ in names)
     for i, j, label in vocab:
         # A known body at the start of a longer name is its parent (教育部 in 教育部……研究中心);
         # one further inside is a word of the name (社科院 in 上海社科院), not a mention.
         inside = [names[n][:2] for n in around.at(i) if j <= names[n][1]]
-        if all(a == i and j < b for a, b in inside):
+        if not all(a == i and j < b for a, b in inside):
+            continue
+        national = text.startswith(_NATIONAL_NAMES, i)  # 驻本市全国人大代表: still the NPC
+        local = None if inside or affiliation or national else local_prefix(text, i)
+        if local is not None and not around.at(local.start):
+            # 省发展改革委 is a province's commission, never the national one
+            name = local_name(concepts[(i, j)], text[i:j])
+            hits.append((local.start, j, *local_body(local, name, seat or Seat())))
+        else:
             hits.append((i, j, label, "organizations.vocab"))
     # (the 中共中央 matches do not overlap one another, so the hits before them suffice)
     taken = Spans((a, b) for a, b, _, _ in hits)
@@ -288,15 +397,18 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
         for f in found
         if isinstance(f, EntityMention) and f.ref.cls in ("Policy", "Organization")
     )
+    seat: Seat | None = None
     for block in doc.blocks:
         if block.kind in SKIP_KINDS:
             continue
-        hits = find_organizations(block.text, affiliation=block.kind == "affiliation")
+        if seat is None and _LEVEL_WORD.search(block.text):
+            seat = document_seat(doc)  # only documents that name a body by its level
+        hits = find_organizations(block.text, affiliation=block.kind == "affiliation", seat=seat)
         for i, j, label, rule in hits:
             if _covered(block, taken, i, j):
                 continue
             yield EntityMention(
-                ref=EntityRef("Organization", entity_key(label)),
+                ref=EntityRef("Organization", org_key(label, rule, doc.id)),
                 label=label,
                 mention=doc.mention(block, i, j, rule),
                 article=block.article,

@@ -4,7 +4,8 @@ Includes: byline names (``刘 晖`` → 刘晖); the page staff
 (``本版编辑 李笑语 美编 倪梦婷``); a name followed by a title
 (习近平总书记, 李强总理), after an office and before a verb (国务院总理李强主持) or before
 a speech verb once named (习近平指出); the name opening a quote's attribution
-(``——习近平：《……》``).
+(``——习近平：《……》``); a name standing alone before a telephone number in a notice's
+contact lines (``联系人：张娴 010-67558129``).
 Canonical label is the bare name; the titled form is kept as the surface (and so as an
 ``skos:altLabel``). Excludes names inside organization or policy names
 (习近平新时代中国特色社会主义思想研究中心) and words that merely start with a surname
@@ -47,6 +48,18 @@ _TITLE_FIRST = re.compile(
 _ATTRIBUTED = re.compile(
     r"^[—―－-]{2}\s*(?:摘自)?(?P<name>[\u4e00-\u9fff]{2,3}?)(?=[：:《\d]|在|于|同志|总书记)"
 )
+# 联系人：张三 010-68205630 / 装备工业一司　　陆瑞阳　010-… / 刘　迎　18610885074: a name
+# standing alone between spaces (or after a colon) right before a telephone number, in a
+# notice's contact lines. Form cells (姓名 / 电话) have no number after them.
+_PHONE = r"(?:0\d{2,3}\s?[-－一—]\s?\d{7,8}|1[3-9]\d{9}|\d{8})(?!\d)"
+_CONTACT = re.compile(
+    r"(?:^|(?<=[\s：:，,；;]))"
+    r"(?P<name>[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff][ \u3000]{1,2}[\u4e00-\u9fff])"
+    rf"[ \u3000]+(?={_PHONE})"
+)
+# Words of a contact line that stand where a name would (电话 010-…).
+_CONTACT_WORDS = frozenset({"电话", "手机", "传真", "邮编", "座机", "热线", "联系", "咨询", "办公"})
+_CONTACT_HINT = re.compile(_PHONE)
 _SPEAKING = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,3}})(?:{_SPEECH})")
 # Two- and three-character words that begin with a surname character but are not names.
 _NOT_NAMES = frozenset(
@@ -174,6 +187,11 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
                 if head and _plausible(head["name"]):
                     i, j = head.span("name")
                     keep(block, i, j, head["name"], "persons.attribution")
+            if _CONTACT_HINT.search(block.text):
+                for m in _CONTACT.finditer(block.text):
+                    name = re.sub(r"\s", "", m["name"])
+                    if name not in _CONTACT_WORDS and _plausible(name):
+                        keep(block, m.start("name"), m.end("name"), name, "persons.contact")
             for m in _TITLE_FIRST.finditer(block.text):
                 name = m["name"]
                 if _plausible(name):
@@ -197,7 +215,10 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
 def _plausible(name: str) -> bool:
     """A name to keep: a surname first, not a common word, no particle inside (平等的同志)."""
     return (
-        name not in _NOT_NAMES and is_person_name(name) and not any(c in name for c in "的之和与")
+        name not in _NOT_NAMES
+        and name[-2:] not in _NOT_NAMES  # 各单位有关同志: 有关 ends no name (位有关)
+        and is_person_name(name)
+        and not any(c in name for c in "的之和与")
     )
 
 

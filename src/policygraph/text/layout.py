@@ -35,6 +35,8 @@ _AFFILIATION = re.compile(
     r"(?P<what>.+)[）)】]$"
 )
 _EDITOR = re.compile(r"^本版(?:责任)?编辑")
+# A line above a byline that names a company is a table row, not an article's title.
+_COMPANY = ("公司", "集团", "银行")
 _MIN_REPEAT = 40  # shorter lines (headings, 本版编辑 …) may repeat on purpose
 _NAME_TOKEN = re.compile(r"^[\u4e00-\u9fff·]{1,4}$")
 
@@ -74,9 +76,18 @@ def byline_names(line: str) -> list[tuple[int, int]] | None:
         else:
             names.append((a, b))
             k += 1
-    if not all(is_person_name(re.sub(r"\s", "", line[a:b])) for a, b in names):
+    if not all(_byline_name(re.sub(r"\s", "", line[a:b])) for a, b in names):
         return None
     return names
+
+
+def _byline_name(name: str) -> bool:
+    """A name on a byline. Four characters only after a two-character surname (欧阳优优):
+    a four-character cell of a form (单位名称, 应用描述, 揭榜任务) starts with a surname
+    character as often as not."""
+    if len(name) == 4 and name[:2] not in surnames():
+        return False
+    return is_person_name(name)
 
 
 # Roles on a page's staff line (本版编辑 李笑语 美编 倪梦婷): each is followed by names.
@@ -247,6 +258,12 @@ def analyse(text: str) -> Layout:
 
     # Titles and column names sit right above a byline.
     for i, p in enumerate(paras):
+        if p.kind == "byline" and i + 1 < len(paras) and paras[i + 1].kind in ("short", "byline"):
+            # a run of short lines is a form or a table, one cell a line (姓名 / 电话 / 邮箱),
+            # not a title over a byline over the article's text
+            p.kind = "short"
+        if p.kind == "byline" and i > 0 and paras[i - 1].text.endswith(_COMPANY):
+            p.kind = "short"  # a table row: a company, then its product (普运贷), no byline
         if p.kind == "byline" and i > 0 and paras[i - 1].kind == "short":
             kinds[i] = "byline"
             kinds[i - 1] = "title"

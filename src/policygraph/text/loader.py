@@ -223,15 +223,17 @@ def _meta(text: str, blocks: list, source: Source) -> DocumentMeta:  # type: ign
         if date:
             inferred.add("date")
     report = _work_report_title(text, date)
+    notice = None if report else notice_title(text)
     title = entry.title
     if not title:
-        title = report or _infer_title(blocks) or PurePosixPath(source.name).stem
+        title = report or notice or _infer_title(blocks) or PurePosixPath(source.name).stem
         inferred.add("title")
     kind = entry.kind
     if kind is None:
         # a government work report, once the congress approves it, is the year's programme:
-        # its 主要预期目标 are set by the report itself
-        kind = "policy" if report else _infer_kind(title)
+        # its 主要预期目标 are set by the report itself; a notice that prints a plan (关于印发
+        # 《…》的通知) is read as the plan it prints
+        kind = "policy" if report or (notice and notice == title) else _infer_kind(title)
         inferred.add("kind")
     return DocumentMeta(
         title=title,
@@ -241,6 +243,42 @@ def _meta(text: str, blocks: list, source: Source) -> DocumentMeta:  # type: ign
         source=entry.source,
         inferred=frozenset(inferred),
     )
+
+
+# The heading of a notice that prints a policy: [issuer]关于印发《…》的通知 (or without the
+# title brackets). It opens the document, possibly wrapped over lines, after the issuer
+# lines and the document number; the first sentence (。) ends the head.
+_NOTICE = re.compile(
+    r"(?:[\u4e00-\u9fff（）() \u3000]{0,60}?)关于印发"
+    r"(?:[《<〈](?P<bracketed>[^《》<>〈〉\n]{2,120})[》>〉]|(?P<bare>[^《》<>〈〉。，；\n]{2,120}?))"
+    r"的(?:通知|通告)\s*$"
+)
+_HEAD_LINES = 15
+
+
+def notice_title(text: str) -> str | None:
+    """The name of the policy a notice prints, when the document is headed
+    ``关于印发《X》的通知`` (``X``, a line break inside it removed); None otherwise."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        lines.append(line)
+        if len(lines) >= _HEAD_LINES or "。" in line:
+            break
+    for k, line in enumerate(lines):
+        if "关于印发" not in "".join(lines[k : k + 3]):
+            continue
+        joined = ""
+        for part in lines[k : k + 3]:  # a heading wrapped over up to three lines
+            joined += part
+            m = _NOTICE.match(joined)
+            if m:
+                return (m["bracketed"] or m["bare"]).strip()
+        if "关于印发" in line:
+            return None  # the first heading that prints something is the one
+    return None
 
 
 def _infer_kind(title: str) -> str:

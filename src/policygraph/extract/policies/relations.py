@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from policygraph.extract.base import entity_key, policy_key
 from policygraph.extract.events import find_events
+from policygraph.extract.local import document_seat, org_key
 from policygraph.extract.organizations import find_organizations
 from policygraph.extract.policies.candidates import Candidate
 from policygraph.extract.policies.patterns import patterns, words
@@ -15,6 +16,7 @@ from policygraph.extract.years import find_years
 from policygraph.model import EntityMention, EntityRef, Fact, Mention, Relation
 from policygraph.text.document import Block, Document
 
+_LEVEL_WORD = re.compile("[省市区县州盟旗]")
 _ADOPTED_BY = re.compile(r"^(?:上)?(?:审议)?(?:通过|批准)(?:了)?(?:的)?$")
 _DATE_LINE = re.compile(
     r"^[（(]\s*(?P<y>(?:19|20)\d{2})年(?:\d{1,2}月(?:\d{1,2}日)?)?(?P<rest>[^（）()]*)[）)]$"
@@ -56,7 +58,7 @@ def facts(
         yield Relation(ref, "issuedIn", EntityRef("Year", str(cand.issued_in)), m)
     if cand.rule in ("policies.title-brackets", "policies.title-heading"):
         stated = {EntityRef(cls, entity_key(label)) for _, _, cls, label in cand.issuers}
-        for issuer in _issuers_before(cand):
+        for issuer in _issuers_before(cand, doc):
             if issuer not in stated:
                 yield Relation(ref, "issuedBy", issuer, m)
         if cand.rule == "policies.title-heading":
@@ -98,7 +100,7 @@ def _issued_in(cand: Candidate, doc: Document) -> int | None:
     return years[-1].year if years else None
 
 
-def _issuers_before(cand: Candidate) -> list[EntityRef]:
+def _issuers_before(cand: Candidate, doc: Document) -> list[EntityRef]:
     """``国务院办公厅印发《…》``, ``工业和信息化部等六部门联合印发《…》``, ``国务院关于印发《…》
     的通知`` → the organizations right before the verb."""
     text = cand.block.text
@@ -108,14 +110,16 @@ def _issuers_before(cand: Candidate) -> list[EntityRef]:
     if not m:
         return []
     head = patterns().issuer_tail.sub("", before[: m.start()])
-    names = find_organizations(head)
+    # 省发展改革委印发《…》: a local body, placed by the document's seat (extract.local)
+    seat = document_seat(doc) if _LEVEL_WORD.search(head) else None
+    names = find_organizations(head, seat=seat)
     outer = [h for h in names if not any(o[0] <= h[0] and h[1] <= o[1] and o != h for o in names)]
     refs: list[EntityRef] = []
     end = len(head)
-    for i, j, label, _ in reversed(outer):
+    for i, j, label, rule in reversed(outer):
         if head[j:end].strip(" 、，,和与及") != "":
             break
-        refs.insert(0, EntityRef("Organization", entity_key(label)))
+        refs.insert(0, EntityRef("Organization", org_key(label, rule, doc.id)))
         end = i
     return refs
 
