@@ -132,7 +132,7 @@ def test_serve_answers_sparql_refuses_writes_and_stops_on_ctrl_c(store: Path) ->
     assert s._port_free("127.0.0.1", port)
 
 
-INSERT = {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}
+INSERT = {"update": "INSERT DATA { GRAPH <urn:my:notes> { <urn:a> <urn:b> <urn:c> } }"}
 
 
 def test_writable_accepts_an_update_and_sigterm_stops_it(store: Path, tmp_path: Path) -> None:
@@ -159,7 +159,20 @@ def test_writable_accepts_an_update_and_sigterm_stops_it(store: Path, tmp_path: 
         assert count(url, "SELECT (COUNT(*) AS ?n) WHERE { <urn:a> ?p ?o }") == 0
         status, _ = http("POST", url + "update", INSERT, {**bearer, "Origin": url.rstrip("/")})
         assert status == 204
+        # The default graph (what queries read) follows the named graphs after a write.
         assert count(url, "SELECT (COUNT(*) AS ?n) WHERE { <urn:a> ?p ?o }") == 1
+        # A write to the default graph itself would be undone by that merge: refused.
+        status, body = http(
+            "POST", url + "update", {"update": "INSERT DATA { <urn:x> <urn:y> <urn:z> }"}, bearer
+        )
+        assert status == 400 and b"GRAPH <" in body
+        status, _ = http("PUT", url + "store?default", None, bearer)
+        assert status == 400
+        assert count(url, "SELECT (COUNT(*) AS ?n) WHERE { <urn:x> ?p ?o }") == 0
+        delete = {"update": INSERT["update"].replace("INSERT", "DELETE")}
+        status, _ = http("POST", url + "update", delete, bearer)
+        assert status == 204
+        assert count(url, "SELECT (COUNT(*) AS ?n) WHERE { <urn:a> ?p ?o }") == 0
     finally:
         process.terminate()
         assert process.wait(30) == 0

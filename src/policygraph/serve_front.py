@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from policygraph import sparql_guard
-from policygraph.errors import QueryRefused
+from policygraph.errors import QueryError, QueryRefused
+from policygraph.update import RESYNC, refuse_default_graph_writes
 
 if TYPE_CHECKING:
     from policygraph.serve import Backend
@@ -220,8 +221,16 @@ class Handler(BaseHTTPRequestHandler):
         for kind, text in texts:
             try:
                 sparql_guard.check(text, kind=kind, allow_remote=self.server.rules.allow_remote)
-            except QueryRefused as e:
+                if kind == "update":
+                    refuse_default_graph_writes(text)
+            except (QueryRefused, QueryError) as e:
                 raise _Reply(400, str(e)) from None
+        if self.command in ("PUT", "POST", "DELETE") and path == "/store" and "default" in fields:
+            raise _Reply(
+                400,
+                "the default graph is the merge of the named graphs, derived after every "
+                "write; write a named graph (?graph=IRI), or push with --default-graph skip",
+            )
 
     def _forward(self, write: bool, body: bytes) -> None:
         backend = self.server.backend
@@ -263,10 +272,26 @@ class Handler(BaseHTTPRequestHandler):
                     f"the SPARQL server stopped while answering ({died or 'replaced'}); "
                     "it has been restarted",
                 ) from None
+            else:
+                if write and 200 <= status < 300:
+                    self._resync(child.port)
             finally:
                 backend.release(child)
             self._send(status, data, None, answer_headers, reason)
             return
+
+    def _resync(self, port: int) -> None:
+        """Make the default graph the merge of the named graphs again after a write, as
+        ``policygraph query --update`` does, so that what was written is what queries see.
+        Two passes over the store: seconds on a corpus of millions of triples."""
+        headers = {"Content-Type": "application/sparql-update", "Host": f"127.0.0.1:{port}"}
+        status, _, _, data = _exchange(port, "POST", "/update", headers, RESYNC, None)
+        if not 200 <= status < 300:
+            raise _Reply(
+                500,
+                "the write was applied but the default graph could not be derived again: "
+                + data.decode("utf-8", "replace")[:200],
+            )
 
     def _send(
         self,

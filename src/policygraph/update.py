@@ -95,6 +95,25 @@ def default_graph_writes(sparql: str) -> list[str]:
     return found
 
 
+#: SPARQL Update that makes the default graph the merge of the named graphs again, for a
+#: store held by a server (``serve --writable``), where the Python route cannot run.
+RESYNC = b"""
+DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;
+INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }
+"""
+
+
+def refuse_default_graph_writes(sparql: str) -> None:
+    """:class:`QueryError` with the reason and the form that works, when ``sparql`` would
+    write the default graph (which policygraph derives from the named graphs)."""
+    writes = default_graph_writes(sparql)
+    if writes:
+        raise QueryError(
+            f"refused: this update writes the default graph ({'; '.join(writes)}), which "
+            f"policygraph derives from the named graphs, so the change would be lost; {_HINT}"
+        )
+
+
 def _oxigraph_syntax_check(sparql: str) -> None:
     """Oxigraph's own syntax error for ``sparql``, if it has one (run on an empty store in
     memory, so nothing is read or written)."""
@@ -117,12 +136,7 @@ def run_update(
     copy the user's graphs from a half-updated store. ``LOAD`` and ``SERVICE`` are refused
     unless ``allow_remote`` (see :mod:`policygraph.sparql_guard`)."""
     sparql_guard.check(sparql, kind="update", allow_remote=allow_remote)
-    writes = default_graph_writes(sparql)
-    if writes:
-        raise QueryError(
-            f"refused: this update writes the default graph ({'; '.join(writes)}), which "
-            f"policygraph derives from the named graphs, so the change would be lost; {_HINT}"
-        )
+    refuse_default_graph_writes(sparql)
     with _build_lock(store):
         db = open_store(store, read_only=False)
         before = _named_quads(db)

@@ -119,7 +119,7 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
                     value_text=q.value_text,
                     mention=mention,
                     policy=policy,
-                    concerns=concerns(block, span.i, topics),
+                    concerns=concerns(block, span.i, topics, span.j),
                     article=block.article,
                 )
             )

@@ -52,20 +52,30 @@ def owning_policy(
     return before[-1].ref if before else None
 
 
-def concerns(block: Block, i: int, topics: list[EntityMention]) -> tuple[EntityRef, ...]:
-    """The industries and technologies named in the sentence of the block's offset ``i``
-    (``topics`` sorted by position: only those starting in the sentence are looked at)."""
+def concerns(
+    block: Block, i: int, topics: list[EntityMention], j: int | None = None
+) -> tuple[EntityRef, ...]:
+    """The industries and technologies the measure at the block's offset ``i`` is about:
+    those named in its own clause ``i:j``, else in the part of its sentence between
+    semicolons. Not the whole sentence: a sentence that lists targets field by field (…5G
+    基站…；数控机床…普及率…) would make every target concern every field.
+    ``topics`` are sorted by position: only those starting in the range are looked at."""
     a, b = block.sentence_span(i)
     if b <= a:
         return ()
-    sentence = frozenset(block.offsets[a:b])
-    return tuple(
-        sorted(
-            {
-                t.ref
-                for t in starting_in(topics, block.offsets[a], block.offsets[b - 1] + 1)
-                if t.mention.start in sentence and t.mention.end - 1 in sentence
-            },
-            key=lambda r: (r.cls, r.key),
-        )
-    )
+    text = block.text
+    cut = max(text.rfind(c, a, i) for c in "；;")
+    lo = cut + 1 if cut >= a else a
+    ends = [k for c in "；;" if (k := text.find(c, j if j is not None else i, b)) >= 0]
+    hi = min(ends) if ends else b
+    ranges = ([(i, j)] if j is not None and j > i else []) + [(lo, hi)]
+    for start, stop in ranges:
+        span = frozenset(block.offsets[start:stop])
+        found = {
+            t.ref
+            for t in starting_in(topics, block.offsets[start], block.offsets[stop - 1] + 1)
+            if t.mention.start in span and t.mention.end - 1 in span
+        }
+        if found:
+            return tuple(sorted(found, key=lambda r: (r.cls, r.key)))
+    return ()
