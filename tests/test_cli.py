@@ -260,7 +260,7 @@ def test_views(built: Path, tmp_path: Path) -> None:
         code, _, _ = invoke("view", "--store", store, "--entity", name, "--out", str(page))
         assert code == 0
     code, _, stderr = invoke("view", "--store", store, "--entity", "习近平", "--query", "ASK {}")
-    assert code == 2 and "not both" in stderr
+    assert code == 2 and "only one of" in stderr
     code, _, stderr = invoke("view", "--store", store, "--entity", "没有这个实体")
     assert code == 2 and "没有这个实体" in stderr
 

@@ -415,6 +415,12 @@ def push(
 @click.option("--query", "sparql", help="Show a CONSTRUCT result or a SELECT of node pairs.")
 @click.option("--timeline", is_flag=True, help="Show each policy's targets by deadline year.")
 @click.option(
+    "--lineage",
+    metavar="POLICY",
+    help="Show what a policy or law rests on, implements, amends and repeals (--depth links "
+    "out), laws above regulations above rules.",
+)
+@click.option(
     "--max-nodes",
     type=click.IntRange(min=1),
     default=300,
@@ -432,11 +438,13 @@ def view(
     depth: int,
     sparql: str | None,
     timeline: bool,
+    lineage: str | None,
     max_nodes: int,
     out: Path | None,
 ) -> None:
     """Write an interactive HTML view of the graph (opens offline): the overview, one
-    entity's neighbourhood, a query result, or the policy targets timeline."""
+    entity's neighbourhood, a query result, the policy targets timeline, or a policy's
+    lineage."""
     from policygraph.view.from_store import write_view
 
     path = write_view(
@@ -447,6 +455,7 @@ def view(
         timeline=timeline,
         max_nodes=max_nodes,
         out=out,
+        lineage=lineage,
     )
     click.echo(str(path))
 

@@ -33,7 +33,7 @@ from collections.abc import Iterator, Sequence
 
 from policygraph.extract.base import policy_key
 from policygraph.extract.policies import is_policy_title
-from policygraph.model import Attribute, EntityRef, Fact, Relation
+from policygraph.model import Attribute, EntityMention, EntityRef, Fact, Relation
 from policygraph.text.document import Block, Document
 from policygraph.vocab import tidy_label
 
@@ -42,6 +42,8 @@ SKIP_KINDS = frozenset({"byline", "editor"})
 #: punctuation (an OCR dump) is not searched in full.
 MAX_SENTENCE = 1000
 
+#: A law cited by its two-character short name: 《刑法》, 《水法》 (too short for a policy title).
+_SHORT_LAW = re.compile(r"[\u4e00-\u9fff]法")
 _NOTE = re.compile(r"[（(][^（）()]{1,30}[）)]")
 _TITLE = re.compile(r"《(?P<title>[^《》\n]{2,100})》")
 # The bare 宪法 after a basis verb or in a list (根据宪法、…; 依照宪法和法律), not inside a
@@ -98,7 +100,11 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
         for a, b in block.sentences():
             if b - a > MAX_SENTENCE:
                 b = a + MAX_SENTENCE
-            for rel in _sentence(doc, block, a, b, own):
+            for fact in _sentence(doc, block, a, b, own):
+                if not isinstance(fact, Relation):
+                    yield fact  # the mention of a law the policy rules do not find
+                    continue
+                rel = fact
                 pair = (rel.predicate, rel.object.key)
                 if pair in related or (rel.predicate == "cites" and _related(related, pair[1])):
                     continue
@@ -135,7 +141,7 @@ def _references(block: Block, a: int, b: int) -> list[tuple[int, int, str]]:
     refs = [
         (m.start("title"), m.end("title"), tidy_label(m["title"]))
         for m in _TITLE.finditer(text, a, b)
-        if is_policy_title(m["title"])
+        if is_policy_title(m["title"]) or _SHORT_LAW.fullmatch(m["title"])
     ]
     refs += [(m.start(), m.end(), CONSTITUTION) for m in _CONSTITUTION.finditer(text, a, b)]
     return sorted(refs)
@@ -156,7 +162,7 @@ def _bare_laws(block: Block, a: int, b: int) -> list[tuple[int, int, str]]:
     return out
 
 
-def _sentence(doc: Document, block: Block, a: int, b: int, own: EntityRef) -> Iterator[Relation]:
+def _sentence(doc: Document, block: Block, a: int, b: int, own: EntityRef) -> Iterator[Fact]:
     text = block.text
     sentence = text[a:b]
     basis = _BASIS.search(sentence)
@@ -192,7 +198,12 @@ def _sentence(doc: Document, block: Block, a: int, b: int, own: EntityRef) -> It
             rule, predicate = "lineage.implement", "implements"
         else:
             rule, predicate = "lineage.cite", "cites"
-        yield Relation(own, predicate, ref, doc.mention(block, i, j, rule))
+        mention = doc.mention(block, i, j, rule)
+        if not (text[i - 1 : i] == "《" and is_policy_title(text[i:j])):
+            # 宪法, 《水法》, an unbracketed law: no policy rule names it, so it is named here,
+            # with its full label (中华人民共和国宪法) and the form written as an alias.
+            yield EntityMention(ref, label, mention, block.article)
+        yield Relation(own, predicate, ref, mention)
 
 
 def _amends_this(label: str, own: EntityRef, after: str) -> bool:

@@ -22,11 +22,13 @@ def write_view(
     timeline: bool = False,
     max_nodes: int = 300,
     out: Path | None = None,
+    lineage: str | None = None,
 ) -> Path:
     """Write one view: a query result (``sparql``), an entity's neighbourhood (``entity``),
     the policy targets timeline (``timeline``), or else the overview of the most connected
-    ``max_nodes`` entities. Returns the HTML file written; by default it goes to ``views/``
-    beside the store (``exports/views/``)."""
+    ``max_nodes`` entities, or a policy's lineage (``lineage``: what it rests on, implements,
+    amends and repeals, ``depth`` links out, by rank). Returns the HTML file written; by
+    default it goes to ``views/`` beside the store (``exports/views/``)."""
     from policygraph.view.html import (
         write_neighbourhood,
         write_query_result,
@@ -34,8 +36,10 @@ def write_view(
         write_timeline,
     )
 
-    if entity is not None and sparql is not None:
-        raise InputError("give --entity or --query, not both")
+    if sum(x is not None for x in (entity, sparql, lineage)) + timeline > 1:
+        raise InputError(
+            "draw one view at a time: give only one of --entity, --query, --lineage, --timeline"
+        )
     if timeline and (entity is not None or sparql is not None):
         raise InputError("--timeline draws every policy; leave out --entity and --query")
     if max_nodes < 1:
@@ -46,6 +50,10 @@ def write_view(
     # whole graph in rdflib for labels and neighbourhoods.
     if timeline:
         return write_timeline(opened, out or folder / TIMELINE)
+    if lineage is not None:
+        from policygraph.view.lineage import write_lineage
+
+        return write_lineage(opened, lineage, out or folder / "lineage.html", depth=depth)
     if entity is None and sparql is None:
         return write_store_overview(opened, out or folder / OVERVIEW, max_nodes=max_nodes)
     graph = merged_graph(opened)

@@ -183,7 +183,14 @@ def build_network(
             id=f"e{index}",
             label=str(data.get("label", "")),
             predicate=predicate,
-            tip={"heading": str(data.get("label", "")) or predicate, "rows": [predicate]},
+            tip={
+                "heading": str(data.get("label", "")) or predicate,
+                "rows": [predicate],
+                # The sentence the relation was read from, when the view knows it.
+                "sources": [_shorten(str(data["sentence"]), SOURCE_CHARS)]
+                if data.get("sentence")
+                else [],
+            },
             **extra,
         )
     # Assigned rather than passed to set_options(), which strips every space from the JSON and
