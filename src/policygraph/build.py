@@ -7,7 +7,6 @@ This is the library entry point behind ``policygraph build``; a notebook user ca
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import shutil
 import time
@@ -15,13 +14,13 @@ import traceback
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
-from itertools import islice
-from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from policygraph import workers
 from policygraph.errors import InputError, PolicyGraphError
 from policygraph.extract import run as run_pipeline
 from policygraph.graph.builder import Extraction, LabelIndex, Votes, build_triples
@@ -45,6 +44,11 @@ VIEWS = "views"
 #: Bytes of N-Quads per bulk load, and loads at once (see :func:`load_documents`).
 LOAD_BATCH = 32_000_000
 LOADERS = 2
+#: Bytes of input per extraction worker when the user names no number (see auto_jobs).
+BYTES_PER_JOB = 8_000_000
+#: Each document's budget in its worker: seconds, and megabytes of memory it may add.
+DOC_TIMEOUT = 120.0
+DOC_MEMORY = 1024
 #: Classes counted in the summary, in the order shown.
 SUMMARY_CLASSES = (
     "Document",
@@ -131,7 +135,10 @@ def extract_source(source: Source, key: str, cache: ExtractionCache) -> Outcome:
     except InputError as e:
         return Outcome(source, key, reason=str(e), bad_input=True)
     try:
+        workers.fault(source.name)
         ex = Extraction(doc, tuple(run_pipeline(doc)))
+    except MemoryError:  # over the budget: the worker reports it and is replaced
+        raise
     except Exception as e:  # a bug in one extractor on one document
         reason = f"extraction failed: {type(e).__name__}: {e}"
         return Outcome(source, key, reason=reason, detail=traceback.format_exc())
@@ -148,18 +155,50 @@ def _warm_up() -> None:
     tokenizer()
 
 
-def extract_all(tasks: Sequence[tuple[Source, str, Path]], *, jobs: int) -> Iterator[Outcome]:
-    """Outcomes of ``tasks`` in their order, from ``jobs`` worker processes."""
-    if jobs <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            yield _extract_task(task)
-        return
-    # forkserver, not fork: the parent may hold Oxigraph's threads (a notebook, the tests),
-    # and forking a threaded process can deadlock the child.
-    context = multiprocessing.get_context("forkserver")
-    with context.Pool(min(jobs, len(tasks)), initializer=_warm_up) as pool:
-        # imap keeps the input order: the first bad input reported is the first in order.
-        yield from pool.imap(_extract_task, tasks, chunksize=1)
+def auto_jobs(size: int) -> int:
+    """Workers for ``size`` bytes of input when the user names no number: one per
+    :data:`BYTES_PER_JOB`, at most one per core. Starting a worker costs about a second
+    (Python, the extractors, jieba's dictionary), so a few small documents are quickest in
+    one worker."""
+    return max(1, min(os.cpu_count() or 1, -(-size // BYTES_PER_JOB)))
+
+
+def extract_all(
+    tasks: Sequence[tuple[Source, str, Path]],
+    *,
+    jobs: int,
+    seconds: float | None = DOC_TIMEOUT,
+    megabytes: int | None = DOC_MEMORY,
+) -> Iterator[Outcome]:
+    """Outcomes of ``tasks`` in their order, from ``jobs`` worker processes (at least one:
+    the budgets need a process to stop). A document over its budget of ``seconds`` or
+    ``megabytes``, or whose worker dies, is an Outcome with the reason, as a bad input."""
+    results = workers.run(
+        _extract_task,
+        [(task,) for task in tasks],
+        jobs=max(1, jobs),
+        init=_warm_up,
+        seconds=seconds,
+        megabytes=megabytes,
+    )
+    for index, value in results:
+        if not isinstance(value, workers.Failure):
+            yield value
+            continue
+        source, key, _ = tasks[index]
+        if value.detail:  # an exception outside the extractors: a bug
+            yield Outcome(source, key, reason=value.reason, detail=value.detail)
+            continue
+        reason = _budget_reason(value.reason)
+        yield Outcome(source, key, reason=f"{source.path}: {reason}", bad_input=True)
+
+
+def _budget_reason(reason: str) -> str:
+    if "time budget" in reason:
+        return f"stopped, {reason} (--doc-timeout)"
+    if "memory budget" in reason:
+        return f"stopped, {reason} (--doc-memory)"
+    return f"stopped, {reason} (out of memory?)"
 
 
 #: The corpus-wide labels, in a graph worker (set once by :func:`_graph_init`).
@@ -203,20 +242,19 @@ def graph_all(
             _graph_init(None)
         return
     tasks.sort(key=lambda t: _size(ExtractionCache(folder).path(t[0])), reverse=True)
-    context = multiprocessing.get_context("forkserver")
-    with context.Pool(min(jobs, len(tasks)), initializer=_graph_init, initargs=(labels,)) as pool:
-        # A bounded window of tasks in flight, not imap's unbounded run-ahead: the parent
-        # loads what the workers send, and memory holds a few documents, not the corpus.
-        window = 32 * jobs
-        pending: deque[AsyncResult[bytes]] = deque()
-        queue = iter(tasks)
-        for task in islice(queue, window):
-            pending.append(pool.apply_async(_graph_task, (task,)))
-        while pending:
-            data = pending.popleft().get()
-            for task in islice(queue, 1):
-                pending.append(pool.apply_async(_graph_task, (task,)))
-            yield data
+    # One task per worker in flight: the parent loads what the workers send, and memory
+    # holds a few documents, not the corpus.
+    for index, data in workers.run(
+        _graph_task,
+        [(t,) for t in tasks],
+        jobs=jobs,
+        init=_graph_init,
+        init_args=(labels,),
+        ordered=False,
+    ):
+        if isinstance(data, workers.Failure):
+            raise PolicyGraphError(f"the graph of {tasks[index][0]} failed: {data.reason}")
+        yield data
 
 
 def _size(path: Path) -> int:
@@ -270,23 +308,30 @@ def build(
     views: bool = True,
     jobs: int | None = None,
     progress: bool = False,
+    doc_timeout: float | None = DOC_TIMEOUT,
+    doc_memory: int | None = DOC_MEMORY,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` (files or folders of ``.txt``) into ``out``.
 
-    ``jobs`` worker processes extract (default: one per core); the outputs are the same
-    bytes whatever their number. A rebuild into the same ``out`` extracts only new and
-    changed documents. ``progress`` draws a bar on stderr when it is a terminal."""
+    ``jobs`` worker processes extract (default: from the input's size, see
+    :func:`auto_jobs`); the outputs are the same bytes whatever their number. Each document
+    is extracted in a worker within ``doc_timeout`` seconds and ``doc_memory`` MB (None:
+    no limit); one over budget is skipped with the reason, as an unreadable file is.
+    A rebuild into the same ``out`` extracts only new and changed documents.
+    ``progress`` draws a bar on stderr when it is a terminal. Safe to call from a script
+    without a ``__main__`` guard: the workers never import the caller's module."""
     started = time.perf_counter()
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out must be a folder, and this is a file")
     sources = find_sources(inputs)
     if not sources:
         raise InputError(f"no .txt files in {', '.join(str(p) for p in inputs)}")
-    result = BuildResult(out=out, jobs=max(1, jobs or os.cpu_count() or 1))
+    result = BuildResult(out=out, jobs=max(1, jobs or 1))
+    budget = Budget(jobs, doc_timeout or None, doc_memory or None)
     created = not out.exists()
     try:
         with OutputFolder(out) as folder:
-            _build(folder, sources, result, strict=strict, views=views, progress=progress)
+            _build(folder, sources, result, budget, strict=strict, views=views, progress=progress)
     except BaseException:
         if created:  # nothing half-written: a folder this build made goes with it
             shutil.rmtree(out, ignore_errors=True)
@@ -295,10 +340,20 @@ def build(
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """The workers and each document's budget, as the user asked (None: the default)."""
+
+    jobs: int | None
+    seconds: float | None
+    megabytes: int | None
+
+
 def _build(
     folder: OutputFolder,
     sources: Sequence[Source],
     result: BuildResult,
+    budget: Budget,
     *,
     strict: bool,
     views: bool,
@@ -307,11 +362,11 @@ def _build(
     cache = ExtractionCache(folder.cache)
     previous = folder.previous_sources()
     kept: list[_Kept] = []
+    sizes: dict[str, int] = {}
 
     def headers() -> Iterator[Votes]:
         """Every document's label votes, streamed to the LabelIndex as extraction goes."""
         tasks: list[tuple[Source, str, Path]] = []
-        sizes: dict[str, int] = {}
         for source in sources:
             try:
                 key = source_key(source)
@@ -327,8 +382,13 @@ def _build(
                 yield header.doc_id, header.votes, header.self_policy
         size = sum(sizes[task[0].name] for task in tasks)
         result.megabytes = size / 1e6
-        with Progress("extracting", total=len(tasks), size=size, enabled=progress) as bar:
-            for outcome in extract_all(tasks, jobs=result.jobs):
+        result.jobs = budget.jobs or auto_jobs(size)
+        extracted = extract_all(
+            tasks, jobs=result.jobs, seconds=budget.seconds, megabytes=budget.megabytes
+        )
+        bar = Progress("extracting", total=len(tasks), size=size, enabled=progress)
+        with closing(extracted), bar:  # closing: a --strict stop kills the workers now
+            for outcome in extracted:
                 bar.advance(sizes[outcome.source.name])
                 checkpoint("extracting")
                 if outcome.header is None:
@@ -358,7 +418,8 @@ def _build(
         store = ox.Store(str(gen / STORE))
         load_vocabularies(store)
         with Progress("writing", total=len(kept), enabled=progress) as bar:
-            load_documents(store, graph_all(kept, cache.folder, labels, jobs=result.jobs), bar)
+            jobs = budget.jobs or auto_jobs(sum(sizes.values()))
+            load_documents(store, graph_all(kept, cache.folder, labels, jobs=jobs), bar)
         store.flush()
         checkpoint("store.written")
         # Both files are dumps of the store that Oxigraph writes without holding the GIL,
