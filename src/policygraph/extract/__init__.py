@@ -8,10 +8,12 @@ quotes and the lexicon.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from importlib import import_module
 
-from policygraph.model import Fact
+from policygraph.model import EntityMention, EntityRef, Fact, Mention, Relation
 from policygraph.text.document import Document
 
 ExtractFn = Callable[[Document, Sequence[Fact]], Iterable[Fact]]
@@ -37,9 +39,54 @@ def extractor(name: str) -> ExtractFn:
     return fn
 
 
+#: Facts one extractor may find in one sentence. Every mention repeats its sentence, so a
+#: run of thousands of names or numbers (a glossary page, a broken converter's repeated
+#: heading) costs mentions × sentence length; past this cap, the sentence's further facts of
+#: that extractor are dropped. The seeds and dev corpus have at most 11.
+MAX_PER_SENTENCE = 64
+
+
 def run(doc: Document, *, names: Sequence[str] = PIPELINE) -> list[Fact]:
     """All facts about ``doc``, in pipeline order."""
     found: list[Fact] = []
+    sentences = _sentence_starts(doc)
     for name in names:
-        found.extend(extractor(name)(doc, found))
+        found.extend(_capped(extractor(name)(doc, found), sentences))
     return found
+
+
+def _sentence_starts(doc: Document) -> list[int]:
+    """The original offset where each sentence of ``doc`` starts, sorted."""
+    return sorted({b.offsets[a] for b in doc.blocks for a, _ in b.sentences()})
+
+
+def _mention(fact: Fact) -> Mention | None:
+    if isinstance(fact, EntityMention | Relation):
+        return fact.mention
+    return getattr(fact, "mention", None)
+
+
+def _capped(facts: Iterable[Fact], sentences: list[int]) -> list[Fact]:
+    """``facts`` without those past :data:`MAX_PER_SENTENCE` in their sentence, and the
+    relations to an entity whose every mention was dropped."""
+    kept: list[Fact] = []
+    counts: Counter[int] = Counter()
+    dropped: set[EntityRef] = set()
+    for fact in facts:
+        mention = _mention(fact)
+        if mention is not None:
+            sentence = bisect_right(sentences, mention.start)
+            counts[sentence] += 1
+            if counts[sentence] > MAX_PER_SENTENCE:
+                if isinstance(fact, EntityMention):
+                    dropped.add(fact.ref)
+                continue
+        kept.append(fact)
+    if not dropped:
+        return kept
+    dropped -= {f.ref for f in kept if isinstance(f, EntityMention)}
+    return [
+        f
+        for f in kept
+        if not (isinstance(f, Relation) and (f.subject in dropped or f.object in dropped))
+    ]

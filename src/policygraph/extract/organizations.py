@@ -181,10 +181,10 @@ def _pattern_orgs(text: str, anchors: list[tuple[int, int]]) -> list[tuple[int, 
     for a, b in anchors:
         if out and a < out[-1][1]:
             continue  # 中国 inside …中国特色社会主义思想研究中心 starts no second name
-        run = _NAME_RUN.match(text, a)
+        run = _NAME_RUN.match(text, a, a + _MAX_NAME)  # (not a whole unpunctuated run)
         if run is None:
             continue
-        window = text[a : min(run.end(), a + _MAX_NAME)]
+        window = text[a : run.end()]
         if _SUFFIX_ENDS.search(window, b - a) is None:
             continue
         words = _window_words(window)
