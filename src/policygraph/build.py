@@ -288,12 +288,17 @@ def load_documents(store: ox.Store, chunks: Iterator[bytes], bar: Progress) -> N
             if size >= LOAD_BATCH:
                 if len(loading) >= LOADERS:
                     loading.popleft().result()  # bounded: LOADERS loading, one collected
-                loading.append(loader.submit(_bulk_load, store, b"".join(batch)))
+                loading.append(loader.submit(_bulk_load, store, _joined(batch)))
                 batch, size = [], 0
         if batch:
-            loading.append(loader.submit(_bulk_load, store, b"".join(batch)))
+            loading.append(loader.submit(_bulk_load, store, _joined(batch)))
         while loading:
             loading.popleft().result()
+
+
+def _joined(batch: list[bytes]) -> bytes:
+    """The batch as one bytes object; one large document's N-Quads are not copied."""
+    return batch[0] if len(batch) == 1 else b"".join(batch)
 
 
 def _bulk_load(store: ox.Store, data: bytes) -> None:
