@@ -12,7 +12,7 @@ import shutil
 import time
 import traceback
 from collections import Counter, deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -169,7 +169,7 @@ def extract_all(
     jobs: int,
     seconds: float | None = DOC_TIMEOUT,
     megabytes: int | None = DOC_MEMORY,
-) -> Iterator[Outcome]:
+) -> Generator[Outcome, None, None]:
     """Outcomes of ``tasks`` in their order, from ``jobs`` worker processes (at least one:
     the budgets need a process to stop). A document over its budget of ``seconds`` or
     ``megabytes``, or whose worker dies, is an Outcome with the reason, as a bad input."""

@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -112,11 +112,22 @@ def _limit_memory(megabytes: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+def _die_with_parent() -> None:
+    """On Linux, ask for SIGKILL when the parent dies (a killed build must not leave a
+    worker busy on a runaway document). Elsewhere the worker ends at its next read."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def main() -> None:
     """The worker's loop: read ``(function, args, memory)`` calls, answer each with
     ``("ok", value)``, ``("error", reason, traceback)`` or ``("memory", reason)``.
     Exits at the end of its input, or after running out of memory (its heap is then not
     worth keeping: the parent starts another)."""
+    _die_with_parent()
     calls = sys.stdin.buffer
     answers = sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not break the protocol
@@ -227,7 +238,7 @@ def run(
     seconds: float | None = None,
     megabytes: int | None = None,
     ordered: bool = True,
-) -> Iterator[tuple[int, Any]]:
+) -> Generator[tuple[int, Any], None, None]:
     """``(index, function(*tasks[index]))`` for every task, from ``jobs`` worker processes,
     in the tasks' order when ``ordered`` (else as they finish). A task that gives no
     result yields a :class:`Failure` in its place. ``init(*init_args)`` runs first in
@@ -286,7 +297,10 @@ def run(
     try:
         for _ in range(min(jobs, len(tasks))):
             dispatch(start())
-        busy = lambda: any(w.task is not None for w in workers)  # noqa: E731
+
+        def busy() -> bool:
+            return any(w.task is not None for w in workers)
+
         while busy() or done:
             if ordered:
                 while following in done:
