@@ -249,9 +249,10 @@ def find_organizations(text: str, *, affiliation: bool = False) -> list[tuple[in
         names = [
             (i, j, label, "organizations.affiliation") for i, j, label in affiliation_orgs(text)
         ]
+        known_spans = {(a, b) for a, b, _ in vocab}  # (a set: not a scan for each name)
         for i, j, _, _ in list(names):
             k = _parent_end(text[i:j])
-            if k is not None and not any(a == i and b == i + k for a, b, _ in vocab):
+            if k is not None and (i, i + k) not in known_spans:
                 names.append((i, i + k, tidy_label(text[i : i + k]), "organizations.parent"))
     else:
         known = Spans((a, b) for a, b, _ in vocab)
