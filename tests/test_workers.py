@@ -6,6 +6,7 @@ The budgets are tested through the test-only hook ``POLICYGRAPH_FAULT`` (see
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -16,9 +17,11 @@ from click.testing import CliRunner
 
 from conftest import SEEDS
 from policygraph import workers
-from policygraph.build import BYTES_PER_JOB, auto_jobs, build
+from policygraph.build import BYTES_PER_JOB, auto_jobs, build, extract_source
 from policygraph.cli import main
 from policygraph.errors import InputError
+from policygraph.graph.cache import ExtractionCache
+from policygraph.text.loader import find_sources
 
 FIRST = "000_c4ec37985887901a.txt"
 SCRIPT = (
@@ -68,6 +71,25 @@ def test_a_document_over_the_memory_budget_is_skipped(
     assert result.skipped == [
         (str(SEEDS / FIRST), "stopped, over the memory budget of 300 MB (--doc-memory)")
     ]
+
+
+def test_a_document_whose_graph_is_over_the_memory_budget_is_skipped(tmp_path: Path) -> None:
+    """Checked in the worker, after extraction: the main process builds or loads every
+    graph, so a document's graph must fit the budget too."""
+    (tmp_path / "in").mkdir()
+    path = tmp_path / "in" / "names.txt"
+    path.write_text("习近平总书记指出工业和信息化部部长李明表示" * 5000, encoding="utf-8")
+    [source] = find_sources([tmp_path / "in"])
+    cache = ExtractionCache(tmp_path / "cache")
+    over = extract_source(source, "k", cache, megabytes=50)
+    assert over.header is None and over.bad_input
+    assert over.reason is not None
+    assert re.fullmatch(
+        rf"{re.escape(str(path))}: stopped, its graph would take about \d+ MB to build and "
+        r"load, over the memory budget of 50 MB \(--doc-memory\)",
+        over.reason,
+    )
+    assert extract_source(source, "k", cache, megabytes=1024).header is not None
 
 
 def test_the_cli_goes_on_past_a_document_over_budget_and_strict_stops(

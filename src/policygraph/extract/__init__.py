@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from importlib import import_module
 
-from policygraph.model import EntityMention, EntityRef, Fact, Mention, Relation
+from policygraph.model import ArticleFact, EntityMention, EntityRef, Fact, Mention, Relation
 from policygraph.text.document import Document
 
 ExtractFn = Callable[[Document, Sequence[Fact]], Iterable[Fact]]
@@ -60,10 +60,9 @@ def _sentence_starts(doc: Document) -> list[int]:
     return sorted({b.offsets[a] for b in doc.blocks for a, _ in b.sentences()})
 
 
-def _mention(fact: Fact) -> Mention | None:
-    if isinstance(fact, EntityMention | Relation):
-        return fact.mention
-    return getattr(fact, "mention", None)
+def fact_mention(fact: Fact) -> Mention | None:
+    """The mention a fact was found at (an article's title), if it has one."""
+    return fact.title_mention if isinstance(fact, ArticleFact) else fact.mention
 
 
 def _capped(facts: Iterable[Fact], sentences: list[int]) -> list[Fact]:
@@ -73,7 +72,7 @@ def _capped(facts: Iterable[Fact], sentences: list[int]) -> list[Fact]:
     counts: Counter[int] = Counter()
     dropped: set[EntityRef] = set()
     for fact in facts:
-        mention = _mention(fact)
+        mention = fact_mention(fact)
         if mention is not None:
             sentence = bisect_right(sentences, mention.start)
             counts[sentence] += 1
