@@ -188,9 +188,9 @@ def _warm_up() -> None:
 
 def auto_jobs(size: int) -> int:
     """Workers for ``size`` bytes of input when the user names no number: one per
-    :data:`BYTES_PER_JOB`, at most one per core. Starting a worker costs about a second
+    :data:`BYTES_PER_JOB`, at most one per core. Starting a worker costs about 0.3 s
     (Python, the extractors, jieba's dictionary), so a few small documents are quickest in
-    one worker."""
+    one worker (seeds: 1.57 s with one, 1.84 s with two)."""
     return max(1, min(os.cpu_count() or 1, -(-size // BYTES_PER_JOB)))
 
 
