@@ -204,14 +204,12 @@ def measure(corpus: Corpus, args: argparse.Namespace, jobs_option: bool) -> dict
                 "mb_per_s": round(mb / seconds, 3),
                 "ratio_to_jieba": round(mb / seconds / jieba_rate, 3),
                 # CPU time of the build over CPU time of jieba: the work done, whatever else
-                # ran on the machine. Only with one job: workers of a forkserver pool are not
-                # the build's children, so their CPU time is not in its rusage.
-                "cpu_seconds": [round(b["cpu_seconds"], 2) for b in builds] if jobs == 1 else None,
+                # ran on the machine. The workers are the build's own subprocesses
+                # (policygraph.workers), reaped by it, so their CPU time is in its rusage.
+                "cpu_seconds": [round(b["cpu_seconds"], 2) for b in builds],
                 "cpu_cost_vs_jieba": round(
                     statistics.median(b["cpu_seconds"] for b in builds) / jieba_cpu, 2
-                )
-                if jobs == 1
-                else None,
+                ),
                 "peak_rss_mb": max(b["peak_rss_mb"] for b in builds),
             }
         )

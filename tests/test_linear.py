@@ -8,19 +8,24 @@ replace, and that one document costs no more than its parts read as separate doc
 
 from __future__ import annotations
 
+import cProfile
 import gc
 import random
 import re
 import time
+import tracemalloc
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SEEDS, make_doc
 from policygraph.extract import run
 from policygraph.extract.base import Claims, Spans, Stabbing, entities, starting_in
+from policygraph.graph.builder import Extraction, LabelIndex, build_triples
+from policygraph.graph.iris import graph_iri
+from policygraph.graph.store import nquads
 from policygraph.model import EntityMention, EntityRef, Mention
-from policygraph.text.document import Document
+from policygraph.text.document import MAX_SENTENCE, Document
 
 spans = st.lists(
     st.tuples(st.integers(0, 60), st.integers(0, 12)).map(lambda p: (p[0], p[0] + p[1])),
@@ -115,3 +120,83 @@ def test_one_long_document_costs_what_its_parts_cost() -> None:
     whole = make_doc("".join(paragraphs[: 4 * q]))
     ratio = _cpu([whole]) / _cpu(parts)
     assert ratio < 1.35, f"one document took {ratio:.2f}× its four parts"
+
+
+# --- pathological inputs: doubling a document at most doubles its cost (issue 14) --------
+
+#: Trigger words of every rule: quotes, 《》 titles, numerals, years, comparators,
+#: organization and person cues, headings, rows of a table; and what separates them.
+TRIGGERS = (
+    "“人工智能+”",
+    "《关于加快推进人工智能产业发展的指导意见》",
+    "国务院关于",
+    "到2027年",
+    "二〇二五年",
+    "今年",
+    "建成不少于10个国家级平台",
+    "超过20%",
+    "三千五百亿元左右",
+    "增长6.5%以上",
+    "工业和信息化部",
+    "北京市人民政府",
+    "习近平总书记指出",
+    "部长李明表示",
+    "党的二十届四中全会",
+    "北京、上海、",
+    "（作者系北京大学教授）",
+    "“十四五”时期",
+    "人工智能",
+    "分别为",
+    "2025年 12.5% 3.4亿元\n",
+    "0123456789",
+    "，",
+    "。",
+    "：",
+    "\n",
+)
+BASE = 4_000  # characters of the smaller document; the larger has twice as many units
+
+
+def _cost(text: str) -> tuple[int, int, int, int]:
+    """Function calls, triples, N-Quads bytes and peak traced memory of extracting ``text``
+    and building its graph: counters, not the clock."""
+    doc = make_doc(text)
+    profile = cProfile.Profile()
+    gc.collect()
+    tracemalloc.start()
+    profile.enable()
+    ex = Extraction(doc, tuple(run(doc)))
+    triples = build_triples(ex, LabelIndex([ex]))
+    data = nquads(triples, graph_iri(doc.id))
+    profile.disable()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    calls = sum(entry.callcount for entry in profile.getstats())
+    return calls, len(triples), len(data), peak
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(TRIGGERS), min_size=1, max_size=4))
+def test_doubling_a_pathological_document_at_most_doubles_its_cost(words: list[str]) -> None:
+    """A unit of trigger words repeated n and 2n times (no punctuation unless drawn): the
+    calls, triples, graph bytes and memory grow at most 2.2× (they grew 4× where each
+    mention repeated its whole sentence, or a rule scanned every span taken)."""
+    unit = "".join(words)
+    n = -(-BASE // len(unit))
+    _cost(unit * 4)  # vocabularies and jieba loaded, caches warm
+    small, large = _cost(unit * n), _cost(unit * 2 * n)
+    names = ("calls", "triples", "N-Quads bytes", "traced memory")
+    for name, a, b in zip(names, small, large, strict=True):
+        assert b <= 2.2 * max(a, 1) + 64, f"{name} grew {b / max(a, 1):.2f}× for {unit!r}"
+
+
+def test_a_sentence_without_punctuation_is_cut() -> None:
+    """Runs without punctuation are cut at MAX_SENTENCE characters, after a comma when there
+    is one in the second half of the piece."""
+    text = "平台" * 1500 + "，" + "平台" * 10
+    doc = make_doc(text)
+    spans = [(a, b) for block in doc.blocks for a, b in block.sentences()]
+    assert max(b - a for a, b in spans) <= MAX_SENTENCE
+    assert sum(b - a for a, b in spans) == len(doc.blocks[0].text)
+    short = make_doc("发展人工智能，" * 50 + "。")
+    assert [list(b.sentences()) for b in short.blocks] == [[(0, 351)]]

@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing
 import os
 import time
 import traceback
 from collections import Counter, deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
-from itertools import islice
-from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from policygraph import workers
 from policygraph.errors import InputError, PolicyGraphError
+from policygraph.extract import fact_mention
 from policygraph.extract import run as run_pipeline
 from policygraph.graph.builder import Extraction, LabelIndex, Votes, build_triples
 from policygraph.graph.cache import ExtractionCache, Header, source_key
@@ -46,6 +46,11 @@ VIEWS = "views"
 #: Bytes of N-Quads per bulk load, and loads at once (see :func:`load_documents`).
 LOAD_BATCH = 32_000_000
 LOADERS = 2
+#: Bytes of input per extraction worker when the user names no number (see auto_jobs).
+BYTES_PER_JOB = 8_000_000
+#: Each document's budget in its worker: seconds, and megabytes of memory it may add.
+DOC_TIMEOUT = 120.0
+DOC_MEMORY = 1024
 #: Classes counted in the summary, in the order shown.
 SUMMARY_CLASSES = (
     "Document",
@@ -125,25 +130,58 @@ class _Kept:
     key: str
 
 
-def extract_source(source: Source, key: str, cache: ExtractionCache) -> Outcome:
+def extract_source(
+    source: Source, key: str, cache: ExtractionCache, megabytes: int | None = None
+) -> Outcome:
     """Load and extract one source into the cache. Runs in a worker process; documents
     are independent. Any exception of the extractors is caught here and reported: one
-    document with a bug must not lose a build of thousands."""
+    document with a bug must not lose a build of thousands. A document whose graph would
+    take more than ``megabytes`` to build and load is skipped here, in its worker: the main
+    process builds or loads every graph."""
     try:
         doc = load_document(source)
     except InputError as e:
         return Outcome(source, key, reason=str(e), bad_input=True)
     try:
+        workers.fault(source.name)
         ex = Extraction(doc, tuple(run_pipeline(doc)))
+    except MemoryError:  # over the budget: the worker reports it and is replaced
+        raise
     except Exception as e:  # a bug in one extractor on one document
         reason = f"extraction failed: {type(e).__name__}: {e}"
         return Outcome(source, key, reason=reason, detail=traceback.format_exc())
+    need = graph_memory(ex) // 2**20
+    if megabytes is not None and need > megabytes:
+        reason = (
+            f"{source.path}: stopped, its graph would take about {need} MB to build and "
+            f"load, over the memory budget of {megabytes} MB (--doc-memory)"
+        )
+        return Outcome(source, key, reason=reason, bad_input=True)
     return Outcome(source, key, header=cache.save(key, ex))
 
 
-def _extract_task(task: tuple[Source, str, Path]) -> Outcome:
+#: Peak memory of building and loading a document's graph, per byte of the N-Quads that
+#: :func:`graph_memory` estimates (measured: 769 MB peak for 154 MB estimated on the 1 MB
+#: "person" input of benchmarks/stress.py).
+GRAPH_MEMORY_FACTOR = 5
+
+
+def graph_memory(ex: Extraction) -> int:
+    """About the bytes of memory the document's graph takes to build and load: each fact's
+    mention carries its sentence and surface, twice (its named graph and the default
+    graph), with some 600 bytes of other triples. The sentences dominate."""
+    size = 0
+    for fact in ex.facts:
+        mention = fact_mention(fact)
+        if mention is not None:
+            size += 3 * (len(mention.sentence) + len(mention.surface))
+        size += 600
+    return 2 * size * GRAPH_MEMORY_FACTOR
+
+
+def _extract_task(task: tuple[Source, str, Path], megabytes: int | None = None) -> Outcome:
     source, key, folder = task
-    return extract_source(source, key, ExtractionCache(folder))
+    return extract_source(source, key, ExtractionCache(folder), megabytes)
 
 
 def _warm_up() -> None:
@@ -151,18 +189,50 @@ def _warm_up() -> None:
     tokenizer()
 
 
-def extract_all(tasks: Sequence[tuple[Source, str, Path]], *, jobs: int) -> Iterator[Outcome]:
-    """Outcomes of ``tasks`` in their order, from ``jobs`` worker processes."""
-    if jobs <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            yield _extract_task(task)
-        return
-    # forkserver, not fork: the parent may hold Oxigraph's threads (a notebook, the tests),
-    # and forking a threaded process can deadlock the child.
-    context = multiprocessing.get_context("forkserver")
-    with context.Pool(min(jobs, len(tasks)), initializer=_warm_up) as pool:
-        # imap keeps the input order: the first bad input reported is the first in order.
-        yield from pool.imap(_extract_task, tasks, chunksize=1)
+def auto_jobs(size: int) -> int:
+    """Workers for ``size`` bytes of input when the user names no number: one per
+    :data:`BYTES_PER_JOB`, at most one per core. Starting a worker costs about 0.3 s
+    (Python, the extractors, jieba's dictionary), so a few small documents are quickest in
+    one worker (seeds: 1.57 s with one, 1.84 s with two)."""
+    return max(1, min(os.cpu_count() or 1, -(-size // BYTES_PER_JOB)))
+
+
+def extract_all(
+    tasks: Sequence[tuple[Source, str, Path]],
+    *,
+    jobs: int,
+    seconds: float | None = DOC_TIMEOUT,
+    megabytes: int | None = DOC_MEMORY,
+) -> Generator[Outcome, None, None]:
+    """Outcomes of ``tasks`` in their order, from ``jobs`` worker processes (at least one:
+    the budgets need a process to stop). A document over its budget of ``seconds`` or
+    ``megabytes``, or whose worker dies, is an Outcome with the reason, as a bad input."""
+    results = workers.run(
+        _extract_task,
+        [(task, megabytes) for task in tasks],
+        jobs=max(1, jobs),
+        init=_warm_up,
+        seconds=seconds,
+        megabytes=megabytes,
+    )
+    for index, value in results:
+        if not isinstance(value, workers.Failure):
+            yield value
+            continue
+        source, key, _ = tasks[index]
+        if value.detail:  # an exception outside the extractors: a bug
+            yield Outcome(source, key, reason=value.reason, detail=value.detail)
+            continue
+        reason = _budget_reason(value.reason)
+        yield Outcome(source, key, reason=f"{source.path}: {reason}", bad_input=True)
+
+
+def _budget_reason(reason: str) -> str:
+    if "time budget" in reason:
+        return f"stopped, {reason} (--doc-timeout)"
+    if "memory budget" in reason:
+        return f"stopped, {reason} (--doc-memory)"
+    return f"stopped, {reason} (out of memory?)"
 
 
 #: The corpus-wide labels, in a graph worker (set once by :func:`_graph_init`).
@@ -206,20 +276,19 @@ def graph_all(
             _graph_init(None)
         return
     tasks.sort(key=lambda t: _size(ExtractionCache(folder).path(t[0])), reverse=True)
-    context = multiprocessing.get_context("forkserver")
-    with context.Pool(min(jobs, len(tasks)), initializer=_graph_init, initargs=(labels,)) as pool:
-        # A bounded window of tasks in flight, not imap's unbounded run-ahead: the parent
-        # loads what the workers send, and memory holds a few documents, not the corpus.
-        window = 32 * jobs
-        pending: deque[AsyncResult[bytes]] = deque()
-        queue = iter(tasks)
-        for task in islice(queue, window):
-            pending.append(pool.apply_async(_graph_task, (task,)))
-        while pending:
-            data = pending.popleft().get()
-            for task in islice(queue, 1):
-                pending.append(pool.apply_async(_graph_task, (task,)))
-            yield data
+    # One task per worker in flight: the parent loads what the workers send, and memory
+    # holds a few documents, not the corpus.
+    for index, data in workers.run(
+        _graph_task,
+        [(t,) for t in tasks],
+        jobs=jobs,
+        init=_graph_init,
+        init_args=(labels,),
+        ordered=False,
+    ):
+        if isinstance(data, workers.Failure):
+            raise PolicyGraphError(f"the graph of {tasks[index][0]} failed: {data.reason}")
+        yield data
 
 
 def _size(path: Path) -> int:
@@ -253,12 +322,17 @@ def load_documents(store: ox.Store, chunks: Iterator[bytes], bar: Progress) -> N
             if size >= LOAD_BATCH:
                 if len(loading) >= LOADERS:
                     loading.popleft().result()  # bounded: LOADERS loading, one collected
-                loading.append(loader.submit(_bulk_load, store, b"".join(batch)))
+                loading.append(loader.submit(_bulk_load, store, _joined(batch)))
                 batch, size = [], 0
         if batch:
-            loading.append(loader.submit(_bulk_load, store, b"".join(batch)))
+            loading.append(loader.submit(_bulk_load, store, _joined(batch)))
         while loading:
             loading.popleft().result()
+
+
+def _joined(batch: list[bytes]) -> bytes:
+    """The batch as one bytes object; one large document's N-Quads are not copied."""
+    return batch[0] if len(batch) == 1 else b"".join(batch)
 
 
 def _bulk_load(store: ox.Store, data: bytes) -> None:
@@ -274,14 +348,20 @@ def build(
     jobs: int | None = None,
     progress: bool = False,
     follow_links: bool = False,
+    doc_timeout: float | None = DOC_TIMEOUT,
+    doc_memory: int | None = DOC_MEMORY,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` (files or folders of ``.txt``) into ``out``.
 
-    ``jobs`` worker processes extract (default: one per core); the outputs are the same
-    bytes whatever their number. A rebuild into the same ``out`` extracts only new and
-    changed documents. ``progress`` draws a bar on stderr when it is a terminal.
-    ``follow_links`` reads symbolic links that lead out of an input folder (by default they
-    are listed as skipped)."""
+    ``jobs`` worker processes extract (default: from the input's size, see
+    :func:`auto_jobs`); the outputs are the same bytes whatever their number. Each document
+    is extracted in a worker within ``doc_timeout`` seconds and ``doc_memory`` MB (None:
+    no limit); one over budget is skipped with the reason, as an unreadable file is.
+    A rebuild into the same ``out`` extracts only new and changed documents.
+    ``progress`` draws a bar on stderr when it is a terminal. ``follow_links`` reads
+    symbolic links that lead out of an input folder (by default they are listed as
+    skipped). Safe to call from a script without a ``__main__`` guard: the workers never
+    import the caller's module."""
     started = time.perf_counter()
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out must be a folder, and this is a file")
@@ -292,19 +372,30 @@ def build(
     sources = find_sources(inputs, follow_links=follow_links)
     if not sources:
         raise InputError(f"no .txt files in {', '.join(str(p) for p in inputs)}")
-    result = BuildResult(out=out, jobs=max(1, jobs or os.cpu_count() or 1))
+    result = BuildResult(out=out, jobs=max(1, jobs or 1))
+    budget = Budget(jobs, doc_timeout or None, doc_memory or None)
     # A failure removes the folder if this build made it, under the lock (see OutputFolder):
     # never a folder that a concurrent build made or is writing.
     with OutputFolder(out) as folder:
-        _build(folder, sources, result, strict=strict, views=views, progress=progress)
+        _build(folder, sources, result, budget, strict=strict, views=views, progress=progress)
     result.seconds = time.perf_counter() - started
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """The workers and each document's budget, as the user asked (None: the default)."""
+
+    jobs: int | None
+    seconds: float | None
+    megabytes: int | None
 
 
 def _build(
     folder: OutputFolder,
     sources: Sequence[Source],
     result: BuildResult,
+    budget: Budget,
     *,
     strict: bool,
     views: bool,
@@ -314,14 +405,12 @@ def _build(
     previous = folder.previous_sources()
     kept: list[_Kept] = []
     step = _Steps()
-    log.info(
-        "building %d input file(s) into %s with %d worker(s)", len(sources), folder.out, result.jobs
-    )
+    log.info("building %d input file(s) into %s", len(sources), folder.out)
+    sizes: dict[str, int] = {}
 
     def headers() -> Iterator[Votes]:
         """Every document's label votes, streamed to the LabelIndex as extraction goes."""
         tasks: list[tuple[Source, str, Path]] = []
-        sizes: dict[str, int] = {}
         first: dict[bytes, Source] = {}  # by the sha256 of the bytes
         for source in sources:
             try:
@@ -347,8 +436,13 @@ def _build(
                 yield header.doc_id, header.votes, header.self_policy
         size = sum(sizes[task[0].name] for task in tasks)
         result.megabytes = size / 1e6
-        with Progress("extracting", total=len(tasks), size=size, enabled=progress) as bar:
-            for outcome in extract_all(tasks, jobs=result.jobs):
+        result.jobs = budget.jobs or auto_jobs(size)
+        extracted = extract_all(
+            tasks, jobs=result.jobs, seconds=budget.seconds, megabytes=budget.megabytes
+        )
+        bar = Progress("extracting", total=len(tasks), size=size, enabled=progress)
+        with closing(extracted), bar:  # closing: a --strict stop kills the workers now
+            for outcome in extracted:
                 bar.advance(sizes[outcome.source.name])
                 checkpoint("extracting")
                 if outcome.header is None:
@@ -362,7 +456,8 @@ def _build(
     labels = LabelIndex.from_votes(headers())
     checkpoint("extracted")
     step.done(
-        f"extraction: {result.extracted} document(s) read and extracted, "
+        f"extraction: {result.extracted} document(s) read and extracted by {result.jobs} "
+        "worker(s), "
         f"{len(kept) - result.extracted} taken from the cache, {len(result.skipped)} skipped; "
         "labels voted across the corpus"
     )
@@ -387,7 +482,8 @@ def _build(
         if previous_gen is not None:
             copy_user_graphs(previous_gen / STORE, store)
         with Progress("writing", total=len(kept), enabled=progress) as bar:
-            load_documents(store, graph_all(kept, cache.folder, labels, jobs=result.jobs), bar)
+            jobs = budget.jobs or auto_jobs(sum(sizes.values()))
+            load_documents(store, graph_all(kept, cache.folder, labels, jobs=jobs), bar)
         # Reduce: what follows from several document graphs together (graph/lineage.py).
         derive_lineage(store)
         store.flush()

@@ -82,7 +82,21 @@ def main(verbose: bool) -> None:
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes for extraction (default: one per core).",
+    help="Worker processes for extraction (default: one per 8 MB of input, at most one per core).",
+)
+@click.option(
+    "--doc-timeout",
+    type=click.FloatRange(min=0),
+    default=120.0,
+    show_default=True,
+    help="Seconds one document's extraction may take; past it the document is skipped (0: none).",
+)
+@click.option(
+    "--doc-memory",
+    type=click.IntRange(min=0),
+    default=1024,
+    show_default=True,
+    help="MB of memory one document's extraction may add; past it it is skipped (0: none).",
 )
 def build(
     inputs: tuple[Path, ...],
@@ -91,6 +105,8 @@ def build(
     no_views: bool,
     follow_links: bool,
     jobs: int | None,
+    doc_timeout: float,
+    doc_memory: int,
 ) -> None:
     """Extract INPUTS (.txt files or folders; default seeds/) into a graph under --out.
 
@@ -105,6 +121,8 @@ def build(
         jobs=jobs,
         progress=sys.stderr.isatty(),
         follow_links=follow_links,
+        doc_timeout=doc_timeout,
+        doc_memory=doc_memory,
     )
     click.echo(
         f"Built {result.documents} document(s) in {result.seconds:.1f} s → {result.triples} triples"

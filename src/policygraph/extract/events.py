@@ -41,7 +41,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from policygraph.extract.base import entity_key
+from policygraph.extract.base import Claims, entity_key
 from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Document
 from policygraph.vocab import load_scheme
@@ -276,9 +276,11 @@ def find_events(text: str) -> list[tuple[int, int, str, str]]:
     hits.extend(_inspections(text))
     hits.extend(_plenum_lists(text))
     chosen: list[tuple[int, int, str, str]] = []
+    taken = Claims()  # (an index: a scan of every event chosen cost the square of their number)
     for hit in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
-        if all(hit[1] <= c[0] or c[1] <= hit[0] for c in chosen):
+        if not taken.overlap(hit[0], hit[1]):
             chosen.append(hit)
+            taken.add(hit[0], hit[1])
     return sorted(chosen)
 
 

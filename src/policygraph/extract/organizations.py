@@ -198,10 +198,10 @@ def _pattern_orgs(text: str, anchors: list[tuple[int, int]]) -> list[tuple[int, 
     for a, b in anchors:
         if out and a < out[-1][1]:
             continue  # 中国 inside …中国特色社会主义思想研究中心 starts no second name
-        run = _NAME_RUN.match(text, a)
+        run = _NAME_RUN.match(text, a, a + _MAX_NAME)  # (not a whole unpunctuated run)
         if run is None:
             continue
-        window = text[a : min(run.end(), a + _MAX_NAME)]
+        window = text[a : run.end()]
         if _SUFFIX_ENDS.search(window, b - a) is None:
             continue
         words = _window_words(window)
@@ -349,9 +349,10 @@ def find_organizations(
         names = [
             (i, j, label, "organizations.affiliation") for i, j, label in affiliation_orgs(text)
         ]
+        known_spans = {(a, b) for a, b, _ in vocab}  # (a set: not a scan for each name)
         for i, j, _, _ in list(names):
             k = _parent_end(text[i:j])
-            if k is not None and not any(a == i and b == i + k for a, b, _ in vocab):
+            if k is not None and (i, i + k) not in known_spans:
                 names.append((i, i + k, tidy_label(text[i : i + k]), "organizations.parent"))
     else:
         known = Spans((a, b) for a, b, _ in vocab)

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from policygraph.extract.base import Claims
 from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Document
 from policygraph.text.numerals import CHINESE_DIGITS, YEAR_DIGIT_CLASS, chinese_year
@@ -69,14 +70,14 @@ def find_years(text: str, *, base_year: int | None) -> list[YearSpan]:
         return []  # every rule below ends in 年 (and folding digits adds none)
     folded = text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
     spans: list[YearSpan] = []
-    taken: list[tuple[int, int]] = []
+    taken = Claims()  # (an index: a scan of every year so far cost the square of their number)
 
     def add(i: int, j: int, year: int | None, rule: str) -> None:
         if year is None or not plausible(year):
             return
-        if any(a < j and i < b for a, b in taken):
+        if taken.overlap(i, j):
             return
-        taken.append((i, j))
+        taken.add(i, j)
         spans.append(YearSpan(i, j, year, rule))
 
     for m in _RANGE.finditer(folded):

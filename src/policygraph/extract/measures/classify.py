@@ -8,6 +8,7 @@ from policygraph.extract.measures.spans import Kind
 from policygraph.extract.measures.words import words
 from policygraph.extract.numbers import Quantity
 from policygraph.extract.years import YearSpan
+from policygraph.text.document import MAX_SENTENCE
 
 
 def classify(
@@ -60,7 +61,9 @@ def _mask(text: str) -> str:
 
 
 def _sentence_start(text: str, i: int) -> int:
-    k = i
-    while k > 0 and text[k - 1] not in "。！？!?":
-        k -= 1
-    return k
+    """Where the sentence holding ``i`` starts, looking back :data:`MAX_SENTENCE` characters
+    at most: in a paragraph without punctuation a scan to its start made each number cost
+    the paragraph's length."""
+    floor = max(0, i - MAX_SENTENCE)
+    k = max(text.rfind(c, floor, i) for c in "。！？!?")
+    return k + 1 if k >= 0 else floor

@@ -8,6 +8,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, KeysView
 from functools import cache
 
+from policygraph.extract.base import Claims
 from policygraph.extract.policies.candidates import SKIP_KINDS, Candidate
 from policygraph.extract.policies.patterns import patterns, words
 from policygraph.extract.policies.plans import FYP_SHORT
@@ -208,12 +209,14 @@ def repeats(doc: Document, per_block: list[list[Candidate]]) -> None:
             everywhere + [name for h in heads for name in by_head[h] if name in text],
             key=rank.__getitem__,
         )
-        taken = [(c.i, c.j) for c in cands]
+        taken = Claims()  # (an index, not a list scanned for each repeat)
+        for c in cands:
+            taken.add(c.i, c.j)
         for name in present:
             suffix = suffixes[name]
             for m in re.finditer(re.escape(name), block.text):
                 i, j = m.span()
-                if any(i < b and a < j for a, b in taken):
+                if taken.overlap(i, j):
                     continue
                 if _followed_by_word(block.text, j, suffix):
                     continue
@@ -221,5 +224,5 @@ def repeats(doc: Document, per_block: list[list[Candidate]]) -> None:
                 cands.append(
                     Candidate(block, i, j, label, "policies.initiative-repeat", initiative=True)
                 )
-                taken.append((i, j))
+                taken.add(i, j)
         cands.sort(key=lambda c: (c.i, c.j))
