@@ -180,3 +180,15 @@ def test_lineage_gold_on_the_bulk_corpus(tmp_path: Path) -> None:
     for name in ("legalBasis", "repeals"):
         score = report.scores[name]
         assert score.precision >= 0.95 and score.recall >= 0.9, (name, score)
+
+
+def test_a_new_edition_repeals_the_old_one_as_a_node_of_its_own() -> None:
+    found = lineage(
+        "第五十一条 本条例自2005年5月1日起施行。1995年10月28日国务院发布的《信访条例》同时废止。",
+        title="信访条例",
+    )
+    assert ("信访条例", "repeals", "信访条例@1995") in found
+    assert ("信访条例@1995", "editionOf", "信访条例") in found
+    assert not any(o == "信访条例" and p == "repeals" for _, p, o in found)
+    old = lineage("一九八四年九月十日国务院发布的《某某条例》即行废止。")
+    assert ("某某条例", "repeals", "某某条例@1984") in old

@@ -59,7 +59,10 @@ CONSTITUTION = "中华人民共和国宪法"
 
 _BASIS = re.compile(r"(?:根据|依据|依照)")
 _MADE = re.compile(r"制定(?:本|此)[^，。；,;]{0,10}[。；;]?\s*$")
-_REPEAL = re.compile(r"(?:同时|予以|一并)?废止")
+_REPEAL = re.compile(r"(?:同时|予以|一并|即行|即)?废止")
+#: The year an earlier text was issued, written before it: 1995年10月28日国务院发布的《信访条例》
+_EARLIER_YEAR = re.compile(r"((?:19|20)\d{2}|[一二][九〇零][〇零一二三四五六七八九]{2})年")
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _REPEAL_BEFORE = re.compile(r"废止(?:了)?$")
 _AMEND_TITLE = re.compile(r"关于修改《(?P<title>[^《》]{2,100})》(?:等[^的]{0,20})?的决定")
 _AMENDING = re.compile(r"^关于修改(?:[〈<《](?P<title>[^〈〉<>《》]+)[〉>》])?.{0,40}的决定$")
@@ -171,11 +174,15 @@ def _sentence(doc: Document, block: Block, a: int, b: int, own: EntityRef) -> It
     if basis and made:
         taken = {(i, j) for i, j, _ in refs}
         refs = sorted(refs + [r for r in _bare_laws(block, a, b) if r[:2] not in taken])
-    refs = [r for r in refs if policy_key(r[2]) != own.key]
     if not refs:
         return
     for i, j, label in refs:
         ref = EntityRef("Policy", policy_key(label))
+        if ref == own:
+            # The text names itself (its title, its history), or repeals its own earlier
+            # edition: 1995年…发布的《信访条例》同时废止 in the 2005 信访条例.
+            yield from _repealed_edition(doc, block, a, b, i, j, label, own)
+            continue
         # The reference with its brackets and an edition note: 《X》（2018年修正）
         oi = i - 1 if text[i - 1 : i] == "《" else i
         oj = j + 1 if text[j : j + 1] == "》" else j
@@ -204,6 +211,30 @@ def _sentence(doc: Document, block: Block, a: int, b: int, own: EntityRef) -> It
             # with its full label (中华人民共和国宪法) and the form written as an alias.
             yield EntityMention(ref, label, mention, block.article)
         yield Relation(own, predicate, ref, mention)
+
+
+def _repealed_edition(
+    doc: Document, block: Block, a: int, b: int, i: int, j: int, label: str, own: EntityRef
+) -> Iterator[Fact]:
+    """A text that repeals the earlier text of its own name: one work, two editions. The
+    earlier edition is a node of its own (``信访条例@1995``, labelled ``信访条例（1995年）``),
+    ``pgo:editionOf`` the work, so that the repeal and the end of its force have a subject
+    other than the text in force."""
+    text = block.text
+    oi = i - 1 if text[i - 1 : i] == "《" else i
+    oj = j + 1 if text[j : j + 1] == "》" else j
+    before = text[_clause_start(text, a, oi) : oi]
+    if not (_repealed(text, oj, b) or _REPEAL_BEFORE.search(before)):
+        return
+    years = _EARLIER_YEAR.findall(before)
+    year = years[-1].translate(_CN_DIGITS) if years else None
+    key = f"{own.key}@{year or 'earlier'}"
+    edition = EntityRef("Policy", key)
+    mention = doc.mention(block, i, j, "lineage.repeal")
+    yield EntityMention(edition, f"{label}（{year}年）" if year else f"{label}（旧）", mention,
+                        block.article, alias=False)  # fmt: skip
+    yield Relation(own, "repeals", edition, mention)
+    yield Relation(edition, "editionOf", own, mention)
 
 
 def _amends_this(label: str, own: EntityRef, after: str) -> bool:
@@ -241,4 +272,4 @@ def _repealed(text: str, j: int, b: int) -> bool:
     between = text[j : m.start()]
     # Only other titles, list words, a date or an edition note between the title and 废止.
     rest = re.sub(r"《[^《》]*》|[（(][^（）()]*[）)]", "", between)
-    return re.fullmatch(r"[\s和与及、，,也均]*", rest) is not None
+    return re.fullmatch(r"[\s和与及、，,也均都]*", rest) is not None
