@@ -365,7 +365,7 @@ def test_memory_is_bounded_and_the_child_comes_back(store: Path) -> None:
     hungry = (
         "SELECT ?a ?b ?c ?d ?e ?f ?g WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?c ?f ?g"
     )
-    with s.running(store, port=s.free_port(), timeout=30, max_memory_mb=512) as server:
+    with s.running(store, port=s.free_port(), timeout=30, max_memory_mb=1024) as server:
         status, body = http("POST", server.url + "query", {"query": hungry})
         assert status == 502, body
         deadline = time.monotonic() + 20
@@ -405,3 +405,12 @@ def test_the_server_follows_each_new_build(tmp_path: Path) -> None:
                 assert time.monotonic() < deadline, f"still serving the old build after {name}"
                 time.sleep(0.2)
         assert server.backend.restarts == 2
+
+
+def test_out_of_threads_or_memory_answers_are_recognised() -> None:
+    from policygraph.serve_front import exhausted
+
+    assert exhausted(b"failed to spawn thread: Os { code: 11, kind: WouldBlock }")
+    assert exhausted(b"Resource temporarily unavailable")
+    assert exhausted(b"memory allocation of 1048576 bytes failed")
+    assert not exhausted(b"Parser error at 1:3")

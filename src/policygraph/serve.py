@@ -173,6 +173,13 @@ class Backend:
         self._replace(child, f"the SPARQL server stopped (exit status {code}); restarting it")
         return f"exit status {code}"
 
+    def recycle(self, child: Child, why: str) -> None:
+        """Replace a child that is alive but no longer able to answer (out of threads or
+        memory under its limit): a new one takes the next requests, this one is stopped once
+        its requests are done."""
+        if not child.retired and not self._stopping.is_set():
+            self._replace(child, why)
+
     # -- life cycle ----------------------------------------------------------------------
 
     def stop(self) -> int:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hmac
 import http.client
 import ipaddress
+import re
 import socket
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -275,6 +276,20 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 if write and 200 <= status < 300:
                     self._resync(child.port)
+                if status >= 500 and exhausted(data):
+                    # Oxigraph keeps a thread per query until its own timeout; under a long
+                    # run of queries it can reach its memory limit and answer 500 to every
+                    # request without dying. A new child has none of those threads; a read
+                    # is asked again there.
+                    backend.recycle(child, "the SPARQL server ran out of threads or memory")
+                    if not write and attempt == 0:
+                        continue
+                    raise _Reply(
+                        503,
+                        "the SPARQL server ran out of resources and is being restarted; "
+                        "ask again in a moment",
+                        {"Retry-After": "2"},
+                    )
             finally:
                 backend.release(child)
             self._send(status, data, None, answer_headers, reason)
@@ -363,6 +378,18 @@ def _exchange(
         return response.status, response.reason, response.getheaders(), b"".join(chunks)
     finally:
         connection.close()
+
+
+_EXHAUSTED = re.compile(
+    rb"spawn thread|Resource temporarily unavailable|Cannot allocate memory|out of memory"
+    rb"|memory allocation|bad_alloc",
+    re.IGNORECASE,
+)
+
+
+def exhausted(body: bytes) -> bool:
+    """Whether an error answer of Oxigraph says it is out of threads or memory."""
+    return _EXHAUSTED.search(body[:4096]) is not None
 
 
 class _TooLarge(Exception):

@@ -177,13 +177,26 @@ def probe(name: str) -> str:
 # --- the parent side -----------------------------------------------------------------------
 
 
+def _interpreter() -> tuple[str, dict[str, str] | None]:
+    """The Python a worker runs: this one. When its path cannot be executed by this user (a
+    build run as another user than the one who installed Python, e.g. under ``setpriv``), the
+    running binary itself (``/proc/self/exe``), told this process's import path so that it
+    finds the same packages."""
+    if os.access(sys.executable, os.X_OK) or not os.path.exists("/proc/self/exe"):
+        return sys.executable, None
+    path = os.pathsep.join(p for p in sys.path if p)
+    return "/proc/self/exe", {**os.environ, "PYTHONPATH": path}
+
+
 class _Worker:
     def __init__(self, init: bytes | None) -> None:
+        executable, env = _interpreter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", _BOOT],
+            [executable, "-c", _BOOT],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=0,
+            env=env,
         )
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.stdin: IO[bytes] = self.proc.stdin
