@@ -7,6 +7,9 @@ that selects and centres a node. Prints one JSON object with the machine.
 
     python benchmarks/view_large.py --nodes 2000
     python benchmarks/view_large.py --screenshot exports/views/overview.html docs/overview.png
+    python benchmarks/view_large.py --page DIR/views/overview.html --runs 3
+
+``--page`` times an existing view: navigation → first drawing, and → ready (layout still).
 """
 
 from __future__ import annotations
@@ -117,11 +120,37 @@ def screenshot(html: Path, png: Path, *, width: int = 1400, height: int = 860) -
         manager.stop()
 
 
+def time_page(html: Path, runs: int) -> dict[str, object]:
+    """Navigation → first drawing and → ready of an existing page, in seconds, per run."""
+    manager, browser = launch()
+    first, ready = [], []
+    try:
+        for _ in range(runs):
+            context = browser.new_context(offline=True, viewport={"width": 1400, "height": 900})
+            page = context.new_page()
+            page.goto(html.resolve().as_uri())
+            page.wait_for_function(
+                "() => window.policygraphView && window.policygraphView.ready", timeout=120_000
+            )
+            first.append(round(page.evaluate("() => window.policygraphView.firstDrawn") / 1000, 3))
+            ready.append(round(page.evaluate("() => window.policygraphView.ready") / 1000, 3))
+            context.close()
+    finally:
+        browser.close()
+        manager.stop()
+    return {"page": html.name, "first_drawn_s": first, "ready_s": ready}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=2000)
     parser.add_argument("--screenshot", nargs=2, metavar=("HTML", "PNG"), type=Path)
+    parser.add_argument("--page", type=Path, help="time an existing view instead")
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    if args.page:
+        print(json.dumps(time_page(args.page, args.runs), indent=2, ensure_ascii=False))
+        return
     if args.screenshot:
         screenshot(*args.screenshot)
         return

@@ -24,7 +24,12 @@ from policygraph.view import (
     write_query_result,
 )
 from policygraph.view.html import LARGE_GRAPH, PALETTE, script_json
-from policygraph.view.network import local_name, spring_positions
+from policygraph.view.network import (
+    count_overlaps,
+    local_name,
+    remove_overlaps,
+    spring_positions,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample.ttl"
 ID = "https://w3id.org/policygraph/id/"
@@ -246,6 +251,30 @@ def test_spring_positions_are_reproducible() -> None:
     assert along_the_ring * 3 < across
 
 
+def test_remove_overlaps_parts_every_pair_reproducibly() -> None:
+    # Forty nodes piled on five points, some on exactly the same spot.
+    piled = {f"n{i:02d}": (float(i % 5), float(i % 5) * 2) for i in range(40)}
+    radii = {n: 10.0 + (i % 3) * 8 for i, n in enumerate(piled)}
+    assert count_overlaps(piled, radii) == 40
+    apart = remove_overlaps(piled, radii)
+    assert count_overlaps(apart, radii) == 0
+    assert apart == remove_overlaps(dict(reversed(piled.items())), radii)
+
+
+def test_page_layout_has_no_overlapping_nodes(tmp_path: Path) -> None:
+    star = nx.MultiDiGraph()
+    for i in range(120):
+        star.add_node(f"{ID}n{i:03d}", label=f"节点{i}", cls="Industry", iri="")
+        star.add_edge(f"{ID}n000", f"{ID}n{i:03d}", key="pgo:concerns", label="涉及")
+    data = page_data(write_html(star, tmp_path / "star.html", title="t").read_text("utf-8"))
+    positions = {n["id"]: (n["x"], n["y"]) for n in data["nodes"]}
+    assert count_overlaps(positions, {n["id"]: n["size"] for n in data["nodes"]}) == 0
+    # Level of detail: the hub's label is the biggest, leaves' the smallest.
+    fonts = {n["id"]: n["font"]["size"] for n in data["nodes"]}
+    assert fonts[f"{ID}n000"] > max(v for k, v in fonts.items() if k != f"{ID}n000")
+    assert data["options"]["nodes"]["scaling"]["label"]["drawThreshold"] >= 8
+
+
 # --- HTML --------------------------------------------------------------------------------------
 
 _REMOTE = [
@@ -289,7 +318,9 @@ def test_page_contains_every_label_and_class_style(overview: Path, g: nx.MultiDi
     assert policy["color"]["background"] == PALETTE["Policy"].colour
     assert policy["shape"] == PALETTE["Policy"].shape
     assert "Noto Sans CJK SC" in data["options"]["nodes"]["font"]["face"]
-    assert data["options"]["physics"]["enabled"] is True
+    # Positions come with the page: physics is off whatever the size, so nothing moves.
+    assert data["options"]["physics"]["enabled"] is False
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
     for cls in ("Policy", "Target", "Organization", "Person", "Year", "Document"):
         assert f'data-cls="{cls}"' in html
     assert 'id="pg-search"' in html

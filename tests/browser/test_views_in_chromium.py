@@ -303,3 +303,51 @@ def test_hostile_text_is_shown_as_text_and_never_runs(
         "() => Array.from(document.querySelectorAll('#pg-labels option'), o => o.value)"
     )
     assert any("<script>" in o for o in options)
+
+
+# --- stable layout (issue #16) -------------------------------------------------------------------
+
+
+def positions(view: Any) -> dict[str, dict[str, float]]:
+    return view.js("() => window.policygraphView.network.getPositions()")  # type: ignore[no-any-return]
+
+
+def test_filter_and_drag_move_no_other_node(seeds: Any, open_view: Any) -> None:
+    view = open_view(seeds.out / "views" / "overview.html")
+    page = view.page
+    before = positions(view)
+    page.uncheck('#pg-legend input[data-cls="Technology"]')
+    page.wait_for_timeout(300)
+    page.check('#pg-legend input[data-cls="Technology"]')
+    page.wait_for_timeout(300)
+    assert positions(view) == before
+    # Drag one node with the mouse: it moves, and nothing else does.
+    node = ID + "org/国务院"
+    view.js("(id) => window.policygraphView.network.focus(id, {scale: 1.2})", node)
+    start = node_box(view, node)
+    page.mouse.move(start["x"], start["y"])
+    page.mouse.down()
+    page.mouse.move(start["x"] + 60, start["y"] + 40, steps=8)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    after = positions(view)
+    assert after[node] != before[node]
+    assert {n: p for n, p in after.items() if n != node} == {
+        n: p for n, p in before.items() if n != node
+    }
+
+
+def test_timeline_targets_stay_in_their_year_column(seeds: Any, open_view: Any) -> None:
+    chart = timeline(open_store(seeds.store))
+    target = next(n for n, d in chart.graph.nodes(data=True) if d["cls"] == "Target")
+    view = open_view(seeds.out / "views" / "timeline.html")
+    page = view.page
+    before = positions(view)[target]
+    box = node_box(view, target)
+    page.mouse.move(box["x"], box["y"])
+    page.mouse.down()
+    page.mouse.move(box["x"] + 300, box["y"] + 30, steps=8)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    after = positions(view)[target]
+    assert after["x"] == before["x"]

@@ -58,9 +58,14 @@
     list.appendChild(option);
   });
 
+  // On a big graph every animation frame redraws thousands of nodes: jump instead.
+  var animate = data.nodes.length <= 300;
   function focusNode(id) {
     network.selectNodes([id]);
-    network.focus(id, { scale: 1.4, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    network.focus(id, {
+      scale: 1.4,
+      animation: animate ? { duration: 400, easingFunction: "easeInOutQuad" } : false
+    });
   }
 
   function search() {
