@@ -275,6 +275,29 @@ def test_page_layout_has_no_overlapping_nodes(tmp_path: Path) -> None:
     assert data["options"]["nodes"]["scaling"]["label"]["drawThreshold"] >= 8
 
 
+def test_target_captions_keep_value_and_year() -> None:
+    from policygraph.view.html import caption
+
+    long_a = "新一代智能终端、智能体等应用普及率 超70%（2027年）"
+    long_b = "新一代智能终端、智能体等应用普及率 超90%（2030年）"
+    assert caption(long_a, "Target").endswith(" 超70%（2027年）")
+    assert caption(long_a, "Target") != caption(long_b, "Target")
+    assert len(caption(long_a, "Target")) <= 18
+    assert caption("短标签", "Target") == "短标签"
+
+
+def test_target_edges_are_drawn_once(graph: rdflib.Graph, tmp_path: Path) -> None:
+    from policygraph.view.html import one_edge_per_relation
+
+    g = rdf_to_networkx(graph)
+    both = [(u, v) for u, v, k in g.edges(keys=True) if k == "pgo:setBy"]
+    assert both, "the fixture states targets both ways"
+    data = page_data(write_html(g, tmp_path / "p.html", title="t").read_text("utf-8"))
+    pairs = [tuple(sorted((e["from"], e["to"]))) for e in data["edges"]]
+    assert len(pairs) == len(set(pairs)) == one_edge_per_relation(g).number_of_edges()
+    assert "pgo:hasTarget" in {e["predicate"] for e in data["edges"]}
+
+
 # --- HTML --------------------------------------------------------------------------------------
 
 _REMOTE = [
@@ -313,7 +336,8 @@ def test_page_contains_every_label_and_class_style(overview: Path, g: nx.MultiDi
         assert script_json(data["label"])[1:-1] in html, data["label"]
     data = page_data(html)
     assert {n["id"] for n in data["nodes"]} == set(g.nodes)
-    assert len(data["edges"]) == g.number_of_edges()
+    setby = sum(1 for _, _, k in g.edges(keys=True) if k == "pgo:setBy")
+    assert len(data["edges"]) == g.number_of_edges() - setby  # 设定 beside 目标 is not drawn
     policy = next(n for n in data["nodes"] if n["id"] == POLICY)
     assert policy["color"]["background"] == PALETTE["Policy"].colour
     assert policy["shape"] == PALETTE["Policy"].shape
@@ -546,8 +570,9 @@ def test_timeline_places_every_seed_target_by_deadline(seed_store) -> None:
         assert g.nodes[u]["cls"] == "Policy" and v in targets
         assert pos[u][0] < pos[v][0]
     captions = {d["caption"] for d in targets.values()}
-    assert "新一代智能终端、智能体等应…\n> 90%" in captions
-    assert "服务用户\n≥ 1000万" in captions
+    # Value and year are never cut off (issue #16: both targets read "…普及率…").
+    assert "新一代智能终端、智能体等应…\n超 90%（2030）" in captions
+    assert "服务用户\n≥ 1000万（2027）" in captions
     # The 十五五 proposal has no target but a period, drawn as a band.
     assert any(r["period"] == "2026–2030" for r in chart.grid["rows"])  # type: ignore[index, union-attr]
 

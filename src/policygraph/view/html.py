@@ -43,7 +43,7 @@ from policygraph.view.network import (
 LARGE_GRAPH = 300
 #: Label font sizes, in canvas pixels, of the least and the most connected node.
 FONT_MIN = 14
-FONT_MAX = 34
+FONT_MAX = 40
 
 CJK_FONT_STACK = (
     '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", '
@@ -122,6 +122,7 @@ def write_html(
     ``positions`` fixes every node (physics off); ``grid`` is the timeline's background.
     The same graph always gives byte-identical output.
     """
+    g = one_edge_per_relation(g)
     network = build_network(g, focus=focus, positions=positions)
     page = render_page(network, g, title=title, note=note, focus=focus, grid=grid)
     with atomic_file(Path(path)) as handle:
@@ -159,7 +160,7 @@ def build_network(
             extra["borderWidth"] = 4
         network.add_node(
             node,
-            label=str(data.get("caption") or _shorten(label, LABEL_CHARS)),
+            label=str(data.get("caption") or caption(label, cls)),
             shape=style.shape,
             color={
                 "background": style.colour,
@@ -225,8 +226,11 @@ def layout(
     g: nx.MultiDiGraph, sizes: dict[str, tuple[float, int]]
 ) -> dict[str, tuple[float, float]]:
     """Seeded force-directed positions with no two node shapes overlapping."""
-    rough = spring_positions(nx.Graph(g), iterations=60 if len(g) > LARGE_GRAPH else 150)
-    return remove_overlaps(rough, {n: size for n, (size, _) in sizes.items()})
+    # Wider than the default spacing: labels sit under the nodes and need the room.
+    rough = spring_positions(
+        nx.Graph(g), iterations=60 if len(g) > LARGE_GRAPH else 150, spacing=200.0
+    )
+    return remove_overlaps(rough, {n: size for n, (size, _) in sizes.items()}, gap=24.0)
 
 
 def _edge_tip(data: dict[str, object], predicate: str) -> dict[str, object]:
@@ -282,6 +286,42 @@ def _options(large: bool) -> dict[str, object]:
         # Positions come with the page; nothing moves unless the reader drags it.
         "physics": {"enabled": False},
     }
+
+
+def caption(label: str, cls: str) -> str:
+    """The label drawn on the canvas, at most :data:`LABEL_CHARS` characters.
+
+    A target's or statistic's label reads ``指标 超70%（2027年）``: the indicator is shortened,
+    never the value and the year, which are what tell two targets apart.
+    """
+    if len(label) <= LABEL_CHARS:
+        return label
+    head, space, tail = label.rpartition(" ")
+    if cls in ("Target", "Statistic") and space and head and len(tail) < LABEL_CHARS - 4:
+        return _shorten(head, LABEL_CHARS - len(tail) - 1) + " " + tail
+    return _shorten(label, LABEL_CHARS)
+
+
+#: Relations stated both ways in the graph; the page draws the first and not its inverse.
+INVERSES: dict[str, str] = {"pgo:hasTarget": "pgo:setBy"}
+
+
+def one_edge_per_relation(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """``g`` without the inverse edges of :data:`INVERSES` (a 设定 beside its 目标)."""
+    drop = {
+        (v, u, inverse)
+        for u, v, key in g.edges(keys=True)
+        if (inverse := INVERSES.get(str(key))) is not None
+    }
+    if not any(g.has_edge(*edge) for edge in drop):
+        return g
+    kept: nx.MultiDiGraph = nx.MultiDiGraph()
+    kept.graph.update(g.graph)
+    kept.add_nodes_from(g.nodes(data=True))
+    for u, v, key, data in g.edges(keys=True, data=True):
+        if (u, v, key) not in drop:
+            kept.add_edge(u, v, key=key, **data)
+    return kept
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -32,7 +32,7 @@ MAX_PER_CELL = 6
 
 NO_POLICY = "未注明政策 no policy named"
 
-_COMPARATORS = {">": ">", ">=": "≥", "=": "=", "~": "约", "<": "<", "<=": "≤"}
+_COMPARATORS = {">": "超", ">=": "≥", "=": "达", "~": "约", "<": "低于", "<=": "≤"}
 
 _TARGETS = (
     _PREAMBLE
@@ -94,8 +94,8 @@ def format_quantity(value: object, unit: str | None) -> str:
     return f"{text}{scale}{unit or ''}"
 
 
-def target_caption(data: dict[str, object]) -> str:
-    """Two lines: what is measured, then comparator and value (``≥ 10个``)."""
+def target_caption(data: dict[str, object], year: int | None = None) -> str:
+    """Two lines: what is measured, then comparator, value and year (``超 70%（2027）``)."""
     indicator = str(data.get("indicator") or data.get("label") or "")
     if len(indicator) > 14:
         indicator = indicator[:13] + "…"
@@ -103,7 +103,8 @@ def target_caption(data: dict[str, object]) -> str:
     value = data.get("value")
     unit = data.get("unit")
     amount = format_quantity(value, str(unit) if unit else None) if value is not None else ""
-    return f"{indicator}\n{comparator} {amount}".rstrip()
+    when = f"（{year}）" if year is not None else ""
+    return f"{indicator}\n{comparator} {amount}".rstrip() + when
 
 
 def timeline(store: ox.Store) -> Timeline:
@@ -172,7 +173,7 @@ def timeline(store: ox.Store) -> Timeline:
         for deadline in sorted(row.targets):
             for k, target in enumerate(sorted(row.targets[deadline])[:MAX_PER_CELL]):
                 data = dict(attributes[target])
-                data["caption"] = target_caption(data)
+                data["caption"] = target_caption(data, deadline)
                 data["deadline"] = deadline
                 data["size"] = NODE_SIZE
                 g.add_node(target, **data)

@@ -91,6 +91,21 @@
     network.fit({ animation: { duration: 400, easingFunction: "easeInOutQuad" } });
   });
 
+  // Level of detail at the opening zoom: a fitted corpus is zoomed out so far that no label
+  // reaches vis's draw threshold. Zoom in (about the middle) until the biggest labels, the
+  // hubs', are 11 px high; the wheel or "Fit" shows the rest.
+  if (!data.grid) {
+    var biggest = Math.max.apply(null, data.nodes.map(function (n) {
+      return (n.font && n.font.size) || 14;
+    }).concat([14]));
+    network.once("afterDrawing", function () {
+      var readable = 11 / biggest;
+      if (network.getScale() < readable) {
+        network.moveTo({ position: network.getViewPosition(), scale: readable });
+      }
+    });
+  }
+
   if (data.focus && classOf[data.focus] !== undefined) {
     network.once("afterDrawing", function () { network.selectNodes([data.focus]); });
   }
