@@ -104,7 +104,8 @@ def test_search_focuses_the_node(seeds: Any, open_view: Any) -> None:
     )
     for _ in range(50):
         box = node_box(view, wanted[0])
-        if abs(box["x"] - area["x"]) < 5 and abs(box["y"] - area["y"]) < 5:
+        centred = abs(box["x"] - area["x"]) < 5 and abs(box["y"] - area["y"]) < 5
+        if centred and abs(box["scale"] - 1.4) < 0.01:
             break
         page.wait_for_timeout(100)
     assert abs(box["x"] - area["x"]) < 5 and abs(box["y"] - area["y"]) < 5, (box, area)
@@ -384,3 +385,113 @@ def test_labels_of_the_hubs_are_readable_at_the_opening_zoom(
     # 8 px draw threshold, so they wait for the reader to zoom in.
     assert fonts["biggest"] >= 10.5, fonts
     assert fonts["smallest"] < 8, fonts
+
+
+# --- exploring in the page (issue #16) -----------------------------------------------------------
+
+
+def selected(view: Any) -> list[str]:
+    return view.js("() => window.policygraphView.network.getSelectedNodes()")  # type: ignore[no-any-return]
+
+
+def test_search_finds_aliases_steps_through_matches_and_fires_once(
+    seeds: Any, open_view: Any
+) -> None:
+    view = open_view(seeds.out / "views" / "overview.html")
+    page = view.page
+    page.fill("#pg-search", "习近平总书记")  # an alias: the label is 习近平
+    page.press("#pg-search", "Enter")
+    assert selected(view) == [ID + "person/习近平"]
+    assert view.js("() => window.policygraphView.searches") == 1  # Enter fires once
+    assert "习近平" in page.inner_text("#pg-status")
+    # Several matches: Enter steps forward through them, Shift+Enter back.
+    page.fill("#pg-search", "人工智能")
+    page.press("#pg-search", "Enter")
+    first = selected(view)
+    assert page.inner_text("#pg-status").startswith("1 / ")
+    total = int(page.inner_text("#pg-status").split("/")[1].split()[0])
+    assert total >= 5
+    page.press("#pg-search", "Enter")
+    assert selected(view) != first and page.inner_text("#pg-status").startswith("2 / ")
+    page.press("#pg-search", "Shift+Enter")
+    assert selected(view) == first
+    page.click("#pg-prev")
+    assert page.inner_text("#pg-status").startswith(f"{total} / ")
+    # A match in an unticked class is reported as such, not as "not found".
+    page.uncheck('#pg-legend input[data-cls="Person"]')
+    page.fill("#pg-search", "习近平总书记")
+    page.press("#pg-search", "Enter")
+    status = page.inner_text("#pg-status")
+    assert "hidden" in status and "Person" in status and "not found" not in status
+    page.fill("#pg-search", "习近平")  # other, visible entities contain the name too
+    page.press("#pg-search", "Enter")
+    assert "hidden classes: Person" in page.inner_text("#pg-status")
+
+
+def test_click_opens_details_and_double_click_expands(seeds: Any, open_view: Any) -> None:
+    view = open_view(seeds.out / "views" / "overview.html")
+    page = view.page
+    node = ID + "person/习近平"
+    assert page.is_hidden("#pg-details")
+    view.js("(id) => window.policygraphView.network.focus(id, {scale: 1.5})", node)
+    box = node_box(view, node)
+    page.mouse.click(box["x"], box["y"])
+    page.wait_for_selector("#pg-details", state="visible", timeout=5_000)
+    text = page.inner_text("#pg-details-body")
+    assert text.startswith("习近平") and "Person" in text and "习近平总书记" in text
+    assert page.query_selector_all("#pg-details blockquote"), "source sentences are listed"
+    assert "关系 relations" in text
+    # Hide the classes of the node's neighbours, then double-click it: they come back.
+    neighbours = view.js(
+        """(id) => window.policygraphView.edges.get()
+             .filter(e => e.from === id || e.to === id)
+             .map(e => e.from === id ? e.to : e.from)""",
+        node,
+    )
+    assert neighbours
+    classes = view.js(
+        "(ids) => [...new Set(ids.map(i => window.policygraphView.nodes.get(i).cls))]",
+        neighbours,
+    )
+    for cls in classes:
+        if cls != "Person":
+            page.uncheck(f'#pg-legend input[data-cls="{cls}"]')
+    assert not set(neighbours) <= set(drawn_ids(view))
+    box = node_box(view, node)
+    page.mouse.dblclick(box["x"], box["y"])
+    page.wait_for_function(
+        "() => window.policygraphView.network.getSelectedNodes().length > 1", timeout=5_000
+    )
+    assert set(neighbours) <= set(drawn_ids(view))
+    assert set(selected(view)) == {node, *neighbours}
+    assert_clean(view)
+
+
+def test_edge_tooltip_shows_the_sentence_the_relation_was_read_in(
+    seeds: Any, open_view: Any
+) -> None:
+    view = open_view(seeds.out / "views" / "overview.html")
+    tips = view.js(
+        """() => window.policygraphView.edges.get().map(e => {
+             document.body.appendChild(e.title);
+             const s = Array.from(e.title.querySelectorAll('.pg-tip-source'), x => x.textContent);
+             e.title.remove();
+             return s;
+           })"""
+    )
+    with_sentence = [t for t in tips if t]
+    assert len(with_sentence) >= 5
+    assert any("研究员" in s for t in with_sentence for s in t)
+
+
+def test_empty_query_result_says_so(seeds: Any, open_view: Any, tmp_path: Path) -> None:
+    path = write_view(
+        store=seeds.store,
+        sparql="SELECT ?a ?b WHERE { ?a <urn:x:none> ?b }",
+        out=tmp_path / "empty.html",
+    )
+    view = open_view(path)
+    assert_clean(view)
+    assert drawn_ids(view) == []
+    assert view.page.is_visible("#pg-empty")
+    assert "returned nothing" in view.page.inner_text("#pg-note")

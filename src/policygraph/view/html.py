@@ -41,6 +41,14 @@ from policygraph.view.network import (
 
 #: Above this many nodes edges are hidden while dragging or zooming, and search centres at once.
 LARGE_GRAPH = 300
+#: What a query view says when the query matched nothing (the page is otherwise blank).
+EMPTY_RESULT = (
+    "查询没有结果。 The query returned nothing to draw: no row, or no two resources in a row."
+)
+
+#: Drawn in the middle of a page that has no node at all.
+EMPTY_GRAPH = "没有可显示的实体。 Nothing to draw: see the note above."
+
 #: Label font sizes, in canvas pixels, of the least and the most connected node.
 FONT_MIN = 14
 FONT_MAX = 40
@@ -173,6 +181,8 @@ def build_network(
             fullLabel=label,
             alt=[str(a) for a in _as_list(data.get("alt_labels"))],
             tip=_node_tip(node, data),
+            # Whole sentences for the details panel; the tooltip's are cut short.
+            sources=[str(x) for x in _as_list(data.get("sources"))],
             **extra,
         )
     parallel: Counter[tuple[str, str]] = Counter()
@@ -423,6 +433,7 @@ def render_page(
         legend=_legend(g),
         node_count=g.number_of_nodes(),
         edge_count=g.number_of_edges(),
+        empty=EMPTY_GRAPH if not g.number_of_nodes() else "",
         data_json=Markup(script_json(data)),
         vis_js=Markup(vis_js),
         vis_css=Markup(vis_css),
@@ -485,7 +496,7 @@ def write_overview(
     """The whole graph, or its ``max_nodes`` most connected entities with a note saying so."""
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, not {max_nodes}")
-    g = rdf_to_networkx(graph)
+    g = rdf_to_networkx(graph, relation_sources=True)
     total = g.number_of_nodes()
     note = ""
     if total > max_nodes:
@@ -517,7 +528,7 @@ def write_neighbourhood(
 
     Raises ``EntityNotFound`` (a ``LookupError``) when the entity is missing or ambiguous.
     """
-    g = rdf_to_networkx(graph)
+    g = rdf_to_networkx(graph, relation_sources=True)
     centre = find_node(g, entity)
     sub = neighbourhood(g, centre, depth)
     label = str(g.nodes[centre].get("label", centre))
@@ -542,6 +553,8 @@ def write_query_result(
     resources the result names.
     """
     g = result_to_networkx(result_graph_or_pairs, context=context)
+    if not g.number_of_nodes():
+        note = (note + " " if note else "") + EMPTY_RESULT
     return write_html(g, path, title=title, note=note)
 
 

@@ -226,11 +226,14 @@ def _skipped_edge(predicate: rdflib.term.Node) -> bool:
     return predicate in (RDF.type, PGO.hasMention, PGO.mentions)
 
 
-def rdf_to_networkx(graph: rdflib.Graph, *, include_mentions: bool = False) -> nx.MultiDiGraph:
+def rdf_to_networkx(
+    graph: rdflib.Graph, *, include_mentions: bool = False, relation_sources: bool = False
+) -> nx.MultiDiGraph:
     """Entities (IRIs typed in ``pgo:``) as nodes, the relations between them as edges.
 
     Node ids are IRI strings; edges carry ``predicate`` (prefixed name, also the edge key) and
-    ``label`` (a short Chinese name for the predicate).
+    ``label`` (a short Chinese name for the predicate), and with ``relation_sources`` the
+    ``sources`` sentences each relation was read in (for the views' edge tooltips).
     """
     graph = _union(graph)
     lookup = _Lookup([graph])
@@ -254,9 +257,29 @@ def rdf_to_networkx(graph: rdflib.Graph, *, include_mentions: bool = False) -> n
         for s, p, o in graph
         if s in nodes and o in nodes and not _skipped_edge(p)
     )
+    sentences = _relation_sentences(graph) if relation_sources else {}
     for source, name, target, predicate in edges:
-        g.add_edge(source, target, key=name, predicate=name, label=predicate_label(predicate))
+        extra = {}
+        if (source, predicate, target) in sentences:
+            extra["sources"] = sentences[(source, predicate, target)]
+        g.add_edge(
+            source, target, key=name, predicate=name, label=predicate_label(predicate), **extra
+        )
     return g
+
+
+def _relation_sentences(graph: rdflib.Graph) -> dict[tuple[str, str, str], list[str]]:
+    """(subject, predicate, object) → the sentences its relation mentions were read in."""
+    found: dict[tuple[str, str, str], set[str]] = {}
+    for mention in graph.subjects(RDF.type, PGO.RelationMention):
+        parts = [graph.value(mention, term) for term in (RDF.subject, RDF.predicate, RDF.object)]
+        if any(part is None for part in parts):
+            continue
+        key = (str(parts[0]), str(parts[1]), str(parts[2]))
+        found.setdefault(key, set()).update(
+            _plain(x) for x in graph.objects(mention, PGO.sentence) if isinstance(x, Literal)
+        )
+    return {key: sorted(v - {""})[:_MAX_SOURCES] for key, v in found.items()}
 
 
 QueryPair = tuple[object, object] | tuple[object, object, object]

@@ -3,6 +3,8 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("pg-data").textContent);
+  // For scripts and tests: the network, when it was first drawn, how many searches ran.
+  window.policygraphView = { searches: 0, search: function (step) { search(step); } };
 
   function div(className, text) {
     var el = document.createElement("div");
@@ -20,13 +22,17 @@
     return box;
   }
 
-  data.nodes.forEach(function (n) { n.title = tooltip(n.tip); delete n.tip; });
+  // The tooltip's rows stay on the node (as n.info) for the details panel.
+  data.nodes.forEach(function (n) { n.info = n.tip; n.title = tooltip(n.tip); delete n.tip; });
   data.edges.forEach(function (e) { e.title = tooltip(e.tip); delete e.tip; });
 
+  var byId = {};
   var classOf = {};
-  data.nodes.forEach(function (n) { classOf[n.id] = n.cls; });
+  data.nodes.forEach(function (n) { byId[n.id] = n; classOf[n.id] = n.cls; });
   var hidden = {};
-  function shown(id) { return !hidden[classOf[id]]; }
+  // Nodes a double-click brought back although their class is unticked.
+  var revealed = {};
+  function shown(id) { return !hidden[classOf[id]] || revealed[id] === true; }
 
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
@@ -37,12 +43,17 @@
   var container = document.getElementById("pg-network");
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, data.options);
 
+  function refresh() { nodeView.refresh(); edgeView.refresh(); }
+
   var boxes = document.querySelectorAll("#pg-legend input[data-cls]");
   Array.prototype.forEach.call(boxes, function (box) {
     box.addEventListener("change", function () {
-      hidden[box.getAttribute("data-cls")] = !box.checked;
-      nodeView.refresh();
-      edgeView.refresh();
+      var cls = box.getAttribute("data-cls");
+      hidden[cls] = !box.checked;
+      Object.keys(revealed).forEach(function (id) {
+        if (classOf[id] === cls) { delete revealed[id]; }
+      });
+      refresh();
     });
   });
 
@@ -50,7 +61,9 @@
   var input = document.getElementById("pg-search");
   var list = document.getElementById("pg-labels");
   var seen = {};
-  data.nodes.map(function (n) { return n.fullLabel; }).sort().forEach(function (label) {
+  var names = [];
+  data.nodes.forEach(function (n) { names.push(n.fullLabel); (n.alt || []).forEach(function (a) { names.push(a); }); });
+  names.sort().forEach(function (label) {
     if (seen[label]) { return; }
     seen[label] = true;
     var option = document.createElement("option");
@@ -66,29 +79,157 @@
       scale: 1.4,
       animation: animate ? { duration: 400, easingFunction: "easeInOutQuad" } : false
     });
+    showDetails(id);
   }
 
-  function search() {
+  // Search covers labels and other labels (习近平总书记 finds 习近平). Exact matches come first;
+  // Enter (or ▶) steps to the next match, Shift+Enter (or ◀) to the previous one.
+  var matches = [];
+  var at = -1;
+  var lastQuery = null;
+  function findAll(query) {
+    var exact = [];
+    var partial = [];
+    data.nodes.forEach(function (n) {
+      var names = [n.fullLabel].concat(n.alt || []).map(function (x) { return x.toLowerCase(); });
+      if (n.id.toLowerCase() === query || names.indexOf(query) !== -1) { exact.push(n); }
+      else if (names.some(function (x) { return x.indexOf(query) !== -1; })) { partial.push(n); }
+    });
+    partial.sort(function (a, b) {
+      return a.fullLabel.length - b.fullLabel.length || (a.fullLabel < b.fullLabel ? -1 : 1);
+    });
+    return exact.concat(partial);
+  }
+
+  function search(step) {
+    window.policygraphView.searches += 1;
     var query = input.value.trim().toLowerCase();
     if (!query) { status.textContent = ""; return; }
-    var visible = data.nodes.filter(function (n) { return shown(n.id); });
-    var exact = visible.filter(function (n) { return n.fullLabel.toLowerCase() === query; });
-    var partial = visible.filter(function (n) {
-      return n.fullLabel.toLowerCase().indexOf(query) !== -1 || n.id.toLowerCase() === query;
-    });
-    var hits = exact.length ? exact : partial;
-    if (!hits.length) { status.textContent = "未找到 not found"; return; }
-    focusNode(hits[0].id);
-    status.textContent = hits.length === 1 ? "" : hits.length + " 个匹配 matches, showing the first";
+    if (query !== lastQuery) { matches = findAll(query); at = -1; lastQuery = query; }
+    var visible = matches.filter(function (n) { return shown(n.id); });
+    var elsewhere = matches.length - visible.length;
+    var classes = {};
+    matches.forEach(function (n) { if (!shown(n.id)) { classes[n.cls] = true; } });
+    var where = Object.keys(classes).sort().join(", ");
+    if (!visible.length) {
+      status.textContent = elsewhere
+        ? "只在隐藏的类别中 found only in hidden classes: " + where + " (" + elsewhere +
+          "); tick it in the legend"
+        : "未找到 not found";
+      return;
+    }
+    at = (at + (step || 1) + visible.length) % visible.length;
+    if (at < 0) { at = 0; }
+    var hit = visible[at];
+    focusNode(hit.id);
+    var text = visible.length > 1 ? (at + 1) + " / " + visible.length + " 个匹配 matches" : "";
+    if (hit.fullLabel.toLowerCase().indexOf(query) === -1) {
+      text += (text ? " · " : "") + "别名 also known as: " + hit.fullLabel;
+    }
+    if (elsewhere) {
+      text += (text ? " · " : "") + "+" + elsewhere + " in hidden classes: " + where;
+    }
+    status.textContent = text;
   }
 
+  // Enter alone: a "change" listener as well would search twice for one Enter.
   input.addEventListener("keydown", function (event) {
-    if (event.key === "Enter") { search(); }
+    if (event.key === "Enter" && !event.isComposing) {
+      event.preventDefault();
+      search(event.shiftKey ? -1 : 1);
+    }
   });
-  input.addEventListener("change", search);
-  document.getElementById("pg-go").addEventListener("click", search);
+  // Picking a suggestion from the list is an input event without typing.
+  input.addEventListener("input", function (event) {
+    if (!event.inputType || event.inputType === "insertReplacementText") { search(1); }
+  });
+  document.getElementById("pg-go").addEventListener("click", function () { search(1); });
+  document.getElementById("pg-next").addEventListener("click", function () { search(1); });
+  document.getElementById("pg-prev").addEventListener("click", function () { search(-1); });
   document.getElementById("pg-fit").addEventListener("click", function () {
-    network.fit({ animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    network.fit({ animation: animate ? { duration: 400, easingFunction: "easeInOutQuad" } : false });
+  });
+
+  // --- the details panel: everything the page knows about one node --------------------------
+  var panel = document.getElementById("pg-details");
+  var body = document.getElementById("pg-details-body");
+  function el(tag, text, className) {
+    var e = document.createElement(tag);
+    if (text !== undefined) { e.textContent = text; }
+    if (className) { e.className = className; }
+    return e;
+  }
+  function neighbours(id) {
+    return edges.get({ filter: function (e) { return e.from === id || e.to === id; } });
+  }
+  function showDetails(id) {
+    var n = byId[id];
+    if (!n) { return; }
+    while (body.firstChild) { body.removeChild(body.firstChild); }
+    body.appendChild(el("h2", n.fullLabel));
+    n.info.rows.forEach(function (row) { body.appendChild(el("div", row, "pg-row")); });
+    if ((n.sources || []).length) {
+      body.appendChild(el("h3", "出处 source sentences"));
+      n.sources.forEach(function (sentence) {
+        var quote = el("blockquote", sentence);
+        var copy = el("button", "复制 copy", "pg-copy");
+        copy.type = "button";
+        copy.addEventListener("click", function () {
+          if (navigator.clipboard) { navigator.clipboard.writeText(sentence).catch(function () {}); }
+        });
+        body.appendChild(quote);
+        body.appendChild(copy);
+      });
+    }
+    var links = neighbours(id);
+    if (links.length) {
+      body.appendChild(el("h3", "关系 relations (" + links.length + ")"));
+      var ul = el("ul");
+      links.forEach(function (e) {
+        var other = e.from === id ? e.to : e.from;
+        var li = el("li");
+        li.appendChild(document.createTextNode((e.from === id ? "→ " : "← ") + (e.label || e.predicate) + " "));
+        var a = el("a", byId[other] ? byId[other].fullLabel : other);
+        a.addEventListener("click", function () {
+          revealed[other] = true;
+          refresh();
+          focusNode(other);
+        });
+        li.appendChild(a);
+        if (!shown(other)) { li.appendChild(document.createTextNode(" (hidden)")); }
+        ul.appendChild(li);
+      });
+      body.appendChild(ul);
+    }
+    body.appendChild(el("p", "双击展开邻居 double-click to expand the neighbours", "pg-row"));
+    panel.hidden = false;
+  }
+  document.getElementById("pg-details-close").addEventListener("click", function () {
+    panel.hidden = true;
+  });
+  network.on("click", function (params) {
+    if (params.nodes.length) { showDetails(params.nodes[0]); }
+  });
+
+  // Double-click expands a node: its neighbours are shown even in unticked classes, selected
+  // with it, and framed.
+  function expand(id) {
+    var around = [id];
+    neighbours(id).forEach(function (e) {
+      var other = e.from === id ? e.to : e.from;
+      if (around.indexOf(other) === -1) { around.push(other); }
+    });
+    around.forEach(function (x) { revealed[x] = true; });
+    refresh();
+    network.selectNodes(around);
+    network.fit({ nodes: around, animation: false });
+    status.textContent = "展开 expanded: " + (around.length - 1) + " 个邻居 neighbours of " + byId[id].fullLabel;
+    showDetails(id);
+  }
+  // After the double-click's own taps, which would otherwise change the selection again.
+  network.on("doubleClick", function (params) {
+    var id = params.nodes[0];
+    if (id !== undefined) { setTimeout(function () { expand(id); }, 0); }
   });
 
   // Level of detail at the opening zoom: a fitted corpus is zoomed out so far that no label
@@ -160,21 +301,13 @@
     });
   }
 
-  // For scripts and tests: the network, and when it was first drawn (ms since navigation).
-  window.policygraphView = { network: network, nodes: nodes, edges: edges, search: search };
-  // "ready" is when the layout stops moving: at the first drawing when positions are fixed,
-  // after stabilization when physics lays the graph out.
-  var physics = data.options.physics && data.options.physics.enabled;
+  window.policygraphView.network = network;
+  window.policygraphView.nodes = nodes;
+  window.policygraphView.edges = edges;
+  window.policygraphView.expand = expand;
+  // Positions come with the page, so the first drawing is also when it is ready to use.
   network.once("afterDrawing", function () {
     window.policygraphView.firstDrawn = performance.now();
-    if (!physics) { window.policygraphView.ready = window.policygraphView.firstDrawn; }
+    window.policygraphView.ready = window.policygraphView.firstDrawn;
   });
-  if (physics) {
-    network.once("stabilizationIterationsDone", function () {
-      // Settle here rather than drift on, so that search and clicks find still nodes.
-      network.stopSimulation();
-      network.fit();
-      window.policygraphView.ready = performance.now();
-    });
-  }
 })();
