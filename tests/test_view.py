@@ -563,6 +563,19 @@ def test_timeline_places_every_seed_target_by_deadline(seed_store) -> None:
     years = sorted(set(expected.values()))
     xs = [pos[f"{ID}year/{y}"][0] for y in years]
     assert xs == sorted(xs) and len(set(xs)) == len(xs)
+    # A linear axis: the same width for every year, empty years included.
+    widths = {(xs[i + 1] - xs[i]) / (years[i + 1] - years[i]) for i in range(len(years) - 1)}
+    assert len(widths) == 1
+    assert chart.grid["labels"][0] == str(years[0]) or int(chart.grid["labels"][0]) < years[0]  # type: ignore[index]
+    # Rows in time order: each row's first deadline is no earlier than the row above's.
+    firsts = []
+    for u in sorted(
+        (n for n, d in g.nodes(data=True) if d["cls"] == "Policy"), key=lambda n: pos[n][1]
+    ):
+        deadlines = [targets[v]["deadline"] for v in g.successors(u) if v in targets]
+        if deadlines:
+            firsts.append(min(deadlines))
+    assert firsts == sorted(firsts) and firsts
     for node, year in expected.items():
         assert pos[node][0] == pos[f"{ID}year/{year}"][0]
     # Each target hangs off its policy, on the policy's row.

@@ -495,3 +495,86 @@ def test_empty_query_result_says_so(seeds: Any, open_view: Any, tmp_path: Path) 
     assert drawn_ids(view) == []
     assert view.page.is_visible("#pg-empty")
     assert "returned nothing" in view.page.inner_text("#pg-note")
+
+
+# --- the timeline at corpus scale (issue #16) ----------------------------------------------------
+
+
+@pytest.fixture
+def many_policies(tmp_path: Path) -> Path:
+    """A store of 30 policies from 1990 on, each with targets two and five years after it."""
+    import pyoxigraph as ox
+
+    from policygraph.view.html import write_timeline
+
+    lines = ["@prefix pgo: <https://w3id.org/policygraph/ontology#> ."]
+    lines.append("@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .")
+    for i in range(30):
+        year = 1990 + i  # listed out of time order below, by IRI
+        policy = f"<{ID}policy/p{(i * 7) % 30:02d}>"
+        lines.append(f'{policy} a pgo:Policy ; rdfs:label "{year}年政府工作报告"@zh .')
+        for k, later in enumerate((2, 5)):
+            target = f"<{ID}target/t{i:02d}{k}>"
+            lines.append(
+                f'{target} a pgo:Target ; rdfs:label "指标{i}-{k} 达{k + 1}%"@zh ;'
+                f" pgo:setBy {policy} ; pgo:deadline <{ID}year/{year + later}> ."
+            )
+            lines.append(f"<{ID}year/{year + later}> pgo:year {year + later} .")
+    store = ox.Store()
+    store.load("\n".join(lines).encode(), ox.RdfFormat.TURTLE)
+    return write_timeline(store, tmp_path / "timeline.html")
+
+
+def test_timeline_axis_is_linear_rows_in_time_order_and_headers_stick(
+    many_policies: Path, open_view: Any
+) -> None:
+    view = open_view(many_policies)
+    assert_clean(view)
+    data = view.js(
+        "() => window.policygraphView.nodes.get().map(n => ({id: n.id, cls: n.cls, x: n.x, y: n.y,"
+        " label: n.fullLabel}))"
+    )
+    years = {int(d["label"]): d["x"] for d in data if d["cls"] == "Year"}
+    spans = {round((years[b] - years[a]) / (b - a), 3) for a in years for b in years if a < b}
+    assert len(spans) == 1, "a year is the same width everywhere on a linear axis"
+    # Rows run in time order: each policy's row is below the previous year's.
+    policies = sorted((d for d in data if d["cls"] == "Policy"), key=lambda d: d["y"])
+    assert [p["label"] for p in policies] == [f"{1990 + i}年政府工作报告" for i in range(30)]
+    # It opens where the targets are: some are on screen, readable.
+    on_screen = view.js(
+        """() => {
+          const net = window.policygraphView.network, box = document.getElementById('pg-network');
+          return window.policygraphView.nodes.get().filter(n => n.cls === 'Target').filter(n => {
+            const p = net.canvasToDOM(net.getPosition(n.id));
+            return p.x > 0 && p.y > 0 && p.x < box.clientWidth && p.y < box.clientHeight;
+          }).length;
+        }"""
+    )
+    assert on_screen >= 2
+    assert view.js("() => window.policygraphView.network.getScale()") >= 0.6
+    # Scroll far down: the year headers are still drawn along the top of the view.
+    header = {"x": 20, "y": 0, "width": 1100, "height": 22}
+    rect = view.js("() => document.getElementById('pg-network').getBoundingClientRect().top")
+    header["y"] = rect + 1
+    view.js(
+        """() => { const net = window.policygraphView.network;
+                   const p = net.getViewPosition();
+                   net.moveTo({position: {x: p.x, y: p.y + 2500}}); }"""
+    )
+    view.page.wait_for_timeout(200)
+    shot = view.page.screenshot(clip=header)
+    blank = view.js(
+        """async (b64) => {
+          const img = new Image(); img.src = "data:image/png;base64," + b64; await img.decode();
+          const c = document.createElement("canvas"); c.width = img.width; c.height = img.height;
+          const ctx = c.getContext("2d"); ctx.drawImage(img, 0, 0);
+          const d = ctx.getImageData(0, 0, c.width, c.height).data;
+          let dark = 0;
+          for (let i = 0; i < d.length; i += 4) { if (d[i] < 120) { dark += 1; } }
+          return dark;
+        }""",
+        __import__("base64").b64encode(shot).decode(),
+    )
+    assert blank > 30, "year headers are drawn at the top after scrolling down"
+    headers = view.js("() => window.policygraphView.headers")
+    assert len(headers["years"]) >= 3 and all(y.isdigit() for y in headers["years"])

@@ -210,7 +210,7 @@ def build_network(
         )
     # Assigned rather than passed to set_options(), which strips every space from the JSON and
     # so would break the font names.
-    network.options = _options(g.number_of_nodes() > LARGE_GRAPH)
+    network.options = _options(g.number_of_nodes() > LARGE_GRAPH, chart=chart)
     return network
 
 
@@ -262,8 +262,8 @@ def _as_list(value: object) -> list[object]:
     return [] if value is None else [value]
 
 
-def _options(large: bool) -> dict[str, object]:
-    return {
+def _options(large: bool, *, chart: bool = False) -> dict[str, object]:
+    options: dict[str, object] = {
         "nodes": {
             "font": {"face": CJK_FONT_STACK, "size": FONT_MIN, "color": "#222222"},
             "borderWidth": 1,
@@ -296,6 +296,10 @@ def _options(large: bool) -> dict[str, object]:
         # Positions come with the page; nothing moves unless the reader drags it.
         "physics": {"enabled": False},
     }
+    if chart:
+        # A chart's labels are all the same size, and it opens zoomed in enough to read them.
+        options["nodes"]["scaling"]["label"]["drawThreshold"] = 5  # type: ignore[index]
+    return options
 
 
 def caption(label: str, cls: str) -> str:

@@ -251,25 +251,27 @@
     network.once("afterDrawing", function () { network.selectNodes([data.focus]); });
   }
 
-  // The timeline's background: a column per year and, per policy row, a band for its period.
+  // The timeline's background: a column per year and, per policy row, a band for its period;
+  // over it, year headers stuck to the top of the view and row titles stuck to its left edge.
   var grid = data.grid;
   if (grid) {
-    // fit() frames the nodes, not their labels; the policy titles sit left of their node.
-    // A corpus gives dozens of rows: rather than shrink them all to dots, start at a
-    // readable scale with the year headers at the top, and let the reader scroll down.
+    // Open at a readable scale on the first rows, where the earliest targets are (rows run in
+    // time order), with the year headers at the top; the reader scrolls on from there.
     network.once("afterDrawing", function () {
       network.fit();
-      var scale = Math.max(network.getScale() * 0.9, 0.45);
+      var scale = Math.max(network.getScale() * 0.9, 0.7);
       var box = container.getBoundingClientRect();
       var halfWidth = box.width / 2 / scale;
       var halfHeight = box.height / 2 / scale;
       var bottom = grid.rows.length ? grid.rows[grid.rows.length - 1].bottom : 0;
       var top = -150;
+      var first = grid.rows.length ? grid.rows[0].x : grid.left;
+      var left = Math.max(grid.left, Math.min(first, grid.open) - 160);
       var fitsTall = bottom - top <= 2 * halfHeight;
       var fitsWide = grid.right - grid.left <= 2 * halfWidth;
       network.moveTo({
         position: {
-          x: fitsWide ? (grid.left + grid.right) / 2 : grid.left + halfWidth,
+          x: fitsWide ? (grid.left + grid.right) / 2 : left + halfWidth,
           y: fitsTall ? (top + bottom) / 2 : top + halfHeight
         },
         scale: scale
@@ -298,6 +300,52 @@
         ctx.stroke();
       });
       ctx.restore();
+    });
+    var face = getComputedStyle(document.body).fontFamily;
+    network.on("afterDrawing", function (ctx) {
+      var scale = network.getScale();
+      var corner = network.DOMtoCanvas({ x: 0, y: 0 });
+      var far = network.DOMtoCanvas({ x: container.clientWidth, y: container.clientHeight });
+      var px = 1 / scale;
+      ctx.save();
+      // Row titles whose policy node has scrolled off to the left, stuck to the left edge.
+      ctx.font = 12 * px + "px " + face;
+      ctx.textBaseline = "middle";
+      grid.rows.forEach(function (row) {
+        var middle = (row.top + row.bottom) / 2;
+        if (row.x >= corner.x || middle < corner.y || middle > far.y) { return; }
+        var text = row.title.length > 24 ? row.title.slice(0, 23) + "…" : row.title;
+        var width = ctx.measureText(text).width;
+        ctx.fillStyle = "rgba(255, 255, 255, 0.9)";
+        ctx.fillRect(corner.x, middle - 9 * px, width + 10 * px, 18 * px);
+        ctx.fillStyle = "#8b1a1a";
+        ctx.fillText(text, corner.x + 5 * px, middle);
+      });
+      // The year headers, stuck to the top whatever the vertical scroll.
+      var height = 24 * px;
+      ctx.fillStyle = "rgba(255, 255, 255, 0.94)";
+      ctx.fillRect(corner.x, corner.y, far.x - corner.x, height);
+      ctx.strokeStyle = "#c0c6cc";
+      ctx.setLineDash([]);
+      ctx.lineWidth = px;
+      ctx.beginPath();
+      ctx.moveTo(corner.x, corner.y + height);
+      ctx.lineTo(far.x, corner.y + height);
+      ctx.stroke();
+      ctx.font = "600 " + 13 * px + "px " + face;
+      ctx.textAlign = "center";
+      ctx.fillStyle = "#333";
+      var step = scale * 230 < 48 ? 5 : 1;  // when columns are narrow, label every 5th year
+      var drawn = [];
+      grid.years.forEach(function (x, i) {
+        if (x < corner.x - 50 * px || x > far.x + 50 * px) { return; }
+        if (step > 1 && Number(grid.labels[i]) % step !== 0) { return; }
+        ctx.fillText(grid.labels[i], x, corner.y + height / 2);
+        drawn.push(grid.labels[i]);
+      });
+      ctx.restore();
+      // For tests: which year headers the last frame drew.
+      window.policygraphView.headers = { years: drawn };
     });
   }
 
