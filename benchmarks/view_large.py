@@ -134,11 +134,77 @@ def time_page(html: Path, runs: int) -> dict[str, object]:
             )
             first.append(round(page.evaluate("() => window.policygraphView.firstDrawn") / 1000, 3))
             ready.append(round(page.evaluate("() => window.policygraphView.ready") / 1000, 3))
+            frames = page.evaluate(FRAMES)
+            searched = page.evaluate(SEARCH)
+            moved = page.evaluate(FILTER)
             context.close()
     finally:
         browser.close()
         manager.stop()
-    return {"page": html.name, "first_drawn_s": first, "ready_s": ready}
+    return {
+        "page": html.name,
+        "nodes": frames["nodes"],
+        "first_drawn_s": first,
+        "ready_s": ready,
+        "frame_ms_by_scale (last run)": frames["ms"],
+        "search_to_centred_ms (last run)": searched,
+        "nodes_moved_by_a_class_filter (last run)": moved,
+    }
+
+
+#: Milliseconds one full redraw takes at each zoom level (median of five), centred on the graph.
+FRAMES = """() => {
+  const net = window.policygraphView.network;
+  const centre = net.getViewPosition();
+  const ms = {};
+  for (const scale of [0.2, 0.4, 0.6, 0.8, 1.0]) {
+    net.moveTo({position: centre, scale: scale});
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      net.redraw();
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    ms[scale] = Math.round(times[2] * 10) / 10;
+  }
+  return {nodes: net.body.nodeIndices.length, ms: ms};
+}"""
+
+#: From pressing Enter in the search box to the last node's being in the middle of the view.
+SEARCH = """async () => {
+  const v = window.policygraphView, net = v.network;
+  const ids = v.nodes.getIds();
+  const wanted = v.nodes.get(ids[ids.length - 1]);
+  const input = document.getElementById("pg-search");
+  input.value = wanted.fullLabel;
+  net.moveTo({position: {x: 0, y: 0}, scale: 0.5});
+  const box = document.getElementById("pg-network");
+  const t = performance.now();
+  input.dispatchEvent(new KeyboardEvent("keydown", {key: "Enter", bubbles: true}));
+  for (;;) {
+    const p = net.canvasToDOM(net.getPosition(wanted.id));
+    if (Math.abs(p.x - box.clientWidth / 2) < 3 && Math.abs(p.y - box.clientHeight / 2) < 3) {
+      return Math.round(performance.now() - t);
+    }
+    if (performance.now() - t > 30000) { return -1; }
+    await new Promise(r => requestAnimationFrame(r));
+  }
+}"""
+
+#: How many nodes change position when the first class is unticked and ticked again.
+FILTER = """async () => {
+  const v = window.policygraphView, net = v.network;
+  const before = net.getPositions();
+  const box = document.querySelector("#pg-legend input[data-cls]");
+  box.click();
+  await new Promise(r => setTimeout(r, 300));
+  box.click();
+  await new Promise(r => setTimeout(r, 300));
+  const after = net.getPositions();
+  return Object.keys(before).filter(
+    id => !after[id] || after[id].x !== before[id].x || after[id].y !== before[id].y).length;
+}"""
 
 
 def main() -> None:

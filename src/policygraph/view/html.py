@@ -296,6 +296,10 @@ def _options(large: bool, *, chart: bool = False) -> dict[str, object]:
         # Positions come with the page; nothing moves unless the reader drags it.
         "physics": {"enabled": False},
     }
+    if large:
+        # Thousands of edge labels cost a 2,000-node frame 30 ms or more at zoom 1: on a big
+        # graph they appear from zoom 1.2 on, where few edges are in view.
+        options["edges"]["scaling"]["label"]["drawThreshold"] = 14  # type: ignore[index]
     if chart:
         # A chart's labels are all the same size, and it opens zoomed in enough to read them.
         options["nodes"]["scaling"]["label"]["drawThreshold"] = 5  # type: ignore[index]
