@@ -26,7 +26,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from policygraph.view.html import LARGE_GRAPH, write_html
+from policygraph.view.html import write_html
 
 CHROMIUM = os.environ.get("POLICYGRAPH_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -234,7 +234,6 @@ def main() -> None:
             {
                 "nodes": g.number_of_nodes(),
                 "edges": g.number_of_edges(),
-                "physics": g.number_of_nodes() <= LARGE_GRAPH,
                 "write_s": round(written, 3),
                 "html_bytes": size,
                 **figures,
