@@ -79,7 +79,8 @@ class _Row:
     @property
     def start(self) -> int:
         """Where the row begins on the axis: its first deadline or its period's start."""
-        return min([*self.targets, *(self.period or ())] or [0])
+        years: list[int] = [*self.targets, *(self.period or ())]
+        return min(years) if years else 0
 
 
 @dataclass(frozen=True, slots=True)
