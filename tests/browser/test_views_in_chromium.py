@@ -578,3 +578,14 @@ def test_timeline_axis_is_linear_rows_in_time_order_and_headers_stick(
     assert blank > 30, "year headers are drawn at the top after scrolling down"
     headers = view.js("() => window.policygraphView.headers")
     assert len(headers["years"]) >= 3 and all(y.isdigit() for y in headers["years"])
+
+
+def test_seeds_overview_opens_with_thirty_labels_drawn(seeds: Any, open_view: Any) -> None:
+    view = open_view(seeds.out / "views" / "overview.html")
+    readable = view.js(
+        """() => {
+          const v = window.policygraphView, scale = v.network.getScale();
+          return v.nodes.get().filter(n => n.font.size * scale >= 8).length;
+        }"""
+    )
+    assert readable >= 30

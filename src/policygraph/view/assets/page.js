@@ -233,15 +233,14 @@
     if (id !== undefined) { setTimeout(function () { expand(id); }, 0); }
   });
 
-  // Level of detail at the opening zoom: a fitted corpus is zoomed out so far that no label
-  // reaches vis's draw threshold. Zoom in (about the middle) until the biggest labels, the
-  // hubs', are 11 px high; the wheel or "Fit" shows the rest.
-  if (!data.grid) {
-    var biggest = Math.max.apply(null, data.nodes.map(function (n) {
-      return (n.font && n.font.size) || 14;
-    }).concat([14]));
+  // Level of detail at the opening zoom: a fitted graph is often zoomed out so far that no
+  // label reaches vis's 8 px draw threshold. Zoom in (about the middle) until the biggest
+  // label is 11 px high and the 30 biggest are all drawn; the wheel or "Fit" shows the rest.
+  if (!data.grid && data.nodes.length) {
+    var fonts = data.nodes.map(function (n) { return (n.font && n.font.size) || 14; });
+    fonts.sort(function (a, b) { return b - a; });
+    var readable = Math.min(1, Math.max(11 / fonts[0], 8.5 / fonts[Math.min(29, fonts.length - 1)]));
     network.once("afterDrawing", function () {
-      var readable = 11 / biggest;
       if (network.getScale() < readable) {
         network.moveTo({ position: network.getViewPosition(), scale: readable });
       }
