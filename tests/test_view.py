@@ -24,7 +24,12 @@ from policygraph.view import (
     write_query_result,
 )
 from policygraph.view.html import LARGE_GRAPH, PALETTE, script_json
-from policygraph.view.network import local_name, spring_positions
+from policygraph.view.network import (
+    count_overlaps,
+    local_name,
+    remove_overlaps,
+    spring_positions,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample.ttl"
 ID = "https://w3id.org/policygraph/id/"
@@ -246,6 +251,53 @@ def test_spring_positions_are_reproducible() -> None:
     assert along_the_ring * 3 < across
 
 
+def test_remove_overlaps_parts_every_pair_reproducibly() -> None:
+    # Forty nodes piled on five points, some on exactly the same spot.
+    piled = {f"n{i:02d}": (float(i % 5), float(i % 5) * 2) for i in range(40)}
+    radii = {n: 10.0 + (i % 3) * 8 for i, n in enumerate(piled)}
+    assert count_overlaps(piled, radii) == 40
+    apart = remove_overlaps(piled, radii)
+    assert count_overlaps(apart, radii) == 0
+    assert apart == remove_overlaps(dict(reversed(piled.items())), radii)
+
+
+def test_page_layout_has_no_overlapping_nodes(tmp_path: Path) -> None:
+    star = nx.MultiDiGraph()
+    for i in range(120):
+        star.add_node(f"{ID}n{i:03d}", label=f"节点{i}", cls="Industry", iri="")
+        star.add_edge(f"{ID}n000", f"{ID}n{i:03d}", key="pgo:concerns", label="涉及")
+    data = page_data(write_html(star, tmp_path / "star.html", title="t").read_text("utf-8"))
+    positions = {n["id"]: (n["x"], n["y"]) for n in data["nodes"]}
+    assert count_overlaps(positions, {n["id"]: n["size"] for n in data["nodes"]}) == 0
+    # Level of detail: the hub's label is the biggest, leaves' the smallest.
+    fonts = {n["id"]: n["font"]["size"] for n in data["nodes"]}
+    assert fonts[f"{ID}n000"] > max(v for k, v in fonts.items() if k != f"{ID}n000")
+    assert data["options"]["nodes"]["scaling"]["label"]["drawThreshold"] >= 8
+
+
+def test_target_captions_keep_value_and_year() -> None:
+    from policygraph.view.html import caption
+
+    long_a = "新一代智能终端、智能体等应用普及率 超70%（2027年）"
+    long_b = "新一代智能终端、智能体等应用普及率 超90%（2030年）"
+    assert caption(long_a, "Target").endswith(" 超70%（2027年）")
+    assert caption(long_a, "Target") != caption(long_b, "Target")
+    assert len(caption(long_a, "Target")) <= 18
+    assert caption("短标签", "Target") == "短标签"
+
+
+def test_target_edges_are_drawn_once(graph: rdflib.Graph, tmp_path: Path) -> None:
+    from policygraph.view.html import one_edge_per_relation
+
+    g = rdf_to_networkx(graph)
+    both = [(u, v) for u, v, k in g.edges(keys=True) if k == "pgo:setBy"]
+    assert both, "the fixture states targets both ways"
+    data = page_data(write_html(g, tmp_path / "p.html", title="t").read_text("utf-8"))
+    pairs = [tuple(sorted((e["from"], e["to"]))) for e in data["edges"]]
+    assert len(pairs) == len(set(pairs)) == one_edge_per_relation(g).number_of_edges()
+    assert "pgo:hasTarget" in {e["predicate"] for e in data["edges"]}
+
+
 # --- HTML --------------------------------------------------------------------------------------
 
 _REMOTE = [
@@ -284,12 +336,15 @@ def test_page_contains_every_label_and_class_style(overview: Path, g: nx.MultiDi
         assert script_json(data["label"])[1:-1] in html, data["label"]
     data = page_data(html)
     assert {n["id"] for n in data["nodes"]} == set(g.nodes)
-    assert len(data["edges"]) == g.number_of_edges()
+    setby = sum(1 for _, _, k in g.edges(keys=True) if k == "pgo:setBy")
+    assert len(data["edges"]) == g.number_of_edges() - setby  # 设定 beside 目标 is not drawn
     policy = next(n for n in data["nodes"] if n["id"] == POLICY)
     assert policy["color"]["background"] == PALETTE["Policy"].colour
     assert policy["shape"] == PALETTE["Policy"].shape
     assert "Noto Sans CJK SC" in data["options"]["nodes"]["font"]["face"]
-    assert data["options"]["physics"]["enabled"] is True
+    # Positions come with the page: physics is off whatever the size, so nothing moves.
+    assert data["options"]["physics"]["enabled"] is False
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
     for cls in ("Policy", "Target", "Organization", "Person", "Year", "Document"):
         assert f'data-cls="{cls}"' in html
     assert 'id="pg-search"' in html
@@ -508,6 +563,19 @@ def test_timeline_places_every_seed_target_by_deadline(seed_store) -> None:
     years = sorted(set(expected.values()))
     xs = [pos[f"{ID}year/{y}"][0] for y in years]
     assert xs == sorted(xs) and len(set(xs)) == len(xs)
+    # A linear axis: the same width for every year, empty years included.
+    widths = {(xs[i + 1] - xs[i]) / (years[i + 1] - years[i]) for i in range(len(years) - 1)}
+    assert len(widths) == 1
+    assert chart.grid["labels"][0] == str(years[0]) or int(chart.grid["labels"][0]) < years[0]  # type: ignore[index]
+    # Rows in time order: each row's first deadline is no earlier than the row above's.
+    firsts = []
+    for u in sorted(
+        (n for n, d in g.nodes(data=True) if d["cls"] == "Policy"), key=lambda n: pos[n][1]
+    ):
+        deadlines = [targets[v]["deadline"] for v in g.successors(u) if v in targets]
+        if deadlines:
+            firsts.append(min(deadlines))
+    assert firsts == sorted(firsts) and firsts
     for node, year in expected.items():
         assert pos[node][0] == pos[f"{ID}year/{year}"][0]
     # Each target hangs off its policy, on the policy's row.
@@ -515,8 +583,9 @@ def test_timeline_places_every_seed_target_by_deadline(seed_store) -> None:
         assert g.nodes[u]["cls"] == "Policy" and v in targets
         assert pos[u][0] < pos[v][0]
     captions = {d["caption"] for d in targets.values()}
-    assert "新一代智能终端、智能体等应…\n> 90%" in captions
-    assert "服务用户\n≥ 1000万" in captions
+    # Value and year are never cut off (issue #16: both targets read "…普及率…").
+    assert "新一代智能终端、智能体等应…\n超 90%（2030）" in captions
+    assert "服务用户\n≥ 1000万（2027）" in captions
     # The 十五五 proposal has no target but a period, drawn as a band.
     assert any(r["period"] == "2026–2030" for r in chart.grid["rows"])  # type: ignore[index, union-attr]
 

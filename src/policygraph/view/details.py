@@ -69,6 +69,32 @@ CONSTRUCT { ?d rdfs:label ?l . ?d dcterms:title ?t } WHERE {
 )
 
 
+# Where each relation was read: its RelationMention names the statement and the sentence.
+_RELATION_SENTENCES = (
+    _PREAMBLE
+    + """
+SELECT DISTINCT ?s ?p ?o ?x WHERE {
+  ?m a pgo:RelationMention ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+     pgo:sentence ?x .
+}
+"""
+)
+
+
+def relation_sentences(store: ox.Store) -> dict[tuple[str, str, str], list[str]]:
+    """(subject, predicate IRI, object) → up to three sentences the relation was read from."""
+    result = store.query(_RELATION_SENTENCES)
+    assert isinstance(result, ox.QuerySolutions)
+    found: dict[tuple[str, str, str], set[str]] = {}
+    for row in result:
+        terms = [row[name] for name in ("s", "p", "o", "x")]
+        if any(term is None for term in terms):
+            continue
+        s, p, o, x = (term.value for term in terms)  # type: ignore[union-attr]
+        found.setdefault((s, p, o), set()).add(_plain(rdflib.Literal(x)))
+    return {key: sorted(v - {""})[:_MAX_SOURCES] for key, v in found.items()}
+
+
 def _iris(values: Iterable[str]) -> str:
     return " ".join(f"<{iri}>" for iri in values)
 

@@ -34,15 +34,24 @@ from policygraph.view.network import (
     induced_subgraph,
     neighbourhood,
     rdf_to_networkx,
+    remove_overlaps,
     result_to_networkx,
     spring_positions,
 )
 
-#: Above this many nodes the layout is computed here and physics is off, so the page is usable
-#: at once instead of spending minutes stabilizing in the browser.
+#: Above this many nodes edges are hidden while dragging or zooming, and search centres at once.
 LARGE_GRAPH = 300
-#: Up to this many nodes vis-network's own "improved" initial layout is used.
-IMPROVED_LAYOUT = 150
+#: What a query view says when the query matched nothing (the page is otherwise blank).
+EMPTY_RESULT = (
+    "查询没有结果。 The query returned nothing to draw: no row, or no two resources in a row."
+)
+
+#: Drawn in the middle of a page that has no node at all.
+EMPTY_GRAPH = "没有可显示的实体。 Nothing to draw: see the note above."
+
+#: Label font sizes, in canvas pixels, of the least and the most connected node.
+FONT_MIN = 14
+FONT_MAX = 40
 
 CJK_FONT_STACK = (
     '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", '
@@ -121,6 +130,7 @@ def write_html(
     ``positions`` fixes every node (physics off); ``grid`` is the timeline's background.
     The same graph always gives byte-identical output.
     """
+    g = one_edge_per_relation(g)
     network = build_network(g, focus=focus, positions=positions)
     page = render_page(network, g, title=title, note=note, focus=focus, grid=grid)
     with atomic_file(Path(path)) as handle:
@@ -136,35 +146,43 @@ def build_network(
 ) -> Network:
     """A pyvis network for ``g``: styled nodes, labelled edges, and vis-network options.
 
-    Without ``positions``, graphs above :data:`LARGE_GRAPH` nodes are laid out here."""
-    fixed = positions is not None
-    large = fixed or g.number_of_nodes() > LARGE_GRAPH
+    Positions are always computed here (or given, as the timeline does) and physics is off:
+    the page draws at once, and neither a filter nor a drag moves any other node."""
+    chart = positions is not None
+    sizes = node_sizes(g)
     if positions is None:
-        positions = spring_positions(nx.Graph(g)) if large else {}
-    degree = dict(g.degree())
+        positions = layout(g, sizes)
     network = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
     for node, data in g.nodes(data=True):
         cls = str(data.get("cls", UNTYPED))
         style = style_of(cls)
         label = str(data.get("label", node))
+        size, font = sizes[node]
         extra: dict[str, object] = {}
         if node in positions:
             extra["x"], extra["y"] = positions[node]
+        if chart:
+            # A chart's column is its meaning: a node may be nudged up or down, never sideways.
+            extra["fixed"] = {"x": True, "y": False}
         if node == focus:
             extra["borderWidth"] = 4
         network.add_node(
             node,
-            label=str(data.get("caption") or _shorten(label, LABEL_CHARS)),
+            label=str(data.get("caption") or caption(label, cls)),
             shape=style.shape,
             color={
                 "background": style.colour,
                 "border": "#222222" if node == focus else style.colour,
                 "highlight": {"background": style.colour, "border": "#000000"},
             },
-            size=data.get("size") or round(12 + 4 * math.sqrt(degree.get(node, 0)), 1),
+            size=size,
+            font={"size": font},
             cls=cls,
             fullLabel=label,
+            alt=[str(a) for a in _as_list(data.get("alt_labels"))],
             tip=_node_tip(node, data),
+            # Whole sentences for the details panel; the tooltip's are cut short.
+            sources=[str(x) for x in _as_list(data.get("sources"))],
             **extra,
         )
     parallel: Counter[tuple[str, str]] = Counter()
@@ -173,9 +191,13 @@ def build_network(
         rank = parallel[pair]
         parallel[pair] += 1
         extra = {}
-        if rank and not large and not fixed:
+        if rank:
             # Several relations between the same two nodes would be drawn on top of each other.
-            extra["smooth"] = {"type": "curvedCW", "roundness": round(0.15 * rank, 2)}
+            extra["smooth"] = {
+                "enabled": True,
+                "type": "curvedCW",
+                "roundness": round(0.15 * rank, 2),
+            }
         predicate = str(data.get("predicate", key))
         network.add_edge(
             u,
@@ -183,30 +205,71 @@ def build_network(
             id=f"e{index}",
             label=str(data.get("label", "")),
             predicate=predicate,
-            tip={
-                "heading": str(data.get("label", "")) or predicate,
-                "rows": [predicate],
-                # The sentence the relation was read from, when the view knows it.
-                "sources": [_shorten(str(data["sentence"]), SOURCE_CHARS)]
-                if data.get("sentence")
-                else [],
-            },
+            tip=_edge_tip(data, predicate),
             **extra,
         )
     # Assigned rather than passed to set_options(), which strips every space from the JSON and
     # so would break the font names.
-    network.options = _options(large, g.number_of_nodes())
+    network.options = _options(g.number_of_nodes() > LARGE_GRAPH, chart=chart)
     return network
 
 
-def _options(large: bool, nodes: int) -> dict[str, object]:
+def node_sizes(g: nx.MultiDiGraph) -> dict[str, tuple[float, int]]:
+    """Each node's shape size and label font size, in canvas pixels.
+
+    Both grow with the square root of the degree. The font is the level of detail: vis-network
+    skips a label drawn under ``drawThreshold`` pixels on screen, so zoomed out only the hubs'
+    big labels are drawn, and zoomed in every label is (none above ``maxVisible``).
+    """
+    roots = {n: math.sqrt(d) for n, d in g.degree()}
+    low, high = min(roots.values(), default=0.0), max(roots.values(), default=0.0)
+    sizes: dict[str, tuple[float, int]] = {}
+    for node, data in g.nodes(data=True):
+        share = (roots[node] - low) / (high - low) if high > low else 0.0
+        given = data.get("size")
+        size = float(given) if isinstance(given, int | float) else round(12 + 4 * roots[node], 1)
+        sizes[node] = (size, FONT_MIN if given else round(FONT_MIN + share * (FONT_MAX - FONT_MIN)))
+    return sizes
+
+
+def layout(
+    g: nx.MultiDiGraph, sizes: dict[str, tuple[float, int]]
+) -> dict[str, tuple[float, float]]:
+    """Seeded force-directed positions with no two node shapes overlapping."""
+    # Wider than the default spacing: labels sit under the nodes and need the room.
+    rough = spring_positions(
+        nx.Graph(g), iterations=60 if len(g) > LARGE_GRAPH else 150, spacing=200.0
+    )
+    return remove_overlaps(rough, {n: size for n, (size, _) in sizes.items()}, gap=24.0)
+
+
+def _edge_tip(data: dict[str, object], predicate: str) -> dict[str, object]:
+    rows = [predicate]
+    sources = data.get("sources")
+    source_list = (
+        [_shorten(str(s), SOURCE_CHARS) for s in sources] if isinstance(sources, list) else []
+    )
+    return {
+        "heading": str(data.get("label", "")) or predicate,
+        "rows": rows,
+        "sources": source_list,
+    }
+
+
+def _as_list(value: object) -> list[object]:
+    if isinstance(value, list):
+        return value
+    return [] if value is None else [value]
+
+
+def _options(large: bool, *, chart: bool = False) -> dict[str, object]:
     options: dict[str, object] = {
         "nodes": {
-            "font": {"face": CJK_FONT_STACK, "size": 16, "color": "#222222"},
+            "font": {"face": CJK_FONT_STACK, "size": FONT_MIN, "color": "#222222"},
             "borderWidth": 1,
-            # vis hides labels drawn smaller than 5 px; a fitted overview of a few hundred
-            # nodes is zoomed out that far, and an unlabelled graph tells a reader nothing.
-            "scaling": {"label": {"enabled": False, "drawThreshold": 2}},
+            # Level of detail: a label under 8 px on screen is not drawn (it could not be
+            # read, and thousands of them cost every frame); none is drawn above 22 px.
+            "scaling": {"label": {"enabled": False, "drawThreshold": 8, "maxVisible": 22}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
@@ -218,28 +281,65 @@ def _options(large: bool, nodes: int) -> dict[str, object]:
                 "strokeWidth": 3,
                 "align": "middle",
             },
-            "smooth": {"enabled": True, "type": "dynamic"},
+            # Edge labels under 8 px cost most of a mid-zoom frame and say nothing.
+            "scaling": {"label": {"enabled": False, "drawThreshold": 8, "maxVisible": 14}},
+            # Straight lines: "dynamic" curves add a hidden node per edge to the simulation.
+            "smooth": {"enabled": False},
         },
-        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large},
-        # vis-network's improved layout gives up (with a console message) on graphs of many
-        # small components, which an overview of a corpus is.
-        "layout": {"randomSeed": 7, "improvedLayout": not large and nodes <= IMPROVED_LAYOUT},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": large,
+            "hideEdgesOnZoom": large,
+        },
+        "layout": {"randomSeed": 7, "improvedLayout": False},
+        # Positions come with the page; nothing moves unless the reader drags it.
+        "physics": {"enabled": False},
     }
     if large:
-        options["physics"] = {"enabled": False}
-        options["edges"]["smooth"] = {"enabled": False}  # type: ignore[index]
-        # Thousands of labels drawn 2 px high cost every frame and say nothing; they appear
-        # as soon as a search or the wheel zooms in.
-        options["nodes"]["scaling"] = {"label": {"enabled": False, "drawThreshold": 6}}  # type: ignore[index]
-        options["interaction"]["hideEdgesOnZoom"] = True  # type: ignore[index]
-    else:
-        options["physics"] = {
-            "enabled": True,
-            "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120},
-            "stabilization": {"enabled": True, "iterations": 300, "fit": True},
-        }
+        # Thousands of edge labels cost a 2,000-node frame 30 ms or more at zoom 1: on a big
+        # graph they appear from zoom 1.2 on, where few edges are in view.
+        options["edges"]["scaling"]["label"]["drawThreshold"] = 14  # type: ignore[index]
+    if chart:
+        # A chart's labels are all the same size, and it opens zoomed in enough to read them.
+        options["nodes"]["scaling"]["label"]["drawThreshold"] = 5  # type: ignore[index]
     return options
+
+
+def caption(label: str, cls: str) -> str:
+    """The label drawn on the canvas, at most :data:`LABEL_CHARS` characters.
+
+    A target's or statistic's label reads ``指标 超70%（2027年）``: the indicator is shortened,
+    never the value and the year, which are what tell two targets apart.
+    """
+    if len(label) <= LABEL_CHARS:
+        return label
+    head, space, tail = label.rpartition(" ")
+    if cls in ("Target", "Statistic") and space and head and len(tail) < LABEL_CHARS - 4:
+        return _shorten(head, LABEL_CHARS - len(tail) - 1) + " " + tail
+    return _shorten(label, LABEL_CHARS)
+
+
+#: Relations stated both ways in the graph; the page draws the first and not its inverse.
+INVERSES: dict[str, str] = {"pgo:hasTarget": "pgo:setBy"}
+
+
+def one_edge_per_relation(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """``g`` without the inverse edges of :data:`INVERSES` (a 设定 beside its 目标)."""
+    drop = {
+        (v, u, inverse)
+        for u, v, key in g.edges(keys=True)
+        if (inverse := INVERSES.get(str(key))) is not None
+    }
+    if not any(g.has_edge(*edge) for edge in drop):
+        return g
+    kept: nx.MultiDiGraph = nx.MultiDiGraph()
+    kept.graph.update(g.graph)
+    kept.add_nodes_from(g.nodes(data=True))
+    for u, v, key, data in g.edges(keys=True, data=True):
+        if (u, v, key) not in drop:
+            kept.add_edge(u, v, key=key, **data)
+    return kept
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -341,6 +441,7 @@ def render_page(
         legend=_legend(g),
         node_count=g.number_of_nodes(),
         edge_count=g.number_of_edges(),
+        empty=EMPTY_GRAPH if not g.number_of_nodes() else "",
         data_json=Markup(script_json(data)),
         vis_js=Markup(vis_js),
         vis_css=Markup(vis_css),
@@ -403,7 +504,7 @@ def write_overview(
     """The whole graph, or its ``max_nodes`` most connected entities with a note saying so."""
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, not {max_nodes}")
-    g = rdf_to_networkx(graph)
+    g = rdf_to_networkx(graph, relation_sources=True)
     total = g.number_of_nodes()
     note = ""
     if total > max_nodes:
@@ -435,7 +536,7 @@ def write_neighbourhood(
 
     Raises ``EntityNotFound`` (a ``LookupError``) when the entity is missing or ambiguous.
     """
-    g = rdf_to_networkx(graph)
+    g = rdf_to_networkx(graph, relation_sources=True)
     centre = find_node(g, entity)
     sub = neighbourhood(g, centre, depth)
     label = str(g.nodes[centre].get("label", centre))
@@ -460,6 +561,8 @@ def write_query_result(
     resources the result names.
     """
     g = result_to_networkx(result_graph_or_pairs, context=context)
+    if not g.number_of_nodes():
+        note = (note + " " if note else "") + EMPTY_RESULT
     return write_html(g, path, title=title, note=note)
 
 

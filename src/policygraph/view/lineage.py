@@ -87,7 +87,7 @@ def lineage_network(store: ox.Store, name: str, depth: int = 2) -> tuple[nx.Mult
     for node in sorted(seen):
         g.add_node(node, **_attributes(store, node))
     for (s, p, o), sentence in sorted(edges.items()):
-        g.add_edge(s, o, key=f"pgo:{p}", predicate=f"pgo:{p}", label=LINKS[p], sentence=sentence)
+        g.add_edge(s, o, key=f"pgo:{p}", predicate=f"pgo:{p}", label=LINKS[p], sources=[sentence])
     return g, centre
 
 

@@ -226,11 +226,14 @@ def _skipped_edge(predicate: rdflib.term.Node) -> bool:
     return predicate in (RDF.type, PGO.hasMention, PGO.mentions)
 
 
-def rdf_to_networkx(graph: rdflib.Graph, *, include_mentions: bool = False) -> nx.MultiDiGraph:
+def rdf_to_networkx(
+    graph: rdflib.Graph, *, include_mentions: bool = False, relation_sources: bool = False
+) -> nx.MultiDiGraph:
     """Entities (IRIs typed in ``pgo:``) as nodes, the relations between them as edges.
 
     Node ids are IRI strings; edges carry ``predicate`` (prefixed name, also the edge key) and
-    ``label`` (a short Chinese name for the predicate).
+    ``label`` (a short Chinese name for the predicate), and with ``relation_sources`` the
+    ``sources`` sentences each relation was read in (for the views' edge tooltips).
     """
     graph = _union(graph)
     lookup = _Lookup([graph])
@@ -254,9 +257,29 @@ def rdf_to_networkx(graph: rdflib.Graph, *, include_mentions: bool = False) -> n
         for s, p, o in graph
         if s in nodes and o in nodes and not _skipped_edge(p)
     )
+    sentences = _relation_sentences(graph) if relation_sources else {}
     for source, name, target, predicate in edges:
-        g.add_edge(source, target, key=name, predicate=name, label=predicate_label(predicate))
+        extra = {}
+        if (source, predicate, target) in sentences:
+            extra["sources"] = sentences[(source, predicate, target)]
+        g.add_edge(
+            source, target, key=name, predicate=name, label=predicate_label(predicate), **extra
+        )
     return g
+
+
+def _relation_sentences(graph: rdflib.Graph) -> dict[tuple[str, str, str], list[str]]:
+    """(subject, predicate, object) → the sentences its relation mentions were read in."""
+    found: dict[tuple[str, str, str], set[str]] = {}
+    for mention in graph.subjects(RDF.type, PGO.RelationMention):
+        parts = [graph.value(mention, term) for term in (RDF.subject, RDF.predicate, RDF.object)]
+        if any(part is None for part in parts):
+            continue
+        key = (str(parts[0]), str(parts[1]), str(parts[2]))
+        found.setdefault(key, set()).update(
+            _plain(x) for x in graph.objects(mention, PGO.sentence) if isinstance(x, Literal)
+        )
+    return {key: sorted(v - {""})[:_MAX_SOURCES] for key, v in found.items()}
 
 
 QueryPair = tuple[object, object] | tuple[object, object, object]
@@ -510,3 +533,65 @@ def spring_positions(
     return {
         node: (round(xs[i] - side / 2, 1), round(ys[i] - side / 2, 1)) for node, i in index.items()
     }
+
+
+def remove_overlaps(
+    positions: dict[str, tuple[float, float]],
+    radii: dict[str, float],
+    *,
+    gap: float = 12.0,
+    rounds: int = 200,
+) -> dict[str, tuple[float, float]]:
+    """Push apart nodes whose shapes (circles of ``radii``, plus ``gap``) overlap.
+
+    A force layout leaves hubs' big shapes on top of their leaves, and no zoom level separates
+    two shapes that cover each other. Each round moves every overlapping pair apart along the
+    line between them by the missing distance, halved, until no pair overlaps. The order is
+    fixed (nodes sorted, pairs in grid order), so the result is reproducible.
+    """
+    nodes = sorted(positions)
+    if not nodes:
+        return {}
+    xs = [positions[n][0] for n in nodes]
+    ys = [positions[n][1] for n in nodes]
+    rs = [radii.get(n, 10.0) for n in nodes]
+    cell = 2 * max(rs) + gap
+    for round_ in range(rounds):
+        grid: dict[tuple[int, int], list[int]] = {}
+        for i in range(len(nodes)):
+            grid.setdefault((math.floor(xs[i] / cell), math.floor(ys[i] / cell)), []).append(i)
+        moved = False
+        for cx, cy in sorted(grid):
+            members = grid[(cx, cy)]
+            for ox, oy in ((0, 0), (1, 0), (1, 1), (0, 1), (-1, 1)):
+                others = members if (ox, oy) == (0, 0) else grid.get((cx + ox, cy + oy), [])
+                for a, i in enumerate(members):
+                    for j in others[a + 1 :] if (ox, oy) == (0, 0) else others:
+                        need = rs[i] + rs[j] + gap
+                        dx, dy = xs[j] - xs[i], ys[j] - ys[i]
+                        dist = math.hypot(dx, dy)
+                        if dist >= need:
+                            continue
+                        if dist < 1e-6:
+                            # Same place: part them along a direction fixed by their indices.
+                            angle = (i * 7919 + j * 104729 + round_) % 360 * math.pi / 180
+                            dx, dy, dist = math.cos(angle), math.sin(angle), 1.0
+                        push = (need - dist) / 2 + 0.5
+                        ux, uy = dx / dist * push, dy / dist * push
+                        xs[i], ys[i] = xs[i] - ux, ys[i] - uy
+                        xs[j], ys[j] = xs[j] + ux, ys[j] + uy
+                        moved = True
+        if not moved:
+            break
+    return {n: (round(xs[i], 1), round(ys[i], 1)) for i, n in enumerate(nodes)}
+
+
+def count_overlaps(positions: dict[str, tuple[float, float]], radii: dict[str, float]) -> int:
+    """How many nodes' shapes overlap another node's shape (for tests and benchmarks)."""
+    nodes = sorted(positions)
+    hit: set[str] = set()
+    for a, u in enumerate(nodes):
+        for v in nodes[a + 1 :]:
+            if math.dist(positions[u], positions[v]) < radii.get(u, 10.0) + radii.get(v, 10.0):
+                hit.update((u, v))
+    return len(hit)

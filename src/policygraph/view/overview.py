@@ -16,7 +16,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from policygraph.namespaces import PGO
-from policygraph.view.details import entity_attributes
+from policygraph.view.details import entity_attributes, relation_sentences
 from policygraph.view.network import (
     CLASS_PRIORITY,
     pick_class,
@@ -180,6 +180,7 @@ def _detailed_graph(
     edges: Iterable[tuple[str, str, str]],
 ) -> nx.MultiDiGraph:
     attributes = entity_attributes(store, {iri: entities[iri] for iri in chosen})
+    sentences = relation_sentences(store)
     g: nx.MultiDiGraph = nx.MultiDiGraph()
     for iri in sorted(chosen):
         g.add_node(iri, **attributes[iri])
@@ -187,7 +188,8 @@ def _detailed_graph(
         if s in chosen and o in chosen:
             name = prefixed(p)
             label = "提及" if name == MENTIONED else predicate_label(p)
-            g.add_edge(s, o, key=name, predicate=name, label=label)
+            extra = {"sources": sentences[(s, p, o)]} if (s, p, o) in sentences else {}
+            g.add_edge(s, o, key=name, predicate=name, label=label, **extra)
     return g
 
 

@@ -1,8 +1,10 @@
 """The policy targets timeline: one row per policy, its targets placed by deadline year.
 
-Positions are fixed here (x from the year, y from the policy's row), so the page is a chart
-rather than a force layout; the page draws the year columns and each policy's period behind
-the nodes. Read from the store by SPARQL, so it costs the same at corpus scale.
+Positions are fixed here (x from the year on a linear axis, y from the policy's row), so the
+page is a chart rather than a force layout; the page draws the year columns, sticky year
+headers and each policy's period behind the nodes. Rows run in time order (first target year),
+and each policy sits just left of its own first target, so a row reads without scrolling back
+to a far-away title. Read from the store by SPARQL, so it costs the same at corpus scale.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from policygraph.view.overview import _PREAMBLE, _select
 YEAR_WIDTH = 230
 STACK = 90
 ROW_GAP = 40
-#: Policies are drawn this far left of the first year.
+#: Policies are drawn this far left of their row's first year.
 POLICY_COLUMN = 320
 #: Every node the same size: in a chart, size would suggest a quantity.
 NODE_SIZE = 12
@@ -32,7 +34,7 @@ MAX_PER_CELL = 6
 
 NO_POLICY = "未注明政策 no policy named"
 
-_COMPARATORS = {">": ">", ">=": "≥", "=": "=", "~": "约", "<": "<", "<=": "≤"}
+_COMPARATORS = {">": "超", ">=": "≥", "=": "达", "~": "约", "<": "低于", "<=": "≤"}
 
 _TARGETS = (
     _PREAMBLE
@@ -68,6 +70,18 @@ class _Row:
     def count(self) -> int:
         return sum(len(t) for t in self.targets.values())
 
+    @property
+    def first(self) -> int:
+        """The row's first year: its first deadline, else its period's start."""
+        years = list(self.targets) or list(self.period or ())
+        return min(years) if years else 0
+
+    @property
+    def start(self) -> int:
+        """Where the row begins on the axis: its first deadline or its period's start."""
+        years: list[int] = [*self.targets, *(self.period or ())]
+        return min(years) if years else 0
+
 
 @dataclass(frozen=True, slots=True)
 class Timeline:
@@ -94,8 +108,8 @@ def format_quantity(value: object, unit: str | None) -> str:
     return f"{text}{scale}{unit or ''}"
 
 
-def target_caption(data: dict[str, object]) -> str:
-    """Two lines: what is measured, then comparator and value (``≥ 10个``)."""
+def target_caption(data: dict[str, object], year: int | None = None) -> str:
+    """Two lines: what is measured, then comparator, value and year (``超 70%（2027）``)."""
     indicator = str(data.get("indicator") or data.get("label") or "")
     if len(indicator) > 14:
         indicator = indicator[:13] + "…"
@@ -103,7 +117,8 @@ def target_caption(data: dict[str, object]) -> str:
     value = data.get("value")
     unit = data.get("unit")
     amount = format_quantity(value, str(unit) if unit else None) if value is not None else ""
-    return f"{indicator}\n{comparator} {amount}".rstrip()
+    when = f"（{year}）" if year is not None else ""
+    return f"{indicator}\n{comparator} {amount}".rstrip() + when
 
 
 def timeline(store: ox.Store) -> Timeline:
@@ -116,23 +131,22 @@ def timeline(store: ox.Store) -> Timeline:
         first = int(start or issued or end)
         last = int(end or start)
         rows.setdefault(policy, _Row(policy)).period = (min(first, last), max(first, last))
-    ordered = sorted(
-        rows.values(),
-        key=lambda r: (r.policy is None, -r.count, r.policy or ""),
-    )
-    shown, hidden_rows = ordered[:MAX_ROWS], ordered[MAX_ROWS:]
+    # The rows with the most targets are drawn, in time order: by first target year, and the
+    # rows with a period but no target after them.
+    ranked = sorted(rows.values(), key=lambda r: (r.policy is None, -r.count, r.policy or ""))
+    shown, hidden_rows = ranked[:MAX_ROWS], ranked[MAX_ROWS:]
+    shown.sort(key=lambda r: (not r.targets, r.first, r.policy is None, r.policy or ""))
     hidden_targets = sum(r.count for r in hidden_rows)
     years = sorted(
         {y for r in shown for y in r.targets} | {y for r in shown if r.period for y in r.period}
     )
     if not years:
         return Timeline(nx.MultiDiGraph(), {}, {"years": [], "rows": []}, _empty_note())
-    # One column per year that has something in it: a 2035 target should not push the
-    # 2027 ones into a corner. The headers say which year each column is.
-    column = {year: i for i, year in enumerate(years)}
+    # A linear axis: the distance between two columns is the time between them.
+    first_year = years[0]
 
     def x_of(year: int) -> float:
-        return float(column[year] * YEAR_WIDTH)
+        return float((year - first_year) * YEAR_WIDTH)
 
     chosen: list[str] = [r.policy for r in shown if r.policy]
     policies = len(chosen)
@@ -168,11 +182,11 @@ def timeline(store: ox.Store) -> Timeline:
                 documents=[],
                 size=NODE_SIZE,
             )
-        positions[policy_node] = (-float(POLICY_COLUMN), middle)
+        positions[policy_node] = (x_of(row.start) - POLICY_COLUMN, middle)
         for deadline in sorted(row.targets):
             for k, target in enumerate(sorted(row.targets[deadline])[:MAX_PER_CELL]):
                 data = dict(attributes[target])
-                data["caption"] = target_caption(data)
+                data["caption"] = target_caption(data, deadline)
                 data["deadline"] = deadline
                 data["size"] = NODE_SIZE
                 g.add_node(target, **data)
@@ -185,6 +199,8 @@ def timeline(store: ox.Store) -> Timeline:
             band = [x_of(row.period[0]) - YEAR_WIDTH / 3, x_of(row.period[1]) + YEAR_WIDTH / 3]
         grid_rows.append(
             {
+                "title": str(g.nodes[policy_node].get("label", "")),
+                "x": positions[policy_node][0],
                 "top": top - STACK / 2,
                 "bottom": top + (height - 1) * STACK + STACK / 2,
                 "band": band,
@@ -192,11 +208,17 @@ def timeline(store: ox.Store) -> Timeline:
             }
         )
         top += height * STACK + ROW_GAP
+    axis = range(first_year, years[-1] + 1)
+    with_targets = sorted({y for r in shown for y in r.targets})
     grid = {
-        "years": [x_of(y) for y in years],
+        # Every year of the axis gets a column and a header, not only the years with targets.
+        "years": [x_of(y) for y in axis],
+        "labels": [str(y) for y in axis],
         "rows": grid_rows,
         "left": -float(POLICY_COLUMN) - YEAR_WIDTH / 2,
         "right": x_of(years[-1]) + YEAR_WIDTH / 2,
+        # Where the page opens: the first row, and the years of its targets.
+        "open": x_of(with_targets[0]) if with_targets else 0.0,
     }
     return Timeline(g, positions, grid, _note(g, len(hidden_rows), hidden_targets))
 
