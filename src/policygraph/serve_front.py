@@ -19,6 +19,11 @@ server forwards to it only what passes, in this order:
    holds each answer in memory until it is complete.
 
 CORS headers are sent only with ``--cors``.
+
+The explorer's pages (``/id/``, ``/page/``, ``/data/``, ``/search``, ``/explore``; see
+:mod:`policygraph.explore`) are answered here, after check 1, for ``GET`` and ``HEAD``
+only: they take no SPARQL from the request, and the queries they send to the child are
+built from IRIs found in the store, under the same timeout and answer limit as any read.
 """
 
 from __future__ import annotations
@@ -30,10 +35,11 @@ import socket
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from policygraph import sparql_guard
 from policygraph.errors import QueryError, QueryRefused
+from policygraph.explore import Explorer, Unavailable
 from policygraph.update import RESYNC, refuse_default_graph_writes
 
 if TYPE_CHECKING:
@@ -107,7 +113,48 @@ class FrontServer(ThreadingHTTPServer):
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.rules = rules
         self.backend = backend
+        self.explorer = Explorer(self.ask, lambda: backend.current.location)
         super().__init__(address, Handler)
+
+    def ask(self, sparql: str) -> bytes:
+        """SPARQL JSON results of one of the explorer's own SELECT queries, from the child,
+        within the read timeout; :class:`Unavailable` (503/502) when it cannot answer."""
+        timeout = self.rules.timeout
+        deadline = time.monotonic() + timeout if timeout else None
+        for attempt in range(2):
+            child = self.backend.acquire()
+            headers = {
+                "Host": f"127.0.0.1:{child.port}",
+                "Content-Type": "application/sparql-query",
+                "Accept": "application/sparql-results+json",
+            }
+            try:
+                status, _, _, data = _exchange(
+                    child.port,
+                    "POST",
+                    "/query",
+                    headers,
+                    sparql.encode("utf-8"),
+                    deadline,
+                    self.rules.max_answer_bytes,
+                )
+            except _TooLarge:
+                raise Unavailable(503, "the page would be too large to show") from None
+            except TimeoutError:
+                raise Unavailable(
+                    503, f"the store took longer than {timeout:g} s to answer for this page"
+                ) from None
+            except (OSError, http.client.HTTPException):
+                died = self.backend.lost(child)
+                if died is None and attempt == 0:
+                    continue  # replaced by a new build while we asked: ask the new one
+                raise Unavailable(502, "the SPARQL server stopped; it has been restarted") from None
+            finally:
+                self.backend.release(child)
+            if status != 200:
+                raise Unavailable(502, f"the store answered {status}: {data[:200]!r}")
+            return data
+        raise Unavailable(502, "the SPARQL server was replaced twice while answering")
 
 
 class _Reply(Exception):
@@ -158,12 +205,29 @@ class Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if method == "OPTIONS":
             raise _Reply(204, "", {"Allow": "GET, HEAD, POST, PUT, DELETE, OPTIONS"})
+        if method in ("GET", "HEAD") and self.server.explorer.serves(path):
+            self._body(MAX_READ_BODY)  # read and ignored: a page takes no body
+            self._explore(path)
+            return
         write = not (method in ("GET", "HEAD") or (method == "POST" and path == "/query"))
         if write:
             self._check_write(host)
         body = self._body(MAX_WRITE_BODY if write else MAX_READ_BODY)
         self._guard(path, body)
         self._forward(write, body)
+
+    def _explore(self, path: str) -> None:
+        explorer = self.server.explorer
+        # http.server reads the request line as Latin-1: a client that sent the UTF-8 of
+        # /id/person/习近平 unencoded gets it percent-encoded, as a browser would send it.
+        path = quote(path.encode("latin-1", "replace"), safe="/%-_.~!$&'()*+,;=:@")
+        try:
+            page = explorer.respond(path, urlsplit(self.path).query, self.headers.get("Accept", ""))
+        except Unavailable as e:
+            page = explorer.page_for_error(e.status, str(e))
+        except Exception as e:  # a bug in one page must not drop the connection unanswered
+            page = explorer.page_for_error(500, f"this page failed: {type(e).__name__}: {e}")
+        self._send(page.status, page.body, page.content_type, page.headers)
 
     def _check_write(self, host: str) -> None:
         rules = self.server.rules
@@ -275,6 +339,7 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 if write and 200 <= status < 300:
                     self._resync(child.port)
+                    self.server.explorer.forget()
             finally:
                 backend.release(child)
             self._send(status, data, None, answer_headers, reason)
