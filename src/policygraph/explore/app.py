@@ -313,8 +313,17 @@ class Explorer:
             f"""SELECT ?s ?p WHERE {{ ?s ?p <{iri}> {_PROVENANCE}
                 FILTER(?p NOT IN (pgo:mentions)) }} ORDER BY ?p ?s LIMIT {MAX_ROWS}"""
         )
-        count_out = self._counts(f"<{iri}> ?p ?o FILTER(?p != pgo:hasMention)")
-        count_in = self._counts(f"?s ?p <{iri}> {_PROVENANCE} FILTER(?p NOT IN (pgo:mentions))")
+        # Counted by the store only when the rows were cut: most pages need no count query.
+        count_out = (
+            self._counts(f"<{iri}> ?p ?o FILTER(?p != pgo:hasMention)")
+            if len(rows_out) >= MAX_ROWS
+            else dict(Counter(str(r["p"].value) for r in rows_out))
+        )
+        count_in = (
+            self._counts(f"?s ?p <{iri}> {_PROVENANCE} FILTER(?p NOT IN (pgo:mentions))")
+            if len(rows_in) >= MAX_ROWS
+            else dict(Counter(str(r["p"].value) for r in rows_in))
+        )
         types = sorted(str(r["o"].value) for r in rows_out if str(r["p"].value) == RDF_TYPE)
         aliases = sorted(str(r["o"].value) for r in rows_out if str(r["p"].value) == ALT_LABEL)
         sources = self._fact_sources(iri)
@@ -409,8 +418,11 @@ class Explorer:
                 BIND(COALESCE(?st, ?sv) AS ?sentence)
             }} ORDER BY ?doc ?start LIMIT {MAX_MENTIONS}"""
         )
-        total = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ <{iri}> pgo:hasMention ?m }}")
-        return [self._source(r) for r in rows], int(total[0]["n"].value) if total else 0
+        total = len(rows)
+        if total >= MAX_MENTIONS:
+            n = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ <{iri}> pgo:hasMention ?m }}")
+            total = int(n[0]["n"].value)
+        return [self._source(r) for r in rows], total
 
     def _source(self, row: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]) -> Source:
         doc = str(row["doc"].value)
