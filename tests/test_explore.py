@@ -260,3 +260,39 @@ def test_marks_nest_and_crossing_ones_are_left_out() -> None:
     sentences = Sentences("一句。二句！\n三")
     assert [sentences.span(i) for i in range(len(sentences))] == [(0, 3), (3, 6), (6, 7), (7, 8)]
     assert sentences.index(4) == 1
+
+
+def test_a_writable_server_asks_its_child_and_sees_what_is_written(
+    seed_build,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    import shutil
+    import urllib.parse
+
+    copy = tmp_path / "store"
+    shutil.copytree(Path(seed_build.out) / "store", copy)
+    with s.running(copy, port=s.free_port(), writable=True, token="t" * 24) as server:
+        base = server.url.rstrip("/")
+        assert get(base, "/page/person/习近平")[0] == 200
+        assert "Nothing is called" in get(base, "/search?q=" + quote("新名字"))[2]
+        update = (
+            "INSERT DATA { GRAPH <https://example.org/g> { <https://w3id.org/policygraph/id/"
+            'person/%E6%96%B0> <http://www.w3.org/2000/01/rdf-schema#label> "新名字"@zh } }'
+        )
+        parts = urlsplit(base)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        try:
+            connection.request(
+                "POST",
+                "/update",
+                body=urllib.parse.urlencode({"update": update}).encode(),
+                headers={
+                    "Authorization": "Bearer " + "t" * 24,
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+            )
+            assert connection.getresponse().status in (200, 204)
+        finally:
+            connection.close()
+        # The index is read again after a write.
+        assert 'href="/page/person/%E6%96%B0"' in get(base, "/search?q=" + quote("新名字"))[2]

@@ -22,8 +22,13 @@ CORS headers are sent only with ``--cors``.
 
 The explorer's pages (``/id/``, ``/page/``, ``/data/``, ``/search``, ``/explore``; see
 :mod:`policygraph.explore`) are answered here, after check 1, for ``GET`` and ``HEAD``
-only: they take no SPARQL from the request, and the queries they send to the child are
-built from IRIs found in the store, under the same timeout and answer limit as any read.
+only. They take no SPARQL from the request: their queries are built from IRIs found in the
+store, anchored on one IRI and capped by LIMITs. A read-only server runs them on the store
+opened read-only in this process, not through the child: Oxigraph's ``--timeout-s``
+starts a thread per query that lives for the whole timeout (about 2 MB of address space
+each), so the half-dozen queries of every page would take the child to its memory limit
+after some 250 pages a minute. A writable server asks the child (a read-only open beside
+a writer is undefined behaviour in RocksDB), under the same timeout as any read.
 """
 
 from __future__ import annotations
@@ -32,14 +37,18 @@ import hmac
 import http.client
 import ipaddress
 import socket
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, urlsplit
 
+import pyoxigraph as ox
+
 from policygraph import sparql_guard
 from policygraph.errors import QueryError, QueryRefused
-from policygraph.explore import Explorer, Unavailable
+from policygraph.explore import Explorer, Unavailable, rows
 from policygraph.update import RESYNC, refuse_default_graph_writes
 
 if TYPE_CHECKING:
@@ -113,12 +122,25 @@ class FrontServer(ThreadingHTTPServer):
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.rules = rules
         self.backend = backend
-        self.explorer = Explorer(self.ask, lambda: backend.current.location)
+        self._local: tuple[Path, ox.Store] | None = None
+        self._local_lock = threading.Lock()
+        ask = self.ask_child if rules.writable else self.ask_local
+        self.explorer = Explorer(ask, lambda: backend.current.location)
         super().__init__(address, Handler)
 
-    def ask(self, sparql: str) -> bytes:
-        """SPARQL JSON results of one of the explorer's own SELECT queries, from the child,
-        within the read timeout; :class:`Unavailable` (503/502) when it cannot answer."""
+    def ask_local(self, sparql: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+        """The rows of one of the explorer's queries, from the served generation of the
+        store opened read-only here (opened again when a build publishes a new one)."""
+        location = self.backend.current.location
+        with self._local_lock:
+            if self._local is None or self._local[0] != location:
+                self._local = (location, ox.Store.read_only(str(location)))
+            store = self._local[1]
+        return rows(store.query(sparql))
+
+    def ask_child(self, sparql: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+        """The rows of one of the explorer's queries, from the child, within the read
+        timeout; :class:`Unavailable` (503/502) when it cannot answer."""
         timeout = self.rules.timeout
         deadline = time.monotonic() + timeout if timeout else None
         for attempt in range(2):
@@ -153,7 +175,7 @@ class FrontServer(ThreadingHTTPServer):
                 self.backend.release(child)
             if status != 200:
                 raise Unavailable(502, f"the store answered {status}: {data[:200]!r}")
-            return data
+            return rows(ox.parse_query_results(data, ox.QueryResultsFormat.JSON))
         raise Unavailable(502, "the SPARQL server was replaced twice while answering")
 
 

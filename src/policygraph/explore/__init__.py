@@ -3,6 +3,6 @@ SPARQL (an entity page per IRI, a document page with its mentions highlighted, s
 :mod:`policygraph.serve_front` routes ``/id/``, ``/page/``, ``/data/``, ``/doc/``,
 ``/search``, ``/explore`` and ``/-/`` here; everything else still goes to Oxigraph."""
 
-from policygraph.explore.app import Explorer, Page, Unavailable
+from policygraph.explore.app import Explorer, Page, Unavailable, rows
 
-__all__ = ["Explorer", "Page", "Unavailable"]
+__all__ = ["Explorer", "Page", "Unavailable", "rows"]

@@ -79,6 +79,18 @@ HTML_HEADERS = {
 }
 
 
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Row = dict[str, Term]
+
+
+def rows(results: object) -> list[Row]:
+    """The rows of a SELECT result (pyoxigraph's, from a store or parsed), unbound
+    variables left out."""
+    assert isinstance(results, ox.QuerySolutions)
+    names = [v.value for v in results.variables]
+    return [{n: s[n] for n in names if s[n] is not None} for s in results]  # type: ignore[misc]
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     status: int
@@ -132,7 +144,9 @@ class Index:
 
 
 class Explorer:
-    def __init__(self, ask: Callable[[str], bytes], location: Callable[[], Path]) -> None:
+    def __init__(self, ask: Callable[[str], list[Row]], location: Callable[[], Path]) -> None:
+        """``ask`` answers a SELECT query with its rows (see :func:`rows`); ``location``
+        is the store folder being served now (its ``../texts`` holds the documents)."""
         self._ask = ask
         self._location = location
         self._index: tuple[Path, Index] | None = None
@@ -195,12 +209,8 @@ class Explorer:
 
     # -- the store -----------------------------------------------------------------------
 
-    def select(self, sparql: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
-        data = self._ask(_SPARQL_PREFIXES + sparql)
-        results = ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
-        assert isinstance(results, ox.QuerySolutions)
-        names = [v.value for v in results.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in results]  # type: ignore[misc]
+    def select(self, sparql: str) -> list[Row]:
+        return self._ask(_SPARQL_PREFIXES + sparql)
 
     def resolve(self, rest: str) -> str | None:
         """The IRI a path names: as sent, or with its key written the way the build writes
@@ -252,6 +262,7 @@ class Explorer:
             if not alias:
                 names.setdefault(iri, label)
         classes: dict[str, str] = {}
+        typed_document: set[str] = set()
         counts: Counter[str] = Counter()
         for row in self.select(
             f"""SELECT ?x ?c WHERE {{ ?x a ?c FILTER(STRSTARTS(STR(?c), "{PGO_PREFIX}"))
@@ -259,15 +270,12 @@ class Explorer:
         ):
             iri, cls = str(row["x"].value), local_name(str(row["c"].value))
             counts[cls] += 1
+            if cls == "Document":
+                typed_document.add(iri)
             # One class per entity on pages: a document that is also a policy is a Policy.
             if iri not in classes or cls != "Document":
                 classes[iri] = cls
-        documents = sorted(
-            ((iri, names.get(iri, iri)) for iri, cls in classes.items() if cls == "Document"),
-            key=lambda d: d[0],
-        )
-        for iri, _ in documents:
-            classes[iri] = "Document"
+        documents = sorted((iri, names.get(iri, iri)) for iri in typed_document)
         return Index(
             sorted(labels), names, classes, sorted(counts.items(), key=lambda c: -c[1]), documents
         )
@@ -360,7 +368,7 @@ class Explorer:
 
     def _group(
         self,
-        rows: list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]],
+        rows: list[Row],
         var: str,
         counts: dict[str, int],
         index: Index,
@@ -424,7 +432,7 @@ class Explorer:
             total = int(n[0]["n"].value)
         return [self._source(r) for r in rows], total
 
-    def _source(self, row: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]) -> Source:
+    def _source(self, row: Row) -> Source:
         doc = str(row["doc"].value)
         doc_page = href(doc) or ""
         title = self.index().names.get(doc, short(doc))
