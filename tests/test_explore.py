@@ -47,6 +47,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "    kind: policy\n",
         encoding="utf-8",
     )
+    (folder / "plain.txt").write_text(
+        "关于数字经济的通知\n\n2024年3月5日，国务院发布。\n", encoding="utf-8"
+    )
     (folder / "bad.txt").write_text(
         "国务院印发规划。</script><img src=x onerror=alert(1)>到2027年，人工智能产业规模"
         "超过1万亿元。\n习近平总书记强调</textarea>创新。\n",
@@ -296,3 +299,35 @@ def test_a_writable_server_asks_its_child_and_sees_what_is_written(
             connection.close()
         # The index is read again after a write.
         assert 'href="/page/person/%E6%96%B0"' in get(base, "/search?q=" + quote("新名字"))[2]
+
+
+def test_a_field_the_build_inferred_is_marked_so(hostile: str) -> None:
+    status, _, body = get(hostile, "/page/doc/plain")
+    assert status == 200
+    assert "inferred from the text" in body
+    assert 'id="s0"' in body
+
+
+def test_raw_utf8_in_the_request_line_and_head(seeds: str) -> None:
+    import socket
+
+    parts = urlsplit(seeds)
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+        sock.sendall(
+            "GET /id/person/习近平 HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/turtle\r\n"
+            "Connection: close\r\n\r\n".encode()
+        )
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head = answer.split(b"\r\n\r\n")[0].decode("latin-1")
+    assert head.startswith("HTTP/1.1 303")
+    assert "Location: /data/person/%E4%B9%A0%E8%BF%91%E5%B9%B3.ttl" in head
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        connection.request("HEAD", "/page/person/%E4%B9%A0%E8%BF%91%E5%B9%B3")
+        response = connection.getresponse()
+        assert response.status == 200 and response.read() == b""
+        assert int(response.getheader("Content-Length")) > 1000
+    finally:
+        connection.close()

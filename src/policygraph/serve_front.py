@@ -36,13 +36,14 @@ from __future__ import annotations
 import hmac
 import http.client
 import ipaddress
+import re
 import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
@@ -195,11 +196,21 @@ class Handler(BaseHTTPRequestHandler):
     #: Seconds a client may take to send its request (slow senders hold a thread).
     timeout = 30
     server: FrontServer
+    raw_requestline: bytes
 
     def do_GET(self) -> None:
         self._handle()
 
     do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_GET
+
+    def parse_request(self) -> bool:
+        # A client that sends /id/person/习近平 unencoded (curl does) sends UTF-8 bytes that
+        # http.server reads as Latin-1, where 习's \xa0 is a space that splits the request
+        # line: encode such bytes as a browser would have, before the line is parsed.
+        self.raw_requestline = re.sub(
+            rb"[\x80-\xff]", lambda m: b"%%%02X" % m.group()[0], self.raw_requestline
+        )
+        return super().parse_request()
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # no line per request on the console (Oxigraph's server printed none)
@@ -240,9 +251,6 @@ class Handler(BaseHTTPRequestHandler):
 
     def _explore(self, path: str) -> None:
         explorer = self.server.explorer
-        # http.server reads the request line as Latin-1: a client that sent the UTF-8 of
-        # /id/person/习近平 unencoded gets it percent-encoded, as a browser would send it.
-        path = quote(path.encode("latin-1", "replace"), safe="/%-_.~!$&'()*+,;=:@")
         try:
             page = explorer.respond(path, urlsplit(self.path).query, self.headers.get("Accept", ""))
         except Unavailable as e:
