@@ -331,3 +331,21 @@ def test_raw_utf8_in_the_request_line_and_head(seeds: str) -> None:
         assert int(response.getheader("Content-Length")) > 1000
     finally:
         connection.close()
+
+
+def test_a_policy_page_lists_its_targets(seeds: str) -> None:
+    status, _, body = follow(seeds, "/id/policy/国务院关于深入实施人工智能%2B行动的意见")
+    assert status == 200
+    assert "<h2>Targets (" in body and "新一代智能终端、智能体等应用普及率" in body
+
+
+def test_big_entities_are_cut_and_say_how_many_more(
+    seeds: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policygraph.explore import app
+
+    monkeypatch.setattr(app, "ROWS_PER_PROPERTY", 1)  # the server runs in this process
+    status, _, body = get(seeds, "/page/person/习近平")
+    assert status == 200
+    more = re.search(r'<p class="more">and (\d+) more', body)
+    assert more is not None and int(more.group(1)) >= 1
