@@ -349,3 +349,18 @@ def test_big_entities_are_cut_and_say_how_many_more(
     assert status == 200
     more = re.search(r'<p class="more">and (\d+) more', body)
     assert more is not None and int(more.group(1)) >= 1
+
+
+def test_the_build_keeps_each_text_and_links_it_when_unchanged(tmp_path: Path) -> None:
+    from policygraph.graph.texts import read_text, text_path
+
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    out = tmp_path / "out"
+    build([seeds], out, jobs=1)
+    texts = out / ".policygraph" / "current" / "texts"
+    first = text_path(texts.resolve(), "000_c4ec37985887901a")
+    text = read_text(texts, "000_c4ec37985887901a")
+    assert text is not None and text[4216:4239] == "北京市习近平新时代中国特色社会主义思想研究中心"
+    build([seeds], out, jobs=1)
+    again = text_path(texts.resolve(), "000_c4ec37985887901a")
+    assert again != first and again.stat().st_ino == first.stat().st_ino  # linked, not decoded

@@ -408,7 +408,11 @@ def _build(
             checkpoint("trig.written")
         step.done(f"files: {TURTLE} and {TRIG} written, {result.triples} triples counted")
         by_name = {source.name: source for source in sources}
-        write_texts(gen / TEXTS, ((k.doc_id, by_name[k.name]) for k in kept))
+        write_texts(
+            gen / TEXTS,
+            ((k.doc_id, by_name[k.name], previous.get(k.name) == k.key) for k in kept),
+            previous_gen / TEXTS if previous_gen is not None else None,
+        )
         step.done("texts: each document's text kept for the explorer of `policygraph serve`")
         if views:
             written = write_default_views(store, gen / VIEWS)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -35,13 +36,25 @@ def text_path(folder: Path, doc_id: str) -> Path:
     return folder / name
 
 
-def write_texts(folder: Path, documents: Iterable[tuple[str, Source]]) -> int:
-    """Decode each ``(doc_id, source)`` again and keep its text; returns how many were
-    written. A source that cannot be read now (removed since it was extracted) is left out
-    with a warning: its page then shows the facts without the text."""
+def write_texts(
+    folder: Path,
+    documents: Iterable[tuple[str, Source, bool]],
+    previous: Path | None = None,
+) -> int:
+    """Keep the text of each ``(doc_id, source, unchanged)``; returns how many were kept.
+    An unchanged document's text is linked from the ``previous`` generation's folder; the
+    others are decoded again. A source that cannot be read now (removed since it was
+    extracted) is left out with a warning: its page then shows the facts without text."""
     folder.mkdir(parents=True, exist_ok=True)
     written = 0
-    for doc_id, source in documents:
+    for doc_id, source, unchanged in documents:
+        if unchanged and previous is not None:
+            try:
+                os.link(text_path(previous, doc_id), text_path(folder, doc_id))
+                written += 1
+                continue
+            except OSError:  # not kept then, or another file system: decode it again
+                pass
         try:
             text = decode_bytes(read_source(source), name=str(source.path)).text
         except InputError as e:
