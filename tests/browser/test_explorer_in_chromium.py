@@ -64,3 +64,34 @@ def test_search_entity_sentence_document(browser: Any, server: str) -> None:
         context.close()
     assert errors == []
     assert elsewhere == []
+
+
+def test_hostile_text_runs_nothing(browser: Any, tmp_path: Path) -> None:
+    from policygraph.build import build
+
+    from .conftest import HOOKS
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bad.txt").write_text(
+        "</script><script>alert(1)</script>国务院印发<img src=x onerror=alert(2)>规划。\n"
+        "到2027年，人工智能产业规模超过1万亿元。\n",
+        encoding="utf-8",
+    )
+    build([folder], tmp_path / "out", jobs=1)
+    with s.running(tmp_path / "out" / "store", port=s.free_port()) as running:
+        base = running.url.rstrip("/")
+        context = browser.new_context()
+        context.add_init_script(HOOKS)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        try:
+            page.goto(base + "/page/doc/bad")
+            text = page.locator("article.text").inner_text()
+            assert "<script>alert(1)</script>" in text and "onerror=alert(2)>" in text
+            assert page.evaluate("() => window.__pgDialogs") == []
+            assert page.locator("article.text img, article.text script").count() == 0
+        finally:
+            context.close()
+        assert errors == []
