@@ -31,6 +31,7 @@ from policygraph.graph.lineage import derive_lineage
 from policygraph.graph.outputs import OutputFolder, checkpoint
 from policygraph.graph.serialize import write_rdf_file
 from policygraph.graph.store import copy_user_graphs, nquads
+from policygraph.graph.texts import TEXTS, write_texts
 from policygraph.namespaces import ONTOLOGY_GRAPH, PGO, RDF, VOCAB_GRAPH
 from policygraph.progress import Progress
 from policygraph.text.loader import Source, find_sources, load_document, read_source
@@ -502,6 +503,13 @@ def _build(
             trig.result()
             checkpoint("trig.written")
         step.done(f"files: {TURTLE} and {TRIG} written, {result.triples} triples counted")
+        by_name = {source.name: source for source in sources}
+        write_texts(
+            gen / TEXTS,
+            ((k.doc_id, by_name[k.name], previous.get(k.name) == k.key) for k in kept),
+            previous_gen / TEXTS if previous_gen is not None else None,
+        )
+        step.done("texts: each document's text kept for the explorer of `policygraph serve`")
         if views:
             written = write_default_views(store, gen / VIEWS)
             result.views = [folder.out / VIEWS / p.name for p in written]

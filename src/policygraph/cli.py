@@ -316,10 +316,12 @@ def serve(
     cors: bool,
     allow_remote: bool,
 ) -> None:
-    """Serve the store as a SPARQL 1.1 endpoint until Ctrl-C.
+    """Serve the store as a SPARQL 1.1 endpoint and explorer pages until Ctrl-C.
 
     Oxigraph's server runs on a private port behind a front that checks each request
-    (Host, Origin, the token for writes, query limits) and follows new builds of the store."""
+    (Host, Origin, the token for writes, query limits) and follows new builds of the store.
+    The front also serves the explorer: /explore, /search, and a page for every IRI under
+    https://w3id.org/policygraph/id/ at /id/... (HTML, Turtle, N-Triples or JSON-LD)."""
     from policygraph import serve as s
 
     if not s.is_loopback(host):
@@ -336,6 +338,7 @@ def serve(
                 f"Write token: {server.token}  (send 'Authorization: Bearer {server.token}')",
                 err=True,
             )
+        click.echo(f"Explorer: {server.url}explore", err=True)
         click.echo(f"SPARQL endpoint: {server.url}query   Ctrl-C stops.", err=True)
 
     status = s.serve(

@@ -19,6 +19,16 @@ server forwards to it only what passes, in this order:
    holds each answer in memory until it is complete.
 
 CORS headers are sent only with ``--cors``.
+
+The explorer's pages (``/id/``, ``/page/``, ``/data/``, ``/search``, ``/explore``; see
+:mod:`policygraph.explore`) are answered here, after check 1, for ``GET`` and ``HEAD``
+only. They take no SPARQL from the request: their queries are built from IRIs found in the
+store, anchored on one IRI and capped by LIMITs. A read-only server runs them on the store
+opened read-only in this process, not through the child: Oxigraph's ``--timeout-s``
+starts a thread per query that lives for the whole timeout (about 2 MB of address space
+each), so the half-dozen queries of every page would take the child to its memory limit
+after some 250 pages a minute. A writable server asks the child (a read-only open beside
+a writer is undefined behaviour in RocksDB), under the same timeout as any read.
 """
 
 from __future__ import annotations
@@ -28,13 +38,18 @@ import http.client
 import ipaddress
 import re
 import socket
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
+import pyoxigraph as ox
+
 from policygraph import sparql_guard
 from policygraph.errors import QueryError, QueryRefused
+from policygraph.explore import Explorer, Unavailable, rows
 from policygraph.update import RESYNC, refuse_default_graph_writes
 
 if TYPE_CHECKING:
@@ -108,7 +123,61 @@ class FrontServer(ThreadingHTTPServer):
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.rules = rules
         self.backend = backend
+        self._local: tuple[Path, ox.Store] | None = None
+        self._local_lock = threading.Lock()
+        ask = self.ask_child if rules.writable else self.ask_local
+        self.explorer = Explorer(ask, lambda: backend.current.location)
         super().__init__(address, Handler)
+
+    def ask_local(self, sparql: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+        """The rows of one of the explorer's queries, from the served generation of the
+        store opened read-only here (opened again when a build publishes a new one)."""
+        location = self.backend.current.location
+        with self._local_lock:
+            if self._local is None or self._local[0] != location:
+                self._local = (location, ox.Store.read_only(str(location)))
+            store = self._local[1]
+        return rows(store.query(sparql))
+
+    def ask_child(self, sparql: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+        """The rows of one of the explorer's queries, from the child, within the read
+        timeout; :class:`Unavailable` (503/502) when it cannot answer."""
+        timeout = self.rules.timeout
+        deadline = time.monotonic() + timeout if timeout else None
+        for attempt in range(2):
+            child = self.backend.acquire()
+            headers = {
+                "Host": f"127.0.0.1:{child.port}",
+                "Content-Type": "application/sparql-query",
+                "Accept": "application/sparql-results+json",
+            }
+            try:
+                status, _, _, data = _exchange(
+                    child.port,
+                    "POST",
+                    "/query",
+                    headers,
+                    sparql.encode("utf-8"),
+                    deadline,
+                    self.rules.max_answer_bytes,
+                )
+            except _TooLarge:
+                raise Unavailable(503, "the page would be too large to show") from None
+            except TimeoutError:
+                raise Unavailable(
+                    503, f"the store took longer than {timeout:g} s to answer for this page"
+                ) from None
+            except (OSError, http.client.HTTPException):
+                died = self.backend.lost(child)
+                if died is None and attempt == 0:
+                    continue  # replaced by a new build while we asked: ask the new one
+                raise Unavailable(502, "the SPARQL server stopped; it has been restarted") from None
+            finally:
+                self.backend.release(child)
+            if status != 200:
+                raise Unavailable(502, f"the store answered {status}: {data[:200]!r}")
+            return rows(ox.parse_query_results(data, ox.QueryResultsFormat.JSON))
+        raise Unavailable(502, "the SPARQL server was replaced twice while answering")
 
 
 class _Reply(Exception):
@@ -127,11 +196,21 @@ class Handler(BaseHTTPRequestHandler):
     #: Seconds a client may take to send its request (slow senders hold a thread).
     timeout = 30
     server: FrontServer
+    raw_requestline: bytes
 
     def do_GET(self) -> None:
         self._handle()
 
     do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_GET
+
+    def parse_request(self) -> bool:
+        # A client that sends /id/person/习近平 unencoded (curl does) sends UTF-8 bytes that
+        # http.server reads as Latin-1, where 习's \xa0 is a space that splits the request
+        # line: encode such bytes as a browser would have, before the line is parsed.
+        self.raw_requestline = re.sub(
+            rb"[\x80-\xff]", lambda m: b"%%%02X" % m.group()[0], self.raw_requestline
+        )
+        return super().parse_request()
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # no line per request on the console (Oxigraph's server printed none)
@@ -159,12 +238,26 @@ class Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if method == "OPTIONS":
             raise _Reply(204, "", {"Allow": "GET, HEAD, POST, PUT, DELETE, OPTIONS"})
+        if method in ("GET", "HEAD") and self.server.explorer.serves(path):
+            self._body(MAX_READ_BODY)  # read and ignored: a page takes no body
+            self._explore(path)
+            return
         write = not (method in ("GET", "HEAD") or (method == "POST" and path == "/query"))
         if write:
             self._check_write(host)
         body = self._body(MAX_WRITE_BODY if write else MAX_READ_BODY)
         self._guard(path, body)
         self._forward(write, body)
+
+    def _explore(self, path: str) -> None:
+        explorer = self.server.explorer
+        try:
+            page = explorer.respond(path, urlsplit(self.path).query, self.headers.get("Accept", ""))
+        except Unavailable as e:
+            page = explorer.page_for_error(e.status, str(e))
+        except Exception as e:  # a bug in one page must not drop the connection unanswered
+            page = explorer.page_for_error(500, f"this page failed: {type(e).__name__}: {e}")
+        self._send(page.status, page.body, page.content_type, page.headers)
 
     def _check_write(self, host: str) -> None:
         rules = self.server.rules
@@ -276,6 +369,7 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 if write and 200 <= status < 300:
                     self._resync(child.port)
+                    self.server.explorer.forget()
                 if status >= 500 and exhausted(data):
                     # Oxigraph keeps a thread per query until its own timeout; under a long
                     # run of queries it can reach its memory limit and answer 500 to every

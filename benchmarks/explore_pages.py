@@ -1,0 +1,102 @@
+"""The explorer's pages over real HTTP: p50/p95/max milliseconds of each kind of page
+(entity, document, search, RDF description, 303 lookup) on a served store. Run by hand,
+not in CI; prints JSON.
+
+    python benchmarks/explore_pages.py --store exports/store [--pages 300]
+
+Every entity page and description is of an entity a document page links to (all of them
+up to ``--pages``), searches are two-character prefixes of their labels; the index for
+search is read once before timing, as a running server does after its first page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import re
+import statistics
+import time
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from machine import describe  # benchmarks/machine.py, a sibling module
+
+from policygraph import serve
+
+
+def timed(port: int, path: str, accept: str = "text/html") -> tuple[float, int, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    started = time.perf_counter()
+    connection.request("GET", path, headers={"Accept": accept})
+    response = connection.getresponse()
+    body = response.read().decode("utf-8", "replace")
+    connection.close()
+    return (time.perf_counter() - started) * 1000, response.status, body
+
+
+def summary(ms: list[float]) -> dict[str, float]:
+    ms = sorted(ms)
+    return {
+        "pages": len(ms),
+        "p50": round(statistics.median(ms), 1),
+        "p95": round(ms[min(len(ms) - 1, int(len(ms) * 0.95))], 1),
+        "max": round(ms[-1], 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--store", type=Path, default=Path("exports/store"))
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--max-memory-mb", type=int, default=serve.DEFAULT_MAX_MEMORY_MB)
+    args = parser.parse_args()
+    port = serve.free_port()
+    with serve.running(args.store, port=port, max_memory_mb=args.max_memory_mb):
+        _, _, home = timed(port, "/explore")
+        documents = re.findall(r'href="(/page/doc/[^"]+)"', home)
+        kinds: dict[str, list[float]] = {
+            "document": [],
+            "entity": [],
+            "search": [],
+            "data": [],
+            "303": [],
+        }
+        entities: list[str] = []
+        for doc in documents[: args.pages]:
+            ms, status, body = timed(port, doc)
+            assert status == 200, doc
+            kinds["document"].append(ms)
+            for link in re.findall(r'href="(/page/(?!doc/)[^"?#]+)"', body):
+                if link not in entities:
+                    entities.append(link)
+        labels: list[str] = []
+        for page in entities[: args.pages]:
+            ms, status, body = timed(port, page)
+            assert status == 200, (page, status, body[-300:])
+            kinds["entity"].append(ms)
+            h1 = re.search(r"</span> (.+?)</h1>", body)
+            if h1:
+                labels.append(h1.group(1)[:2])
+            rest = page.removeprefix("/page/")
+            kinds["data"].append(timed(port, f"/data/{rest}.ttl", "text/turtle")[0])
+            kinds["303"].append(timed(port, f"/id/{rest}")[0])
+        for label in labels[: args.pages]:
+            ms, status, _ = timed(port, "/search?q=" + quote(unquote(label)))
+            assert status == 200, label
+            kinds["search"].append(ms)
+    print(
+        json.dumps(
+            {
+                "machine": describe(("policygraph", "pyoxigraph", "oxigraph", "jinja2")),
+                "store": str(args.store),
+                **{k: summary(v) for k, v in kinds.items() if v},
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,615 @@
+"""The explorer's pages, each a thin view over a few SPARQL queries to the served store.
+
+URLs (the conventions of DBpedia and LodView, with 303 See Other):
+
+* ``/id/<path>``: the IRI ``https://w3id.org/policygraph/id/<path>`` itself. It names a
+  thing (a person, a policy), not a document about it, so it answers ``303`` to
+  ``/page/<path>`` (HTML) or ``/data/<path>.<ext>`` (RDF) as the ``Accept`` header asks.
+* ``/page/<path>``: the HTML page; a ``pgo:Document`` page shows the text.
+* ``/data/<path>.ttl|.nt|.jsonld|.nq|.trig``: the triples with the IRI as subject or
+  object; ``.nq``, ``.trig`` and ``.jsonld`` keep the named graph each triple is stated in.
+* ``/explore`` (home: class counts, documents, search), ``/search?q=``, ``/-/explore.css``.
+
+The store is asked through ``ask`` (SPARQL text → SPARQL JSON results): the front sends it
+to Oxigraph with the same timeout as any query. What every page needs again (labels for
+search, class counts, document titles) is read once per store generation.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from urllib.parse import parse_qs, quote, unquote
+
+import jinja2
+import pyoxigraph as ox
+from markupsafe import Markup
+
+from policygraph.explore.text import Mark, Sentences, highlight, render
+from policygraph.graph.iris import slug
+from policygraph.graph.texts import TEXTS, read_text
+from policygraph.namespaces import ID, PGO, PREFIXES
+
+#: Rows a page shows for one property before it says how many more there are.
+ROWS_PER_PROPERTY = 50
+#: Rows one page query may return: a year or a ministry can be the object of thousands.
+MAX_ROWS = 2000
+#: Source sentences shown for one fact, and mentions listed for one entity.
+SOURCES_PER_FACT = 3
+MAX_MENTIONS = 30
+#: Triples in one RDF description (``/data/``); past it the answer says it was cut.
+MAX_TRIPLES = 10_000
+#: Mentions drawn on one document page.
+MAX_MARKS = 20_000
+SEARCH_PER_CLASS = 20
+
+ID_PREFIX = str(ID)
+PGO_PREFIX = str(PGO)
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
+#: Incoming links from provenance records are shown as sources, not as facts.
+_PROVENANCE = """FILTER NOT EXISTS { ?s a pgo:Mention }
+    FILTER NOT EXISTS { ?s a pgo:RelationMention }"""
+_SPARQL_PREFIXES = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+#: Characters that cannot stand in an IRI written ``<…>`` in SPARQL.
+_NOT_IN_IRI = set('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
+
+FORMATS: dict[str, tuple[str, ox.RdfFormat, bool]] = {
+    # extension: (media type, format, keeps the graph of each triple)
+    "ttl": ("text/turtle", ox.RdfFormat.TURTLE, False),
+    "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES, False),
+    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD, True),
+    "nq": ("application/n-quads", ox.RdfFormat.N_QUADS, True),
+    "trig": ("application/trig", ox.RdfFormat.TRIG, True),
+}
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+#: No script, no frame, nothing from elsewhere: the pages are plain HTML and one stylesheet.
+HTML_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+    "Vary": "Accept",
+}
+
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Row = dict[str, Term]
+
+
+def rows(results: object) -> list[Row]:
+    """The rows of a SELECT result (pyoxigraph's, from a store or parsed), unbound
+    variables left out."""
+    assert isinstance(results, ox.QuerySolutions)
+    names = [v.value for v in results.variables]
+    return [{n: s[n] for n in names if s[n] is not None} for s in results]  # type: ignore[misc]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Unavailable(Exception):
+    """The store could not answer in time (503) or its server stopped (502)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def fold(text: str) -> str:
+    """Case- and width-folded text for search: ＡＩ, Ai and ai are the same."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def local_name(cls_iri: str) -> str:
+    return cls_iri.removeprefix(PGO_PREFIX) if cls_iri.startswith(PGO_PREFIX) else ""
+
+
+def href(iri: str) -> str | None:
+    """The page of an IRI under ``…/id/`` on this server; None for other IRIs."""
+    if not iri.startswith(ID_PREFIX):
+        return None
+    return "/page/" + quote(iri[len(ID_PREFIX) :], safe="/%-_.~")
+
+
+def short(iri: str) -> str:
+    """``pgo:affiliation`` for a known namespace, else the IRI."""
+    best = max((v for v in PREFIXES.values() if iri.startswith(v)), key=len, default=None)
+    if best is None:
+        return iri
+    name = next(k for k, v in PREFIXES.items() if v == best)
+    return f"{name}:{unquote(iri[len(best) :])}"
+
+
+@dataclass(slots=True)
+class Index:
+    """What pages need again and again, read once per store generation."""
+
+    labels: list[tuple[str, str, str, bool]]  # (folded label, label, iri, is an alias)
+    names: dict[str, str]  # iri -> rdfs:label
+    classes: dict[str, str]  # iri -> class local name
+    counts: list[tuple[str, int]]
+    documents: list[tuple[str, str]]  # (iri, title)
+
+
+class Explorer:
+    def __init__(self, ask: Callable[[str], list[Row]], location: Callable[[], Path]) -> None:
+        """``ask`` answers a SELECT query with its rows (see :func:`rows`); ``location``
+        is the store folder being served now (its ``../texts`` holds the documents)."""
+        self._ask = ask
+        self._location = location
+        self._index: tuple[Path, Index] | None = None
+        self._lock = threading.Lock()
+        loader = jinja2.PackageLoader("policygraph.explore", "templates")
+        self._env = jinja2.Environment(
+            loader=loader, autoescape=True, undefined=jinja2.StrictUndefined
+        )
+        self._env.globals.update(href=href, short=short)
+        self._css = resources.files("policygraph.explore").joinpath("explore.css").read_bytes()
+
+    # -- routing -------------------------------------------------------------------------
+
+    @staticmethod
+    def serves(path: str) -> bool:
+        return path in ("/explore", "/search", "/-/explore.css") or path.startswith(
+            ("/id/", "/page/", "/data/", "/doc/")
+        )
+
+    def respond(self, path: str, query: str, accept: str) -> Page:
+        """The answer to ``GET path?query``; ``path`` is still percent-encoded."""
+        if path == "/-/explore.css":
+            return Page(200, "text/css; charset=utf-8", self._css, {"Cache-Control": "max-age=300"})
+        if path == "/explore":
+            return self._html(200, "home.html.j2", index=self.index())
+        if path == "/search":
+            q = parse_qs(query).get("q", [""])[0]
+            return self._html(200, "search.html.j2", q=q, groups=self.search(q))
+        for prefix in ("/id/", "/page/", "/data/", "/doc/"):
+            if path.startswith(prefix):
+                return self._resource(prefix, path[len(prefix) :], accept, query)
+        return self._not_found("no such page")
+
+    def _resource(self, prefix: str, rest: str, accept: str, query: str = "") -> Page:
+        ext = None
+        if prefix == "/data/":
+            rest, _, ext = rest.rpartition(".")
+            if ext not in FORMATS:
+                return self._not_found("ask for .ttl, .nt, .jsonld, .nq or .trig")
+        if prefix == "/doc/":
+            rest = "doc/" + rest
+        iri = self.resolve(rest)
+        if iri is None:
+            return self._not_found(f"nothing in the graph is called {ID_PREFIX}{unquote(rest)}")
+        if prefix == "/page/":
+            return self.page(iri, _span(parse_qs(query).get("at", [""])[0]))
+        if ext is not None:
+            return self.data(iri, ext)
+        page = href(iri) or ""
+        if prefix == "/id/":
+            wanted = negotiate(accept)
+            if wanted != "html":
+                page = page.replace("/page/", "/data/", 1) + "." + wanted
+        return Page(
+            303,
+            "text/plain; charset=utf-8",
+            f"See {page}\n".encode(),
+            {"Location": page, "Vary": "Accept"},
+        )
+
+    # -- the store -----------------------------------------------------------------------
+
+    def select(self, sparql: str) -> list[Row]:
+        return self._ask(_SPARQL_PREFIXES + sparql)
+
+    def resolve(self, rest: str) -> str | None:
+        """The IRI a path names: as sent, or with its key written the way the build writes
+        keys (letters kept, the rest percent-encoded), whichever is in the graph."""
+        try:
+            decoded = unquote(rest, errors="strict")
+        except UnicodeDecodeError:
+            return None
+        segment, _, key = decoded.partition("/")
+        candidates = [rest, f"{segment}/{slug(key)}" if key else decoded]
+        candidates += [quote(decoded, safe="/-_.~"), decoded]
+        iris = list(dict.fromkeys(ID_PREFIX + c for c in candidates))
+        iris = [i for i in iris if not _NOT_IN_IRI & set(i)]
+        if not iris:
+            return None
+        values = " ".join(f"<{i}>" for i in iris)
+        rows = self.select(
+            f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} "
+            "FILTER EXISTS { { ?x ?p ?o } UNION { ?s ?q ?x } } }"
+        )
+        found = {str(r["x"].value) for r in rows}
+        return next((i for i in iris if i in found), None)
+
+    def index(self) -> Index:
+        location = self._location()
+        with self._lock:
+            if self._index is None or self._index[0] != location:
+                self._index = (location, self._read_index())
+            return self._index[1]
+
+    def forget(self) -> None:
+        """A write changed the store: read the index again on the next page."""
+        with self._lock:
+            self._index = None
+
+    def _read_index(self) -> Index:
+        labels: list[tuple[str, str, str, bool]] = []
+        names: dict[str, str] = {}
+        for row in self.select(
+            f"""SELECT ?x ?l ?alt WHERE {{
+                {{ ?x rdfs:label ?l BIND(false AS ?alt) }}
+                UNION {{ ?x skos:altLabel ?l BIND(true AS ?alt) }}
+                FILTER(STRSTARTS(STR(?x), "{ID_PREFIX}"))
+            }}"""
+        ):
+            iri, label = str(row["x"].value), str(row["l"].value)
+            alias = row["alt"].value == "true"
+            labels.append((fold(label), label, iri, alias))
+            if not alias:
+                names.setdefault(iri, label)
+        classes: dict[str, str] = {}
+        typed_document: set[str] = set()
+        counts: Counter[str] = Counter()
+        for row in self.select(
+            f"""SELECT ?x ?c WHERE {{ ?x a ?c FILTER(STRSTARTS(STR(?c), "{PGO_PREFIX}"))
+                FILTER(STRSTARTS(STR(?x), "{ID_PREFIX}")) }}"""
+        ):
+            iri, cls = str(row["x"].value), local_name(str(row["c"].value))
+            counts[cls] += 1
+            if cls == "Document":
+                typed_document.add(iri)
+            # One class per entity on pages: a document that is also a policy is a Policy.
+            if iri not in classes or cls != "Document":
+                classes[iri] = cls
+        documents = sorted((iri, names.get(iri, iri)) for iri in typed_document)
+        return Index(
+            sorted(labels), names, classes, sorted(counts.items(), key=lambda c: -c[1]), documents
+        )
+
+    # -- search --------------------------------------------------------------------------
+
+    def search(self, q: str) -> list[tuple[str, list[tuple[str, str, str]], int]]:
+        """Entities whose label or alias holds ``q`` (folded), grouped by class: exact
+        matches first, then labels that start with it, then shorter labels."""
+        needle = fold(q.strip())
+        if not needle:
+            return []
+        index = self.index()
+        best: dict[str, tuple[tuple[int, int, str], str]] = {}
+        for folded, label, iri, alias in index.labels:
+            if needle in folded:
+                rank = 0 if folded == needle else 1 if folded.startswith(needle) else 2
+                key = (rank + alias, len(folded), label)
+                if iri not in best or key < best[iri][0]:
+                    best[iri] = (key, label)
+        groups: dict[str, list[tuple[tuple[int, int, str], str, str]]] = defaultdict(list)
+        for iri, (key, label) in best.items():
+            groups[index.classes.get(iri, "")].append((key, iri, label))
+        out = []
+        for cls, hits in sorted(groups.items(), key=lambda g: (min(h[0] for h in g[1]), g[0])):
+            hits.sort()
+            shown = [(iri, label, index.names.get(iri, label)) for _, iri, label in hits]
+            out.append((cls, shown[:SEARCH_PER_CLASS], len(hits)))
+        return out
+
+    # -- pages ---------------------------------------------------------------------------
+
+    def page(self, iri: str, at: tuple[int, int] | None = None) -> Page:
+        """The HTML page of ``iri``; ``at`` (start, end) marks one mention of a document."""
+        index = self.index()
+        cls = index.classes.get(iri, "")
+        rows_out = self.select(
+            f"""SELECT ?p ?o (SAMPLE(?l) AS ?label) WHERE {{ <{iri}> ?p ?o
+                FILTER(?p != pgo:hasMention) OPTIONAL {{ ?o rdfs:label ?l }}
+            }} GROUP BY ?p ?o ORDER BY ?p ?o LIMIT {MAX_ROWS}"""
+        )
+        rows_in = self.select(
+            f"""SELECT ?s ?p WHERE {{ ?s ?p <{iri}> {_PROVENANCE}
+                FILTER(?p NOT IN (pgo:mentions)) }} ORDER BY ?p ?s LIMIT {MAX_ROWS}"""
+        )
+        # Counted by the store only when the rows were cut: most pages need no count query.
+        count_out = (
+            self._counts(f"<{iri}> ?p ?o FILTER(?p != pgo:hasMention)")
+            if len(rows_out) >= MAX_ROWS
+            else dict(Counter(str(r["p"].value) for r in rows_out))
+        )
+        count_in = (
+            self._counts(f"?s ?p <{iri}> {_PROVENANCE} FILTER(?p NOT IN (pgo:mentions))")
+            if len(rows_in) >= MAX_ROWS
+            else dict(Counter(str(r["p"].value) for r in rows_in))
+        )
+        types = sorted(str(r["o"].value) for r in rows_out if str(r["p"].value) == RDF_TYPE)
+        aliases = sorted(str(r["o"].value) for r in rows_out if str(r["p"].value) == ALT_LABEL)
+        sources = self._fact_sources(iri)
+        facts_out = self._group(
+            [r for r in rows_out if str(r["p"].value) not in (RDF_TYPE, RDFS_LABEL, ALT_LABEL)],
+            "o",
+            count_out,
+            index,
+            lambda p, other: sources.get((iri, p, other), []),
+        )
+        facts_in = self._group(
+            rows_in, "s", count_in, index, lambda p, other: sources.get((other, p, iri), [])
+        )
+        context = dict(
+            iri=iri,
+            cls=cls,
+            label=index.names.get(iri, short(iri)),
+            types=types,
+            aliases=aliases,
+            facts_out=facts_out,
+            facts_in=facts_in,
+            formats=FORMATS,
+            data_href=(href(iri) or "").replace("/page/", "/data/", 1),
+            targets=self._targets(iri) if cls == "Policy" else [],
+        )
+        if "Document" in (local_name(t) for t in types):
+            return self._html(200, "document.html.j2", **context, **self._document(iri, index, at))
+        mentions, total = self._mentions(iri)
+        return self._html(200, "entity.html.j2", **context, mentions=mentions, mention_count=total)
+
+    def _counts(self, pattern: str) -> dict[str, int]:
+        rows = self.select(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {pattern} }} GROUP BY ?p")
+        return {str(r["p"].value): int(r["n"].value) for r in rows}
+
+    def _group(
+        self,
+        rows: list[Row],
+        var: str,
+        counts: dict[str, int],
+        index: Index,
+        sources_of: Callable[[str, str], list[Source]],
+    ) -> list[Facts]:
+        groups: dict[str, Facts] = {}
+        for row in rows:
+            p = str(row["p"].value)
+            group = groups.setdefault(p, Facts(p, counts.get(p, 0), []))
+            if len(group.values) >= ROWS_PER_PROPERTY:
+                continue
+            term = row[var]
+            value = str(term.value)
+            if isinstance(term, ox.NamedNode):
+                label = str(row["label"].value) if "label" in row else index.names.get(value)
+                group.values.append(
+                    Value(
+                        value,
+                        label or short(value),
+                        href(value),
+                        index.classes.get(value, ""),
+                        sources_of(p, value),
+                    )
+                )
+            else:
+                group.values.append(Value(_literal(term), None, None, "", sources_of(p, value)))
+        return sorted(groups.values(), key=lambda g: short(g.property))
+
+    def _fact_sources(self, iri: str) -> dict[tuple[str, str, str], list[Source]]:
+        rows = self.select(
+            f"""SELECT ?s ?p ?o ?doc ?start ?end ?sentence ?surface WHERE {{
+                {{ ?r rdf:subject <{iri}> }} UNION {{ ?r rdf:object <{iri}> }}
+                ?r a pgo:RelationMention ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+                   pgo:inDocument ?doc .
+                OPTIONAL {{ ?r pgo:start ?start ; pgo:end ?end }}
+                OPTIONAL {{ ?r pgo:surface ?surface }}
+                OPTIONAL {{ ?r pgo:sentence ?sv OPTIONAL {{ ?sv pgo:text ?st }} }}
+                BIND(COALESCE(?st, ?sv) AS ?sentence)
+            }} ORDER BY ?doc ?start LIMIT {MAX_ROWS}"""
+        )
+        out: dict[tuple[str, str, str], list[Source]] = defaultdict(list)
+        for row in rows:
+            key = (str(row["s"].value), str(row["p"].value), str(row["o"].value))
+            if len(out[key]) < SOURCES_PER_FACT:
+                out[key].append(self._source(row))
+        return out
+
+    def _mentions(self, iri: str) -> tuple[list[Source], int]:
+        rows = self.select(
+            f"""SELECT ?doc ?start ?end ?sentence ?surface WHERE {{
+                <{iri}> pgo:hasMention ?m . ?m pgo:inDocument ?doc .
+                OPTIONAL {{ ?m pgo:start ?start ; pgo:end ?end }}
+                OPTIONAL {{ ?m pgo:surface ?surface }}
+                OPTIONAL {{ ?m pgo:sentence ?sv OPTIONAL {{ ?sv pgo:text ?st }} }}
+                BIND(COALESCE(?st, ?sv) AS ?sentence)
+            }} ORDER BY ?doc ?start LIMIT {MAX_MENTIONS}"""
+        )
+        total = len(rows)
+        if total >= MAX_MENTIONS:
+            n = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ <{iri}> pgo:hasMention ?m }}")
+            total = int(n[0]["n"].value)
+        return [self._source(r) for r in rows], total
+
+    def _source(self, row: Row) -> Source:
+        doc = str(row["doc"].value)
+        doc_page = href(doc) or ""
+        title = self.index().names.get(doc, short(doc))
+        surface = str(row["surface"].value) if "surface" in row else ""
+        literal = str(row["sentence"].value) if "sentence" in row else ""
+        if "start" in row and "end" in row:
+            start, end = int(row["start"].value), int(row["end"].value)
+            found = _text(self._location(), doc)
+            if found is not None and end <= len(found[0]):
+                text, sentences = found
+                i = sentences.index(start)
+                lo, hi = sentences.span(i)
+                hi = max(hi, end)
+                mark = Mark(start, end, "fact", f"{doc_page}?at={start}-{end}#s{i}", surface)
+                return Source(
+                    title, f"{doc_page}?at={start}-{end}#s{i}", i, render(text, lo, hi, [mark])
+                )
+        return Source(title, doc_page, None, highlight(literal, surface))
+
+    def _targets(self, iri: str) -> list[dict[str, str]]:
+        rows = self.select(
+            f"""SELECT ?t ?label ?indicator ?comparator ?value ?unit ?deadline ?attained WHERE {{
+                ?t pgo:setBy <{iri}> .
+                OPTIONAL {{ ?t rdfs:label ?label }} OPTIONAL {{ ?t pgo:indicator ?indicator }}
+                OPTIONAL {{ ?t pgo:comparator ?comparator }} OPTIONAL {{ ?t pgo:value ?value }}
+                OPTIONAL {{ ?t pgo:unit ?unit }} OPTIONAL {{ ?t pgo:attained ?attained }}
+                OPTIONAL {{ ?t pgo:deadline/pgo:year ?deadline }}
+            }} ORDER BY ?deadline ?t LIMIT {MAX_ROWS}"""
+        )
+        return [{k: str(v.value) for k, v in row.items()} for row in rows]
+
+    def _document(self, iri: str, index: Index, at: tuple[int, int] | None) -> dict[str, object]:
+        rows = self.select(
+            f"""SELECT ?start ?end ?x (MIN(STR(?c)) AS ?cls) WHERE {{
+                ?m pgo:inDocument <{iri}> ; pgo:start ?start ; pgo:end ?end .
+                ?x pgo:hasMention ?m .
+                OPTIONAL {{ ?x a ?c FILTER(STRSTARTS(STR(?c), "{PGO_PREFIX}")) }}
+            }} GROUP BY ?start ?end ?x ORDER BY ?start DESC(?end) LIMIT {MAX_MARKS + 1}"""
+        )
+        inferred = {
+            str(r["f"].value)
+            for r in self.select(f"SELECT ?f WHERE {{ <{iri}> pgo:inferredField ?f }}")
+        }
+        found = _text(self._location(), iri)
+        if found is None:
+            return dict(body=None, inferred=inferred, marks=0, more_marks=False, classes=[])
+        text, sentences = found
+        marks: dict[int, list[Mark]] = defaultdict(list)
+        classes: Counter[str] = Counter()
+        for row in rows[:MAX_MARKS]:
+            x, start, end = str(row["x"].value), int(row["start"].value), int(row["end"].value)
+            if end > len(text):
+                continue
+            cls = index.classes.get(x) or (
+                local_name(str(row["cls"].value)) if "cls" in row else ""
+            )
+            classes[cls] += 1
+            focus = at == (start, end)
+            mark = Mark(start, end, cls, href(x) or "", f"{cls}: {index.names.get(x, x)}", focus)
+            for i in range(sentences.index(start), sentences.index(max(start, end - 1)) + 1):
+                marks[i].append(mark)
+        body = [
+            (i, render(text, *sentences.span(i), marks.get(i, []))) for i in range(len(sentences))
+        ]
+        return dict(
+            body=body,
+            inferred=inferred,
+            marks=sum(classes.values()),
+            more_marks=len(rows) > MAX_MARKS,
+            classes=sorted(classes.items()),
+        )
+
+    def data(self, iri: str, ext: str) -> Page:
+        media, fmt, with_graphs = FORMATS[ext]
+        rows = self.select(
+            f"""SELECT ?s ?p ?o ?g WHERE {{
+                {{ GRAPH ?g {{ <{iri}> ?p ?o }} BIND(<{iri}> AS ?s) }}
+                UNION {{ GRAPH ?g {{ ?s ?p <{iri}> }} BIND(<{iri}> AS ?o) }}
+            }} LIMIT {MAX_TRIPLES + 1}"""
+        )
+        headers = {"Vary": "Accept"}
+        if len(rows) > MAX_TRIPLES:
+            rows = rows[:MAX_TRIPLES]
+            headers["X-Policygraph-Truncated"] = f"first {MAX_TRIPLES} triples"
+        if with_graphs:
+            quads = sorted(
+                {ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows},  # type: ignore[arg-type]
+                key=str,
+            )
+            body = ox.serialize(quads, format=fmt, prefixes=_prefixes(fmt))
+        else:
+            triples = sorted({ox.Triple(r["s"], r["p"], r["o"]) for r in rows}, key=str)  # type: ignore[arg-type]
+            body = ox.serialize(triples, format=fmt, prefixes=_prefixes(fmt))
+        return Page(200, f"{media}; charset=utf-8", body or b"", headers)
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def _html(self, status: int, template: str, **context: object) -> Page:
+        html = self._env.get_template(template).render(**context)
+        return Page(status, "text/html; charset=utf-8", html.encode("utf-8"), dict(HTML_HEADERS))
+
+    def _not_found(self, message: str) -> Page:
+        return self._html(404, "error.html.j2", message=message)
+
+    def page_for_error(self, status: int, message: str) -> Page:
+        return self._html(status, "error.html.j2", message=message)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One sentence a fact or mention comes from, with the place in its document."""
+
+    title: str
+    href: str
+    sentence: int | None
+    html: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    value: str
+    label: str | None
+    href: str | None
+    cls: str
+    sources: list[Source]
+
+
+@dataclass(slots=True)
+class Facts:
+    property: str
+    count: int
+    values: list[Value]
+
+
+def negotiate(accept: str) -> str:
+    """``html`` or the extension of the RDF format ``accept`` prefers (HTML for ``*/*``
+    and when nothing fits, as DBpedia does for browsers and curl)."""
+    best, best_q = "html", 0.0
+    for i, part in enumerate(accept.split(",")):
+        media, *params = (x.strip() for x in part.split(";"))
+        q = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        media = media.lower()
+        kind = "html" if media in _HTML_TYPES or media == "*/*" else None
+        kind = kind or next((e for e, (m, _, _) in FORMATS.items() if m == media), None)
+        # Earlier entries win ties; */* counts a little less than a named type.
+        score = q - (0.001 if media == "*/*" else 0) - i * 1e-6
+        if kind and q > 0 and score > best_q:
+            best, best_q = kind, score
+    return best
+
+
+def _span(at: str) -> tuple[int, int] | None:
+    start, _, end = at.partition("-")
+    ok = all(x.isascii() and x.isdigit() and len(x) < 12 for x in (start, end))
+    return (int(start), int(end)) if ok else None
+
+
+def _literal(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    return str(term.value)
+
+
+def _prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
+    return PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+
+
+def _text(location: Path, doc_iri: str) -> tuple[str, Sentences] | None:
+    return _read(location.parent / TEXTS, doc_iri.removeprefix(f"{ID_PREFIX}doc/"))
+
+
+@lru_cache(maxsize=64)
+def _read(folder: Path, doc_id: str) -> tuple[str, Sentences] | None:
+    # Keyed by the generation's folder: a new build is a new folder, so never stale.
+    text = read_text(folder, doc_id)
+    return None if text is None else (text, Sentences(text))
