@@ -66,14 +66,7 @@ def store(seed_build, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
 
 def counts_on_server(url: str) -> dict[str, int]:
     sparql = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    request = urllib.request.Request(
-        url + "query",
-        data=urllib.parse.urlencode({"query": sparql}).encode(),
-        headers={"Accept": "application/sparql-results+json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        rows = json.loads(response.read())["results"]["bindings"]
-    return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+    return {row["g"]: int(row["n"]) for row in server_rows(url, sparql)}
 
 
 def counts_in_store(path: Path) -> dict[str, int]:

@@ -204,17 +204,21 @@ class DocumentGraph:
             self.add(iri, PGO.year, Literal(ref.key, datatype=XSD.gYear))
         return iri
 
-    def mention(self, owner: URIRef, cls: str, m: Mention, article: int | None = None) -> URIRef:
-        iri = local_iri("Mention", self.doc.id, m.start, m.end, cls.lower())
-        self.add(owner, PGO.hasMention, iri)
-        self.mentioned.add(owner)
-        self.add(iri, RDF.type, PGO.Mention)
+    def anchor(self, iri: URIRef, m: Mention) -> None:
+        """Where in the document ``iri`` was read: span, surface, sentence and rule."""
         self.add(iri, PGO.inDocument, self.doc_iri)
         self.add(iri, PGO.start, integer(m.start))
         self.add(iri, PGO.end, integer(m.end))
         self.add(iri, PGO.surface, plain(m.surface))
         self.add(iri, PGO.sentence, plain(m.sentence))
         self.add(iri, PGO.rule, plain(m.rule))
+
+    def mention(self, owner: URIRef, cls: str, m: Mention, article: int | None = None) -> URIRef:
+        iri = local_iri("Mention", self.doc.id, m.start, m.end, cls.lower())
+        self.add(owner, PGO.hasMention, iri)
+        self.mentioned.add(owner)
+        self.add(iri, RDF.type, PGO.Mention)
+        self.anchor(iri, m)
         if article is not None:
             self.add(iri, PGO.inArticle, self.article_iri(article))
         return iri
@@ -232,12 +236,7 @@ class DocumentGraph:
         self.add(iri, RDF.subject, subject)
         self.add(iri, RDF.predicate, PGO[predicate])
         self.add(iri, RDF.object, obj)
-        self.add(iri, PGO.inDocument, self.doc_iri)
-        self.add(iri, PGO.start, integer(m.start))
-        self.add(iri, PGO.end, integer(m.end))
-        self.add(iri, PGO.surface, plain(m.surface))
-        self.add(iri, PGO.sentence, plain(m.sentence))
-        self.add(iri, PGO.rule, plain(m.rule))
+        self.anchor(iri, m)
         return iri
 
     def seen(
