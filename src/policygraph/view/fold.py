@@ -140,9 +140,9 @@ def folded_items(
     return result
 
 
-def counts_text(counts: dict[str, int]) -> str:
-    """``目标 12 · 统计 30`` (classes in :data:`FOLDED` order, then mentions)."""
-    order = (*FOLDED, "Mention")
+def counts_text(counts: dict[str, int], *, mentions: bool = True) -> str:
+    """``目标 12 · 统计 30`` (classes in :data:`FOLDED` order, then mentions if asked)."""
+    order = (*FOLDED, "Mention") if mentions else FOLDED
     return " · ".join(f"{SHORT[c]} {counts[c]:,}" for c in order if counts.get(c))
 
 

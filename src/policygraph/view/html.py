@@ -169,9 +169,11 @@ def build_network(
             extra["borderWidth"] = 4
         drawn = str(data.get("caption") or caption(label, cls))
         extra.update(_fold_data(data))
-        if data.get("folded_counts"):
-            # The folded counts are part of the label: they are what the overview says.
-            drawn += "\n" + counts_text(data["folded_counts"])  # type: ignore[arg-type]
+        folded = counts_text(data.get("folded_counts") or {}, mentions=False)  # type: ignore[arg-type]
+        if folded:
+            # The folded counts are part of the label (mentions, in every document, are only
+            # in the tooltip and the details panel).
+            drawn += "\n" + folded
         network.add_node(
             node,
             label=drawn,
