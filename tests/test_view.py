@@ -592,6 +592,22 @@ def test_store_overview_folds_targets_and_statistics(seed_store, tmp_path: Path)
     assert write_store_overview(seed_store, tmp_path / "p.html").read_bytes() == page.read_bytes()
 
 
+def test_folded_items_in_the_page_are_bounded(
+    seed_store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import policygraph.view.fold as fold
+    from policygraph.view.html import write_store_overview
+
+    monkeypatch.setattr(fold, "MAX_FOLDED", 2)
+    html = write_store_overview(seed_store, tmp_path / "o.html").read_text(encoding="utf-8")
+    owners = [n for n in page_data(html)["nodes"] if "folded" in n]
+    assert owners and all(len(n["folded"]) <= 2 for n in owners)
+    assert any(n["foldedMore"] > 0 for n in owners)
+    for n in owners:
+        years = [i.get("year", 9999) for i in n["folded"]]
+        assert years == sorted(years), "the earliest items come first"
+
+
 def test_store_overview_nodes_carry_years_for_the_filter(seed_store, tmp_path: Path) -> None:
     from policygraph.view.html import write_store_overview
 
