@@ -504,7 +504,8 @@ def test_store_overview_has_no_isolated_entity(seed_store) -> None:
     from policygraph.graph.store import merged_graph
     from policygraph.view.overview import overview
 
-    result = overview(seed_store)
+    # Unfolded, so that every entity with a relation is drawn as the rdflib route draws it.
+    result = overview(seed_store, fold=False)
     g = result.graph
     assert [n for n in g if g.degree(n) == 0] == []
     # Industries and technologies named only in passing hang off the article naming them.
@@ -530,7 +531,8 @@ def test_store_overview_caps_and_says_what_was_left_out(seed_store, tmp_path: Pa
 
     result = overview(seed_store, max_nodes=20)
     assert result.graph.number_of_nodes() == 20
-    assert sum(result.left_out.values()) == result.total - 20
+    # Left out, or folded into a drawn node: every entity is accounted for.
+    assert sum(result.left_out.values()) + sum(result.folded.values()) == result.total - 20
     assert "Showing the 20 most connected of" in result.note
     for cls, count in result.left_out.items():
         assert f"{cls} {count:,}" in result.note
@@ -543,6 +545,80 @@ def test_store_overview_caps_and_says_what_was_left_out(seed_store, tmp_path: Pa
     assert len(page_data(html)["nodes"]) == 20
     with pytest.raises(ValueError, match="at least 1"):
         overview(seed_store, max_nodes=0)
+
+
+def test_store_overview_folds_targets_and_statistics(seed_store, tmp_path: Path) -> None:
+    from policygraph.view.fold import MAX_FOLDED
+    from policygraph.view.html import write_store_overview
+    from policygraph.view.overview import overview
+
+    result = overview(seed_store)
+    g = result.graph
+    classes = {d["cls"] for _, d in g.nodes(data=True)}
+    assert not classes & {"Target", "Statistic", "Mention"}
+    unfolded = overview(seed_store, fold=False).graph
+    targets = {n for n, d in unfolded.nodes(data=True) if d["cls"] == "Target"}
+    statistics = {n for n, d in unfolded.nodes(data=True) if d["cls"] == "Statistic"}
+    assert targets and result.folded["Target"] >= len(targets)
+    assert result.folded["Statistic"] >= len(statistics)
+    owners = {n: d for n, d in g.nodes(data=True) if d.get("folded_counts")}
+    assert owners and {d["cls"] for d in owners.values()} <= {"Policy", "Document", "Article"}
+    assert (
+        sum(d["folded_counts"].get("Target", 0) for d in owners.values()) == result.folded["Target"]
+    )
+    for d in owners.values():
+        items = d.get("folded", [])
+        assert len(items) <= MAX_FOLDED
+        in_page = sum(d["folded_counts"].get(c, 0) for c in ("Target", "Statistic"))
+        assert len(items) + d.get("folded_more", 0) == in_page
+    # A target's policy carries it, with its deadline year.
+    policy, data = next((n, d) for n, d in owners.items() if d["folded_counts"].get("Target"))
+    assert (
+        unfolded.has_edge(policy, data["folded"][0]["iri"])
+        or unfolded.has_edge(data["folded"][0]["iri"], policy)
+        or data["cls"] == "Document"
+    )
+    assert "已折叠 folded" in result.note and "Target" in result.note
+    page = write_store_overview(seed_store, tmp_path / "o.html")
+    html = page.read_text(encoding="utf-8")
+    nodes = {n["id"]: n for n in page_data(html)["nodes"]}
+    drawn = nodes[policy]
+    counts = f"目标 {data['folded_counts']['Target']}"
+    assert counts in drawn["label"].split("\n")[1]
+    assert any(row.startswith("折叠 folded: " + counts) for row in drawn["tip"]["rows"])
+    assert [i["id"] for i in drawn["folded"]] == [i["iri"] for i in data["folded"]]
+    assert page_data(html)["foldStyles"]["Target"]["shape"] == "triangle"
+    assert "已折叠 folded" in html
+    assert write_store_overview(seed_store, tmp_path / "p.html").read_bytes() == page.read_bytes()
+
+
+def test_folded_items_in_the_page_are_bounded(
+    seed_store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import policygraph.view.fold as fold
+    from policygraph.view.html import write_store_overview
+
+    monkeypatch.setattr(fold, "MAX_FOLDED", 2)
+    html = write_store_overview(seed_store, tmp_path / "o.html").read_text(encoding="utf-8")
+    owners = [n for n in page_data(html)["nodes"] if "folded" in n]
+    assert owners and all(len(n["folded"]) <= 2 for n in owners)
+    assert any(n["foldedMore"] > 0 for n in owners)
+    for n in owners:
+        years = [i.get("year", 9999) for i in n["folded"]]
+        assert years == sorted(years), "the earliest items come first"
+
+
+def test_store_overview_nodes_carry_years_for_the_filter(seed_store, tmp_path: Path) -> None:
+    from policygraph.view.html import write_store_overview
+
+    html = write_store_overview(seed_store, tmp_path / "o.html").read_text(encoding="utf-8")
+    nodes = page_data(html)["nodes"]
+    policies = [n for n in nodes if n["cls"] == "Policy" and "year" in n]
+    assert policies and all(1900 < n["year"] < 2100 for n in policies)
+    deadlines = [i["year"] for n in nodes for i in n.get("folded", []) if i["cls"] == "Target"]
+    assert deadlines and all(1900 < y < 2100 for y in deadlines)
+    low = min([n["year"] for n in nodes if "year" in n] + deadlines)
+    assert 'id="pg-year-from"' in html and f'placeholder="{low}"' in html
 
 
 def test_timeline_places_every_seed_target_by_deadline(seed_store) -> None:

@@ -78,9 +78,10 @@ def test_overview_loads_offline_and_draws_every_node(seeds: Any, open_view: Any)
         "() => window.policygraphView.edges.get().map(e => [e.from, e.to, e.predicate])"
     )
     assert len(edges) == one_edge_per_relation(expected).number_of_edges()
-    # One edge per relation: a target's 设定 is not drawn beside its policy's 目标.
-    targets = {(p, t) for p, t, k in edges if k == "pgo:hasTarget"}
-    assert targets and not {(p, t) for t, p, k in edges if k == "pgo:setBy"} & targets
+    # Targets and statistics are folded into their policies and documents, not drawn.
+    classes = set(view.js("() => window.policygraphView.nodes.get().map(n => n.cls)"))
+    assert not classes & {"Target", "Statistic", "Mention"}
+    assert not [k for _, _, k in edges if k in ("pgo:hasTarget", "pgo:setBy")]
     assert view.js("() => document.characterSet") == "UTF-8"
 
 
@@ -589,3 +590,73 @@ def test_seeds_overview_opens_with_thirty_labels_drawn(seeds: Any, open_view: An
         }"""
     )
     assert readable >= 30
+
+
+def folded_owner(view: Any) -> Any:
+    return view.js(
+        """() => window.policygraphView.nodes.get()
+             .filter(n => n.folded && n.folded.some(i => i.cls === 'Target'))
+             .sort((a, b) => b.folded.length - a.folded.length)[0]"""
+    )
+
+
+def test_double_click_unfolds_targets_and_statistics(seeds: Any, open_view: Any) -> None:
+    view = open_view(seeds.out / "views" / "overview.html")
+    page = view.page
+    owner = folded_owner(view)
+    assert owner, "a policy or document carries folded targets"
+    assert "目标 " in owner["label"].split("\n")[1]
+    before = positions(view)
+    view.js("(id) => window.policygraphView.network.focus(id, {scale: 1.5})", owner["id"])
+    box = node_box(view, owner["id"])
+    page.mouse.click(box["x"], box["y"])
+    page.wait_for_selector("#pg-details", state="visible", timeout=5_000)
+    assert "折叠 folded: 目标" in page.inner_text("#pg-details-body")
+    page.mouse.dblclick(box["x"], box["y"])
+    page.wait_for_function(
+        "(n) => window.policygraphView.nodes.length >= n", arg=len(before) + 1, timeout=5_000
+    )
+    items = {i["id"] for i in owner["folded"]}
+    assert items <= set(drawn_ids(view))
+    assert items <= set(selected(view))
+    assert "展开 expanded" in page.inner_text("#pg-status")
+    # Laid out around the owner: no node that was there moved.
+    after = positions(view)
+    assert {n: after[n] for n in before} == before
+    # A second double-click adds nothing twice.
+    count = view.js("() => window.policygraphView.nodes.length")
+    view.js("(id) => window.policygraphView.expand(id)", owner["id"])
+    assert view.js("() => window.policygraphView.nodes.length") == count
+    assert_clean(view)
+
+
+def test_year_range_hides_nodes_outside_it_and_moves_nothing(seeds: Any, open_view: Any) -> None:
+    view = open_view(seeds.out / "views" / "overview.html")
+    page = view.page
+    owner = folded_owner(view)
+    view.js("(id) => window.policygraphView.expand(id)", owner["id"])
+    years = view.js(
+        "() => Object.fromEntries(window.policygraphView.nodes.get()"
+        ".filter(n => typeof n.year === 'number').map(n => [n.id, n.year]))"
+    )
+    assert len(set(years.values())) > 1, years
+    cut = sorted(set(years.values()))[len(set(years.values())) // 2]
+    before = positions(view)
+    page.fill("#pg-year-from", str(cut))
+    page.wait_for_timeout(300)
+    drawn = set(drawn_ids(view))
+    assert {n for n, y in years.items() if y < cut}.isdisjoint(drawn)
+    assert {n for n, y in years.items() if y >= cut} <= drawn
+    undated = set(before) - set(years)
+    assert undated <= drawn, "nodes without a year stay"
+    assert "隐藏 hidden" in page.inner_text("#pg-year-status")
+    page.fill("#pg-year-to", str(cut))
+    page.wait_for_timeout(300)
+    drawn = set(drawn_ids(view))
+    assert {n for n, y in years.items() if y != cut}.isdisjoint(drawn)
+    page.fill("#pg-year-from", "")
+    page.fill("#pg-year-to", "")
+    page.wait_for_timeout(300)
+    assert set(drawn_ids(view)) == set(before)
+    assert positions(view) == before
+    assert_clean(view)

@@ -26,6 +26,7 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from policygraph.graph.serialize import atomic_file
+from policygraph.view.fold import FOLDED, counts_text
 from policygraph.view.network import (
     CLASS_PRIORITY,
     UNTYPED,
@@ -166,9 +167,16 @@ def build_network(
             extra["fixed"] = {"x": True, "y": False}
         if node == focus:
             extra["borderWidth"] = 4
+        drawn = str(data.get("caption") or caption(label, cls))
+        extra.update(_fold_data(data))
+        folded = counts_text(data.get("folded_counts") or {}, mentions=False)  # type: ignore[arg-type]
+        if folded:
+            # The folded counts are part of the label (mentions, in every document, are only
+            # in the tooltip and the details panel).
+            drawn += "\n" + folded
         network.add_node(
             node,
-            label=str(data.get("caption") or caption(label, cls)),
+            label=drawn,
             shape=style.shape,
             color={
                 "background": style.colour,
@@ -212,6 +220,28 @@ def build_network(
     # so would break the font names.
     network.options = _options(g.number_of_nodes() > LARGE_GRAPH, chart=chart)
     return network
+
+
+def _fold_data(data: dict[str, object]) -> dict[str, object]:
+    """A node's year and folded items, as the page's year filter and double-click use them."""
+    extra: dict[str, object] = {}
+    if isinstance(data.get("year"), int):
+        extra["year"] = data["year"]
+    items = data.get("folded")
+    if isinstance(items, list) and items:
+        extra["folded"] = [
+            {
+                "id": item["iri"],
+                "label": item["label"],
+                "caption": caption(str(item["label"]), str(item["cls"])),
+                "cls": item["cls"],
+                **({"year": item["year"]} if "year" in item else {}),
+                "rows": _node_tip(str(item["iri"]), item)["rows"],
+            }
+            for item in items
+        ]
+        extra["foldedMore"] = data.get("folded_more", 0)
+    return extra
 
 
 def node_sizes(g: nx.MultiDiGraph) -> dict[str, tuple[float, int]]:
@@ -354,6 +384,9 @@ def _format_value(value: object) -> str:
 
 def _node_tip(node: str, data: dict[str, object]) -> dict[str, object]:
     rows = [f"类别 class: {data.get('cls', UNTYPED)}"]
+    counts = data.get("folded_counts")
+    if isinstance(counts, dict) and counts:
+        rows.append("折叠 folded: " + counts_text(counts))
     if data.get("iri"):
         rows.append(f"IRI: {data['iri']}")
     for field, name in _FIELD_NAMES:
@@ -364,6 +397,8 @@ def _node_tip(node: str, data: dict[str, object]) -> dict[str, object]:
         rows.append("别名 also: " + "；".join(map(str, alt)))
     if data.get("deadline") is not None:
         rows.append(f"期限 deadline: {data['deadline']}")
+    elif isinstance(data.get("year"), int):
+        rows.append(f"年份 year: {data['year']}")
     relations = data.get("relations")
     if isinstance(relations, int):
         rows.append(f"关系 relations: {relations}")
@@ -433,6 +468,11 @@ def render_page(
         "focus": focus,
         "grid": grid,
     }
+    span = _year_span(g)
+    if any("folded" in n for n in nodes):
+        data["foldStyles"] = {
+            cls: {"colour": style_of(cls).colour, "shape": style_of(cls).shape} for cls in FOLDED
+        }
     vis_js, vis_css = _vis_assets()
     template = _environment().get_template("page.html.j2")
     return template.render(
@@ -442,12 +482,23 @@ def render_page(
         node_count=g.number_of_nodes(),
         edge_count=g.number_of_edges(),
         empty=EMPTY_GRAPH if not g.number_of_nodes() else "",
+        years=span,
         data_json=Markup(script_json(data)),
         vis_js=Markup(vis_js),
         vis_css=Markup(vis_css),
         page_js=Markup(_asset("page.js")),
         page_css=Markup(_asset("page.css")),
     )
+
+
+def _year_span(g: nx.MultiDiGraph) -> tuple[int, int] | None:
+    """The first and last year of the drawn and folded nodes, or None (no year filter)."""
+    found = [d["year"] for _, d in g.nodes(data=True) if isinstance(d.get("year"), int)]
+    for _, d in g.nodes(data=True):
+        for item in _as_list(d.get("folded")):
+            if isinstance(item, dict) and isinstance(item.get("year"), int):
+                found.append(item["year"])
+    return (min(found), max(found)) if found else None
 
 
 @cache

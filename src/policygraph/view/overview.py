@@ -10,13 +10,22 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import pyoxigraph as ox
 
 from policygraph.namespaces import PGO
 from policygraph.view.details import entity_attributes, relation_sentences
+from policygraph.view.fold import (
+    FOLDED,
+    MAX_FOLDED,
+    SHORT,
+    folded_items,
+    mention_counts,
+    owners,
+    years,
+)
 from policygraph.view.network import (
     CLASS_PRIORITY,
     pick_class,
@@ -64,6 +73,8 @@ class Overview:
     left_out: dict[str, int]
     unrelated: int
     note: str
+    #: Class → how many of its entities are folded into a drawn policy or document.
+    folded: dict[str, int] = field(default_factory=dict)
 
 
 def entity_classes(store: ox.Store) -> dict[str, str]:
@@ -124,35 +135,90 @@ def mention_links(
     )
 
 
-def overview(store: ox.Store, *, max_nodes: int = 300) -> Overview:
-    """The ``max_nodes`` most connected entities (degree centrality) and their relations."""
+def overview(store: ox.Store, *, max_nodes: int = 300, fold: bool = True) -> Overview:
+    """The ``max_nodes`` most connected entities (degree centrality) and their relations.
+
+    With ``fold``, targets and statistics are not ranked or drawn: each is counted on the
+    policy or document it belongs to (see :mod:`policygraph.view.fold`)."""
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, not {max_nodes}")
     entities = entity_classes(store)
     edges = relations(store, entities)
+    owner = owners(store, entities, edges) if fold else {}
+    ranked_entities = {e: c for e, c in entities.items() if e not in owner}
+    edges = [(s, p, o) for s, p, o in edges if s not in owner and o not in owner]
     related = {s for s, _, _ in edges} | {o for _, _, o in edges}
-    edges += mention_links(store, entities, set(entities) - related)
+    edges += mention_links(store, ranked_entities, set(ranked_entities) - related)
     skeleton: nx.Graph = nx.Graph()
-    skeleton.add_nodes_from(sorted(entities))
+    skeleton.add_nodes_from(sorted(ranked_entities))
     skeleton.add_edges_from((s, o) for s, _, o in edges if s != o)
     centrality = nx.degree_centrality(skeleton) if len(skeleton) > 1 else {}
     ranked = sorted(
         (n for n in skeleton if skeleton.degree(n) > 0),
         key=lambda n: (-centrality.get(n, 0.0), n),
     )
-    unrelated = len(entities) - len(ranked)
+    unrelated = len(ranked_entities) - len(ranked)
     chosen = set(ranked[:max_nodes])
     g = _detailed_graph(store, entities, chosen, edges)
     for node in g:
         g.nodes[node]["relations"] = skeleton.degree(node)
-    left_out = Counter(entities[n] for n in entities if n not in chosen)
+    year_of = years(store)
+    for node in g:
+        if node in year_of:
+            g.nodes[node]["year"] = year_of[node]
+    folded = _fold_into(store, g, entities, owner, year_of) if owner else {}
+    left_out = Counter(
+        entities[n] for n in entities if n not in chosen and owner.get(n) not in chosen
+    )
     ordered = {c: left_out[c] for c in (*CLASS_PRIORITY, *sorted(left_out)) if c in left_out}
+    note = _note(len(chosen), len(entities) - sum(folded.values()), ordered, unrelated)
+    if folded:
+        note = (note + " " if note else "") + _fold_note(folded)
     return Overview(
         graph=g,
         total=len(entities),
         left_out=ordered,
         unrelated=unrelated,
-        note=_note(len(chosen), len(entities), ordered, unrelated),
+        note=note,
+        folded=folded,
+    )
+
+
+def _fold_into(
+    store: ox.Store,
+    g: nx.MultiDiGraph,
+    entities: dict[str, str],
+    owner: dict[str, str],
+    year_of: dict[str, int],
+) -> dict[str, int]:
+    """Count each drawn owner's folded entities on it, with the first few as page data."""
+    by_owner: dict[str, list[str]] = {}
+    for item, holder in owner.items():
+        if holder in g:
+            by_owner.setdefault(holder, []).append(item)
+    items = folded_items(store, entities, by_owner, year_of)
+    mentions = mention_counts(store)
+    folded: Counter[str] = Counter()
+    for holder in g:
+        counts = Counter(entities[e] for e in by_owner.get(holder, []))
+        folded.update(counts)
+        if mentions.get(holder):
+            counts["Mention"] = mentions[holder]
+        if not counts:
+            continue
+        data = g.nodes[holder]
+        data["folded_counts"] = {c: counts[c] for c in (*FOLDED, "Mention") if counts[c]}
+        if holder in items:
+            data["folded"] = items[holder]
+            data["folded_more"] = len(by_owner[holder]) - len(items[holder])
+    return {c: folded[c] for c in FOLDED if folded[c]}
+
+
+def _fold_note(folded: dict[str, int]) -> str:
+    named = " · ".join(f"{SHORT[c]} {c} {n:,}" for c, n in folded.items())
+    return (
+        f"已折叠 folded into their policy or document (counts on the node; double-click"
+        f" shows up to {MAX_FOLDED} each): {named}. Mentions are counted, not drawn."
     )
 
 

@@ -32,7 +32,22 @@
   var hidden = {};
   // Nodes a double-click brought back although their class is unticked.
   var revealed = {};
-  function shown(id) { return !hidden[classOf[id]] || revealed[id] === true; }
+  // The year range: a node with a year (a target's deadline, a statistic's reference year, a
+  // policy's issue year) outside it is hidden; nodes without one always stay.
+  var yearFrom = document.getElementById("pg-year-from");
+  var yearTo = document.getElementById("pg-year-to");
+  function bound(input) { return input && input.value !== "" ? Number(input.value) : NaN; }
+  function inYears(id) {
+    var n = byId[id];
+    var y = n ? n.year : undefined;
+    if (typeof y !== "number") { return true; }
+    var low = bound(yearFrom);
+    var high = bound(yearTo);
+    return !(y < low) && !(y > high);
+  }
+  function shown(id) {
+    return (!hidden[classOf[id]] || revealed[id] === true) && inYears(id);
+  }
 
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
@@ -44,6 +59,16 @@
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, data.options);
 
   function refresh() { nodeView.refresh(); edgeView.refresh(); }
+
+  var yearStatus = document.getElementById("pg-year-status");
+  function yearsChanged() {
+    refresh();
+    var out = nodes.getIds().filter(function (id) { return !inYears(id); }).length;
+    yearStatus.textContent = out ? "隐藏 hidden: " + out : "";
+  }
+  [yearFrom, yearTo].forEach(function (input) {
+    if (input) { input.addEventListener("input", yearsChanged); }
+  });
 
   var boxes = document.querySelectorAll("#pg-legend input[data-cls]");
   Array.prototype.forEach.call(boxes, function (box) {
@@ -212,9 +237,54 @@
     if (params.nodes.length) { showDetails(params.nodes[0]); }
   });
 
-  // Double-click expands a node: its neighbours are shown even in unticked classes, selected
-  // with it, and framed.
+  // A folded owner's targets and statistics come with the page (at most 50 each); the first
+  // double-click lays them out in rings around it. Nothing else moves.
+  var unfolded = {};
+  function unfold(id) {
+    var n = byId[id];
+    if (!n || !n.folded || unfolded[id]) { return ""; }
+    unfolded[id] = true;
+    var centre = network.getPositions([id])[id];
+    var added = [];
+    var links = [];
+    var start = 0;
+    var ring = 0;
+    n.folded.forEach(function (item, i) {
+      while (i - start >= 12 * (ring + 1)) { start += 12 * (ring + 1); ring += 1; }
+      var count = Math.min(12 * (ring + 1), n.folded.length - start);
+      var angle = 2 * Math.PI * (i - start) / count + ring * 0.26;
+      var radius = (n.size || 20) + 110 + ring * 110;
+      links.push({
+        id: "fold:" + id + ":" + i, from: id, to: item.id, predicate: "pgo:folded",
+        label: item.cls === "Target" ? "目标" : "统计",
+        title: tooltip({ heading: item.cls === "Target" ? "目标" : "统计", rows: [], sources: [] })
+      });
+      if (byId[item.id]) { return; }
+      var style = data.foldStyles[item.cls];
+      var node = {
+        id: item.id, label: item.caption, fullLabel: item.label, cls: item.cls, alt: [],
+        sources: [], year: item.year, shape: style.shape, size: 12, font: { size: 14 },
+        color: { background: style.colour, border: style.colour },
+        x: centre.x + radius * Math.cos(angle), y: centre.y + radius * Math.sin(angle),
+        info: { heading: item.label, rows: item.rows, sources: [] }
+      };
+      node.title = tooltip(node.info);
+      byId[item.id] = node;
+      classOf[item.id] = item.cls;
+      revealed[item.id] = true;
+      added.push(node);
+    });
+    nodes.add(added);
+    edges.add(links);
+    var text = "目标/统计 " + n.folded.length;
+    if (n.foldedMore) { text += " (+" + n.foldedMore + " more not in the page)"; }
+    return text;
+  }
+
+  // Double-click expands a node: its folded targets and statistics are laid out, and its
+  // neighbours are shown even in unticked classes, selected with it, and framed.
   function expand(id) {
+    var folded = unfold(id);
     var around = [id];
     neighbours(id).forEach(function (e) {
       var other = e.from === id ? e.to : e.from;
@@ -224,7 +294,8 @@
     refresh();
     network.selectNodes(around);
     network.fit({ nodes: around, animation: false });
-    status.textContent = "展开 expanded: " + (around.length - 1) + " 个邻居 neighbours of " + byId[id].fullLabel;
+    status.textContent = "展开 expanded: " + (around.length - 1) + " 个邻居 neighbours of " +
+      byId[id].fullLabel + (folded ? " · " + folded : "");
     showDetails(id);
   }
   // After the double-click's own taps, which would otherwise change the selection again.
