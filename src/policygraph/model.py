@@ -21,6 +21,7 @@ EntityClass: TypeAlias = Literal[
     "Person",
     "Place",
     "Event",
+    "Indicator",
 ]
 
 Comparator: TypeAlias = Literal[">", ">=", "=", "~", "<", "<="]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -19,6 +19,7 @@ from rdflib.term import Node
 from policygraph.extract.base import entity_key, fold, policy_key
 from policygraph.extract.places import find_places
 from policygraph.graph.iris import document_iri, entity_iri, local_iri, year_iri
+from policygraph.indicators import resolve as resolve_indicator
 from policygraph.model import (
     ArticleFact,
     Attribute,
@@ -326,6 +327,7 @@ class DocumentGraph:
         self.add(iri, PGO.valueText, Literal(fact.value_text))
         if fact.unit:
             self.add(iri, PGO.unit, Literal(fact.unit))
+        self.measures(iri, fact)
         if fact.year is not None:
             year = self.entity(EntityRef("Year", str(fact.year)))
             self.add(iri, PGO.deadline if fact.kind == "Target" else PGO.refYear, year)
@@ -338,6 +340,20 @@ class DocumentGraph:
         if fact.article is not None:
             self.add(iri, PGO.inArticle, self.article_iri(fact.article))
         self.mention(iri, fact.kind, m, fact.article)
+
+    def measures(self, iri: URIRef, fact: Measure) -> None:
+        """``pgo:measures``: the Indicator the measure's wording resolves to, with the span
+        and the resolving rule as evidence (indicators.py)."""
+        found = resolve_indicator(fact.indicator, fact.unit)
+        if found.iri is not None:
+            # (typed and labelled here too: a document's graph stands on its own)
+            indicator = URIRef(found.iri)
+            self.add(indicator, RDF.type, PGO.Indicator)
+            self.add(indicator, RDFS.label, zh(found.label))
+        else:
+            indicator = self.entity(EntityRef("Indicator", found.key))
+        self.add(iri, PGO.measures, indicator)
+        self.evidence(iri, "measures", indicator, replace(fact.mention, rule=found.rule))
 
     def article(self, fact: ArticleFact) -> None:
         iri = self.article_iri(fact.index)
