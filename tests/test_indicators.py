@@ -46,3 +46,29 @@ def test_each_label_belongs_to_one_concept() -> None:
     assert len({c.iri for c in index.values()}) >= 40
     assert index["赤字率"].higher_is_better is False
     assert index["城镇新增就业"].higher_is_better is True
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "comparator"),
+    [("国内生产总值增长6%－6.5%；", "6", "6.5", "="), ("增长6.5%—7%，", "6.5", "7", "="),
+     ("增长8%至10%左右", "8", "10", "~")],
+)  # fmt: skip
+def test_a_rate_range_is_one_figure(text: str, low: str, high: str, comparator: str) -> None:
+    from decimal import Decimal
+
+    from policygraph.extract.numbers import find_quantities
+
+    (q,) = find_quantities(text)
+    assert (q.value, q.value_max, q.unit, q.comparator) == (
+        Decimal(low),
+        Decimal(high),
+        "%",
+        comparator,
+    )
+
+
+@pytest.mark.parametrize("text", ["3—5—7%", "5至10个", "2025—2027年"])
+def test_other_ranges_are_still_no_number(text: str) -> None:
+    from policygraph.extract.numbers import find_quantities
+
+    assert find_quantities(text) == []

@@ -325,6 +325,9 @@ class DocumentGraph:
         self.add(iri, PGO.comparator, plain(fact.comparator))
         self.add(iri, PGO.value, Literal(decimal_text(fact.value), datatype=XSD.decimal))
         self.add(iri, PGO.valueText, Literal(fact.value_text))
+        if fact.value_max is not None:
+            self.add(iri, PGO.valueMin, Literal(decimal_text(fact.value), datatype=XSD.decimal))
+            self.add(iri, PGO.valueMax, Literal(decimal_text(fact.value_max), datatype=XSD.decimal))
         if fact.unit:
             self.add(iri, PGO.unit, Literal(fact.unit))
         self.measures(iri, fact)
@@ -432,5 +435,7 @@ _COMPARATOR_TEXT = {">": "超", ">=": "不少于", "=": "达", "~": "约", "<": 
 
 def measure_label(fact: Measure) -> str:
     value = decimal_text(fact.value)
+    if fact.value_max is not None:
+        value += "–" + decimal_text(fact.value_max)
     when = f"（{fact.year}年）" if fact.year else ""
     return f"{fact.indicator} {_COMPARATOR_TEXT[fact.comparator]}{value}{fact.unit or ''}{when}"

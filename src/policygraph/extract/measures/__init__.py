@@ -121,6 +121,7 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
                     policy=policy,
                     concerns=concerns(block, span.i, topics, span.j),
                     article=block.article,
+                    value_max=q.value_max,
                 )
             )
     # A target restated later (提出国内生产总值增长8%左右，主要是…) is not a new statistic.
