@@ -72,3 +72,71 @@ def test_other_ranges_are_still_no_number(text: str) -> None:
     from policygraph.extract.numbers import find_quantities
 
     assert find_quantities(text) == []
+
+
+# --- years (17.2, 17.7): a review's statistics get its year --------------------------------
+
+REPORT = """2024年政府工作报告
+各位代表：
+现在，我代表国务院，向大会报告政府工作，请予审议。
+一、2023年工作回顾
+——经济总体回升向好。国内生产总值超过126万亿元，增长5.2%。城镇新增就业1244万人。
+过去五年，城镇新增就业年均1270多万人。
+过去一年，居民消费价格上涨0.2%，五年年均增长5.2%。
+二、2024年经济社会发展总体要求和政策取向
+今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上。
+"""
+
+
+def _statistics(text: str, date: str | None = "2024-03-05") -> list[tuple[str, str, int | None]]:
+    from conftest import make_doc
+    from policygraph.extract import measures
+    from policygraph.model import Measure
+
+    doc = make_doc(text, date=date, kind="policy", title="2024年政府工作报告")
+    return [
+        (m.indicator, str(m.value), m.year)
+        for m in measures.extract(doc, [])
+        if isinstance(m, Measure) and m.kind == "Statistic"
+    ]
+
+
+def test_a_heading_year_governs_its_section() -> None:
+    found = _statistics(REPORT)
+    assert ("国内生产总值增长", "5.2", 2023) in found
+    assert ("城镇新增就业", "12440000", 2023) in found
+
+
+def test_one_year_back_from_the_document_date_and_no_year_for_several() -> None:
+    found = _statistics(REPORT)
+    assert ("居民消费价格上涨", "0.2", 2023) in found  # 过去一年
+    assert all(year is None for ind, _, year in found if "年均" in ind)
+
+
+def test_no_date_no_year() -> None:
+    assert all(year is None for _, _, year in _statistics(REPORT, date=None))
+
+
+def test_gwr_2024_built_alone_has_years() -> None:
+    from pathlib import Path
+
+    from policygraph.extract import run
+    from policygraph.model import Measure
+    from policygraph.text.loader import find_sources, load_document
+
+    import os
+
+    # the bulk corpus unpacked next to its tarball, or where POLICYGRAPH_BULK says
+    default = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "bulk"
+    bulk = Path(os.environ.get("POLICYGRAPH_BULK", default))
+    source = (
+        next((s for s in find_sources([bulk]) if s.name == "gwr_2024.txt"), None)
+        if (bulk.is_dir())
+        else None
+    )
+    if source is None:
+        pytest.skip("the bulk corpus is not unpacked at ../shared/corpus/bulk")
+    stats = [
+        f for f in run(load_document(source)) if isinstance(f, Measure) and f.kind == "Statistic"
+    ]
+    assert stats and all(f.year == 2023 and f.year_inferred for f in stats)

@@ -334,6 +334,8 @@ class DocumentGraph:
         if fact.year is not None:
             year = self.entity(EntityRef("Year", str(fact.year)))
             self.add(iri, PGO.deadline if fact.kind == "Target" else PGO.refYear, year)
+            if fact.year_inferred:
+                self.add(iri, PGO.yearInferred, Literal(True))
         if fact.policy is not None and fact.kind == "Target":
             policy = self.entity(fact.policy)
             self.add(iri, PGO.setBy, policy)
