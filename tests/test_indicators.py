@@ -118,13 +118,12 @@ def test_no_date_no_year() -> None:
 
 
 def test_gwr_2024_built_alone_has_years() -> None:
+    import os
     from pathlib import Path
 
     from policygraph.extract import run
     from policygraph.model import Measure
     from policygraph.text.loader import find_sources, load_document
-
-    import os
 
     # the bulk corpus unpacked next to its tarball, or where POLICYGRAPH_BULK says
     default = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "bulk"
