@@ -1,0 +1,154 @@
+"""The reduce step of indicators: a target's outcome and whether it was attained.
+
+A report sets a target for a year (国内生产总值增长5%左右, 2024); a later report says what
+the year brought (国内生产总值增长5.2%). Neither document alone links them, so the link is
+derived after every document graph is loaded, into a corpus-level graph of its own
+(``OUTCOMES_GRAPH``) and the default graph, like ``lineage.py``:
+
+- ``pgo:outcome``: each Target (indicator I, deadline Y) → each Statistic (indicator I,
+  reference year Y, the same kind of unit), from any document;
+- ``pgo:attained``: true or false by the comparator, the range and the indicator's direction
+  against the outcome the earliest later document reports (a report of the year after
+  states the result; a retrospective years later restates it); no outcome, no attainment.
+
+Each derived triple has a ``pgo:RelationMention`` in the same graph with the statistic's span,
+sentence and document and the rule that made it. The result is a function of the document
+graphs alone (ties are broken by IRI), so it does not depend on the order or split of the
+corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+from policygraph.namespaces import ID, PGO, PREFIXES, RDF, XSD
+
+OUTCOMES_GRAPH = "https://w3id.org/policygraph/graph/outcomes"
+
+# 左右 (~): within half a percentage point for a rate, 5 % of the value otherwise
+RATE_TOLERANCE = Decimal("0.5")
+RELATIVE_TOLERANCE = Decimal("0.05")
+
+_CANDIDATES = """
+SELECT ?t ?c ?v ?vmax ?better ?s ?o ?doc ?date ?start ?end ?surface ?sentence WHERE {
+    ?t a pgo:Target ; pgo:measures ?ind ; pgo:deadline ?y ; pgo:comparator ?c ; pgo:value ?v .
+    ?s a pgo:Statistic ; pgo:measures ?ind ; pgo:refYear ?y ; pgo:value ?o .
+    OPTIONAL { ?t pgo:valueMax ?vmax }
+    OPTIONAL { ?ind pgo:higherIsBetter ?better }
+    OPTIONAL { ?t pgo:unit ?tu } OPTIONAL { ?s pgo:unit ?su }
+    FILTER(COALESCE(?tu, "") = COALESCE(?su, ""))
+    ?s pgo:hasMention ?m .
+    ?m pgo:inDocument ?doc ; pgo:start ?start ; pgo:end ?end ; pgo:surface ?surface ;
+       pgo:sentence ?sentence .
+    OPTIONAL { ?doc <http://purl.org/dc/terms/date> ?date }
+}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    comparator: str
+    value: Decimal
+    value_max: Decimal | None
+    unit_is_rate: bool
+    higher_is_better: bool | None
+
+
+def attained(goal: Goal, outcome: Decimal) -> tuple[bool, str]:
+    """Was ``goal`` met by ``outcome``? With the rule that decided: a floor is met from
+    above (growth, jobs; ``>=``), a ceiling from below (prices, unemployment; ``<=``),
+    a band (``~`` or a range without a direction) from within."""
+    v, vmax, c, up = goal.value, goal.value_max, goal.comparator, goal.higher_is_better
+    tol = RATE_TOLERANCE if goal.unit_is_rate else abs(v) * RELATIVE_TOLERANCE
+    if c in (">", ">="):
+        return (outcome > v if c == ">" else outcome >= v), "outcomes.floor"
+    if c in ("<", "<="):
+        return (outcome < v if c == "<" else outcome <= v), "outcomes.ceiling"
+    low, high = (v, vmax) if vmax is not None else (v, v)
+    if c == "~":
+        low, high = low - tol, high + tol
+    if up is True:
+        return outcome >= low, "outcomes.floor"
+    if up is False:
+        return outcome <= high, "outcomes.ceiling"
+    if c == "=" and vmax is None:
+        return outcome >= v, "outcomes.floor"  # 达到 with no direction: a level to reach
+    return low <= outcome <= high, "outcomes.band"
+
+
+def derive_outcomes(store: ox.Store) -> None:
+    """Link targets to their outcomes and say whether each was attained. Reads and writes
+    the store in place."""
+    rows = sorted(
+        store.query(_CANDIDATES, prefixes=PREFIXES),  # type: ignore[arg-type]
+        key=lambda r: (
+            r["t"].value,
+            r["date"].value if r["date"] is not None else "9999",
+            r["s"].value,
+        ),
+    )
+    graph = ox.NamedNode(OUTCOMES_GRAPH)
+    quads: list[ox.Quad] = []
+    first: set[str] = set()
+    for r in rows:
+        target, stat = r["t"], r["s"]
+        triple = (target, ox.NamedNode(str(PGO.outcome)), stat)
+        quads.append(ox.Quad(*triple, graph))
+        quads += _evidence(triple, r, "outcomes.indicator-year", graph)
+        if target.value in first:
+            continue  # attainment by the earliest report of the outcome
+        first.add(target.value)
+        goal = Goal(
+            comparator=r["c"].value,
+            value=Decimal(r["v"].value),
+            value_max=Decimal(r["vmax"].value) if r["vmax"] is not None else None,
+            unit_is_rate=_is_rate(store, target),
+            higher_is_better=(r["better"].value == "true") if r["better"] is not None else None,
+        )
+        met, rule = attained(goal, Decimal(r["o"].value))
+        flag = ox.Literal("true" if met else "false", datatype=ox.NamedNode(str(XSD.boolean)))
+        triple = (target, ox.NamedNode(str(PGO.attained)), flag)
+        quads.append(ox.Quad(*triple, graph))
+        quads += _evidence(triple, r, rule, graph)
+    store.bulk_extend(quads)
+    default = ox.DefaultGraph()
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
+
+
+def _is_rate(store: ox.Store, target: ox.NamedNode) -> bool:
+    unit = ox.NamedNode(str(PGO.unit))
+    return any(q.object.value == "%" for q in store.quads_for_pattern(target, unit, None, None))
+
+
+def _evidence(
+    triple: tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal],
+    row: ox.QuerySolution,
+    rule: str,
+    graph: ox.NamedNode,
+) -> list[ox.Quad]:
+    """A RelationMention for a derived triple: the statistic's span, sentence and document
+    (what the fact rests on) and the rule that derived it."""
+    s, p, o = triple
+    digest = hashlib.sha256(f"{s.value} {p.value} {o.value}".encode()).hexdigest()[:12]
+    node = ox.NamedNode(f"{ID}mention/derived.{p.value.rsplit('#', 1)[-1]}-{digest}")
+
+    def pgo(name: str) -> ox.NamedNode:
+        return ox.NamedNode(str(PGO[name]))
+
+    rdf = str(RDF)
+    return [
+        ox.Quad(node, ox.NamedNode(rdf + "type"), pgo("RelationMention"), graph),
+        ox.Quad(node, ox.NamedNode(rdf + "subject"), s, graph),
+        ox.Quad(node, ox.NamedNode(rdf + "predicate"), p, graph),
+        ox.Quad(node, ox.NamedNode(rdf + "object"), o, graph),
+        ox.Quad(node, pgo("inDocument"), row["doc"], graph),
+        ox.Quad(node, pgo("start"), row["start"], graph),
+        ox.Quad(node, pgo("end"), row["end"], graph),
+        ox.Quad(node, pgo("surface"), row["surface"], graph),
+        ox.Quad(node, pgo("sentence"), row["sentence"], graph),
+        ox.Quad(node, pgo("rule"), ox.Literal(rule), graph),
+    ]

@@ -1,0 +1,82 @@
+"""Outcomes (issue 17.4): targets linked to the statistics of their year, and attainment."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from policygraph.graph.outcomes import OUTCOMES_GRAPH, Goal, attained
+
+
+def goal(c: str, v: str, vmax: str | None = None, up: bool | None = None) -> Goal:
+    return Goal(c, Decimal(v), Decimal(vmax) if vmax else None, True, up)
+
+
+@pytest.mark.parametrize(
+    ("g", "outcome", "met"),
+    [
+        (goal("~", "5", up=True), "5.2", True),  # growth 5%左右, 5.2%
+        (goal("~", "7.5", up=True), "7.4", True),  # within 左右
+        (goal("~", "5.5", up=True), "3", False),
+        (goal("~", "3", up=False), "0.2", True),  # a price ceiling is met from below
+        (goal("~", "3", up=False), "3.6", False),
+        (goal("=", "6", "6.5", up=True), "6.7", True),  # a range floor, met from above
+        (goal("=", "6", "6.5", up=True), "5.9", False),
+        (goal(">=", "6"), "8.1", True),
+        (goal("<=", "5.5"), "5.5", True),
+        (goal("~", "5", up=None), "6", False),  # no direction: a band
+    ],
+)
+def test_attainment(g: Goal, outcome: str, met: bool) -> None:
+    assert attained(g, Decimal(outcome))[0] is met
+
+
+def test_jobs_about_a_number_use_five_percent() -> None:
+    jobs = Goal("~", Decimal(12000000), None, False, True)
+    assert attained(jobs, Decimal(11500000))[0] is True
+    assert attained(jobs, Decimal(11300000))[0] is False
+
+
+def _report(year: int, body: str) -> str:
+    return f"{year}年政府工作报告\n各位代表：\n现在，我代表国务院，向大会报告政府工作。\n{body}\n"
+
+
+def test_a_build_links_target_and_outcome_across_reports(tmp_path: Path) -> None:
+    from policygraph.build import build
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "gwr_2023.txt").write_text(
+        _report(2023, "今年发展主要预期目标是：国内生产总值增长5%左右；居民消费价格涨幅3%左右。"),
+        encoding="utf-8",
+    )
+    (src / "gwr_2024.txt").write_text(
+        _report(2024, "一、2023年工作回顾\n国内生产总值增长5.2%。居民消费价格上涨0.2%。\n"
+                "二、2024年工作任务\n今年发展主要预期目标是：国内生产总值增长5%左右。"),
+        encoding="utf-8",
+    )  # fmt: skip
+    result = build([src], tmp_path / "out", views=False)
+    store = ox.Store(str(result.store))
+    rows = store.query(
+        f"""SELECT ?y ?o ?a ?rule WHERE {{
+            GRAPH <{OUTCOMES_GRAPH}> {{ ?t pgo:outcome ?s ; pgo:attained ?a .
+                ?m rdf:subject ?t ; rdf:predicate pgo:attained ; pgo:rule ?rule ;
+                   pgo:sentence ?sentence }}
+            ?t pgo:deadline/pgo:year ?y . ?s pgo:value ?o }} ORDER BY ?o""",
+        prefixes={"pgo": "https://w3id.org/policygraph/ontology#",
+                  "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"},
+    )  # fmt: skip
+    got = [(r["y"].value, r["o"].value, r["a"].value, r["rule"].value) for r in rows]
+    assert got == [
+        ("2023", "0.2", "true", "outcomes.ceiling"),
+        ("2023", "5.2", "true", "outcomes.floor"),
+    ]
+    # the 2024 target has no outcome in the corpus, and so no attainment
+    pgo = {"pgo": "https://w3id.org/policygraph/ontology#"}
+    year = '?t pgo:deadline/pgo:year ?y FILTER(STR(?y) = "2024")'
+    assert store.query(f"ASK {{ {year} }}", prefixes=pgo)
+    assert not store.query(f"ASK {{ {year} ?t pgo:attained ?a }}", prefixes=pgo)
+    assert not store.query(f"ASK {{ {year} ?t pgo:outcome ?o }}", prefixes=pgo)
