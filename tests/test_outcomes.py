@@ -44,9 +44,12 @@ def _report(year: int, body: str) -> str:
     return f"{year}年政府工作报告\n各位代表：\n现在，我代表国务院，向大会报告政府工作。\n{body}\n"
 
 
-def test_a_build_links_target_and_outcome_across_reports(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def two_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two work reports built together: the store."""
     from policygraph.build import build
 
+    tmp_path = tmp_path_factory.mktemp("reports")
     src = tmp_path / "in"
     src.mkdir()
     (src / "gwr_2023.txt").write_text(
@@ -58,8 +61,11 @@ def test_a_build_links_target_and_outcome_across_reports(tmp_path: Path) -> None
                 "二、2024年工作任务\n今年发展主要预期目标是：国内生产总值增长5%左右。"),
         encoding="utf-8",
     )  # fmt: skip
-    result = build([src], tmp_path / "out", views=False)
-    store = ox.Store(str(result.store))
+    return build([src], tmp_path / "out", views=False).store
+
+
+def test_a_build_links_target_and_outcome_across_reports(two_reports: Path) -> None:
+    store = ox.Store(str(two_reports))
     rows = store.query(
         f"""SELECT ?y ?o ?a ?rule WHERE {{
             GRAPH <{OUTCOMES_GRAPH}> {{ ?t pgo:outcome ?s ; pgo:attained ?a .
@@ -80,3 +86,48 @@ def test_a_build_links_target_and_outcome_across_reports(tmp_path: Path) -> None
     assert store.query(f"ASK {{ {year} }}", prefixes=pgo)
     assert not store.query(f"ASK {{ {year} ?t pgo:attained ?a }}", prefixes=pgo)
     assert not store.query(f"ASK {{ {year} ?t pgo:outcome ?o }}", prefixes=pgo)
+
+
+def _saved(store: Path, name: str, **params: str) -> list[tuple[str | None, ...]]:
+    from policygraph.query import run_query, saved_queries
+
+    text = saved_queries()[name].text
+    columns = _columns(text[text.index("SELECT") : text.index("WHERE")])
+    result = run_query(text, store=store, params=params)
+    return [tuple(row.get(c) for c in columns) for row in result.rows()]
+
+
+def _columns(select: str) -> list[str]:
+    """The projected variables of a SELECT clause, in order (``(… AS ?x)`` gives x)."""
+    import re
+
+    out: list[str] = []
+    depth = 0
+    for token in re.findall(r"\(|\)|AS \?\w+|\?\w+", select):
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        elif token.startswith("AS "):
+            out.append(token[4:])
+        elif depth == 0:
+            out.append(token[1:])
+    return out
+
+
+def test_series_of_an_indicator_by_any_alias(two_reports: Path) -> None:
+    rows = _saved(two_reports, "series", indicator="国内生产总值增长")
+    assert [r[:6] for r in rows] == [
+        ("2023", "~", "5", None, "5.2", "true"),
+        ("2024", "~", "5", None, None, None),
+    ]
+    assert rows[0][6:] == ("gwr_2023.txt", "gwr_2024.txt")
+    for alias in ("经济增长", "GDP增长"):
+        assert _saved(two_reports, "series", indicator=alias) == rows
+
+
+def test_indicators_and_attainment(two_reports: Path) -> None:
+    indicators = {r[0]: r for r in _saved(two_reports, "indicators")}
+    assert indicators["国内生产总值增长"][1:] == ("true", "2", "1", "2023", "2024")
+    attainment = _saved(two_reports, "attainment", policy="2023年")
+    assert attainment == [("2023年政府工作报告", "2", "2", "0", "0", "0")]

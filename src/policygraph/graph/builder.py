@@ -358,6 +358,9 @@ class DocumentGraph:
         else:
             indicator = self.entity(EntityRef("Indicator", found.key))
         self.add(iri, PGO.measures, indicator)
+        if fact.indicator != found.label and "（" not in found.key:
+            # the wording as written is an alias (series --param indicator=经济增长预期目标)
+            self.add(indicator, SKOS.altLabel, zh(fact.indicator))
         self.evidence(iri, "measures", indicator, replace(fact.mention, rule=found.rule))
 
     def article(self, fact: ArticleFact) -> None:
