@@ -131,3 +131,21 @@ def test_indicators_and_attainment(two_reports: Path) -> None:
     assert indicators["国内生产总值增长"][1:] == ("true", "2", "1", "2023", "2024")
     attainment = _saved(two_reports, "attainment", policy="2023年")
     assert attainment == [("2023年政府工作报告", "2", "2", "0", "0", "0")]
+
+
+def test_series_gold_is_scored_per_field(two_reports: Path) -> None:
+    from policygraph.evaluate import evaluate
+
+    folder = two_reports.parent.parent / "in"
+    gold = folder.parent / "series.yaml"
+    gold.write_text(
+        "input: in\ndocuments:\n  - {file: gwr_2023.txt}\n  - {file: gwr_2024.txt}\n"
+        "series:\n  经济增长:\n"
+        '    2023: {comparator: "~", target: 5, outcome: 5.2, attained: true}\n'
+        '    2024: {comparator: "~", target: 5.5}\n',  # wrong on purpose: 5%左右
+        encoding="utf-8",
+    )
+    scores = evaluate(gold).scores
+    assert (scores["Series target"].tp, scores["Series target"].fn) == (1, 1)
+    assert (scores["Series outcome"].tp, scores["Series outcome"].fn) == (2, 0)
+    assert (scores["Series year"].tp, scores["Series year"].fn) == (1, 1)
