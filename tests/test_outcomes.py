@@ -149,3 +149,11 @@ def test_series_gold_is_scored_per_field(two_reports: Path) -> None:
     assert (scores["Series target"].tp, scores["Series target"].fn) == (1, 1)
     assert (scores["Series outcome"].tp, scores["Series outcome"].fn) == (2, 0)
     assert (scores["Series year"].tp, scores["Series year"].fn) == (1, 1)
+
+
+def test_a_figure_over_several_years_is_no_outcome() -> None:
+    from policygraph.graph.outcomes import _over_several_years
+
+    assert _over_several_years("“十五”期间，国内生产总值增长57.3%。", "国内生产总值增长57.3%")
+    assert _over_several_years("国内生产总值增加到121万亿元，五年年均增长5.2%。", "年均增长5.2%")
+    assert not _over_several_years("国内生产总值超过126万亿元，增长5.2%。", "增长5.2%")

@@ -20,6 +20,7 @@ corpus.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,6 +33,9 @@ OUTCOMES_GRAPH = "https://w3id.org/policygraph/graph/outcomes"
 # 左右 (~): within half a percentage point for a rate, 5 % of the value otherwise
 RATE_TOLERANCE = Decimal("0.5")
 RELATIVE_TOLERANCE = Decimal("0.05")
+
+# 年均增长9.5%, 累计…, “十五”期间…增长57.3%: a figure over several years is no year's outcome
+_SEVERAL_YEARS = re.compile(r"年均|累计|期间|时期|[两三四五六七八九十多]年|以来|平均每年")
 
 _CANDIDATES = """
 SELECT ?t ?c ?v ?vmax ?better ?s ?o ?doc ?date ?start ?end ?surface ?sentence WHERE {
@@ -95,6 +99,8 @@ def derive_outcomes(store: ox.Store) -> None:
     quads: list[ox.Quad] = []
     first: set[str] = set()
     for r in rows:
+        if _over_several_years(r["sentence"].value, r["surface"].value):
+            continue
         target, stat = r["t"], r["s"]
         triple = (target, ox.NamedNode(str(PGO.outcome)), stat)
         quads.append(ox.Quad(*triple, graph))
@@ -117,6 +123,12 @@ def derive_outcomes(store: ox.Store) -> None:
     store.bulk_extend(quads)
     default = ox.DefaultGraph()
     store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
+
+
+def _over_several_years(sentence: str, surface: str) -> bool:
+    """Does the clause of ``surface`` in ``sentence`` state a figure over several years?"""
+    clause = re.split("[，,；;。：:]", sentence.split(surface, 1)[0])[-1]
+    return bool(_SEVERAL_YEARS.search(clause + surface))
 
 
 def _is_rate(store: ox.Store, target: ox.NamedNode) -> bool:
