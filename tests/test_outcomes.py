@@ -154,6 +154,8 @@ def test_series_gold_is_scored_per_field(two_reports: Path) -> None:
 def test_a_figure_over_several_years_is_no_outcome() -> None:
     from policygraph.graph.outcomes import _over_several_years
 
-    assert _over_several_years("“十五”期间，国内生产总值增长57.3%。", "国内生产总值增长57.3%")
-    assert _over_several_years("国内生产总值增加到121万亿元，五年年均增长5.2%。", "年均增长5.2%")
-    assert not _over_several_years("国内生产总值超过126万亿元，增长5.2%。", "增长5.2%")
+    s = "2005年与2000年相比，国内生产总值增长57.3%，年均增长9.5%。"
+    assert _over_several_years(s, "国内生产总值增长57.3%", 2005)
+    assert _over_several_years(s, "年均增长9.5%", 2005)
+    assert not _over_several_years("国内生产总值超过126万亿元，增长5.2%。", "增长5.2%", 2023)
+    assert not _over_several_years("比2022年增长5.2%。", "增长5.2%", 2023)

@@ -37,8 +37,11 @@ RELATIVE_TOLERANCE = Decimal("0.05")
 # 年均增长9.5%, 累计…, “十五”期间…增长57.3%: a figure over several years is no year's outcome
 _SEVERAL_YEARS = re.compile(r"年均|累计|期间|时期|[两三四五六七八九十多]年|以来|平均每年")
 
+# 2005年与2000年相比，国内生产总值增长57.3%: a change over a baseline years before
+_BASELINE = re.compile(r"(?:与|同|比)(\d{4})年(?:相比|比较|底|末)?")
+
 _CANDIDATES = """
-SELECT ?t ?c ?v ?vmax ?better ?s ?o ?doc ?date ?start ?end ?surface ?sentence WHERE {
+SELECT ?y ?t ?c ?v ?vmax ?better ?s ?o ?doc ?date ?start ?end ?surface ?sentence WHERE {
     ?t a pgo:Target ; pgo:measures ?ind ; pgo:deadline ?y ; pgo:comparator ?c ; pgo:value ?v .
     ?s a pgo:Statistic ; pgo:measures ?ind ; pgo:refYear ?y ; pgo:value ?o .
     OPTIONAL { ?t pgo:valueMax ?vmax }
@@ -99,7 +102,9 @@ def derive_outcomes(store: ox.Store) -> None:
     quads: list[ox.Quad] = []
     first: set[str] = set()
     for r in rows:
-        if _over_several_years(r["sentence"].value, r["surface"].value):
+        if _over_several_years(
+            r["sentence"].value, r["surface"].value, int(r["y"].value.rsplit("/", 1)[-1])
+        ):
             continue
         target, stat = r["t"], r["s"]
         triple = (target, ox.NamedNode(str(PGO.outcome)), stat)
@@ -125,10 +130,14 @@ def derive_outcomes(store: ox.Store) -> None:
     store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
 
 
-def _over_several_years(sentence: str, surface: str) -> bool:
-    """Does the clause of ``surface`` in ``sentence`` state a figure over several years?"""
-    clause = re.split("[，,；;。：:]", sentence.split(surface, 1)[0])[-1]
-    return bool(_SEVERAL_YEARS.search(clause + surface))
+def _over_several_years(sentence: str, surface: str, year: int) -> bool:
+    """Does ``surface`` in ``sentence`` state a figure over several years (年均 in its
+    clause, or a baseline year before ``year``'s previous one in the sentence)?"""
+    before = sentence.split(surface, 1)[0]
+    clause = re.split("[，,；;。：:]", before)[-1]
+    if _SEVERAL_YEARS.search(clause + surface):
+        return True
+    return any(int(b) < year - 1 for b in _BASELINE.findall(before + surface))
 
 
 def _is_rate(store: ox.Store, target: ox.NamedNode) -> bool:
