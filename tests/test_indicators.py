@@ -139,3 +139,13 @@ def test_gwr_2024_built_alone_has_years() -> None:
         f for f in run(load_document(source)) if isinstance(f, Measure) and f.kind == "Statistic"
     ]
     assert stats and all(f.year == 2023 and f.year_inferred for f in stats)
+
+
+def test_a_space_before_the_percent_sign() -> None:
+    from policygraph.extract.numbers import find_quantities
+
+    found = find_quantities("经济增长速度8 ％，商品零售价格涨幅控制在3 ％以内。")
+    assert [(str(q.value), q.unit, q.comparator) for q in found] == [
+        ("8", "%", "="),
+        ("3", "%", "<="),
+    ]

@@ -260,6 +260,8 @@ def _quantity_at(text: str, p: int) -> Quantity | None:
     unit: str | None = None
     if percent_word:
         unit = "%"
+    elif text.startswith((" %", "\u3000%"), pos) and numeral.chinese is False:
+        unit, pos = "%", pos + 2  # 经济增长速度8 ％ (older reports set a space before ％)
     elif _starts(text, pos, lists.not_units) is None:
         written = _starts(text, pos, lists.units)
         if written is not None:
