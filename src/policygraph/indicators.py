@@ -26,6 +26,7 @@ from policygraph.vocab import normalise, vocab_path
 VOCABULARY = "indicators"
 _PGO = "https://w3id.org/policygraph/ontology#"
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
+_SCHEME = ox.NamedNode("https://w3id.org/policygraph/vocab/indicator")
 
 # Frame words, longest first within each list. Prefixes: time and the act of setting the
 # figure; suffixes: the goal's wording and the verb before the number; infixes: a baseline.
@@ -81,9 +82,7 @@ def vocabulary() -> dict[str, Indicator]:
             props.setdefault(q.subject.value, {}).setdefault(q.predicate.value, []).append(q.object)
     index: dict[str, Indicator] = {}
     for iri, p in sorted(props.items()):
-        if ox.NamedNode(_PGO + "Indicator") not in p.get(
-            "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", []
-        ):
+        if _SCHEME not in p.get(_SKOS + "inScheme", []):
             continue
         pref = next(
             o.value

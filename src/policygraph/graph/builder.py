@@ -358,6 +358,8 @@ class DocumentGraph:
         else:
             indicator = self.entity(EntityRef("Indicator", found.key))
         self.add(iri, PGO.measures, indicator)
+        # the indicator is mentioned where the measure is (every entity has a mention)
+        self.mention(indicator, "Indicator", replace(fact.mention, rule=found.rule), fact.article)
         if fact.indicator != found.label and "（" not in found.key:
             # the wording as written is an alias (series --param indicator=经济增长预期目标)
             self.add(indicator, SKOS.altLabel, zh(fact.indicator))
