@@ -159,3 +159,17 @@ def test_a_figure_over_several_years_is_no_outcome() -> None:
     assert _over_several_years(s, "年均增长9.5%", 2005)
     assert not _over_several_years("国内生产总值超过126万亿元，增长5.2%。", "增长5.2%", 2023)
     assert not _over_several_years("比2022年增长5.2%。", "增长5.2%", 2023)
+
+
+def test_a_plan_goal_for_a_change_is_not_compared_with_one_year() -> None:
+    from policygraph.graph.outcomes import _annual
+
+    def row(label: str, date: str, unit: str, ind: str = "https://w3id.org/policygraph/vocab/x"):
+        return {"label": ox.Literal(label), "tdate": ox.Literal(date), "tu": ox.Literal(unit),
+                "ind": ox.NamedNode(ind)}  # fmt: skip
+
+    assert not _annual(row("城镇新增就业", "2016-03-05", "人"), 2020)  # 5000万 over 十三五
+    assert not _annual(row("单位国内生产总值能耗降低", "2011-03-05", "%"), 2015)
+    assert _annual(row("常住人口城镇化率", "2016-03-05", "%"), 2020)  # a level
+    assert _annual(row("城镇新增就业", "2021-03-05", "人"), 2021)  # the year's own goal
+    assert not _annual(row("安排", "2009-03-05", "元", "https://w3id.org/policygraph/id/i"), 2009)

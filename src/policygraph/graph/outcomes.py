@@ -29,6 +29,7 @@ import pyoxigraph as ox
 from policygraph.namespaces import ID, PGO, PREFIXES, RDF, XSD
 
 OUTCOMES_GRAPH = "https://w3id.org/policygraph/graph/outcomes"
+VOCABULARY = "https://w3id.org/policygraph/vocab/"
 
 # 左右 (~): within half a percentage point for a rate, 5 % of the value otherwise
 RATE_TOLERANCE = Decimal("0.5")
@@ -41,8 +42,12 @@ _SEVERAL_YEARS = re.compile(r"年均|累计|期间|时期|[两三四五六七八
 _BASELINE = re.compile(r"(?:与|同|比)(\d{4})年(?:相比|比较|底|末)?")
 
 _CANDIDATES = """
-SELECT ?y ?t ?c ?v ?vmax ?better ?s ?o ?doc ?date ?start ?end ?surface ?sentence WHERE {
+SELECT ?y ?ind ?label ?tdate ?tu ?t ?c ?v ?vmax ?better ?s ?o ?doc ?date ?start ?end ?surface
+       ?sentence
+WHERE {
     ?t a pgo:Target ; pgo:measures ?ind ; pgo:deadline ?y ; pgo:comparator ?c ; pgo:value ?v .
+    ?ind rdfs:label ?label .
+    OPTIONAL { ?t pgo:hasMention/pgo:inDocument/<http://purl.org/dc/terms/date> ?tdate }
     ?s a pgo:Statistic ; pgo:measures ?ind ; pgo:refYear ?y ; pgo:value ?o .
     OPTIONAL { ?t pgo:valueMax ?vmax }
     OPTIONAL { ?ind pgo:higherIsBetter ?better }
@@ -102,9 +107,10 @@ def derive_outcomes(store: ox.Store) -> None:
     quads: list[ox.Quad] = []
     first: set[str] = set()
     for r in rows:
-        if _over_several_years(
-            r["sentence"].value, r["surface"].value, int(r["y"].value.rsplit("/", 1)[-1])
-        ):
+        year = int(r["y"].value.rsplit("/", 1)[-1])
+        if _over_several_years(r["sentence"].value, r["surface"].value, year):
+            continue
+        if not _annual(r, year):
             continue
         target, stat = r["t"], r["s"]
         triple = (target, ox.NamedNode(str(PGO.outcome)), stat)
@@ -128,6 +134,24 @@ def derive_outcomes(store: ox.Store) -> None:
     store.bulk_extend(quads)
     default = ox.DefaultGraph()
     store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
+
+
+# a change over a plan period (城镇新增就业5000万人 in “十三五”, 能耗降低16%) is no one year's
+_CHANGE = re.compile(r"增长|降低|下降|减少|提高|上涨|涨幅|增加|新增")
+
+
+def _annual(row: ox.QuerySolution, year: int) -> bool:
+    """Can the target of ``row`` be compared with one year's figure? Not a goal set years
+    ahead for a change or a count (then cumulative over the plan: 城镇新增就业5000万人以上
+    by 2020 in a 2016 plan), and not a wording too generic to mean the same thing twice
+    (安排, 增加: an indicator of its own needs four characters)."""
+    label = row["label"].value
+    if not row["ind"].value.startswith(VOCABULARY) and len(label) < 4:
+        return False
+    date = row["tdate"]
+    ahead = date is not None and year - int(date.value[:4]) >= 2
+    rate = row["tu"] is not None and row["tu"].value == "%"
+    return not (ahead and (_CHANGE.search(label) or not rate))
 
 
 def _over_several_years(sentence: str, surface: str, year: int) -> bool:
