@@ -149,3 +149,21 @@ def test_a_space_before_the_percent_sign() -> None:
         ("8", "%", "="),
         ("3", "%", "<="),
     ]
+
+
+def test_a_review_sentence_in_a_plan_part_reports() -> None:
+    text = (
+        "2011年政府工作报告\n各位代表：\n三、2011年的工作\n"
+        "2011年是开局之年。过去一年，我们的各项工作取得了很大成绩。国内生产总值增长10.3%。\n"
+        "今年发展的主要预期目标是：国内生产总值增长8%左右。\n"
+    )
+    from conftest import make_doc
+    from policygraph.extract import measures
+    from policygraph.model import Measure
+
+    doc = make_doc(text, date="2011-03-05", kind="policy", title="2011年政府工作报告")
+    found = [
+        (m.kind, str(m.value), m.year) for m in measures.extract(doc, []) if isinstance(m, Measure)
+    ]
+    assert ("Statistic", "10.3", 2010) in found
+    assert ("Target", "8", 2011) in found

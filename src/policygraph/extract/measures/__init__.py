@@ -36,6 +36,7 @@ from collections.abc import Iterator, Sequence
 
 from policygraph.extract.base import Stabbing, entities, policy_key
 from policygraph.extract.measures.attribution import concerns, owning_policy
+from policygraph.extract.measures.classify import reviewed
 from policygraph.extract.measures.reader import measure_spans, read_paragraph
 from policygraph.extract.measures.spans import MeasureSpan
 from policygraph.extract.measures.words import MeasureWords
@@ -112,13 +113,17 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
             q = span.quantity
             year, inferred = span.year, False
             # 过去一年…国内生产总值增长5.2%: the review's year, unless the figure spans years
+            start = _sentence_start(block.text, span.i)
             if (
                 year is None
                 and kind == "Statistic"
-                and review is not None
-                and not _SPANS_YEARS.search(block.text, _sentence_start(block.text, span.i), span.j)
+                and doc.meta.year is not None
+                and not _SPANS_YEARS.search(block.text, start, span.j)
             ):
-                year, inferred = review, True
+                if review is not None:
+                    year, inferred = review, True
+                elif reviewed(block.text, start + 1):  # 过去一年，… opens the paragraph's review
+                    year, inferred = doc.meta.year - 1, True
             measures.append(
                 Measure(
                     kind=kind,
