@@ -299,7 +299,7 @@ def test_a_part_that_plans_the_year_makes_its_figures_targets() -> None:
     title = "2025年政府工作报告"
     doc = make_doc(text, date="2025-03-05", kind="policy", title=title)
     assert rows(measures_of(doc)) == [
-        ("Statistic", "城镇新增就业", "=", "13510000", "人", None),
+        ("Statistic", "城镇新增就业", "=", "13510000", "人", 2024),  # the review of 2024 (issue 17)
         ("Target", "新建改建农村公路", "=", "200000", "公里", 2025),
         ("Target", "完成铁路投资", "=", "732000000000", "元", 2025),
         ("Statistic", "铁路营业里程", "=", "150000", "公里", None),

@@ -76,7 +76,7 @@ NOT_QUANTITIES = [
     "60岁以上人口",  # an age band
     "2027年",
     "4月",
-    "3%—5%",  # a range
+    "3—5—7%",  # a chain is no range (a rate range is one figure: test_indicators.py)
     "5至10个",
     "5G",
     "一方面",
@@ -127,7 +127,7 @@ IN_TEXT = [
     ("人均预期寿命达到76.7岁。", [("达到76.7岁", "76.7")]),
     ("出现了“90后”“00后”等数字消费新势力", []),
     ("广义货币M2和5G基站", []),
-    ("能耗下降3%—5%", []),
+    ("能耗下降3%—5%", [("3%—5%", "3")]),  # a rate range, value its lower end
     ("改扩建1.88万所乡镇卫生院、786所县医院", [("1.88万所", "18800"), ("786所", "786")]),
     ("在我们这样一个拥有十几亿人口的发展中大国", []),
     # a scale a verb reaches is about its order of magnitude; one that describes, nothing

@@ -17,6 +17,7 @@ ONTOLOGY_IRI = URIRef("https://w3id.org/policygraph/ontology")
 CONTRACT_CLASSES = [
     "Document", "Article", "Policy", "Industry", "Technology", "Target", "Statistic", "Year",
     "Organization", "Person", "Place", "Event", "Quote", "Mention",
+    "Indicator",  # contract section 4 (issue 17)
 ]  # fmt: skip
 CONTRACT_PROPERTIES = [
     "hasMention", "inDocument", "start", "end", "surface", "sentence", "rule", "year", "setBy",
@@ -25,6 +26,8 @@ CONTRACT_PROPERTIES = [
     "date", "atEvent", "atPlace", "text", "sourceFile", "sha256",
     # not in the contract's table, but the code relies on them
     "inArticle", "mentions", "inferred", "kind", "column", "valueText", "quotes",
+    # contract section 4: cross-document vocabulary (issue 17)
+    "measures", "valueMin", "valueMax", "outcome", "attained",
 ]  # fmt: skip
 PROPERTY_TYPES = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
 

@@ -28,6 +28,7 @@ from policygraph.graph.builder import Extraction, LabelIndex, Votes, build_tripl
 from policygraph.graph.cache import ExtractionCache, Header, source_key
 from policygraph.graph.iris import graph_iri
 from policygraph.graph.lineage import derive_lineage
+from policygraph.graph.outcomes import derive_outcomes
 from policygraph.graph.outputs import OutputFolder, checkpoint
 from policygraph.graph.serialize import write_rdf_file
 from policygraph.graph.store import copy_user_graphs, nquads
@@ -485,8 +486,10 @@ def _build(
         with Progress("writing", total=len(kept), enabled=progress) as bar:
             jobs = budget.jobs or auto_jobs(sum(sizes.values()))
             load_documents(store, graph_all(kept, cache.folder, labels, jobs=jobs), bar)
-        # Reduce: what follows from several document graphs together (graph/lineage.py).
+        # Reduce: what follows from several document graphs together (graph/lineage.py,
+        # graph/outcomes.py).
         derive_lineage(store)
+        derive_outcomes(store)
         store.flush()
         checkpoint("store.written")
         step.done(f"store: {len(kept)} document graph(s) made and bulk-loaded into {gen.name}")

@@ -46,6 +46,9 @@ statistics found outside every scoped range are then not scored (entities still 
         targets: [...]
 
 Each anchor must occur exactly once in the document, so a scope cannot silently drift.
+
+A top-level ``series:`` scores an indicator's target, outcome and attainment by year across the
+documents (format: ``evaluate_series.py``).
 """
 
 from __future__ import annotations
@@ -205,6 +208,10 @@ def evaluate(gold_path: Path, input_dir: Path | None = None) -> Report:
             _score_quotes(scores, entry["quotes"] or [], ex, gold_path)
         if "lineage" in entry:
             _score_lineage(scores, entry["lineage"] or {}, ex, gold_path)
+    if "series" in gold:  # an indicator's series across the documents (evaluate_series.py)
+        from policygraph.evaluate_series import score_series
+
+        score_series(scores, gold["series"], extractions, gold_path, _check)
     return Report(dict(sorted(scores.items())), complete=bool(gold.get("complete", True)))
 
 

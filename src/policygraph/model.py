@@ -21,6 +21,7 @@ EntityClass: TypeAlias = Literal[
     "Person",
     "Place",
     "Event",
+    "Indicator",
 ]
 
 Comparator: TypeAlias = Literal[">", ">=", "=", "~", "<", "<="]
@@ -105,6 +106,8 @@ class Measure:
     policy: EntityRef | None = None
     concerns: tuple[EntityRef, ...] = ()
     article: int | None = None
+    value_max: Decimal | None = None  # the upper end of a range (6%－6.5%); value the lower
+    year_inferred: bool = False  # the year is not written but follows from the document's date
 
 
 @dataclass(frozen=True, slots=True)

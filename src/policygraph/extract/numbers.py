@@ -61,6 +61,7 @@ class Quantity:
     value_text: str
     chinese: bool = False  # the numeral is written in Chinese characters (六, 一万)
     magnitude: bool = False  # it carries 万 or 亿
+    value_max: Decimal | None = None  # the upper end of a range (6%－6.5%): value is the lower
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,13 +260,22 @@ def _quantity_at(text: str, p: int) -> Quantity | None:
     unit: str | None = None
     if percent_word:
         unit = "%"
+    elif text.startswith((" %", "\u3000%"), pos) and numeral.chinese is False:
+        unit, pos = "%", pos + 2  # 经济增长速度8 ％ (older reports set a space before ％)
     elif _starts(text, pos, lists.not_units) is None:
         written = _starts(text, pos, lists.units)
         if written is not None:
             unit = lists.units[written]
             pos += len(written)
-    if _rejected(text, p, pos, unit):
+    number_end = numeral.end
+    upper = _range_end(text, p, pos, numeral, unit)
+    if upper is not None:
+        pos, value_max, unit = upper[0], upper[1], "%"
+        number_end = pos  # the range as written is its value text
+    elif _rejected(text, p, pos, unit):
         return None
+    else:
+        value_max = None
     if numeral.chinese and not (unit or numeral.magnitude):
         return None  # 一方面, 十分: Chinese numerals inside words, not quantities
     comparator: Comparator | None = None
@@ -287,14 +297,42 @@ def _quantity_at(text: str, p: int) -> Quantity | None:
         start=start,
         end=pos,
         number_start=p,
-        number_end=numeral.end,
+        number_end=number_end,
         value=numeral.value,
         unit=unit,
         comparator=comparator,
-        value_text=text[p : numeral.end],
+        value_text=text[p:number_end],
         chinese=numeral.chinese,
         magnitude=numeral.magnitude,
+        value_max=value_max,
     )
+
+
+_RANGE_DASH = re.compile(_DASH)
+
+
+def _range_end(
+    text: str, p: int, pos: int, low: _Numeral, unit: str | None
+) -> tuple[int, Decimal] | None:
+    """A percentage range (6%－6.5%, 6.5—7%, 8%至10%) whose first number ends at ``pos``:
+    the end of the range and its upper value. Only rates in Arabic digits, rising, with
+    nothing after the upper end that makes it a range again (3—5—7%); other ranges
+    (5至10个) are still not quantities."""
+    dash = _RANGE_DASH.match(text, pos)
+    if dash is None or unit not in (None, "%") or low.chinese or low.more:
+        return None
+    q = dash.end()
+    if q >= len(text) or not text[q].isdigit():
+        return None
+    high = _read_numeral(text, q)
+    if high is None or high.chinese or high.more or high.magnitude or low.magnitude:
+        return None
+    end = high.end
+    if not text.startswith("%", end) or not low.value < high.value:
+        return None
+    if _RANGE_AFTER.match(text, end + 1) or _RANGE_BEFORE.search(text, max(0, p - 8), p):
+        return None
+    return end + 1, high.value
 
 
 # What may follow a Chinese digit within its numeral (两千, 三十, 一万, 十余).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -19,6 +19,7 @@ from rdflib.term import Node
 from policygraph.extract.base import entity_key, fold, policy_key
 from policygraph.extract.places import find_places
 from policygraph.graph.iris import document_iri, entity_iri, local_iri, year_iri
+from policygraph.indicators import resolve as resolve_indicator
 from policygraph.model import (
     ArticleFact,
     Attribute,
@@ -323,11 +324,17 @@ class DocumentGraph:
         self.add(iri, PGO.comparator, plain(fact.comparator))
         self.add(iri, PGO.value, Literal(decimal_text(fact.value), datatype=XSD.decimal))
         self.add(iri, PGO.valueText, Literal(fact.value_text))
+        if fact.value_max is not None:
+            self.add(iri, PGO.valueMin, Literal(decimal_text(fact.value), datatype=XSD.decimal))
+            self.add(iri, PGO.valueMax, Literal(decimal_text(fact.value_max), datatype=XSD.decimal))
         if fact.unit:
             self.add(iri, PGO.unit, Literal(fact.unit))
+        self.measures(iri, fact)
         if fact.year is not None:
             year = self.entity(EntityRef("Year", str(fact.year)))
             self.add(iri, PGO.deadline if fact.kind == "Target" else PGO.refYear, year)
+            if fact.year_inferred:
+                self.add(iri, PGO.yearInferred, Literal(True))
         if fact.policy is not None and fact.kind == "Target":
             policy = self.entity(fact.policy)
             self.add(iri, PGO.setBy, policy)
@@ -337,6 +344,25 @@ class DocumentGraph:
         if fact.article is not None:
             self.add(iri, PGO.inArticle, self.article_iri(fact.article))
         self.mention(iri, fact.kind, m, fact.article)
+
+    def measures(self, iri: URIRef, fact: Measure) -> None:
+        """``pgo:measures``: the Indicator the measure's wording resolves to, with the span
+        and the resolving rule as evidence (indicators.py)."""
+        found = resolve_indicator(fact.indicator, fact.unit)
+        if found.iri is not None:
+            # (typed and labelled here too: a document's graph stands on its own)
+            indicator = URIRef(found.iri)
+            self.add(indicator, RDF.type, PGO.Indicator)
+            self.add(indicator, RDFS.label, zh(found.label))
+        else:
+            indicator = self.entity(EntityRef("Indicator", found.key))
+        self.add(iri, PGO.measures, indicator)
+        # the indicator is mentioned where the measure is (every entity has a mention)
+        self.mention(indicator, "Indicator", replace(fact.mention, rule=found.rule), fact.article)
+        if fact.indicator != found.label and "（" not in found.key:
+            # the wording as written is an alias (series --param indicator=经济增长预期目标)
+            self.add(indicator, SKOS.altLabel, zh(fact.indicator))
+        self.evidence(iri, "measures", indicator, replace(fact.mention, rule=found.rule))
 
     def article(self, fact: ArticleFact) -> None:
         iri = self.article_iri(fact.index)
@@ -415,5 +441,7 @@ _COMPARATOR_TEXT = {">": "超", ">=": "不少于", "=": "达", "~": "约", "<": 
 
 def measure_label(fact: Measure) -> str:
     value = decimal_text(fact.value)
+    if fact.value_max is not None:
+        value += "–" + decimal_text(fact.value_max)
     when = f"（{fact.year}年）" if fact.year else ""
     return f"{fact.indicator} {_COMPARATOR_TEXT[fact.comparator]}{value}{fact.unit or ''}{when}"

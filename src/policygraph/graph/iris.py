@@ -23,6 +23,7 @@ SEGMENT: dict[str, str] = {
     "Technology": "technology",
     "Target": "target",
     "Statistic": "statistic",
+    "Indicator": "indicator",
     "Year": "year",
     "Organization": "org",
     "Person": "person",

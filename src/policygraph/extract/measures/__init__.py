@@ -36,6 +36,7 @@ from collections.abc import Iterator, Sequence
 
 from policygraph.extract.base import Stabbing, entities, policy_key
 from policygraph.extract.measures.attribution import concerns, owning_policy
+from policygraph.extract.measures.classify import reviewed
 from policygraph.extract.measures.reader import measure_spans, read_paragraph
 from policygraph.extract.measures.spans import MeasureSpan
 from policygraph.extract.measures.words import MeasureWords
@@ -59,9 +60,11 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
     lead_opens_list = False
     open_list: int | None = None  # the year of a list of targets opened by the block before
     plan_year: int | None = None  # of the part the block stands in, when it plans a year
+    review: int | None = None  # the year the text stands in a review of (过去一年, 2023年工作回顾)
     for block in doc.blocks:
         if block.kind not in _KINDS:
             continue
+        review = _review_year(block.text, doc.meta.year, review)
         offsets: set[int] | None = None  # the block's positions, once a target needs them
         if _PART.match(block.text) and own is not None:  # a policy's parts, not a report's
             plan_year = _plan_year(block.text, doc.meta.year)
@@ -108,6 +111,19 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
                 if policy is None and span.projected:
                     kind = "Statistic"  # a forecast no policy sets
             q = span.quantity
+            year, inferred = span.year, False
+            # 过去一年…国内生产总值增长5.2%: the review's year, unless the figure spans years
+            start = _sentence_start(block.text, span.i)
+            if (
+                year is None
+                and kind == "Statistic"
+                and doc.meta.year is not None
+                and not _SPANS_YEARS.search(block.text, start, span.j)
+            ):
+                if review is not None:
+                    year, inferred = review, True
+                elif reviewed(block.text, start + 1):  # 过去一年，… opens the paragraph's review
+                    year, inferred = doc.meta.year - 1, True
             measures.append(
                 Measure(
                     kind=kind,
@@ -115,12 +131,14 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
                     comparator=q.comparator,
                     value=q.value,
                     unit=q.unit,
-                    year=span.year,
+                    year=year,
                     value_text=q.value_text,
                     mention=mention,
                     policy=policy,
                     concerns=concerns(block, span.i, topics, span.j),
                     article=block.article,
+                    value_max=q.value_max,
+                    year_inferred=inferred,
                 )
             )
     # A target restated later (提出国内生产总值增长8%左右，主要是…) is not a new statistic.
@@ -164,6 +182,41 @@ def _plan_year(heading: str, base_year: int | None) -> int | None:
         return base_year
     ends = [y.year for y in years if y.rule == "years.plan-period" and y.year > base_year]
     return ends[0] if ends else None
+
+
+# 过去一年，… / 一年来，… / 去年，… open a review of the year before the document's;
+# 过去五年 / 五年来 / 这五年 one of several years (no single year); any other part heading
+# (二、2024年经济社会发展总体要求) ends the review.
+_ONE_YEAR = re.compile(r"\s*(?:——)?(?:过去一年|一年来|去年|回顾过去一年|刚刚过去的一年)")
+_SEVERAL_YEARS = re.compile(
+    r"\s*(?:——)?(?:过去[五十两三四]年|[五十两三四]年来|这[五十两三四]年|近[五十两三四]年)"
+)
+# 五年年均增长5.2%, 累计…, 2012年以来…: a figure over several years has no one reference year
+_SPANS_YEARS = re.compile(r"年均|累计|[两三四五六七八九十多]年|以来|历年|平均每年|每年")
+_SENTENCE_END = "。！？!?"
+
+
+def _sentence_start(text: str, i: int) -> int:
+    return max(text.rfind(c, 0, i) for c in _SENTENCE_END) + 1
+
+
+def _review_year(text: str, base_year: int | None, current: int | None) -> int | None:
+    """The year the paragraph ``text`` and the ones after it review (their statistics'
+    reference year when they name none), given the one in force before it."""
+    if base_year is None:
+        return None
+    if _PART.match(text):
+        if not any(w in text for w in _REVIEW):
+            return None  # 二、2024年政府工作任务: a plan, not a review
+        years = [y.year for y in find_years(text, base_year=base_year) if y.year < base_year]
+        if years:
+            return years[-1]  # 一、2023年工作回顾
+        return base_year - 1 if "一年" in text else None  # 一、过去一年和五年工作回顾
+    if _SEVERAL_YEARS.match(text):
+        return None
+    if _ONE_YEAR.match(text):
+        return base_year - 1
+    return current
 
 
 def _follows(text: str, lead_opens_list: bool) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from policygraph.extract.measures.clauses import skip_time
 from policygraph.extract.measures.frame import Frame, Paragraph
 from policygraph.extract.measures.spans import Kind
@@ -46,11 +48,23 @@ def classify(
     if frame.mode != "statistic" and not past and cue:
         year = frame.year if frame.mode == "current" else para.deadline
         return "Target", year, "measures.target-cue"
-    reports = any(w in before for w in lists.statistic_cues)
+    reports = any(w in before for w in lists.statistic_cues) or (
+        frame.mode is None and reviewed(text, _sentence_start(text, ca))
+    )
     if para.plan_year is not None and frame.mode in (None, "current") and not reports:
         return "Target", frame.year or para.plan_year, "measures.plan-section"
     year = frame.year if frame.mode is not None else para.reported
     return "Statistic", year, "measures.statistic"
+
+
+# 过去一年，我们的各项工作取得了很大成绩。国内生产总值增长10.3%: a sentence of the paragraph
+# before opened a review of the past year, which its later figures report
+_REVIEW_OPENS = re.compile(r"(?:^|[。！？])\s*(?:过去的?一年|一年来|去年)")
+
+
+def reviewed(text: str, end: int) -> bool:
+    """Does a sentence of ``text`` before ``end`` open with a review of the past year?"""
+    return _REVIEW_OPENS.search(text, 0, end) is not None
 
 
 def _mask(text: str) -> str:
