@@ -364,3 +364,121 @@ def test_the_build_keeps_each_text_and_links_it_when_unchanged(tmp_path: Path) -
     build([seeds], out, jobs=1)
     again = text_path(texts.resolve(), "000_c4ec37985887901a")
     assert again != first and again.stat().st_ino == first.stat().st_ino  # linked, not decoded
+
+
+# -- lists, saved queries, CSV, the neighbourhood graph ---------------------------------
+
+
+def csv_rows(body: str) -> list[list[str]]:
+    import csv
+    import io
+
+    assert body.startswith("\ufeff")  # so that spreadsheets read it as UTF-8
+    return list(csv.reader(io.StringIO(body[1:])))
+
+
+def test_the_policies_list_filters_pages_and_links_each_row(seeds: str) -> None:
+    status, headers, body = get(seeds, "/explore/policies")
+    assert status == 200 and "default-src 'none'" in headers["Content-Security-Policy"]
+    assert re.search(r'<td><a href="/page/(policy|doc)/[^"]+">[^<]+</a></td>', body)
+    total = int(re.search(r'<p class="found">([\d,]+) rows', body).group(1).replace(",", ""))
+    assert total > 1
+    status, _, body = get(seeds, "/explore/policies?issuer=" + quote("国务院"))
+    assert status == 200 and "国务院" in body
+    kept = int(re.search(r'<p class="found">([\d,]+) rows', body).group(1).replace(",", ""))
+    assert 0 < kept <= total
+    # The CSV is the same rows, every one: the same URL with .csv or ?format=csv.
+    for path in ("/explore/policies.csv?issuer=", "/explore/policies?format=csv&issuer="):
+        status, headers, text = get(seeds, path + quote("国务院"))
+        assert status == 200
+        assert headers["Content-Type"] == "text/csv; charset=utf-8"
+        rows = csv_rows(text)
+        assert rows[0][:2] == ["policy", "policy IRI"]
+        assert len(rows) == kept + 1
+        assert all(r[1].startswith("https://w3id.org/policygraph/id/") for r in rows[1:])
+    # A year that is not one is a 400 with the reason, on the page.
+    status, _, body = get(seeds, "/explore/policies?year=20x5")
+    assert status == 400 and "is a year like 2025" in body
+    assert get(seeds, "/explore/policies?page=0")[0] == 400
+
+
+def test_pages_of_a_long_list_link_to_each_other(
+    seeds: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policygraph.explore import lists
+
+    monkeypatch.setattr(lists, "PAGE_SIZE", 2)
+    body = get(seeds, "/explore/targets")[2]
+    assert body.count("<tr><td>") == 2 and 'rel="next" href="/explore/targets?page=2"' in body
+    body = get(seeds, "/explore/targets?page=2")[2]
+    assert 'rel="prev" href="/explore/targets"' in body and "rows, 3–4 shown" in body
+
+
+def test_targets_filter_by_indicator_and_deadline(seeds: str) -> None:
+    status, _, body = get(seeds, "/explore/targets?indicator=" + quote("普及率"))
+    assert status == 200 and "新一代智能终端、智能体等应用普及率" in body
+    assert 'name="attained"' not in body  # the seeds say nothing of attainment
+    status, headers, text = get(seeds, "/explore/targets.csv?deadline=2027")
+    rows = csv_rows(text)
+    assert status == 200 and headers["Content-Type"] == "text/csv; charset=utf-8"
+    deadline = rows[0].index("deadline")
+    assert len(rows) > 1 and {r[deadline] for r in rows[1:]} == {"2027"}
+
+
+def test_documents_list_and_the_lists_page(seeds: str) -> None:
+    status, _, body = get(seeds, "/explore/documents")
+    assert status == 200 and body.count('href="/page/doc/') == 2
+    rows = csv_rows(get(seeds, "/explore/documents.csv")[2])
+    assert len(rows) == 3 and rows[0][:2] == ["document", "document IRI"]
+    status, _, body = get(seeds, "/explore/lists")
+    assert status == 200 and 'href="/explore/queries/targets"' in body
+    assert get(seeds, "/explore/nothing")[0] == 404
+
+
+def test_a_saved_query_is_a_form_whose_parameter_filters_its_table(seeds: str) -> None:
+    status, _, body = get(seeds, "/explore/queries/targets")
+    assert status == 200
+    assert '<input type="search" name="policy" value=""' in body
+    assert "<th>indicator</th>" in body
+    everything = body.count("<tr><td>")
+    status, _, body = get(seeds, "/explore/queries/targets?policy=" + quote("人工智能"))
+    assert status == 200 and 'name="policy" value="人工智能"' in body
+    assert 0 < body.count("<tr><td>") <= everything
+    status, headers, text = get(seeds, "/explore/queries/targets.csv?policy=" + quote("人工智能"))
+    assert status == 200 and headers["Content-Type"] == "text/csv; charset=utf-8"
+    rows = csv_rows(text)
+    assert rows[0][0] == "policy" and all("人工智能" in r[0] for r in rows[1:])
+    # An entity parameter is looked up in the store served; its IRIs link to pages.
+    status, _, body = get(seeds, "/explore/queries/provenance?entity=" + quote("习近平"))
+    assert status == 200 and "<td>Person</td>" in body
+    status, _, body = get(seeds, "/explore/queries/statistics?year=abcd")
+    assert status == 400 and "is a year" in body
+    # A hostile parameter is a literal, shown as text.
+    status, _, body = get(seeds, "/explore/queries/quotes?speaker=" + quote('"}<script>'))
+    assert status == 200 and "<script>" not in body.split("<main>")[1]
+
+
+def test_an_entity_page_draws_its_neighbours_as_links_without_script(seeds: str) -> None:
+    status, headers, body = get(seeds, "/page/person/习近平")
+    assert status == 200 and "script-src" not in headers["Content-Security-Policy"]
+    svg = re.search(r"<svg class=\"graph\".*?</svg>", body, re.S)
+    assert svg is not None and "<script" not in svg.group(0)
+    links = re.findall(r'<a href="(/page/[^"]+)"><title>', svg.group(0))
+    assert 3 <= len(links) <= 20 and len(set(links)) == len(links)
+    assert get(seeds, links[0])[0] == 200
+
+
+def test_hostile_labels_are_text_in_lists_csv_and_the_graph(hostile: str) -> None:
+    for path in ("/explore/policies", "/explore/documents", "/explore/queries/policies"):
+        status, _, body = get(hostile, path)
+        main = body.split("<main>", 1)[1]
+        assert status == 200 and "<script>" not in main, path
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;规划" in main, path
+    rows = csv_rows(get(hostile, "/explore/documents.csv")[2])
+    assert HOSTILE in [r[0] for r in rows]  # CSV is data: the title as it is
+    status, _, body = get(hostile, "/search?q=" + quote("国务院"))
+    page = re.search(r'href="(/page/org/[^"]+)"', body)
+    assert page is not None
+    body = get(hostile, page.group(1))[2]
+    svg = re.search(r"<svg class=\"graph\".*?</svg>", body, re.S)
+    assert svg is not None and "<script>" not in svg.group(0) and "&lt;script&gt;" in svg.group(0)

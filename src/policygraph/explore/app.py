@@ -9,6 +9,9 @@ URLs (the conventions of DBpedia and LodView, with 303 See Other):
 * ``/data/<path>.ttl|.nt|.jsonld|.nq|.trig``: the triples with the IRI as subject or
   object; ``.nq``, ``.trig`` and ``.jsonld`` keep the named graph each triple is stated in.
 * ``/explore`` (home: class counts, documents, search), ``/search?q=``, ``/-/explore.css``.
+* ``/explore/policies``, ``/explore/targets``, ``/explore/documents``: lists with filters
+  (see :mod:`policygraph.explore.lists`); ``/explore/queries/<name>``: a saved query with
+  its parameters as form fields. Each table is also CSV (``.csv`` or ``?format=csv``).
 
 The store is asked through ``ask`` (SPARQL text → SPARQL JSON results): the front sends it
 to Oxigraph with the same timeout as any query. What every page needs again (labels for
@@ -25,16 +28,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from urllib.parse import parse_qs, quote, unquote
+from urllib.parse import parse_qs, quote, unquote, urlencode
 
 import jinja2
 import pyoxigraph as ox
 from markupsafe import Markup
 
+from policygraph.explore import lists as L
+from policygraph.explore.neighbours import Graph, layout, pick
 from policygraph.explore.text import Mark, Sentences, highlight, render
 from policygraph.graph.iris import slug
 from policygraph.graph.texts import TEXTS, read_text
 from policygraph.namespaces import ID, PGO, PREFIXES
+from policygraph.query import saved_queries
 
 #: Rows a page shows for one property before it says how many more there are.
 ROWS_PER_PROPERTY = 50
@@ -77,6 +83,7 @@ HTML_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Vary": "Accept",
 }
+CSV_TYPE = "text/csv; charset=utf-8"
 
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -150,6 +157,7 @@ class Explorer:
         self._ask = ask
         self._location = location
         self._index: tuple[Path, Index] | None = None
+        self._lists: tuple[Path, dict[str, list[L.Row]], dict[str, bool]] | None = None
         self._lock = threading.Lock()
         loader = jinja2.PackageLoader("policygraph.explore", "templates")
         self._env = jinja2.Environment(
@@ -163,7 +171,7 @@ class Explorer:
     @staticmethod
     def serves(path: str) -> bool:
         return path in ("/explore", "/search", "/-/explore.css") or path.startswith(
-            ("/id/", "/page/", "/data/", "/doc/")
+            ("/id/", "/page/", "/data/", "/doc/", "/explore/")
         )
 
     def respond(self, path: str, query: str, accept: str) -> Page:
@@ -175,6 +183,8 @@ class Explorer:
         if path == "/search":
             q = parse_qs(query).get("q", [""])[0]
             return self._html(200, "search.html.j2", q=q, groups=self.search(q))
+        if path.startswith("/explore/"):
+            return self._table_page(path[len("/explore/") :], query)
         for prefix in ("/id/", "/page/", "/data/", "/doc/"):
             if path.startswith(prefix):
                 return self._resource(prefix, path[len(prefix) :], accept, query)
@@ -245,6 +255,7 @@ class Explorer:
         """A write changed the store: read the index again on the next page."""
         with self._lock:
             self._index = None
+            self._lists = None
 
     def _read_index(self) -> Index:
         labels: list[tuple[str, str, str, bool]] = []
@@ -333,6 +344,7 @@ class Explorer:
             else dict(Counter(str(r["p"].value) for r in rows_in))
         )
         types = sorted(str(r["o"].value) for r in rows_out if str(r["p"].value) == RDF_TYPE)
+        label = index.names.get(iri, short(iri))
         aliases = sorted(str(r["o"].value) for r in rows_out if str(r["p"].value) == ALT_LABEL)
         sources = self._fact_sources(iri)
         facts_out = self._group(
@@ -345,10 +357,10 @@ class Explorer:
         facts_in = self._group(
             rows_in, "s", count_in, index, lambda p, other: sources.get((other, p, iri), [])
         )
-        context = dict(
+        context: dict[str, object] = dict(
             iri=iri,
             cls=cls,
-            label=index.names.get(iri, short(iri)),
+            label=label,
             types=types,
             aliases=aliases,
             facts_out=facts_out,
@@ -357,10 +369,26 @@ class Explorer:
             data_href=(href(iri) or "").replace("/page/", "/data/", 1),
             targets=self._targets(iri) if cls == "Policy" else [],
         )
+        context["graph"] = self._neighbourhood(iri, label, cls, facts_out, facts_in)
         if "Document" in (local_name(t) for t in types):
             return self._html(200, "document.html.j2", **context, **self._document(iri, index, at))
         mentions, total = self._mentions(iri)
         return self._html(200, "entity.html.j2", **context, mentions=mentions, mention_count=total)
+
+    def _neighbourhood(
+        self, iri: str, label: str, cls: str, facts_out: list[Facts], facts_in: list[Facts]
+    ) -> Graph:
+        groups = [
+            [
+                (v.href, v.label or v.value, v.cls, arrow + short(g.property))
+                for v in g.values
+                if v.href and v.value != iri
+            ]
+            for facts, arrow in ((facts_out, ""), (facts_in, "← "))
+            for g in facts
+        ]
+        chosen, total = pick(groups)
+        return layout(label, cls, chosen, total)
 
     def _counts(self, pattern: str) -> dict[str, int]:
         rows = self.select(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {pattern} }} GROUP BY ?p")
@@ -528,6 +556,166 @@ class Explorer:
             body = ox.serialize(triples, format=fmt, prefixes=_prefixes(fmt))
         return Page(200, f"{media}; charset=utf-8", body or b"", headers)
 
+    # -- lists and saved queries ---------------------------------------------------------
+
+    def table(self, name: str) -> list[L.Row]:
+        """Every row of list ``name``, read once per store generation."""
+        location = self._location()
+        with self._lock:
+            if self._lists is None or self._lists[0] != location:
+                self._lists = (location, {}, {})
+            cache = self._lists[1]
+        if name not in cache:  # read outside the lock: two first readers both read, harmlessly
+            cache[name] = L.read_list(self.select, L.LISTS[name])
+        return cache[name]
+
+    def has_attained(self) -> bool:
+        self.table("targets")  # makes the cache of this generation
+        assert self._lists is not None
+        flags = self._lists[2]
+        if "attained" not in flags:
+            flags["attained"] = L.has_attained(self.select)
+        return flags["attained"]
+
+    def _table_page(self, rest: str, query: str) -> Page:
+        params = {k: v[-1] for k, v in parse_qs(query, max_num_fields=50).items()}
+        csv = params.pop("format", "") == "csv"
+        if rest.endswith(".csv"):
+            rest, csv = rest.removesuffix(".csv"), True
+        if rest in ("lists", "queries"):
+            return self._html(200, "lists.html.j2", lists=L.LISTS, queries=saved_queries())
+        try:
+            page = _page_number(params.pop("page", "1"))
+        except L.BadInput as e:
+            return self._html(400, "error.html.j2", message=str(e))
+        if rest in L.LISTS:
+            return self._listing(L.LISTS[rest], params, page, csv)
+        name = unquote(rest.removeprefix("queries/"))
+        if rest.startswith("queries/") and name in saved_queries():
+            return self._saved(name, params, page, csv)
+        return self._not_found(f"no list or saved query called {unquote(rest)}")
+
+    def _listing(self, listing: L.Listing, params: dict[str, str], page: int, csv: bool) -> Page:
+        attained = listing.name != "targets" or self.has_attained()
+        filters = tuple(f for f in listing.filters if f.name != "attained" or attained)
+        columns = [c for c in listing.columns if c.key != "attained" or attained]
+        given = {f.name: params.get(f.name, "").strip() for f in filters}
+        given = {k: v for k, v in given.items() if v}
+        error, kept = None, []
+        try:
+            kept = L.keep(self.table(listing.name), filters, given, fold)
+        except L.BadInput as e:
+            error = str(e)
+        if csv and error is None:
+            shown = L.Listing(listing.name, listing.title, "", tuple(columns), filters)
+            return self._csv(listing.name, L.list_csv(shown, kept))
+        first = (page - 1) * L.PAGE_SIZE
+        cells = [
+            [
+                (
+                    row.get(c.key) or (short(row[c.iri]) if c.iri and c.iri in row else ""),
+                    href(row[c.iri]) if c.iri and c.iri in row else None,
+                )
+                for c in columns
+            ]
+            for row in kept[first : first + L.PAGE_SIZE]
+        ]
+        fields = [
+            dict(
+                name=f.name,
+                title=f.title,
+                kind=f.kind,
+                value=given.get(f.name, ""),
+                choices=f.choices,
+            )
+            for f in filters
+        ]
+        return self._table_html(
+            400 if error else 200,
+            f"/explore/{listing.name}",
+            given,
+            page,
+            title=f"{listing.title}",
+            intro="",
+            fields=fields,
+            button="Filter",
+            columns=[c.title for c in columns],
+            rows=cells,
+            total=len(kept),
+            more=first + L.PAGE_SIZE < len(kept),
+            error=error,
+        )
+
+    def _saved(self, name: str, params: dict[str, str], page: int, csv: bool) -> Page:
+        saved = saved_queries()[name]
+        given = {p: params.get(p, "").strip() for p in saved.params}
+        given = {k: v for k, v in given.items() if v}
+        limit = L.MAX_CSV_ROWS + 1 if csv else L.PAGE_SIZE + 1
+        offset = 0 if csv else (page - 1) * L.PAGE_SIZE
+        error, variables, found = None, list[str](), list[Row]()
+        try:
+            variables, found = L.run_saved(self.select, name, given, limit, offset)
+        except L.BadInput as e:
+            error = str(e)
+        if csv and error is None:
+            body = [[str(r[v].value) if v in r else "" for v in variables] for r in found]
+            cut = len(body) > L.MAX_CSV_ROWS
+            return self._csv(name, L.to_csv(variables, body[: L.MAX_CSV_ROWS], cut))
+        names = self.index().names
+        cells = [[_cell(r.get(v), names) for v in variables] for r in found[: L.PAGE_SIZE]]
+        fields = [
+            dict(name=p, title=p, kind="text", value=given.get(p, ""), choices=())
+            for p in saved.params
+        ]
+        return self._table_html(
+            400 if error else 200,
+            f"/explore/queries/{name}",
+            given,
+            page,
+            title=saved.title,
+            intro=f"The saved query {name}.rq (policygraph query --name {name}).",
+            fields=fields,
+            button="Run",
+            columns=variables,
+            rows=cells,
+            total=None,
+            more=len(found) > L.PAGE_SIZE,
+            error=error,
+        )
+
+    def _table_html(
+        self,
+        status: int,
+        action: str,
+        given: dict[str, str],
+        page: int,
+        more: bool,
+        **context: object,
+    ) -> Page:
+        def at(n: int) -> str:
+            q = urlencode({**given, **({"page": str(n)} if n > 1 else {})})
+            return f"{action}?{q}" if q else action
+
+        csv_query = urlencode(given)
+        return self._html(
+            status,
+            "table.html.j2",
+            action=action,
+            first=(page - 1) * L.PAGE_SIZE + 1,
+            prev_href=at(page - 1) if page > 1 else None,
+            next_href=at(page + 1) if more else None,
+            csv_href=f"{action}.csv" + (f"?{csv_query}" if csv_query else ""),
+            **context,
+        )
+
+    def _csv(self, name: str, body: bytes) -> Page:
+        return Page(
+            200,
+            CSV_TYPE,
+            body,
+            {"Content-Disposition": f'attachment; filename="{name}.csv"', "Vary": "Accept"},
+        )
+
     # -- rendering -----------------------------------------------------------------------
 
     def _html(self, status: int, template: str, **context: object) -> Page:
@@ -588,6 +776,22 @@ def negotiate(accept: str) -> str:
         if kind and q > 0 and score > best_q:
             best, best_q = kind, score
     return best
+
+
+def _page_number(value: str) -> int:
+    if not (value.isascii() and value.isdigit() and 0 < len(value) < 7 and int(value) > 0):
+        raise L.BadInput(f"page is a number from 1, not '{value}'")
+    return int(value)
+
+
+def _cell(term: Term | None, names: dict[str, str]) -> tuple[str, str | None]:
+    """A saved query's value as a table cell: an IRI of ours links to its page."""
+    if term is None:
+        return "", None
+    value = str(term.value)
+    if isinstance(term, ox.NamedNode):
+        return names.get(value, short(value)), href(value)
+    return value, None
 
 
 def _span(at: str) -> tuple[int, int] | None:
