@@ -1,12 +1,16 @@
 """The explorer's pages over real HTTP: p50/p95/max milliseconds of each kind of page
-(entity, document, search, RDF description, 303 lookup) on a served store. Run by hand,
-not in CI; prints JSON.
+(entity, document, search, RDF description, 303 lookup, list, list as CSV, saved query)
+on a served store. Run by hand, not in CI; prints JSON.
 
     python benchmarks/explore_pages.py --store exports/store [--pages 300]
 
 Every entity page and description is of an entity a document page links to (all of them
 up to ``--pages``), searches are two-character prefixes of their labels; the index for
 search is read once before timing, as a running server does after its first page.
+Lists are the three lists with filters drawn from those labels and from years, and their
+first pages (each list is read from the store once, before timing, as the index is);
+saved queries are each saved query without parameters and with five labels for each
+parameter.
 """
 
 from __future__ import annotations
@@ -45,10 +49,62 @@ def summary(ms: list[float]) -> dict[str, float]:
     }
 
 
+def labels_of_lists(port: int) -> list[str]:
+    """Two-character prefixes of policy titles, issuers and indicators, from the CSV."""
+    import csv
+    import io
+
+    out: list[str] = []
+    for name, columns in (("policies", ("policy", "issued by")), ("targets", ("indicator",))):
+        rows = list(csv.DictReader(io.StringIO(timed(port, f"/explore/{name}.csv")[2][1:])))
+        for row in rows[::97]:
+            out += [row[c][:2] for c in columns if row.get(c)]
+    return list(dict.fromkeys(out))
+
+
+def lists(port: int, labels: list[str], pages: int, kinds: dict[str, list[float]]) -> None:
+    from policygraph.query import saved_queries
+
+    names = ("policies", "targets", "documents")
+    for name in names:
+        timed(port, f"/explore/{name}")  # read once per store generation: not timed
+    paths = [f"/explore/{n}?page={p}" for n in names for p in (1, 2, 3)]
+    for year in range(2000, 2031):
+        paths += [f"/explore/policies?year={year}", f"/explore/policies?period={year}"]
+        paths += [f"/explore/targets?deadline={year}", f"/explore/documents?year={year}"]
+    filters = [("policies", "issuer"), ("policies", "title"), ("targets", "indicator")]
+    filters += [("documents", "title")]
+    for i, label in enumerate(labels):
+        name, field = filters[i % len(filters)]
+        paths.append(f"/explore/{name}?{field}=" + quote(unquote(label)))
+    for path in paths[:pages]:
+        ms, status, _ = timed(port, path)
+        assert status == 200, path
+        kinds["list"].append(ms)
+    for path in paths[: max(pages // 10, 10)]:
+        base, _, query = path.partition("?")
+        kinds["csv"].append(timed(port, f"{base}.csv?{query}", "text/csv")[0])
+    for name, saved in saved_queries().items():
+        for path in [f"/explore/queries/{name}"] + [
+            f"/explore/queries/{name}?{p}=" + quote(unquote(label))
+            for p in saved.params
+            for label in labels[:5]
+        ]:
+            ms, status, _ = timed(port, path)
+            assert status in (200, 400), path  # 400: a label given for a year
+            kinds["query"].append(ms)
+            kinds.setdefault(f"query {name}", []).append(ms)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--store", type=Path, default=Path("exports/store"))
     parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument(
+        "--lists-only",
+        action="store_true",
+        help="time only lists, CSV and saved queries, with labels from the lists' CSV",
+    )
     parser.add_argument("--max-memory-mb", type=int, default=serve.DEFAULT_MAX_MEMORY_MB)
     args = parser.parse_args()
     port = serve.free_port()
@@ -61,8 +117,13 @@ def main() -> None:
             "search": [],
             "data": [],
             "303": [],
+            "list": [],
+            "csv": [],
+            "query": [],
         }
         entities: list[str] = []
+        if args.lists_only:
+            documents = []
         for doc in documents[: args.pages]:
             ms, status, body = timed(port, doc)
             assert status == 200, doc
@@ -85,6 +146,9 @@ def main() -> None:
             ms, status, _ = timed(port, "/search?q=" + quote(unquote(label)))
             assert status == 200, label
             kinds["search"].append(ms)
+        if args.lists_only:
+            labels = labels_of_lists(port)
+        lists(port, labels, args.pages, kinds)
     print(
         json.dumps(
             {

@@ -453,6 +453,11 @@ def test_a_saved_query_is_a_form_whose_parameter_filters_its_table(seeds: str) -
     assert status == 200 and "<td>Person</td>" in body
     status, _, body = get(seeds, "/explore/queries/statistics?year=abcd")
     assert status == 400 and "is a year" in body
+    status, headers, body = get(seeds, "/explore/queries/statistics.csv?year=abcd")
+    assert status == 400 and headers["Content-Type"] == "text/plain; charset=utf-8"
+    # Provenance without an entity would read every mention: the page asks for one first.
+    status, _, body = get(seeds, "/explore/queries/provenance")
+    assert status == 200 and "give entity to run this query" in body and "<tr><td>" not in body
     # A hostile parameter is a literal, shown as text.
     status, _, body = get(seeds, "/explore/queries/quotes?speaker=" + quote('"}<script>'))
     assert status == 200 and "<script>" not in body.split("<main>")[1]

@@ -95,3 +95,47 @@ def test_hostile_text_runs_nothing(browser: Any, tmp_path: Path) -> None:
         finally:
             context.close()
         assert errors == []
+
+
+def test_lists_form_csv_and_the_neighbourhood_graph(browser: Any, server: str) -> None:
+    """A filter typed in the list's form, a row to its entity, a node of the entity's
+    graph to its neighbour; the CSV link downloads; no script, no request elsewhere."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    elsewhere: list[str] = []
+    errors: list[str] = []
+
+    def only_the_server(route: Any) -> None:
+        if route.request.url.startswith(server + "/"):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_server)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(server + "/explore")
+        page.click("a[href='/explore/targets']")
+        page.fill("input[name=indicator]", "普及率")
+        page.click("form.filters button[type=submit]")
+        assert "indicator=" in page.url
+        rows = page.locator("table.list tbody tr")
+        assert rows.count() >= 1
+        with page.expect_download() as download:
+            page.click("a.csv")
+        assert download.value.suggested_filename == "targets.csv"
+        rows.first.locator("td a").last.click()  # the policy that set the target
+        page.wait_for_load_state()
+        assert "/page/" in page.url
+        node = page.locator("svg.graph a").first
+        assert node.is_visible()
+        node.click()
+        page.wait_for_load_state()
+        assert page.locator("h1").count() == 1 and "/page/" in page.url
+        assert page.evaluate("() => document.scripts.length") == 0
+    finally:
+        context.close()
+    assert errors == []
+    assert elsewhere == []

@@ -606,6 +606,8 @@ class Explorer:
             kept = L.keep(self.table(listing.name), filters, given, fold)
         except L.BadInput as e:
             error = str(e)
+        if csv and error is not None:
+            return _plain(400, error)
         if csv and error is None:
             shown = L.Listing(listing.name, listing.title, "", tuple(columns), filters)
             return self._csv(listing.name, L.list_csv(shown, kept))
@@ -653,10 +655,13 @@ class Explorer:
         limit = L.MAX_CSV_ROWS + 1 if csv else L.PAGE_SIZE + 1
         offset = 0 if csv else (page - 1) * L.PAGE_SIZE
         error, variables, found = None, list[str](), list[Row]()
+        status = 200
         try:
             variables, found = L.run_saved(self.select, name, given, limit, offset)
         except L.BadInput as e:
-            error = str(e)
+            error, status = str(e), 200 if isinstance(e, L.Missing) else 400
+        if csv and error is not None:
+            return _plain(400, error)
         if csv and error is None:
             body = [[str(r[v].value) if v in r else "" for v in variables] for r in found]
             cut = len(body) > L.MAX_CSV_ROWS
@@ -668,7 +673,7 @@ class Explorer:
             for p in saved.params
         ]
         return self._table_html(
-            400 if error else 200,
+            status,
             f"/explore/queries/{name}",
             given,
             page,
@@ -776,6 +781,11 @@ def negotiate(accept: str) -> str:
         if kind and q > 0 and score > best_q:
             best, best_q = kind, score
     return best
+
+
+def _plain(status: int, message: str) -> Page:
+    headers = {"X-Content-Type-Options": "nosniff"}
+    return Page(status, "text/plain; charset=utf-8", f"{message}\n".encode(), headers)
 
 
 def _page_number(value: str) -> int:
