@@ -487,3 +487,13 @@ def test_hostile_labels_are_text_in_lists_csv_and_the_graph(hostile: str) -> Non
     body = get(hostile, page.group(1))[2]
     svg = re.search(r"<svg class=\"graph\".*?</svg>", body, re.S)
     assert svg is not None and "<script>" not in svg.group(0) and "&lt;script&gt;" in svg.group(0)
+
+
+def test_csv_cells_never_run_as_formulas() -> None:
+    from policygraph.explore.lists import safe_cell, to_csv
+
+    assert safe_cell('=HYPERLINK("http://evil")') == '\'=HYPERLINK("http://evil")'
+    assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert safe_cell("-12.5") == "-12.5" and safe_cell("2027") == "2027"
+    body = to_csv(["a"], [["=1+1"]]).decode("utf-8-sig")
+    assert body.splitlines()[1] == "'=1+1"

@@ -219,13 +219,24 @@ def _covers(row: Row, y: int) -> bool:
     return (not start.isdigit() or int(start) <= y) and (not end.isdigit() or y <= int(end))
 
 
+def safe_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula: document text may start
+    with = + - @ (OWASP's CSV injection advice: a leading apostrophe). Numbers stay numbers."""
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
 def to_csv(header: list[str], rows: list[list[str]], cut: bool = False) -> bytes:
     """RFC 4180 CSV with a header row, UTF-8 with a byte-order mark so that spreadsheet
     programs read the Chinese as UTF-8 and not as the local code page."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     if cut:
         writer.writerow([f"(cut at {MAX_CSV_ROWS:,} rows)"])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
