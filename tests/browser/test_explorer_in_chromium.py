@@ -24,8 +24,9 @@ def server(seed_build) -> Iterator[str]:  # type: ignore[no-untyped-def]
         yield running.url.rstrip("/")
 
 
-def test_search_entity_sentence_document(browser: Any, server: str) -> None:
-    context = browser.new_context(viewport={"width": 1200, "height": 800})
+def watched(context: Any, server: str) -> tuple[Any, list[str], list[str]]:
+    """A page of ``context`` that may reach ``server`` only: the requests it tried
+    elsewhere (aborted) and the errors it logged are collected."""
     page = context.new_page()
     elsewhere: list[str] = []
     errors: list[str] = []
@@ -40,6 +41,12 @@ def test_search_entity_sentence_document(browser: Any, server: str) -> None:
     context.route("**/*", only_the_server)
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    return page, elsewhere, errors
+
+
+def test_search_entity_sentence_document(browser: Any, server: str) -> None:
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page, elsewhere, errors = watched(context, server)
     try:
         page.goto(server + "/explore")
         page.fill("input[name=q]", "任晓")
@@ -101,20 +108,7 @@ def test_lists_form_csv_and_the_neighbourhood_graph(browser: Any, server: str) -
     """A filter typed in the list's form, a row to its entity, a node of the entity's
     graph to its neighbour; the CSV link downloads; no script, no request elsewhere."""
     context = browser.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    elsewhere: list[str] = []
-    errors: list[str] = []
-
-    def only_the_server(route: Any) -> None:
-        if route.request.url.startswith(server + "/"):
-            route.continue_()
-        else:
-            elsewhere.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_the_server)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, elsewhere, errors = watched(context, server)
     try:
         page.goto(server + "/explore")
         page.click("a[href='/explore/targets']")
