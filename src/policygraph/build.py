@@ -30,8 +30,9 @@ from policygraph.graph.iris import graph_iri
 from policygraph.graph.lineage import derive_lineage
 from policygraph.graph.outcomes import derive_outcomes
 from policygraph.graph.outputs import OutputFolder, checkpoint
-from policygraph.graph.serialize import write_rdf_file
-from policygraph.graph.store import copy_user_graphs, nquads
+from policygraph.graph.serialize import atomic_file
+from policygraph.graph import chunks
+from policygraph.graph.store import copy_user_graphs, nt_lines
 from policygraph.graph.texts import TEXTS, write_texts
 from policygraph.namespaces import ONTOLOGY_GRAPH, PGO, RDF, VOCAB_GRAPH
 from policygraph.progress import Progress
@@ -249,36 +250,51 @@ def _graph_init(labels: LabelIndex | None) -> None:
 def document_nquads(ex: Extraction, labels: LabelIndex) -> bytes:
     """One document's triples as N-Quads, in its named graph and in the default graph
     (their merge: queries read it, and a triple several documents state is there once)."""
+    return document_chunk(ex, labels).nquads(str(graph_iri(ex.doc.id)))
+
+
+def document_chunk(ex: Extraction, labels: LabelIndex) -> chunks.Chunk:
+    """One document's graph as its share of the outputs (graph/chunks.py)."""
     if ex.doc.meta.source:
         # The store loads with lenient=True (no IRI validation, ~10 % faster): every IRI
         # is made by graph/iris.py from IRI-safe parts, except a manifest's source URL.
         ox.NamedNode(ex.doc.meta.source)  # ValueError when it is not an IRI, as before
-    return nquads(build_triples(ex, labels), graph_iri(ex.doc.id))
+    graph = str(graph_iri(ex.doc.id))
+    return chunks.document_chunk(ex.doc.id, graph, nt_lines(build_triples(ex, labels)))
 
 
 def _graph_task(task: tuple[str, Path]) -> bytes:
+    """Make a document's chunk file in the cache; return its shared lines (small)."""
     key, folder = task
     assert _LABELS is not None, "graph worker started without its labels"
-    return document_nquads(ExtractionCache(folder).load(key), _LABELS)
+    chunk = document_chunk(ExtractionCache(folder).load(key), _LABELS)
+    chunks.save(chunk_path(folder, key), chunk)
+    return chunk.shared
+
+
+def chunk_path(folder: Path, key: str) -> Path:
+    return folder / f"{key}{chunks.SUFFIX}"
 
 
 def graph_all(
     kept: Sequence[_Kept], folder: Path, labels: LabelIndex, *, jobs: int
-) -> Iterator[bytes]:
-    """Every kept document's N-Quads, built in ``jobs`` worker processes, largest
-    extraction first so that one big document does not finish last. The order they come
-    in does not matter: the on-disk store orders quads by their terms (see
-    graph/serialize.py), so the outputs are the same bytes for any order."""
+) -> Iterator[tuple[str, bytes]]:
+    """Make every kept document's chunk file (graph/chunks.py) in ``jobs`` worker
+    processes, largest extraction first so that one big document does not finish last,
+    and yield ``(key, shared lines)`` as each is made. The order they come in does not
+    matter: the store orders quads by their terms, and the files are assembled from the
+    chunks in document order."""
     tasks = [(k.key, folder) for k in kept]
     if jobs <= 1 or len(tasks) <= 1:
         _graph_init(labels)
         try:
-            yield from map(_graph_task, tasks)
+            for task in tasks:
+                yield task[0], _graph_task(task)
         finally:
             _graph_init(None)
         return
     tasks.sort(key=lambda t: _size(ExtractionCache(folder).path(t[0])), reverse=True)
-    # One task per worker in flight: the parent loads what the workers send, and memory
+    # One task per worker in flight: the parent loads what the workers made, and memory
     # holds a few documents, not the corpus.
     for index, data in workers.run(
         _graph_task,
@@ -290,7 +306,7 @@ def graph_all(
     ):
         if isinstance(data, workers.Failure):
             raise PolicyGraphError(f"the graph of {tasks[index][0]} failed: {data.reason}")
-        yield data
+        yield tasks[index][0], data
 
 
 def _size(path: Path) -> int:
@@ -483,9 +499,21 @@ def _build(
         previous_gen = folder.current()
         if previous_gen is not None:
             copy_user_graphs(previous_gen / STORE, store)
+        shared: set[bytes] = set()  # the union of the chunks' shared lines
+
+        def documents() -> Iterator[bytes]:
+            """Each document's N-Quads from its chunk file, as the chunks are made."""
+            for key, lines in graph_all(kept, cache.folder, labels, jobs=jobs):
+                shared.update(lines.splitlines(keepends=True))
+                part = chunks.stored(chunk_path(cache.folder, key))
+                if part is None:
+                    raise PolicyGraphError(f"the chunk of {key} was not written")
+                yield chunks.nquads(part.read("triples"), str(graph_iri(by_key[key])))
+
+        by_key = {k.key: k.doc_id for k in kept}
         with Progress("writing", total=len(kept), enabled=progress) as bar:
             jobs = budget.jobs or auto_jobs(sum(sizes.values()))
-            load_documents(store, graph_all(kept, cache.folder, labels, jobs=jobs), bar)
+            load_documents(store, documents(), bar)
         # Reduce: what follows from several document graphs together (graph/lineage.py,
         # graph/outcomes.py).
         derive_lineage(store)
@@ -493,18 +521,12 @@ def _build(
         store.flush()
         checkpoint("store.written")
         step.done(f"store: {len(kept)} document graph(s) made and bulk-loaded into {gen.name}")
-        # Both files are dumps of the store that Oxigraph writes without holding the GIL,
-        # so they are written at once: the TriG (the longer dump, graph by graph) by two
-        # threads of its own, the Turtle here, which then counts for the summary while
-        # the TriG is still being written. The steps are still marked in order.
-        with ThreadPoolExecutor(1) as writer:
-            trig = writer.submit(write_rdf_file, store, gen / TRIG, "trig", threads=2)
-            write_rdf_file(store, gen / TURTLE, "ttl")
-            checkpoint("turtle.written")
-            result.entities = count_entities(store)
-            result.triples = count_triples(store)
-            trig.result()
-            checkpoint("trig.written")
+        parts = {str(graph_iri(k.doc_id)): chunk_path(cache.folder, k.key) for k in kept}
+        write_files(store, gen, parts, shared)
+        checkpoint("turtle.written")
+        checkpoint("trig.written")
+        result.entities = count_entities(store)
+        result.triples = count_triples(store)
         step.done(f"files: {TURTLE} and {TRIG} written, {result.triples} triples counted")
         by_name = {source.name: source for source in sources}
         write_texts(
@@ -526,6 +548,34 @@ def _build(
         raise
     # Only now: a build killed before this point finds these extractions again.
     cache.prune(current.values())
+
+
+def write_files(store: ox.Store, gen: Path, parts: dict[str, Path], shared: set[bytes]) -> None:
+    """``policygraph.trig`` and ``policygraph.ttl`` from the documents' chunk files
+    (``parts``: graph IRI → chunk file) and the store's other graphs (ontology,
+    vocabularies, corpus-level graphs, the user's graphs), which are small: copied, not
+    dumped (graph/chunks.py says how each triple is written once)."""
+    stored = {graph: chunks.stored(path) for graph, path in parts.items()}
+    missing = [graph for graph, part in stored.items() if part is None]
+    if missing:
+        raise PolicyGraphError(f"the chunk of {missing[0]} is missing or damaged")
+    others: dict[str, list[bytes]] = {}
+    for graph in store.named_graphs():
+        name = graph.value  # type: ignore[union-attr]
+        if name not in stored:
+            others[name] = sorted(set(chunks.store_lines(store, graph)))  # type: ignore[arg-type]
+    blocks = (
+        (name, stored[name] or b"" if name in stored else chunks.trig_block(name, others[name]))
+        for name in sorted({*stored, *others})
+    )
+    with atomic_file(gen / TRIG) as f:
+        chunks.write_trig(f, blocks)
+    everything = set(shared)
+    for lines in others.values():
+        everything.update(lines)
+    once = chunks.not_owned(store, sorted(everything), stored)
+    with atomic_file(gen / TURTLE) as f:
+        chunks.write_turtle(f, once, (stored[g] for g in sorted(stored)))  # type: ignore[misc]
 
 
 class _Steps:

@@ -66,6 +66,10 @@ EXTRACTION_CODE = (
     "errors.py",
     "graph/cache.py",
     "graph/builder.py",
+    # a document's chunk of the outputs is cached under the same key (graph/chunks.py)
+    "graph/chunks.py",
+    "graph/store.py",
+    "graph/iris.py",
 )
 
 
@@ -146,7 +150,9 @@ class ExtractionCache:
         """Remove every cached file but ``keep``, and temporary files left by a killed build."""
         if not self.folder.is_dir():
             return
-        wanted = {f"{key}{SUFFIX}" for key in keep}
+        keep = list(keep)
+        # the extraction, and the chunk of the outputs made from it (graph/chunks.py)
+        wanted = {f"{key}{SUFFIX}" for key in keep} | {f"{key}.chunk" for key in keep}
         for path in self.folder.iterdir():
             if path.name not in wanted:
                 path.unlink(missing_ok=True)

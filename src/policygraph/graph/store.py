@@ -88,6 +88,21 @@ def nquads(triples: Iterable[tuple[Node, Node, Node]], graph: URIRef) -> bytes:
     return b"".join(parts)
 
 
+def nt_lines(triples: Iterable[tuple[Node, Node, Node]]) -> Iterator[bytes]:
+    """``triples`` as N-Triples lines, each distinct term encoded once (a sentence repeats
+    on every mention in it)."""
+    written: dict[Node, bytes] = {}
+
+    def term(t: Node) -> bytes:
+        data = written.get(t)
+        if data is None:
+            data = written[t] = nt_term(t).encode("utf-8")
+        return data
+
+    for s, p, o in triples:
+        yield b" ".join((term(s), term(p), term(o))) + b" .\n"
+
+
 def from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> Node:
     """A pyoxigraph term as an rdflib term."""
     if isinstance(term, ox.NamedNode):
