@@ -38,8 +38,10 @@ from policygraph.namespaces import ID, PREFIXES
 
 #: Classes whose IRIs are made from a document's id (graph/iris.py ``local_iri``), plus the
 #: document and its graph: a triple that names one of these belongs to that document alone.
-LOCAL_SEGMENTS = ("doc", "graph") + tuple(
-    SEGMENT[c] for c in ("Mention", "Article", "Target", "Statistic", "Quote")
+LOCAL_SEGMENTS = (
+    "doc",
+    "graph",
+    *(SEGMENT[c] for c in ("Mention", "Article", "Target", "Statistic", "Quote")),
 )
 #: Chunk files sit in the extraction cache beside the extraction they were made from.
 SUFFIX = ".chunk"
