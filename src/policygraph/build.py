@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from policygraph import workers
 from policygraph.errors import InputError, PolicyGraphError
 from policygraph.extract import fact_mention
 from policygraph.extract import run as run_pipeline
-from policygraph.graph.builder import Extraction, LabelIndex, Votes, build_triples
+from policygraph.graph.builder import Extraction, build_triples
 from policygraph.graph.cache import ExtractionCache, Header, source_key
 from policygraph.graph.iris import graph_iri
 from policygraph.graph.lineage import derive_lineage
@@ -35,6 +36,8 @@ from policygraph.graph.store import copy_user_graphs, nquads
 from policygraph.graph.texts import TEXTS, write_texts
 from policygraph.namespaces import ONTOLOGY_GRAPH, PGO, RDF, VOCAB_GRAPH
 from policygraph.progress import Progress
+from policygraph.resolve.labels import LABELS_GRAPH, label_triples
+from policygraph.resolve.summary import Summary, merge_all
 from policygraph.text.loader import Source, find_sources, load_document, read_source
 from policygraph.view.defaults import write_default_views
 from policygraph.vocab import ontology_dir, tokenizer
@@ -237,45 +240,36 @@ def _budget_reason(reason: str) -> str:
     return f"stopped, {reason} (out of memory?)"
 
 
-#: The corpus-wide labels, in a graph worker (set once by :func:`_graph_init`).
-_LABELS: LabelIndex | None = None
-
-
-def _graph_init(labels: LabelIndex | None) -> None:
-    global _LABELS
-    _LABELS = labels
-
-
-def document_nquads(ex: Extraction, labels: LabelIndex) -> bytes:
+def document_nquads(ex: Extraction) -> bytes:
     """One document's triples as N-Quads, in its named graph and in the default graph
-    (their merge: queries read it, and a triple several documents state is there once)."""
+    (their merge: queries read it, and a triple several documents state is there once).
+    A function of the document alone: the same bytes whatever else is in the corpus."""
     if ex.doc.meta.source:
         # The store loads with lenient=True (no IRI validation, ~10 % faster): every IRI
         # is made by graph/iris.py from IRI-safe parts, except a manifest's source URL.
         ox.NamedNode(ex.doc.meta.source)  # ValueError when it is not an IRI, as before
-    return nquads(build_triples(ex, labels), graph_iri(ex.doc.id))
+    return nquads(build_triples(ex), graph_iri(ex.doc.id))
+
+
+def labels_nquads(summary: Summary) -> bytes:
+    """The reduce's labels graph (one canonical ``rdfs:label`` per shared entity, from the
+    merged summaries), in its named graph and in the default graph."""
+    return nquads(label_triples(summary), URIRef(LABELS_GRAPH))
 
 
 def _graph_task(task: tuple[str, Path]) -> bytes:
     key, folder = task
-    assert _LABELS is not None, "graph worker started without its labels"
-    return document_nquads(ExtractionCache(folder).load(key), _LABELS)
+    return document_nquads(ExtractionCache(folder).load(key))
 
 
-def graph_all(
-    kept: Sequence[_Kept], folder: Path, labels: LabelIndex, *, jobs: int
-) -> Iterator[bytes]:
+def graph_all(kept: Sequence[_Kept], folder: Path, *, jobs: int) -> Iterator[bytes]:
     """Every kept document's N-Quads, built in ``jobs`` worker processes, largest
     extraction first so that one big document does not finish last. The order they come
     in does not matter: the on-disk store orders quads by their terms (see
     graph/serialize.py), so the outputs are the same bytes for any order."""
     tasks = [(k.key, folder) for k in kept]
     if jobs <= 1 or len(tasks) <= 1:
-        _graph_init(labels)
-        try:
-            yield from map(_graph_task, tasks)
-        finally:
-            _graph_init(None)
+        yield from map(_graph_task, tasks)
         return
     tasks.sort(key=lambda t: _size(ExtractionCache(folder).path(t[0])), reverse=True)
     # One task per worker in flight: the parent loads what the workers send, and memory
@@ -284,8 +278,6 @@ def graph_all(
         _graph_task,
         [(t,) for t in tasks],
         jobs=jobs,
-        init=_graph_init,
-        init_args=(labels,),
         ordered=False,
     ):
         if isinstance(data, workers.Failure):
@@ -410,8 +402,8 @@ def _build(
     log.info("building %d input file(s) into %s", len(sources), folder.out)
     sizes: dict[str, int] = {}
 
-    def headers() -> Iterator[Votes]:
-        """Every document's label votes, streamed to the LabelIndex as extraction goes."""
+    def headers() -> Iterator[Summary]:
+        """Every document's summary, streamed to the merge as extraction goes (map)."""
         tasks: list[tuple[Source, str, Path]] = []
         first: dict[bytes, Source] = {}  # by the sha256 of the bytes
         for source in sources:
@@ -435,7 +427,7 @@ def _build(
                 tasks.append((source, key, cache.folder))
             else:
                 kept.append(_Kept(header.doc_id, source.name, key))
-                yield header.doc_id, header.votes, header.self_policy
+                yield header.summary()
         size = sum(sizes[task[0].name] for task in tasks)
         result.megabytes = size / 1e6
         result.jobs = budget.jobs or auto_jobs(size)
@@ -453,15 +445,16 @@ def _build(
                 result.extracted += 1
                 h = outcome.header
                 kept.append(_Kept(h.doc_id, outcome.source.name, outcome.key))
-                yield h.doc_id, h.votes, h.self_policy
+                yield h.summary()
 
-    labels = LabelIndex.from_votes(headers())
+    # Reduce: the summaries merged (associative and commutative: any order, any split).
+    summary = merge_all(headers())
     checkpoint("extracted")
     step.done(
         f"extraction: {result.extracted} document(s) read and extracted by {result.jobs} "
         "worker(s), "
         f"{len(kept) - result.extracted} taken from the cache, {len(result.skipped)} skipped; "
-        "labels voted across the corpus"
+        "summaries merged"
     )
     if not kept:
         raise InputError("no document could be read; see the warnings above")
@@ -485,9 +478,11 @@ def _build(
             copy_user_graphs(previous_gen / STORE, store)
         with Progress("writing", total=len(kept), enabled=progress) as bar:
             jobs = budget.jobs or auto_jobs(sum(sizes.values()))
-            load_documents(store, graph_all(kept, cache.folder, labels, jobs=jobs), bar)
-        # Reduce: what follows from several document graphs together (graph/lineage.py,
-        # graph/outcomes.py).
+            load_documents(store, graph_all(kept, cache.folder, jobs=jobs), bar)
+        # Reduce: what is decided across documents, into corpus-level graphs: canonical
+        # labels from the merged summaries (resolve/labels.py), then what follows from
+        # several document graphs together (graph/lineage.py, graph/outcomes.py).
+        _bulk_load(store, labels_nquads(summary))
         derive_lineage(store)
         derive_outcomes(store)
         store.flush()
