@@ -17,14 +17,10 @@ from rdflib.term import Node
 from policygraph import build as build_module
 from policygraph.build import build
 from policygraph.errors import PolicyGraphError
-from policygraph.extract import run as run_pipeline
-from policygraph.graph.builder import Extraction, LabelIndex, labelled
-from policygraph.graph.cache import header_of
 from policygraph.graph.serialize import named_graph_quads, write_rdf, write_trig
 from policygraph.graph.store import nquads, to_ox
 from policygraph.namespaces import ID, PGO, PREFIXES, RDF, XSD
 from policygraph.progress import Progress
-from policygraph.text.loader import find_sources, load_document
 
 # Paths as in conftest.py (not imported: tests/browser has a conftest module of its own).
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,19 +131,6 @@ def test_a_document_whose_extraction_fails_is_skipped_not_fatal(
     with pytest.raises(PolicyGraphError, match=r"000_c4ec37985887901a\.txt.*ZeroDivisionError"):
         build([SEEDS], tmp_path / "strict", views=False, jobs=1, strict=True)
     assert not (tmp_path / "strict").exists()
-
-
-def test_labels_from_votes_are_the_labels_from_extractions() -> None:
-    extractions = []
-    for source in find_sources([SEEDS]):
-        doc = load_document(source)
-        extractions.append(Extraction(doc, tuple(run_pipeline(doc))))
-    whole = LabelIndex(extractions)
-    headers = [header_of(ex) for ex in reversed(extractions)]
-    streamed = LabelIndex.from_votes((h.doc_id, h.votes, h.self_policy) for h in headers)
-    refs = {ref for ex in extractions for ref, _ in labelled(ex)}
-    assert refs and all(whole.label(ref) == streamed.label(ref) for ref in refs)
-    assert whole.documents == streamed.documents
 
 
 def test_store_order_output_does_not_depend_on_insertion_order(tmp_path: Path) -> None:

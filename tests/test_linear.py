@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from conftest import SEEDS, make_doc
 from policygraph.extract import run
 from policygraph.extract.base import Claims, Spans, Stabbing, entities, starting_in
-from policygraph.graph.builder import Extraction, LabelIndex, build_triples
+from policygraph.graph.builder import Extraction, build_triples
 from policygraph.graph.iris import graph_iri
 from policygraph.graph.store import nquads
 from policygraph.model import EntityMention, EntityRef, Mention
@@ -166,7 +166,7 @@ def _cost(text: str) -> tuple[int, int, int, int]:
     tracemalloc.start()
     profile.enable()
     ex = Extraction(doc, tuple(run(doc)))
-    triples = build_triples(ex, LabelIndex([ex]))
+    triples = build_triples(ex)
     data = nquads(triples, graph_iri(doc.id))
     profile.disable()
     peak = tracemalloc.get_traced_memory()[1]

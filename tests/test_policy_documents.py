@@ -1,4 +1,6 @@
-"""A manifest with ``kind: policy`` makes the document itself the Policy that sets targets."""
+"""A manifest with ``kind: policy`` makes the document the text of the Policy that sets
+targets: ``<document> pgo:realizes <policy>``, the policy being the node of its key that
+other documents cite (issue 12: a document's graph depends on that document alone)."""
 
 from __future__ import annotations
 
@@ -52,9 +54,10 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "store"
 
 
-def test_the_document_is_the_policy(store: Path) -> None:
+def test_the_document_realizes_the_policy(store: Path) -> None:
     rows = run_query(
-        "SELECT ?label ?issuer ?year WHERE { ?d a pgo:Document , pgo:Policy ; rdfs:label ?label ;"
+        "SELECT ?label ?issuer ?year WHERE { ?d a pgo:Document ; pgo:realizes ?p ."
+        " ?p a pgo:Policy ; rdfs:label ?label ;"
         " pgo:issuedBy/rdfs:label ?issuer ; pgo:issuedIn/pgo:year ?year }",
         store=store,
     ).rows()
@@ -63,11 +66,12 @@ def test_the_document_is_the_policy(store: Path) -> None:
     ]
 
 
-def test_targets_are_set_by_the_document_even_when_cited_elsewhere(store: Path) -> None:
+def test_targets_are_set_by_the_policy_even_when_cited_elsewhere(store: Path) -> None:
     rows = run_query(
-        "SELECT ?file ?value ?year WHERE { ?t pgo:setBy ?d ; pgo:value ?value ;"
+        "SELECT ?file ?value ?year WHERE { ?t pgo:setBy ?p ; pgo:value ?value ;"
         " pgo:deadline/pgo:year ?year ; pgo:hasMention/pgo:inDocument/pgo:sourceFile ?file ."
-        " ?d pgo:sourceFile 'opinion.txt' ; pgo:hasTarget ?t } ORDER BY ?value",
+        " ?d pgo:sourceFile 'opinion.txt' ; pgo:realizes ?p . ?p pgo:hasTarget ?t }"
+        " ORDER BY ?value",
         store=store,
     ).rows()
     assert rows == [
@@ -75,7 +79,7 @@ def test_targets_are_set_by_the_document_even_when_cited_elsewhere(store: Path) 
         {"file": "opinion.txt", "value": "80", "year": "2027"},
         {"file": "comment.txt", "value": "100", "year": "2030"},
     ]
-    # One Policy node, not a document node and a second policy node.
+    # One Policy node: the one the comment cites is the one the opinion realizes.
     rows = run_query("SELECT ?p WHERE { ?p a pgo:Policy }", store=store).rows()
     assert len(rows) == 1
 
@@ -121,9 +125,9 @@ def test_a_document_titled_as_a_policy_is_one_without_a_manifest(tmp_path: Path)
     )
     build([tmp_path / "in"], tmp_path / "out", views=False)
     rows = run_query(
-        "SELECT ?kind ?issuer ?value WHERE { ?d a pgo:Document , pgo:Policy ; pgo:kind ?kind ;"
-        " pgo:inferredField 'kind' ; pgo:issuedBy/rdfs:label ?issuer ;"
-        " pgo:hasTarget/pgo:value ?value }",
+        "SELECT ?kind ?issuer ?value WHERE { ?d a pgo:Document ; pgo:kind ?kind ;"
+        " pgo:inferredField 'kind' ; pgo:realizes ?p . ?p a pgo:Policy ;"
+        " pgo:issuedBy/rdfs:label ?issuer ; pgo:hasTarget/pgo:value ?value }",
         store=tmp_path / "out" / "store",
     ).rows()
     assert rows == [{"kind": "policy", "issuer": "国务院", "value": "50"}]
@@ -168,8 +172,8 @@ def test_a_printed_policy_is_the_document_without_a_manifest(tmp_path: Path) -> 
     (tmp_path / "in" / "pol_notice.txt").write_text(NOTICE, encoding="utf-8")
     build([tmp_path / "in"], tmp_path / "out", views=False)
     rows = run_query(
-        "SELECT ?title ?kind ?value WHERE { ?d a pgo:Document , pgo:Policy ; dcterms:title ?title ;"
-        " pgo:kind ?kind ; pgo:hasTarget/pgo:value ?value } ORDER BY ?value",
+        "SELECT ?title ?kind ?value WHERE { ?d a pgo:Document ; dcterms:title ?title ;"
+        " pgo:kind ?kind ; pgo:realizes/pgo:hasTarget/pgo:value ?value } ORDER BY ?value",
         store=tmp_path / "out" / "store",
     ).rows()
     title = "山东省人工智能产业发展行动方案（2024—2026年）"

@@ -23,7 +23,7 @@ from rdflib.compare import isomorphic
 
 from conftest import DEV_CORPUS, SEEDS, make_doc
 from policygraph.extract import run
-from policygraph.graph.builder import Extraction, LabelIndex, build_triples
+from policygraph.graph.builder import Extraction, build_triples
 from policygraph.graph.serialize import write_rdf
 from policygraph.graph.store import to_ox
 from policygraph.model import (
@@ -92,7 +92,7 @@ def turtle_round_trip(doc: Document, facts: list[Fact]) -> None:
     """The document's triples, serialized to Turtle the way a build writes them, parse
     back (with rdflib, not the writer) to an isomorphic graph."""
     ex = Extraction(doc, tuple(facts))
-    triples = build_triples(ex, LabelIndex([ex]))
+    triples = build_triples(ex)
     expected = rdflib.Graph()
     for triple in triples:
         expected.add(triple)

@@ -24,18 +24,20 @@ from policygraph import workers
 from policygraph.errors import InputError, PolicyGraphError
 from policygraph.extract import fact_mention
 from policygraph.extract import run as run_pipeline
-from policygraph.graph.builder import Extraction, LabelIndex, Votes, build_triples
-from policygraph.graph.cache import ExtractionCache, Header, source_key
+from policygraph.graph import chunks, incremental
+from policygraph.graph.builder import Extraction, build_triples
+from policygraph.graph.cache import ExtractionCache, Header, extractor_version, source_key
 from policygraph.graph.iris import graph_iri
-from policygraph.graph.lineage import derive_lineage
-from policygraph.graph.outcomes import derive_outcomes
+from policygraph.graph.lineage import LINEAGE_GRAPH, derive_lineage
+from policygraph.graph.outcomes import OUTCOMES_GRAPH, derive_outcomes
 from policygraph.graph.outputs import OutputFolder, checkpoint
 from policygraph.graph.serialize import atomic_file
-from policygraph.graph import chunks
 from policygraph.graph.store import copy_user_graphs, nt_lines
 from policygraph.graph.texts import TEXTS, write_texts
 from policygraph.namespaces import ONTOLOGY_GRAPH, PGO, RDF, VOCAB_GRAPH
 from policygraph.progress import Progress
+from policygraph.resolve.labels import LABELS_GRAPH, label_triples
+from policygraph.resolve.summary import Summary, merge_all
 from policygraph.text.loader import Source, find_sources, load_document, read_source
 from policygraph.view.defaults import write_default_views
 from policygraph.vocab import ontology_dir, tokenizer
@@ -238,36 +240,33 @@ def _budget_reason(reason: str) -> str:
     return f"stopped, {reason} (out of memory?)"
 
 
-#: The corpus-wide labels, in a graph worker (set once by :func:`_graph_init`).
-_LABELS: LabelIndex | None = None
-
-
-def _graph_init(labels: LabelIndex | None) -> None:
-    global _LABELS
-    _LABELS = labels
-
-
-def document_nquads(ex: Extraction, labels: LabelIndex) -> bytes:
+def document_nquads(ex: Extraction) -> bytes:
     """One document's triples as N-Quads, in its named graph and in the default graph
-    (their merge: queries read it, and a triple several documents state is there once)."""
-    return document_chunk(ex, labels).nquads(str(graph_iri(ex.doc.id)))
+    (their merge: queries read it, and a triple several documents state is there once).
+    A function of the document alone: the same bytes whatever else is in the corpus."""
+    return document_chunk(ex).nquads(str(graph_iri(ex.doc.id)))
 
 
-def document_chunk(ex: Extraction, labels: LabelIndex) -> chunks.Chunk:
+def document_chunk(ex: Extraction) -> chunks.Chunk:
     """One document's graph as its share of the outputs (graph/chunks.py)."""
     if ex.doc.meta.source:
         # The store loads with lenient=True (no IRI validation, ~10 % faster): every IRI
         # is made by graph/iris.py from IRI-safe parts, except a manifest's source URL.
         ox.NamedNode(ex.doc.meta.source)  # ValueError when it is not an IRI, as before
     graph = str(graph_iri(ex.doc.id))
-    return chunks.document_chunk(ex.doc.id, graph, nt_lines(build_triples(ex, labels)))
+    return chunks.document_chunk(ex.doc.id, graph, nt_lines(build_triples(ex)))
+
+
+def labels_lines(summary: Summary) -> bytes:
+    """The reduce's labels graph (one canonical ``rdfs:label`` per shared entity, from the
+    merged summaries), as sorted N-Triples lines."""
+    return b"".join(sorted(set(nt_lines(label_triples(summary)))))
 
 
 def _graph_task(task: tuple[str, Path]) -> bytes:
     """Make a document's chunk file in the cache; return its shared lines (small)."""
     key, folder = task
-    assert _LABELS is not None, "graph worker started without its labels"
-    chunk = document_chunk(ExtractionCache(folder).load(key), _LABELS)
+    chunk = document_chunk(ExtractionCache(folder).load(key))
     chunks.save(chunk_path(folder, key), chunk)
     return chunk.shared
 
@@ -276,22 +275,16 @@ def chunk_path(folder: Path, key: str) -> Path:
     return folder / f"{key}{chunks.SUFFIX}"
 
 
-def graph_all(
-    kept: Sequence[_Kept], folder: Path, labels: LabelIndex, *, jobs: int
-) -> Iterator[tuple[str, bytes]]:
-    """Make every kept document's chunk file (graph/chunks.py) in ``jobs`` worker
-    processes, largest extraction first so that one big document does not finish last,
-    and yield ``(key, shared lines)`` as each is made. The order they come in does not
-    matter: the store orders quads by their terms, and the files are assembled from the
-    chunks in document order."""
+def graph_all(kept: Sequence[_Kept], folder: Path, *, jobs: int) -> Iterator[tuple[str, bytes]]:
+    """Make the chunk file (graph/chunks.py) of every document of ``kept`` in ``jobs``
+    worker processes, largest extraction first so that one big document does not finish
+    last, and yield ``(key, shared lines)`` as each is made. The order they come in does
+    not matter: the store orders quads by their terms, and the files are assembled from
+    the chunks in document order."""
     tasks = [(k.key, folder) for k in kept]
     if jobs <= 1 or len(tasks) <= 1:
-        _graph_init(labels)
-        try:
-            for task in tasks:
-                yield task[0], _graph_task(task)
-        finally:
-            _graph_init(None)
+        for task in tasks:
+            yield task[0], _graph_task(task)
         return
     tasks.sort(key=lambda t: _size(ExtractionCache(folder).path(t[0])), reverse=True)
     # One task per worker in flight: the parent loads what the workers made, and memory
@@ -300,13 +293,18 @@ def graph_all(
         _graph_task,
         [(t,) for t in tasks],
         jobs=jobs,
-        init=_graph_init,
-        init_args=(labels,),
         ordered=False,
     ):
         if isinstance(data, workers.Failure):
             raise PolicyGraphError(f"the graph of {tasks[index][0]} failed: {data.reason}")
         yield tasks[index][0], data
+
+
+def _chunk(folder: Path, key: str) -> chunks.Stored:
+    part = chunks.stored(chunk_path(folder, key))
+    if part is None:  # made a moment ago or checked above: only a disk fault loses it
+        raise PolicyGraphError(f"the chunk file of {key} in {folder} is missing or damaged")
+    return part
 
 
 def _size(path: Path) -> int:
@@ -426,8 +424,8 @@ def _build(
     log.info("building %d input file(s) into %s", len(sources), folder.out)
     sizes: dict[str, int] = {}
 
-    def headers() -> Iterator[Votes]:
-        """Every document's label votes, streamed to the LabelIndex as extraction goes."""
+    def headers() -> Iterator[Summary]:
+        """Every document's summary, streamed to the merge as extraction goes (map)."""
         tasks: list[tuple[Source, str, Path]] = []
         first: dict[bytes, Source] = {}  # by the sha256 of the bytes
         for source in sources:
@@ -451,7 +449,7 @@ def _build(
                 tasks.append((source, key, cache.folder))
             else:
                 kept.append(_Kept(header.doc_id, source.name, key))
-                yield header.doc_id, header.votes, header.self_policy
+                yield header.summary()
         size = sum(sizes[task[0].name] for task in tasks)
         result.megabytes = size / 1e6
         result.jobs = budget.jobs or auto_jobs(size)
@@ -469,15 +467,16 @@ def _build(
                 result.extracted += 1
                 h = outcome.header
                 kept.append(_Kept(h.doc_id, outcome.source.name, outcome.key))
-                yield h.doc_id, h.votes, h.self_policy
+                yield h.summary()
 
-    labels = LabelIndex.from_votes(headers())
+    # Reduce: the summaries merged (associative and commutative: any order, any split).
+    summary = merge_all(headers())
     checkpoint("extracted")
     step.done(
         f"extraction: {result.extracted} document(s) read and extracted by {result.jobs} "
         "worker(s), "
         f"{len(kept) - result.extracted} taken from the cache, {len(result.skipped)} skipped; "
-        "labels voted across the corpus"
+        "summaries merged"
     )
     if not kept:
         raise InputError("no document could be read; see the warnings above")
@@ -493,35 +492,65 @@ def _build(
 
     gen = folder.new_generation()
     try:
-        store = ox.Store(str(gen / STORE))
-        load_vocabularies(store)
-        # Graphs users added with SPARQL Update outlive the build (update.py says why).
         previous_gen = folder.current()
-        if previous_gen is not None:
-            copy_user_graphs(previous_gen / STORE, store)
+        graphs = {str(graph_iri(k.doc_id)): k.key for k in kept}
+        # Map, the rest: each document's chunk (graph/chunks.py), made once per cache key.
+        todo = [k for k in kept if chunks.stored(chunk_path(cache.folder, k.key)) is None]
+        made: dict[str, bytes] = {}  # key → shared lines of the chunks made now
+        jobs = budget.jobs or auto_jobs(sum(sizes.values()))
+        with Progress("graphs", total=len(todo), enabled=progress) as bar:
+            for key, lines in graph_all(todo, cache.folder, jobs=jobs):
+                made[key] = lines
+                bar.advance()
+                checkpoint("graphing")
+        step.done(f"graphs: {len(todo)} document graph(s) made, {len(kept) - len(todo)} cached")
         shared: set[bytes] = set()  # the union of the chunks' shared lines
+        for key in graphs.values():
+            lines = made.get(key)
+            if lines is None:
+                lines = _chunk(cache.folder, key).read("shared")
+            shared.update(lines.splitlines(keepends=True))
+        labels = labels_lines(summary)
+        old = None
+        if previous_gen is not None:
+            old = incremental.recorded(previous_gen, extractor_version())
+        if old is not None and incremental.worth_it(old, graphs):
+            store = incremental.checkpoint_store(previous_gen / STORE, gen / STORE)  # type: ignore[operator]
+            changed = sorted(g for g in {*old, *graphs} if old.get(g) != graphs.get(g))
+            for graph in changed:
+                key = graphs.get(graph)
+                incremental.replace_graph(
+                    store, graph, _chunk(cache.folder, key).read("triples") if key else b""
+                )
+            incremental.replace_graph(store, LABELS_GRAPH, labels)
+            incremental.rederive(store, LINEAGE_GRAPH, derive_lineage)
+            incremental.rederive(store, OUTCOMES_GRAPH, derive_outcomes)
+            how = f"{len(changed)} document graph(s) replaced in a copy of the previous store"
+        else:
+            store = ox.Store(str(gen / STORE))
+            load_vocabularies(store)
+            # Graphs users added with SPARQL Update outlive the build (update.py says why).
+            if previous_gen is not None:
+                copy_user_graphs(previous_gen / STORE, store)
 
-        def documents() -> Iterator[bytes]:
-            """Each document's N-Quads from its chunk file, as the chunks are made."""
-            for key, lines in graph_all(kept, cache.folder, labels, jobs=jobs):
-                shared.update(lines.splitlines(keepends=True))
-                part = chunks.stored(chunk_path(cache.folder, key))
-                if part is None:
-                    raise PolicyGraphError(f"the chunk of {key} was not written")
-                yield chunks.nquads(part.read("triples"), str(graph_iri(by_key[key])))
+            def documents() -> Iterator[bytes]:
+                for graph, key in graphs.items():
+                    yield chunks.nquads(_chunk(cache.folder, key).read("triples"), graph)
+                yield chunks.nquads(labels, LABELS_GRAPH)
 
-        by_key = {k.key: k.doc_id for k in kept}
-        with Progress("writing", total=len(kept), enabled=progress) as bar:
-            jobs = budget.jobs or auto_jobs(sum(sizes.values()))
-            load_documents(store, documents(), bar)
-        # Reduce: what follows from several document graphs together (graph/lineage.py,
-        # graph/outcomes.py).
-        derive_lineage(store)
-        derive_outcomes(store)
+            with Progress("writing", total=len(kept) + 1, enabled=progress) as bar:
+                load_documents(store, documents(), bar)
+            # Reduce: what is decided across documents, into corpus-level graphs: canonical
+            # labels from the merged summaries (resolve/labels.py, above), then what follows
+            # from several document graphs together (graph/lineage.py, graph/outcomes.py).
+            derive_lineage(store)
+            derive_outcomes(store)
+            how = f"{len(kept)} document graph(s) bulk-loaded"
+        incremental.record(gen, extractor_version(), graphs)
         store.flush()
         checkpoint("store.written")
-        step.done(f"store: {len(kept)} document graph(s) made and bulk-loaded into {gen.name}")
-        parts = {str(graph_iri(k.doc_id)): chunk_path(cache.folder, k.key) for k in kept}
+        step.done(f"store: {how} into {gen.name}")
+        parts = {graph: chunk_path(cache.folder, key) for graph, key in graphs.items()}
         write_files(store, gen, parts, shared)
         checkpoint("turtle.written")
         checkpoint("trig.written")

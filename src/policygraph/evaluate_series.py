@@ -21,13 +21,15 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from policygraph.build import document_nquads, load_vocabularies
+from policygraph.build import document_nquads, labels_nquads, load_vocabularies
 from policygraph.errors import InputError
-from policygraph.graph.builder import Extraction, LabelIndex
+from policygraph.graph.builder import Extraction
+from policygraph.graph.cache import header_of
 from policygraph.graph.lineage import derive_lineage
 from policygraph.graph.outcomes import derive_outcomes
 from policygraph.namespaces import PREFIXES
 from policygraph.query import bind_params, saved_queries
+from policygraph.resolve.summary import merge_all
 
 FIELDS = ("comparator", "target", "target_max", "outcome", "attained")
 
@@ -36,9 +38,10 @@ def series_store(extractions: list[Extraction]) -> ox.Store:
     """The documents built as a build would: vocabularies, document graphs, reduce steps."""
     store = ox.Store()
     load_vocabularies(store)
-    labels = LabelIndex(extractions)
     for ex in sorted(extractions, key=lambda ex: ex.doc.id):
-        store.bulk_load(document_nquads(ex, labels), ox.RdfFormat.N_QUADS, lenient=True)
+        store.bulk_load(document_nquads(ex), ox.RdfFormat.N_QUADS, lenient=True)
+    summary = merge_all(header_of(ex).summary() for ex in extractions)
+    store.bulk_load(labels_nquads(summary), ox.RdfFormat.N_QUADS, lenient=True)
     derive_lineage(store)
     derive_outcomes(store)
     return store

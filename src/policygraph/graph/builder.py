@@ -1,14 +1,25 @@
 """Facts → RDF triples, one named graph per source document.
 
-Labels are chosen across the whole corpus (:class:`LabelIndex`) so that an entity seen in
-several documents has the same single ``rdfs:label`` in every document graph; every other
-form seen becomes a ``skos:altLabel``.
+A document's graph depends only on that document (its bytes, manifest entry and the
+extractor version), whatever else is in the corpus, so graphs can be built apart and
+merged (issue 12). Hence:
+
+- a *shared* entity (keyed by an :class:`EntityRef`, seen across documents: a person, an
+  organization, a policy…) is stated with its type, its mentions and every label and
+  surface form this document uses, as ``skos:altLabel``; its one canonical ``rdfs:label``
+  is decided from every document's votes by the reduce (``resolve/labels.py``) and lives
+  in the corpus-level labels graph;
+- a *local* node (the Document, its Mentions, Targets, Statistics, Quotes, Articles: IRIs
+  made from the document id) and an entity whose label is a function of its key or of a
+  vocabulary (Years, Indicators) keeps its ``rdfs:label`` here;
+- a policy that is itself a document (``kind: policy``) is the Policy node of its key, in
+  its own graph as in every other one; its own graph says ``<document> pgo:realizes
+  <policy>`` (see :meth:`DocumentGraph.document`).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -65,8 +76,6 @@ class _Terms:
 DCTERMS, PGO, RDF, RDFS, SKOS, XSD = map(_Terms, (_DCTERMS, _PGO, _RDF, _RDFS, _SKOS, _XSD))
 
 Triple = tuple[URIRef, URIRef, Node]
-#: One document's label votes: its id, ``(entity, label, times)`` and the policy it is.
-Votes = tuple[str, Iterable[tuple[EntityRef, str, int]], EntityRef | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,60 +86,25 @@ class Extraction:
     facts: tuple[Fact, ...]
 
 
-class LabelIndex:
-    """What is decided across the whole corpus before any document graph is written.
+#: Classes whose label is a function of the key (a year's digits; an indicator's wording,
+#: which nobody votes on): labelled in each document graph, never in the labels graph.
+LOCAL_CLASSES = frozenset({"Year", "Indicator"})
 
-    The canonical label of every entity is the label extractors gave most often across all
-    documents (ties go to the shorter, then to the smaller in code-point order). A policy
-    that is itself one of the documents (``kind: policy``) is that document's node in every
-    document graph, not only in its own.
 
-    One document's graph therefore depends on the others, so a build never caches
-    graphs: it caches each document's extraction and its label votes (small), decides the
-    labels from all the votes, then writes every graph again from the cached extractions.
-    Writing graphs is cheap next to extraction, and a rebuild is then the same bytes as a
-    clean build by construction."""
-
-    def __init__(self, extractions: Iterable[Extraction] = ()) -> None:
-        votes: dict[EntityRef, Counter[str]] = defaultdict(Counter)
-        self.documents: dict[EntityRef, URIRef] = {}
-        for ex in sorted(extractions, key=lambda ex: ex.doc.id):
-            for ref, label in labelled(ex):
-                votes[ref][label] += 1
-            policy = self_policy(ex.doc)
-            if policy is not None:
-                self.documents.setdefault(policy, document_iri(ex.doc.id))
-        self._decide(votes)
-
-    @classmethod
-    def from_votes(cls, documents: Iterable[Votes]) -> LabelIndex:
-        """The index from each document's ``(id, votes, self policy)``, where votes are
-        ``(entity, label, times)``: what a build keeps instead of every extraction. Read
-        once, in any order (the result is the same), so the documents can stream by."""
-        index = cls()
-        votes: dict[EntityRef, Counter[str]] = defaultdict(Counter)
-        first: dict[EntityRef, str] = {}
-        for doc_id, doc_votes, policy in documents:
-            for ref, label, n in doc_votes:
-                votes[ref][label] += n
-            if policy is not None and (policy not in first or doc_id < first[policy]):
-                first[policy] = doc_id
-        index.documents = {policy: document_iri(doc_id) for policy, doc_id in first.items()}
-        index._decide(votes)
-        return index
-
-    def _decide(self, votes: dict[EntityRef, Counter[str]]) -> None:
-        self._labels = {
-            ref: min(c, key=lambda label: (-c[label], len(label), label))
-            for ref, c in votes.items()
-        }
-
-    def label(self, ref: EntityRef) -> str:
-        return self._labels.get(ref, ref.key)
+def is_shared(ref: EntityRef) -> bool:
+    """Whether ``ref``'s canonical label is decided across documents (resolve/labels.py)."""
+    return ref.cls not in LOCAL_CLASSES
 
 
 def labelled(ex: Extraction) -> Iterator[tuple[EntityRef, str]]:
-    """Every ``(entity, label)`` vote a document casts, once per occurrence."""
+    """Every ``(entity, label)`` vote a document casts, once per occurrence (shared
+    entities only: a local one's label does not depend on votes)."""
+    for ref, label in _labels(ex):
+        if is_shared(ref):
+            yield ref, label
+
+
+def _labels(ex: Extraction) -> Iterator[tuple[EntityRef, str]]:
     policy = self_policy(ex.doc)
     if policy is not None:
         yield policy, ex.doc.meta.title
@@ -144,6 +118,34 @@ def labelled(ex: Extraction) -> Iterator[tuple[EntityRef, str]]:
             for q in (fact.speaker, fact.policy, fact.event, fact.place):
                 if q is not None:
                     yield q.ref, q.label
+
+
+def shared_entities(ex: Extraction) -> set[EntityRef]:
+    """The shared entities the document's graph declares (each needs a canonical label in
+    the labels graph): the refs :meth:`DocumentGraph.entity` is called with, read off the
+    facts without building the graph (tests/test_map_reduce.py checks they agree)."""
+    refs: list[EntityRef] = []
+    policy = self_policy(ex.doc)
+    if policy is not None:
+        refs.append(policy)
+        if ex.doc.meta.issuer:
+            refs.append(issuer_ref(ex.doc.meta.issuer))
+    for fact in ex.facts:
+        if isinstance(fact, EntityMention):
+            refs.append(fact.ref)
+        elif isinstance(fact, (Relation,)):
+            refs += (fact.subject, fact.object)
+        elif isinstance(fact, Attribute):
+            refs.append(fact.subject)
+        elif isinstance(fact, Measure):
+            if fact.policy is not None and fact.kind == "Target":
+                refs.append(fact.policy)
+            refs += fact.concerns
+        elif isinstance(fact, ArticleFact):
+            refs += (a.ref for a in fact.authors)
+        elif isinstance(fact, QuoteFact):
+            refs += (q.ref for q in (fact.speaker, fact.policy, fact.event, fact.place) if q)
+    return {ref for ref in refs if is_shared(ref)}
 
 
 def self_policy(doc: Document) -> EntityRef | None:
@@ -173,10 +175,11 @@ def integer(n: int) -> Literal:
 class DocumentGraph:
     """Accumulates the triples of one document's named graph."""
 
-    def __init__(self, ex: Extraction, labels: LabelIndex) -> None:
+    def __init__(self, ex: Extraction) -> None:
+        self.ex = ex
         self.doc = ex.doc
         self.facts = ex.facts
-        self.labels = labels
+        self.shared: set[EntityRef] = set()  # the shared entities declared
         self.doc_iri = document_iri(ex.doc.id)
         self.triples: set[Triple] = set()
         self.mentioned: set[URIRef] = set()  # the subjects of pgo:hasMention
@@ -185,10 +188,6 @@ class DocumentGraph:
     # -- terms ---------------------------------------------------------------------------
 
     def iri(self, ref: EntityRef) -> URIRef:
-        # A policy document is itself the Policy, in its own graph and wherever it is cited.
-        document = self.labels.documents.get(ref)
-        if document is not None:
-            return document
         if ref.cls == "Year" and ref.key.isdigit():
             return year_iri(int(ref.key))
         return entity_iri(ref)
@@ -197,10 +196,13 @@ class DocumentGraph:
         self.triples.add((s, p, o))
 
     def entity(self, ref: EntityRef) -> URIRef:
-        """Declare an entity (type, canonical label) and return its IRI."""
+        """Declare an entity (its type; the label of a local one) and return its IRI."""
         iri = self.iri(ref)
         self.add(iri, RDF.type, PGO[ref.cls])
-        self.add(iri, RDFS.label, zh(self.labels.label(ref)))
+        if is_shared(ref):
+            self.shared.add(ref)  # labelled by the reduce, in the labels graph
+            return iri
+        self.add(iri, RDFS.label, zh(ref.key))
         if ref.cls == "Year" and ref.key.isdigit():
             self.add(iri, PGO.year, Literal(ref.key, datatype=XSD.gYear))
         return iri
@@ -243,10 +245,12 @@ class DocumentGraph:
     def seen(
         self, ref: EntityRef, m: Mention, article: int | None = None, *, alias: bool = True
     ) -> URIRef:
-        """An entity with one more mention: label, alternative surface form, provenance."""
+        """An entity with one more mention: its surface form as an alias, provenance."""
         iri = self.entity(ref)
         surface = fold(m.form)
-        if alias and surface and surface != self.labels.label(ref):
+        # A shared entity's canonical label is not known here: every form is an alias (the
+        # canonical one too, once the graphs merge). A local one's label is its key.
+        if alias and surface and (is_shared(ref) or surface != ref.key):
             self.add(iri, SKOS.altLabel, zh(surface))
         self.mention(iri, ref.cls, m, article)
         self.add(self.doc_iri, PGO.mentions, iri)
@@ -259,6 +263,10 @@ class DocumentGraph:
 
     def build(self) -> set[Triple]:
         self.document()
+        # Every label the document gives a shared entity is one of its aliases: their union
+        # over documents is the merged skos:altLabel (the canonical label is among them).
+        for ref, label in labelled(self.ex):
+            self.add(self.iri(ref), SKOS.altLabel, zh(label))
         relations: list[Relation] = []
         for fact in self.facts:
             if isinstance(fact, EntityMention):
@@ -283,10 +291,11 @@ class DocumentGraph:
         # An entity known only through a relation (2026 and 2030 from “十五五”) keeps the
         # span the relation was read from as its mention, so it too has provenance.
         mentioned = self.mentioned
+        self_ref = self._self_policy  # (read from the manifest, not from a span)
         for rel in relations:
             for ref in (rel.subject, rel.object):
                 iri = self.iri(ref)
-                if rel.mention is not None and iri not in mentioned and iri != self.doc_iri:
+                if rel.mention is not None and iri not in mentioned and ref != self_ref:
                     self.mention(iri, ref.cls, rel.mention)
                     mentioned.add(iri)
         return self.triples
@@ -309,11 +318,15 @@ class DocumentGraph:
                 self.add(iri, PGO.inferredField, Literal(name))
         policy = self._self_policy
         if policy is not None:
-            self.entity(policy)  # the document node is typed pgo:Policy too
+            # The document is the text of a policy: the Policy is the node of its key, the
+            # same IRI other documents cite it by, so no graph needs to know which file it
+            # is in. pgo:realizes (eli:realizes) ties the text to it here, in its own graph.
+            node = self.entity(policy)
+            self.add(iri, PGO.realizes, node)
             if meta.issuer:
-                self.add(iri, PGO.issuedBy, self.entity(issuer_ref(meta.issuer)))
+                self.add(node, PGO.issuedBy, self.entity(issuer_ref(meta.issuer)))
             if meta.year:
-                self.add(iri, PGO.issuedIn, self.entity(EntityRef("Year", str(meta.year))))
+                self.add(node, PGO.issuedIn, self.entity(EntityRef("Year", str(meta.year))))
 
     def measure(self, fact: Measure) -> None:
         m = fact.mention
@@ -417,9 +430,9 @@ def issuer_ref(name: str) -> EntityRef:
     return EntityRef("Organization", entity_key(name))
 
 
-def build_triples(ex: Extraction, labels: LabelIndex) -> set[Triple]:
-    """The triples of one document's named graph."""
-    return DocumentGraph(ex, labels).build()
+def build_triples(ex: Extraction) -> set[Triple]:
+    """The triples of one document's named graph: a function of the document alone."""
+    return DocumentGraph(ex).build()
 
 
 def date_literal(iso: str) -> Literal:

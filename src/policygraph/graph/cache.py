@@ -26,8 +26,9 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from policygraph.graph.builder import Extraction, labelled, self_policy
+from policygraph.graph.builder import Extraction, labelled, self_policy, shared_entities
 from policygraph.model import EntityRef
+from policygraph.resolve.summary import Summary
 from policygraph.text.document import Document
 from policygraph.text.loader import Source
 from policygraph.vocab import ontology_dir
@@ -37,18 +38,23 @@ SUFFIX = ".pkl"
 
 @dataclass(frozen=True, slots=True)
 class Header:
-    """What the corpus-wide decisions (:class:`~policygraph.graph.builder.LabelIndex`)
-    need from one document: its label votes and the policy it is, if any."""
+    """What the reduce (``resolve/``) needs from one document: its label votes, the
+    shared entities its graph declares and the policy it is, if any."""
 
     doc_id: str
     votes: tuple[tuple[EntityRef, str, int], ...]
     self_policy: EntityRef | None
+    entities: tuple[EntityRef, ...] = ()
+
+    def summary(self) -> Summary:
+        return Summary.of(self.doc_id, self.votes, self.entities, self.self_policy)
 
 
 def header_of(ex: Extraction) -> Header:
     counts = Counter(labelled(ex))
     votes = tuple((ref, label, n) for (ref, label), n in counts.items())
-    return Header(ex.doc.id, votes, self_policy(ex.doc))
+    entities = tuple(sorted(shared_entities(ex), key=lambda r: (r.cls, r.key)))
+    return Header(ex.doc.id, votes, self_policy(ex.doc), entities)
 
 
 #: What extraction depends on, relative to the package: the extractors, the text layer,
@@ -66,6 +72,7 @@ EXTRACTION_CODE = (
     "errors.py",
     "graph/cache.py",
     "graph/builder.py",
+    "resolve/summary.py",
     # a document's chunk of the outputs is cached under the same key (graph/chunks.py)
     "graph/chunks.py",
     "graph/store.py",
