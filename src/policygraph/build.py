@@ -263,6 +263,11 @@ def labels_lines(summary: Summary) -> bytes:
     return b"".join(sorted(set(nt_lines(label_triples(summary)))))
 
 
+def labels_nquads(summary: Summary) -> bytes:
+    """The labels graph as N-Quads, in its named graph and in the default graph."""
+    return chunks.nquads(labels_lines(summary), LABELS_GRAPH)
+
+
 def _graph_task(task: tuple[str, Path]) -> bytes:
     """Make a document's chunk file in the cache; return its shared lines (small)."""
     key, folder = task

@@ -50,6 +50,7 @@ import pyoxigraph as ox
 from policygraph import sparql_guard
 from policygraph.errors import QueryError, QueryRefused
 from policygraph.explore import Explorer, Unavailable, rows
+from policygraph.graph.incremental import mark_edited
 from policygraph.update import RESYNC, refuse_default_graph_writes
 
 if TYPE_CHECKING:
@@ -333,6 +334,8 @@ class Handler(BaseHTTPRequestHandler):
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
         if body or self.command in ("POST", "PUT", "PATCH"):
             headers["Content-Length"] = str(len(body))
+        if write:  # the next build then loads afresh (graph/incremental.py says why)
+            mark_edited(backend.store.resolve())
         for attempt in range(2):
             child = backend.acquire()
             try:

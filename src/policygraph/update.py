@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from policygraph import sparql_guard
 from policygraph.errors import InputError, QueryError
+from policygraph.graph.incremental import mark_edited
 from policygraph.graph.store import merge_into_default_graph, open_store
 from policygraph.namespaces import PREFIXES
 
@@ -139,6 +140,7 @@ def run_update(
     refuse_default_graph_writes(sparql)
     with _build_lock(store):
         db = open_store(store, read_only=False)
+        mark_edited(store.resolve())  # the next build loads afresh (graph/incremental.py)
         before = _named_quads(db)
         try:
             db.update(sparql, prefixes=PREFIXES)

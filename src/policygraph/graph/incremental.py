@@ -11,6 +11,11 @@ The default graph is the merge of the named graphs (graph/store.py says why it i
 materialised). Removing a graph's triple from it is right only when no other graph states
 that triple, so every triple that leaves a graph is looked up across the others first.
 
+A store written after its build (``policygraph update``, ``serve --writable``) is marked
+(:data:`EDITED`): its document graphs may no longer be what the cache says, and a clean
+build would drop such edits, so the next build loads afresh too, and keeps the user's own
+graphs as it always does.
+
 Each generation records which document graph came from which cache key
 (:data:`GRAPHS`), so the next build knows which graphs to replace. Without that record,
 with another extractor version, or when most documents changed, a build loads every graph
@@ -19,6 +24,7 @@ afresh: a bulk load is then quicker than many replacements.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -32,8 +38,19 @@ log = logging.getLogger(__name__)
 
 #: ``{"version": extractor version, "graphs": {graph IRI: cache key}}`` in a generation.
 GRAPHS = "graphs.json"
-#: Above this share of documents added, changed or removed, a clean load is quicker.
+#: A file beside a generation's store: something other than a build wrote the store.
+EDITED = "edited"
+#: Above this share of documents added, changed or removed (and more than MIN_CHANGED of
+#: them), a clean load is quicker.
 MAX_CHANGED = 0.25
+MIN_CHANGED = 10
+
+
+def mark_edited(store: Path) -> None:
+    """Note that ``store`` (a generation's store folder) is being written after its build."""
+    # (a store outside a build folder, or a read-only one: nothing to mark)
+    with contextlib.suppress(OSError):
+        (store.parent / EDITED).touch()
 
 
 def record(gen: Path, version: str, graphs: dict[str, str]) -> None:
@@ -54,6 +71,8 @@ def recorded(gen: Path, version: str) -> dict[str, str] | None:
     graphs = data.get("graphs")
     if not isinstance(graphs, dict) or not (gen / "store" / "CURRENT").is_file():
         return None
+    if (gen / EDITED).exists():
+        return None
     return {str(g): str(k) for g, k in graphs.items()}
 
 
@@ -61,7 +80,7 @@ def worth_it(previous: dict[str, str], current: dict[str, str]) -> bool:
     """Is replacing graphs quicker than loading all of them? (see :data:`MAX_CHANGED`)"""
     changed = sum(previous.get(g) != k for g, k in current.items())
     changed += sum(g not in current for g in previous)
-    return changed <= MAX_CHANGED * max(len(current), 1)
+    return changed <= max(MIN_CHANGED, MAX_CHANGED * len(current))
 
 
 def checkpoint_store(previous: Path, target: Path) -> ox.Store:
