@@ -3,6 +3,7 @@ a bug in one document that does not lose the others, and the progress bar."""
 
 from __future__ import annotations
 
+import importlib
 import io
 import random
 import shutil
@@ -14,13 +15,15 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from policygraph import build as build_module
 from policygraph.build import build
 from policygraph.errors import PolicyGraphError
 from policygraph.graph.serialize import named_graph_quads, write_rdf, write_trig
 from policygraph.graph.store import nquads, to_ox
 from policygraph.namespaces import ID, PGO, PREFIXES, RDF, XSD
 from policygraph.progress import Progress
+
+# the module, not the function `policygraph.build` (the package exports the function)
+build_module = importlib.import_module("policygraph.build")
 
 # Paths as in conftest.py (not imported: tests/browser has a conftest module of its own).
 ROOT = Path(__file__).resolve().parents[1]

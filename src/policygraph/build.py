@@ -12,7 +12,7 @@ import os
 import time
 import traceback
 from collections import Counter, deque
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -485,7 +485,47 @@ def _build(
     )
     if not kept:
         raise InputError("no document could be read; see the warnings above")
-    kept.sort(key=lambda k: k.doc_id)
+    by_name = {source.name: source for source in sources}
+
+    def texts(gen: Path, previous_gen: Path | None) -> None:
+        write_texts(
+            gen / TEXTS,
+            ((k.doc_id, by_name[k.name], previous.get(k.name) == k.key) for k in kept),
+            previous_gen / TEXTS if previous_gen is not None else None,
+        )
+
+    corpus = Corpus(kept, summary, sum(sizes.values()), texts)
+    publish(folder, corpus, result, budget.jobs, views=views, progress=progress, step=step)
+
+
+@dataclass(slots=True)
+class Corpus:
+    """What the map step gives the rest of a build: the documents kept (each with its
+    extraction in the cache), their summaries merged, the bytes of input, and how to
+    keep each document's text in a generation folder (``texts(gen, previous gen)``)."""
+
+    kept: list[_Kept]
+    summary: Summary
+    size: int
+    texts: Callable[[Path, Path | None], None]
+
+
+def publish(
+    folder: OutputFolder,
+    corpus: Corpus,
+    result: BuildResult,
+    jobs: int | None,
+    *,
+    views: bool,
+    progress: bool,
+    step: _Steps,
+) -> None:
+    """The rest of a build once its documents are extracted: their chunks (map), the
+    corpus-level graphs (reduce), the store, the files, the texts and the views, into a
+    new generation published in one step (graph/outputs.py)."""
+    cache = ExtractionCache(folder.cache)
+    previous = folder.previous_sources()
+    kept = sorted(corpus.kept, key=lambda k: k.doc_id)
     result.documents = len(kept)
     current = {k.name: k.key for k in kept}
     result.new = sum(name not in previous for name in current)
@@ -494,6 +534,7 @@ def _build(
     )
     result.unchanged = sum(previous.get(name) == key for name, key in current.items())
     result.removed = sum(name not in current for name in previous)
+    summary = corpus.summary
 
     gen = folder.new_generation()
     try:
@@ -502,7 +543,7 @@ def _build(
         # Map, the rest: each document's chunk (graph/chunks.py), made once per cache key.
         todo = [k for k in kept if chunks.stored(chunk_path(cache.folder, k.key)) is None]
         made: dict[str, bytes] = {}  # key → shared lines of the chunks made now
-        jobs = budget.jobs or auto_jobs(sum(sizes.values()))
+        jobs = jobs or auto_jobs(corpus.size)
         with Progress("graphs", total=len(todo), enabled=progress) as bar:
             for key, lines in graph_all(todo, cache.folder, jobs=jobs):
                 made[key] = lines
@@ -562,12 +603,7 @@ def _build(
         result.entities = count_entities(store)
         result.triples = count_triples(store)
         step.done(f"files: {TURTLE} and {TRIG} written, {result.triples} triples counted")
-        by_name = {source.name: source for source in sources}
-        write_texts(
-            gen / TEXTS,
-            ((k.doc_id, by_name[k.name], previous.get(k.name) == k.key) for k in kept),
-            previous_gen / TEXTS if previous_gen is not None else None,
-        )
+        corpus.texts(gen, previous_gen)
         step.done("texts: each document's text kept for the explorer of `policygraph serve`")
         if views:
             written = write_default_views(store, gen / VIEWS)
