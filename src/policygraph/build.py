@@ -28,8 +28,8 @@ from policygraph.graph import chunks, incremental
 from policygraph.graph.builder import Extraction, build_triples
 from policygraph.graph.cache import ExtractionCache, Header, extractor_version, source_key
 from policygraph.graph.iris import graph_iri
-from policygraph.graph.lineage import LINEAGE_GRAPH, derive_lineage
-from policygraph.graph.outcomes import OUTCOMES_GRAPH, derive_outcomes
+from policygraph.graph.lineage import LINEAGE_GRAPH, LINEAGE_READS, derive_lineage
+from policygraph.graph.outcomes import OUTCOMES_GRAPH, OUTCOMES_READS, derive_outcomes
 from policygraph.graph.outputs import OutputFolder, checkpoint
 from policygraph.graph.serialize import atomic_file
 from policygraph.graph.store import copy_user_graphs, nt_lines
@@ -563,14 +563,17 @@ def publish(
         if old is not None and incremental.worth_it(old, graphs):
             store = incremental.checkpoint_store(previous_gen / STORE, gen / STORE)  # type: ignore[operator]
             changed = sorted(g for g in {*old, *graphs} if old.get(g) != graphs.get(g))
+            moved: set[bytes] = set()  # every line that left or entered a graph
             for graph in changed:
                 key = graphs.get(graph)
-                incremental.replace_graph(
-                    store, graph, _chunk(cache.folder, key).read("triples") if key else b""
-                )
-            incremental.replace_graph(store, LABELS_GRAPH, labels)
-            incremental.rederive(store, LINEAGE_GRAPH, derive_lineage)
-            incremental.rederive(store, OUTCOMES_GRAPH, derive_outcomes)
+                new = _chunk(cache.folder, key).read("triples") if key else b""
+                moved.update(*incremental.replace_graph(store, graph, new))
+            moved.update(*incremental.replace_graph(store, LABELS_GRAPH, labels))
+            # A corpus-level graph is derived again only when a triple it reads moved.
+            if incremental.touches(moved, LINEAGE_READS):
+                incremental.rederive(store, LINEAGE_GRAPH, derive_lineage)
+            if incremental.touches(moved, OUTCOMES_READS):
+                incremental.rederive(store, OUTCOMES_GRAPH, derive_outcomes)
             how = f"{len(changed)} document graph(s) replaced in a copy of the previous store"
         else:
             store = ox.Store(str(gen / STORE))

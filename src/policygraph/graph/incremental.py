@@ -90,20 +90,32 @@ def checkpoint_store(previous: Path, target: Path) -> ox.Store:
     return ox.Store(str(target))
 
 
-def replace_graph(store: ox.Store, graph: str, new: bytes) -> int:
+def replace_graph(store: ox.Store, graph: str, new: bytes) -> tuple[set[bytes], set[bytes]]:
     """Make the named ``graph`` hold exactly the triples of the N-Triples ``new`` (b"" to
-    remove it), and keep the default graph the merge of all graphs. Returns the number of
-    triples that left the graph."""
+    remove it), and keep the default graph the merge of all graphs. Only the triples that
+    differ are written. Returns the lines that left the graph and those that came in."""
     node = ox.NamedNode(graph)
-    old = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node) or b""
-    if old:
-        store.remove_graph(node)
-    gone = set(_lines(old)).difference(_lines(new))
+    old = set(_lines(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node) or b""))
+    wanted = set(_lines(new))
+    gone, added = old - wanted, wanted - old
     if gone:
-        _drop_from_default(store, ox.parse(b"".join(sorted(gone)), ox.RdfFormat.N_TRIPLES))
-    if new:
-        store.bulk_load(nquads(new, graph), ox.RdfFormat.N_QUADS, lenient=True)
-    return len(gone)
+        triples = list(ox.parse(b"".join(sorted(gone)), ox.RdfFormat.N_TRIPLES))
+        if not wanted:
+            store.remove_graph(node)
+        else:
+            for q in triples:
+                store.remove(ox.Quad(q.subject, q.predicate, q.object, node))
+        _drop_from_default(store, triples)
+    if added:
+        data = nquads(b"".join(sorted(added)), graph)
+        store.bulk_load(data, ox.RdfFormat.N_QUADS, lenient=True)
+    return gone, added
+
+
+def touches(lines: Iterable[bytes], reads: tuple[bytes, ...]) -> bool:
+    """Does any of the N-Triples ``lines`` hold one of the terms (``<IRI>`` bytes) that a
+    derivation reads?"""
+    return any(term in line for line in lines for term in reads)
 
 
 def rederive(store: ox.Store, graph: str, derive: Callable[[ox.Store], None]) -> None:

@@ -15,6 +15,13 @@ from policygraph.namespaces import PREFIXES
 
 LINEAGE_GRAPH = "https://w3id.org/policygraph/graph/lineage"
 
+#: The terms the derivation reads: an update that moves no triple with one of them leaves
+#: the graph as it is (graph/incremental.py).
+LINEAGE_READS = (
+    b"<https://w3id.org/policygraph/ontology#repeals>",
+    b"<https://w3id.org/policygraph/ontology#inForceFrom>",
+)
+
 _DERIVE = f"""
 INSERT {{
     GRAPH <{LINEAGE_GRAPH}> {{ ?old pgo:inForceUntil ?until }}
