@@ -77,13 +77,16 @@ def main() -> None:
     from policygraph.build import (
         count_triples,
         document_nquads,
+        labels_nquads,
         load_documents,
         load_vocabularies,
     )
     from policygraph.extract import run as run_pipeline
-    from policygraph.graph.builder import Extraction, LabelIndex
+    from policygraph.graph.builder import Extraction
+    from policygraph.graph.cache import header_of
     from policygraph.graph.serialize import write_rdf_file
     from policygraph.progress import Progress
+    from policygraph.resolve.summary import merge_all
     from policygraph.text.loader import find_sources, load_document
     from policygraph.vocab import tokenizer
 
@@ -109,10 +112,10 @@ def main() -> None:
     with timed(stages, "extract"):
         extractions = [Extraction(d, tuple(run_pipeline(d))) for d in docs]
     del docs
-    with timed(stages, "labels"):
-        labels = LabelIndex(extractions)
+    with timed(stages, "labels"):  # the reduce: summaries merged, the labels graph
+        labels = labels_nquads(merge_all(header_of(ex).summary() for ex in extractions))
     with timed(stages, "triples"):
-        chunks = [document_nquads(ex, labels) for ex in extractions]
+        chunks = [document_nquads(ex) for ex in extractions] + [labels]
     del extractions, labels
     nquads = sum(len(c) for c in chunks)
 

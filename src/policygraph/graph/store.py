@@ -16,6 +16,7 @@ from rdflib.term import Node
 
 from policygraph.errors import StoreError, StoreMissing
 from policygraph.namespaces import PREFIXES
+from policygraph.resolve.labels import LABELS_GRAPH
 
 #: Graphs under this prefix hold the ontology and vocabularies, not extracted facts.
 GRAPHS_PREFIX = "https://w3id.org/policygraph/graph/"
@@ -119,15 +120,17 @@ def from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> Node:
 
 def merged_graph(store: ox.Store, *, documents_only: bool = True) -> Graph:
     """The graph as one in-memory :class:`rdflib.Graph`: by default the triples extracted
-    from documents (for views and entity exports), else the whole default graph with the
-    ontology and vocabularies."""
+    from documents with their canonical labels (for views and entity exports), else the
+    whole default graph with the ontology and vocabularies."""
     graph = Graph()
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
     for q in store:
         if documents_only:
-            if isinstance(q.graph_name, ox.DefaultGraph) or q.graph_name.value.startswith(
-                GRAPHS_PREFIX
+            # the documents' graphs, and the canonical labels of their shared entities
+            # (decided across documents, so in a corpus-level graph of their own)
+            if isinstance(q.graph_name, ox.DefaultGraph) or (
+                q.graph_name.value.startswith(GRAPHS_PREFIX) and q.graph_name.value != LABELS_GRAPH
             ):
                 continue
         elif not isinstance(q.graph_name, ox.DefaultGraph):
