@@ -22,6 +22,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "build": "policygraph.build",
     "BuildResult": "policygraph.build",
+    "merge": "policygraph.merge",
     "run_query": "policygraph.query",
     "run_update": "policygraph.query",
     "saved_queries": "policygraph.query",
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from policygraph.evaluate import evaluate
     from policygraph.export import export
     from policygraph.graph.store import merged_graph, open_store, rdflib_dataset
+    from policygraph.merge import merge
     from policygraph.query import run_query, run_update, saved_queries
     from policygraph.text.loader import find_sources, load_document
     from policygraph.view.from_store import write_view
@@ -51,6 +53,7 @@ __all__ = [
     "export",
     "find_sources",
     "load_document",
+    "merge",
     "merged_graph",
     "open_store",
     "rdflib_dataset",

@@ -11,11 +11,14 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from policygraph.errors import InputError, PolicyGraphError
+
+if TYPE_CHECKING:
+    from policygraph.build import BuildResult
 
 DEFAULT_STORE = Path("exports/store")
 
@@ -124,9 +127,33 @@ def build(
         doc_timeout=doc_timeout,
         doc_memory=doc_memory,
     )
-    click.echo(
-        f"Built {result.documents} document(s) in {result.seconds:.1f} s → {result.triples} triples"
-    )
+    _summary(result, "Built")
+
+
+@main.command()
+@click.argument("parts", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("exports"),
+    show_default=True,
+    help="Output folder of the merged graph (as for build).",
+)
+@click.option("--no-views", is_flag=True, help="Skip writing the HTML views.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes.")
+def merge(parts: tuple[Path, ...], out: Path, no_views: bool, jobs: int | None) -> None:
+    """Merge the output folders PARTS of builds of parts of a corpus into --out.
+
+    The same bytes as one build of all their documents; their inputs are not read."""
+    from policygraph.merge import merge as run_merge
+
+    result = run_merge(parts, out, views=not no_views, jobs=jobs, progress=sys.stderr.isatty())
+    _summary(result, "Merged")
+
+
+def _summary(result: BuildResult, verb: str) -> None:
+    what = f"{result.documents} document(s) in {result.seconds:.1f} s → {result.triples} triples"
+    click.echo(f"{verb} {what}")
     click.echo(
         f"  {result.new} new, {result.changed} changed, {result.unchanged} unchanged, "
         f"{result.removed} removed; {result.extracted} extracted with {result.jobs} job(s)"
