@@ -105,8 +105,10 @@
     fillTip(hit.raw.row);
     tip.hidden = false;
     const box = canvas.parentNode.getBoundingClientRect();
-    const left = Math.min(tooltip.caretX + 14, box.width - tip.offsetWidth - 4);
-    tip.style.left = Math.max(left, 4) + "px";
+    // Beside the point, on the side with more room, so it never hides the point itself.
+    const right = tooltip.caretX < box.width / 2;
+    const left = right ? tooltip.caretX + 14 : tooltip.caretX - 14 - tip.offsetWidth;
+    tip.style.left = Math.max(Math.min(left, box.width - tip.offsetWidth - 4), 4) + "px";
     tip.style.top = Math.max(Math.min(tooltip.caretY + 14, box.height - tip.offsetHeight - 4), 4) + "px";
   }
 
@@ -155,7 +157,8 @@
             ticks: { stepSize: 1, precision: 0, callback: (v) => String(v) },
             title: { display: true, text: "年份 year" },
           },
-          y: { title: { display: !!series.unit, text: series.unit } },
+          // Not from zero: a bar (a range) would otherwise pull the axis down to 0.
+          y: { beginAtZero: false, grace: "5%", title: { display: !!series.unit, text: series.unit } },
         },
         plugins: {
           legend: { display: false },
