@@ -12,8 +12,9 @@ statistic reported earliest. Values are scaled to the unit people write (万人,
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -164,11 +165,28 @@ _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _INDICATOR = ox.NamedNode("https://w3id.org/policygraph/ontology#Indicator")
 
 
+#: A function answering a SELECT with rows of terms by variable, unbound ones left out: how
+#: the explorer reads the store (:func:`policygraph.explore.app.rows`).
+Ask = Callable[[str], list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]]
+
+
+def _tuples(source: ox.Store | Ask, query: str) -> Iterator[tuple[str, ...]]:
+    """The rows of ``query`` as strings ("" when unbound), in the SELECT's order."""
+    if isinstance(source, ox.Store):
+        yield from _select(source, query)
+        return
+    head = query[query.index("SELECT") : query.index("WHERE")]
+    names = re.findall(r"\?(\w+)", head)
+    for row in source(query):
+        yield tuple(row[n].value if n in row else "" for n in names)
+
+
 def indicator_series(
-    store: ox.Store, indicators: Sequence[ox.NamedNode] | None = None
+    store: ox.Store | Ask, indicators: Sequence[ox.NamedNode] | None = None
 ) -> list[Series]:
     """The series of ``indicators`` (every indicator with a target or statistic when None),
-    most measured first, then by label."""
+    most measured first, then by label. ``store`` is a store or a function that answers
+    a SELECT (:data:`Ask`)."""
     query = _MEASURES
     if indicators is not None:
         if not indicators:
@@ -178,7 +196,7 @@ def indicator_series(
         )
     measures: dict[str, dict[str, _Measure]] = defaultdict(dict)
     labels: dict[str, str] = {}
-    for row in _select(store, query):
+    for row in _tuples(store, query):
         i, label, m, kind, year, comparator, value, low, high, unit, attained = row[:11]
         sentence, file, title, date, rule = row[11:]
         labels[i] = label
@@ -203,7 +221,7 @@ def indicator_series(
         )
     outcomes: dict[str, list[str]] = defaultdict(list)
     if measures:
-        for t, s in _select(store, _OUTCOMES):
+        for t, s in _tuples(store, _OUTCOMES):
             outcomes[t].append(s)
     found = [
         _series(i, labels[i], list(by_iri.values()), outcomes) for i, by_iri in measures.items()

@@ -31,7 +31,10 @@ def series_svg(
             f'<svg class="pg-spark" width="{width}" height="{height}" role="img" '
             f'aria-label="{label}"></svg>'
         )
+    # A chart with titles is big enough for its axes: the first and last year, the lowest
+    # and highest value, written in the margins.
     pad = 4.0
+    left, bottom = (44.0, 18.0) if titles else (pad, pad)
     first, last = rows[0].year, rows[-1].year
     low, high = min(values), max(values)
     if high == low:
@@ -39,22 +42,44 @@ def series_svg(
 
     def x(year: int) -> float:
         if last == first:
-            return width / 2
-        return round(pad + (year - first) * (width - 2 * pad) / (last - first), 1)
+            return round((left + width - pad) / 2, 1)
+        return round(left + (year - first) * (width - left - 2 * pad) / (last - first), 1)
 
     def y(value: float) -> float:
-        return round(height - pad - (value - low) * (height - 2 * pad) / (high - low), 1)
+        return round(height - bottom - (value - low) * (height - bottom - pad) / (high - low), 1)
 
     parts = [
         f'<svg class="pg-spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'role="img" aria-label="{label}">'
     ]
-    line = [f"{x(r.year)},{y(r.outcome)}" for r in rows if r.outcome is not None]
-    if len(line) > 1:
-        parts.append(
-            f'<polyline points="{" ".join(line)}" fill="none" stroke="{OUTCOME}" '
-            'stroke-width="1.5"/>'
-        )
+    if titles:
+        lowest, highest = min(values), max(values)
+        for value in sorted({lowest, highest}):
+            parts.append(
+                f'<text x="{left - 4}" y="{y(value) + 4}" text-anchor="end" font-size="11" '
+                f'fill="#555">{escape(format_value(value) + series.unit)}</text>'
+            )
+        for year, anchor in sorted({(first, "start"), (last, "end")}):
+            parts.append(
+                f'<text x="{x(year)}" y="{height - 3}" text-anchor="{anchor}" font-size="11" '
+                f'fill="#555">{year}</text>'
+            )
+    # The outcome line, broken where a year has none (as the chart draws it).
+    runs: list[list[str]] = []
+    previous: int | None = None
+    for r in rows:
+        if r.outcome is None:
+            continue
+        if previous is None or r.year != previous + 1:
+            runs.append([])
+        runs[-1].append(f"{x(r.year)},{y(r.outcome)}")
+        previous = r.year
+    for run in runs:
+        if len(run) > 1:
+            parts.append(
+                f'<polyline points="{" ".join(run)}" fill="none" stroke="{OUTCOME}" '
+                'stroke-width="1.5"/>'
+            )
     radius = 2.5 if height < 60 else 4
     for r in rows:
         tip = f"<title>{escape(_tip(r, series))}</title>" if titles else ""
