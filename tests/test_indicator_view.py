@@ -171,3 +171,15 @@ def test_the_sparkline_with_titles_shows_sentences_as_text(report_build: Any) ->
     assert svg.startswith("<svg") and svg.count("<title>") >= 4
     assert "5.5%左右" in svg and "&lt;img src=x onerror=alert(1)&gt;" in svg
     assert "<img" not in svg and "<script" not in svg
+
+
+def test_the_bundled_chart_library_is_the_pinned_one_with_its_licence() -> None:
+    import hashlib
+    from importlib import resources
+
+    folder = resources.files("policygraph.view") / "assets" / "chartjs"
+    script = (folder / "chart.umd.min.js").read_bytes()
+    notes = (folder / "README.md").read_text(encoding="utf-8")
+    assert hashlib.sha256(script).hexdigest() in notes and "**4.6.1**" in notes
+    assert script.startswith(b"/*!\n * Chart.js v4.6.1")
+    assert "MIT License" in (folder / "LICENSE.md").read_text(encoding="utf-8")
