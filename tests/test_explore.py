@@ -497,3 +497,27 @@ def test_csv_cells_never_run_as_formulas() -> None:
     assert safe_cell("-12.5") == "-12.5" and safe_cell("2027") == "2027"
     body = to_csv(["a"], [["=1+1"]]).decode("utf-8-sig")
     assert body.splitlines()[1] == "'=1+1"
+
+
+def test_an_indicator_page_draws_its_series_without_script(report_build) -> None:  # type: ignore[no-untyped-def]
+    from policygraph.explore.app import href
+    from policygraph.graph.store import open_store
+
+    store = open_store(report_build.store)
+    [row] = store.query(
+        "SELECT ?i WHERE { ?i a <https://w3id.org/policygraph/ontology#Indicator> ;"
+        " <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(STRSTARTS(?l, '<img')) }"
+    )
+    page = href(row["i"].value)
+    del store
+    assert page is not None
+    with s.running(report_build.store, port=s.free_port()) as server:
+        status, headers, body = get(server.url.rstrip("/"), page)
+    assert status == 200 and "script-src" not in headers["Content-Security-Policy"]
+    svg = re.search(r'<section class="series">.*?(<svg .*?</svg>)', body, re.S)
+    assert svg is not None, body[:2000]
+    chart = svg.group(1)
+    assert "<script" not in chart and "<img" not in chart
+    # One outcome (2023), its sentence in the mark's tooltip, hostile text escaped.
+    assert chart.count("<circle") == 1 and "<title>2023年" in chart
+    assert "&lt;img src=x onerror=alert(2)&gt;货物进出口增长0.2%" in chart

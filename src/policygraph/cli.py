@@ -469,6 +469,17 @@ def push(
     "out), laws above regulations above rules.",
 )
 @click.option(
+    "--indicator",
+    metavar="LABEL",
+    help="Chart an indicator (a label or any alias) by year: targets, ranges, outcomes.",
+)
+@click.option(
+    "--indicators",
+    "all_indicators",
+    is_flag=True,
+    help="List every indicator with a small series each, linked to a page charting them all.",
+)
+@click.option(
     "--max-nodes",
     type=click.IntRange(min=1),
     default=300,
@@ -487,12 +498,14 @@ def view(
     sparql: str | None,
     timeline: bool,
     lineage: str | None,
+    indicator: str | None,
+    all_indicators: bool,
     max_nodes: int,
     out: Path | None,
 ) -> None:
     """Write an interactive HTML view of the graph (opens offline): the overview, one
-    entity's neighbourhood, a query result, the policy targets timeline, or a policy's
-    lineage."""
+    entity's neighbourhood, a query result, the policy targets timeline, a policy's
+    lineage, an indicator's targets and outcomes by year, or the list of indicators."""
     from policygraph.view.from_store import write_view
 
     path = write_view(
@@ -504,6 +517,8 @@ def view(
         max_nodes=max_nodes,
         out=out,
         lineage=lineage,
+        indicator=indicator,
+        indicators=all_indicators,
     )
     click.echo(str(path))
 

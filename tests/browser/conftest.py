@@ -83,7 +83,8 @@ class View:
 def open_view(browser: Any) -> Iterator[Any]:
     contexts: list[Any] = []
 
-    def open_(path: Path, *, width: int = 1400, height: int = 900) -> View:
+    def open_(path: Path, *, width: int = 1400, height: int = 900, ready: bool = True) -> View:
+        # ready=False: a page that runs no script (the list of indicators) is only loaded.
         context = browser.new_context(
             offline=True, viewport={"width": width, "height": height}, device_scale_factor=1
         )
@@ -102,6 +103,8 @@ def open_view(browser: Any) -> Iterator[Any]:
         page.on("pageerror", lambda error: view.errors.append(str(error)))
         page.on("dialog", lambda dialog: (view.dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(path.resolve().as_uri())
+        if not ready:
+            return view
         page.wait_for_function(
             "() => window.policygraphView && window.policygraphView.ready", timeout=30_000
         )

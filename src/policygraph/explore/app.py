@@ -368,6 +368,7 @@ class Explorer:
             formats=FORMATS,
             data_href=(href(iri) or "").replace("/page/", "/data/", 1),
             targets=self._targets(iri) if cls == "Policy" else [],
+            series=self._series(iri) if cls == "Indicator" else None,
         )
         context["graph"] = self._neighbourhood(iri, label, cls, facts_out, facts_in)
         if "Document" in (local_name(t) for t in types):
@@ -479,6 +480,17 @@ class Explorer:
                     title, f"{doc_page}?at={start}-{end}#s{i}", i, render(text, lo, hi, [mark])
                 )
         return Source(title, doc_page, None, highlight(literal, surface))
+
+    def _series(self, iri: str) -> Markup | None:
+        """An indicator's targets and outcomes by year as inline SVG (no script: hovering a
+        mark shows its sentence through ``<title>``), as the offline chart draws them."""
+        from policygraph.view.indicator import indicator_series
+        from policygraph.view.sparkline import series_svg
+
+        found = indicator_series(self._ask, [ox.NamedNode(iri)])
+        if not found or not found[0].rows:
+            return None
+        return series_svg(found[0], width=640, height=220, titles=True)
 
     def _targets(self, iri: str) -> list[dict[str, str]]:
         rows = self.select(

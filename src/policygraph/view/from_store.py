@@ -10,7 +10,13 @@ from policygraph.errors import InputError, QueryError
 from policygraph.graph.store import from_ox, merged_graph, open_store
 from policygraph.namespaces import PREFIXES
 from policygraph.query import run_query
-from policygraph.view.defaults import OVERVIEW, TIMELINE
+from policygraph.view.defaults import (
+    INDICATOR,
+    INDICATOR_CHARTS,
+    INDICATORS,
+    OVERVIEW,
+    TIMELINE,
+)
 
 
 def write_view(
@@ -23,12 +29,16 @@ def write_view(
     max_nodes: int = 300,
     out: Path | None = None,
     lineage: str | None = None,
+    indicator: str | None = None,
+    indicators: bool = False,
 ) -> Path:
     """Write one view: a query result (``sparql``), an entity's neighbourhood (``entity``),
     the policy targets timeline (``timeline``), or else the overview of the most connected
     ``max_nodes`` entities, or a policy's lineage (``lineage``: what it rests on, implements,
-    amends and repeals, ``depth`` links out, by rank). Returns the HTML file written; by
-    default it goes to ``views/`` beside the store (``exports/views/``)."""
+    amends and repeals, ``depth`` links out, by rank), an indicator's chart of targets and
+    outcomes by year (``indicator``: a label or alias), or the list of indicators with a
+    sparkline each (``indicators``; its chart page is written beside it). Returns the HTML
+    file written; by default it goes to ``views/`` beside the store (``exports/views/``)."""
     from policygraph.view.html import (
         write_neighbourhood,
         write_query_result,
@@ -36,9 +46,10 @@ def write_view(
         write_timeline,
     )
 
-    if sum(x is not None for x in (entity, sparql, lineage)) + timeline > 1:
+    if sum(x is not None for x in (entity, sparql, lineage, indicator)) + timeline + indicators > 1:
         raise InputError(
-            "draw one view at a time: give only one of --entity, --query, --lineage, --timeline"
+            "draw one view at a time: give only one of --entity, --query, --lineage, "
+            "--timeline, --indicator, --indicators"
         )
     if timeline and (entity is not None or sparql is not None):
         raise InputError("--timeline draws every policy; leave out --entity and --query")
@@ -50,6 +61,13 @@ def write_view(
     # whole graph in rdflib for labels and neighbourhoods.
     if timeline:
         return write_timeline(opened, out or folder / TIMELINE)
+    if indicator is not None or indicators:
+        from policygraph.view.chart import write_store_indicator, write_store_indicators
+
+        if indicator is not None:
+            return write_store_indicator(opened, indicator, out or folder / INDICATOR)
+        path = out or folder / INDICATORS
+        return write_store_indicators(opened, path, path.parent / INDICATOR_CHARTS)[0]
     if lineage is not None:
         from policygraph.view.lineage import write_lineage
 
