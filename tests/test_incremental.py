@@ -122,13 +122,23 @@ def test_user_graphs_survive_an_update(tmp_path: Path) -> None:
     assert ox.Quad(note.subject, note.predicate, note.object, ox.DefaultGraph()) in _quads(out)
 
 
-def test_the_api_functions_stay_functions() -> None:
-    """``pg.build`` twice in a notebook: the second call must not find the module."""
-    import importlib
+def test_the_api_functions_stay_callable(tmp_path: Path) -> None:
+    """``pg.build`` after ``from policygraph.build import …`` (the package attribute is
+    then the module) and twice in a notebook: both calls build."""
+    import subprocess
+    import sys
 
-    import policygraph
-
-    for name in ("build", "export", "evaluate"):
-        first = getattr(policygraph, name)
-        importlib.import_module(f"policygraph.{name}")
-        assert callable(getattr(policygraph, name)) and getattr(policygraph, name) is first
+    script = (
+        "from pathlib import Path\n"
+        "from policygraph.build import BuildResult\n"
+        "import policygraph as pg\n"
+        "import policygraph.export, policygraph.evaluate\n"
+        f"a = pg.build([Path({str(SEEDS)!r})], Path({str(tmp_path / 'a')!r}), views=False)\n"
+        f"b = pg.build([Path({str(SEEDS)!r})], Path({str(tmp_path / 'b')!r}), views=False)\n"
+        "assert isinstance(a, BuildResult) and a.triples == b.triples\n"
+        "assert callable(pg.export) and callable(pg.evaluate)\n"
+        "print('ok')\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "ok"

@@ -66,10 +66,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
-        value = getattr(import_module(_EXPORTS[name]), name)
-        # Importing ``policygraph.build`` binds the *module* to ``policygraph.build``, so a
-        # second ``pg.build(...)`` would call a module: bind the function instead (the
-        # modules stay importable by their dotted names).
-        globals()[name] = value
-        return value
+        # (``build``, ``export`` and ``evaluate`` are modules that call as their function
+        # once imported: see _callable.py)
+        return getattr(import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module 'policygraph' has no attribute {name!r}")

@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from policygraph import workers
+from policygraph._callable import make_callable
 from policygraph.errors import InputError, PolicyGraphError
 from policygraph.extract import fact_mention
 from policygraph.extract import run as run_pipeline
@@ -730,3 +731,7 @@ def count_triples(store: ox.Store) -> int:
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     row = next(iter(store.query(query)))  # type: ignore[arg-type]
     return int(row["n"].value)
+
+
+# `pg.build(...)` works whatever was imported first (see _callable.py).
+make_callable(__name__, build)

@@ -62,6 +62,7 @@ from typing import Any
 
 import yaml
 
+from policygraph._callable import make_callable
 from policygraph.errors import InputError
 from policygraph.extract import run as run_pipeline
 from policygraph.extract.base import entity_key, fold, policy_key
@@ -457,3 +458,7 @@ def _score_measures(
             unused.remove(hit)
     score.fp += len(unused)
     score.spurious += [str(f) for f in unused]
+
+
+# `pg.evaluate(...)` works whatever was imported first (see _callable.py).
+make_callable(__name__, evaluate)

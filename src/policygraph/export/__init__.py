@@ -11,6 +11,7 @@ from typing import IO, BinaryIO, cast
 
 import pyoxigraph as ox
 
+from policygraph._callable import make_callable
 from policygraph.errors import InputError
 from policygraph.graph.serialize import RDF_FORMATS, atomic_file, sorted_triples, write_rdf
 from policygraph.graph.store import merged_graph, open_store
@@ -51,3 +52,7 @@ def _write(fmt: str, db: ox.Store, out: IO[bytes]) -> None:
             text = io.StringIO()
             nxf.write_csv(graph, text)
             out.write(text.getvalue().encode("utf-8"))
+
+
+# `pg.export(...)` works whatever was imported first (see _callable.py).
+make_callable(__name__, export)
