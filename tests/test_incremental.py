@@ -142,3 +142,14 @@ def test_the_api_functions_stay_callable(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "ok"
+
+
+def test_the_summary_counts_are_the_stores(tmp_path: Path) -> None:
+    """The counts a build prints come from the chunks; they are what the store holds."""
+    from policygraph.build import count_entities, count_triples
+
+    folder = _corpus(tmp_path)
+    result = pg.build([folder], tmp_path / "out", views=False)
+    store = ox.Store.read_only(str((tmp_path / "out" / "store").resolve()))
+    assert result.triples == count_triples(store)
+    assert result.entities == count_entities(store)

@@ -33,7 +33,7 @@ from policygraph.graph.lineage import LINEAGE_GRAPH, LINEAGE_READS, derive_linea
 from policygraph.graph.outcomes import OUTCOMES_GRAPH, OUTCOMES_READS, derive_outcomes
 from policygraph.graph.outputs import OutputFolder, checkpoint
 from policygraph.graph.serialize import atomic_file
-from policygraph.graph.store import copy_user_graphs, nt_lines
+from policygraph.graph.store import OWN_NAMESPACE, copy_user_graphs, nt_lines
 from policygraph.graph.texts import TEXTS, write_texts
 from policygraph.namespaces import ONTOLOGY_GRAPH, PGO, RDF, VOCAB_GRAPH
 from policygraph.progress import Progress
@@ -601,11 +601,9 @@ def publish(
         checkpoint("store.written")
         step.done(f"store: {how} into {gen.name}")
         parts = {graph: chunk_path(cache.folder, key) for graph, key in graphs.items()}
-        write_files(store, gen, parts, shared)
+        result.triples, result.entities = write_files(store, gen, parts, shared)
         checkpoint("turtle.written")
         checkpoint("trig.written")
-        result.entities = count_entities(store)
-        result.triples = count_triples(store)
         step.done(f"files: {TURTLE} and {TRIG} written, {result.triples} triples counted")
         corpus.texts(gen, previous_gen)
         step.done("texts: each document's text kept for the explorer of `policygraph serve`")
@@ -624,11 +622,16 @@ def publish(
     cache.prune(current.values())
 
 
-def write_files(store: ox.Store, gen: Path, parts: dict[str, Path], shared: set[bytes]) -> None:
+def write_files(
+    store: ox.Store, gen: Path, parts: dict[str, Path], shared: set[bytes]
+) -> tuple[int, dict[str, int]]:
     """``policygraph.trig`` and ``policygraph.ttl`` from the documents' chunk files
     (``parts``: graph IRI → chunk file) and the store's other graphs (ontology,
     vocabularies, corpus-level graphs, the user's graphs), which are small: copied, not
-    dumped (graph/chunks.py says how each triple is written once)."""
+    dumped (graph/chunks.py says how each triple is written once). Returns the summary's
+    counts, made from the same lines: the triples in the Turtle (every distinct triple,
+    once: what ``count_triples`` counts in the store) and the entities of each class in
+    the document graphs (``count_entities``), without a pass over the store."""
     stored = {graph: chunks.stored(path) for graph, path in parts.items()}
     missing = [graph for graph, part in stored.items() if part is None]
     if missing:
@@ -650,6 +653,18 @@ def write_files(store: ox.Store, gen: Path, parts: dict[str, Path], shared: set[
     once = chunks.not_owned(store, sorted(everything), stored)
     with atomic_file(gen / TURTLE) as f:
         chunks.write_turtle(f, once, (stored[g] for g in sorted(stored)))  # type: ignore[misc]
+    triples = len(once)
+    types: Counter[str] = Counter()
+    for part in stored.values():
+        local, own = chunks.counts(part)  # type: ignore[arg-type]
+        triples += local
+        types.update(own)
+    if any(not name.startswith(OWN_NAMESPACE) for name in others):
+        return triples, count_entities(store)  # the user's graphs count too: ask the store
+    for cls, subjects in chunks.shared_types(shared).items():
+        types[cls] += len(subjects)
+    counts = {c.removeprefix(str(PGO)): n for c, n in types.items() if c.startswith(str(PGO))}
+    return triples, {c: counts[c] for c in SUMMARY_CLASSES if counts.get(c)}
 
 
 class _Steps:

@@ -22,6 +22,7 @@ before they are serialized, and chunks are copied in document order.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import struct
@@ -46,8 +47,8 @@ LOCAL_SEGMENTS = (
 #: Chunk files sit in the extraction cache beside the extraction they were made from.
 SUFFIX = ".chunk"
 #: A chunk file: this magic, then the four section lengths, then the sections.
-_MAGIC = b"PGCHUNK1"
-_LENGTHS = struct.Struct("<4Q")
+_MAGIC = b"PGCHUNK2"
+_LENGTHS = struct.Struct("<5Q")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +58,15 @@ class Chunk:
     ``triples``: its sorted distinct N-Triples lines (the store loads them, in the named
     graph and in the default graph); ``trig``: its block of ``policygraph.trig``;
     ``turtle``: its own part of ``policygraph.ttl`` (Turtle without the prefix lines);
-    ``shared``: its triples that other graphs may state too, as N-Triples lines."""
+    ``shared``: its triples that other graphs may state too, as N-Triples lines;
+    ``counts``: JSON of what the build's summary counts in its own part (``local``: its
+    triples there; ``types``: class IRI → how many of its own nodes have that type)."""
 
     triples: bytes
     trig: bytes
     turtle: bytes
     shared: bytes
+    counts: bytes = b"{}"
 
     def nquads(self, graph: str) -> bytes:
         return nquads(self.triples, graph)
@@ -89,7 +93,38 @@ def document_chunk(doc_id: str, graph: str, lines: Iterable[bytes]) -> Chunk:
         trig=trig_block(graph, ordered),
         turtle=turtle_body(local),
         shared=b"".join(shared),
+        counts=_counts(local),
     )
+
+
+_TYPE = b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <"
+
+
+def _counts(local: list[bytes]) -> bytes:
+    types: dict[str, int] = {}
+    for line in local:
+        at = line.find(_TYPE)
+        if at > 0:
+            cls = line[at + len(_TYPE) : line.rindex(b">")].decode("utf-8")
+            types[cls] = types.get(cls, 0) + 1
+    return json.dumps({"local": len(local), "types": dict(sorted(types.items()))}).encode()
+
+
+def counts(part: Stored) -> tuple[int, dict[str, int]]:
+    """A chunk's own triples in the Turtle, and its own nodes by class IRI."""
+    data = json.loads(part.read("counts"))
+    return int(data["local"]), {str(c): int(n) for c, n in data["types"].items()}
+
+
+def shared_types(lines: Iterable[bytes]) -> dict[str, set[bytes]]:
+    """Class IRI → the subjects the shared ``lines`` give that type."""
+    found: dict[str, set[bytes]] = {}
+    for line in lines:
+        at = line.find(_TYPE)
+        if at > 0:
+            cls = line[at + len(_TYPE) : line.rindex(b">")].decode("utf-8")
+            found.setdefault(cls, set()).add(line[:at])
+    return found
 
 
 @lru_cache(maxsize=4096)
@@ -187,7 +222,7 @@ def store_lines(store: ox.Store, graph: ox.NamedNode) -> list[bytes]:
 
 def save(path: Path, chunk: Chunk) -> None:
     """Write ``chunk`` to ``path`` atomically (a temporary name, then a rename)."""
-    sections = (chunk.triples, chunk.trig, chunk.turtle, chunk.shared)
+    sections = (chunk.triples, chunk.trig, chunk.turtle, chunk.shared, chunk.counts)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as f:
         f.write(_MAGIC + _LENGTHS.pack(*(len(s) for s in sections)))
@@ -205,6 +240,7 @@ class Stored:
     trig: tuple[int, int]
     turtle: tuple[int, int]
     shared: tuple[int, int]
+    counts: tuple[int, int]
 
     def read(self, section: str) -> bytes:
         offset, length = getattr(self, section)
