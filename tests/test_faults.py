@@ -36,6 +36,8 @@ pytestmark = pytest.mark.slow
 STEPS = (
     "extracting",
     "extracted",
+    "graphing",
+    "store.replacing",
     "store.written",
     "turtle.written",
     "trig.written",

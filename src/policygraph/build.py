@@ -569,6 +569,7 @@ def publish(
                 key = graphs.get(graph)
                 new = _chunk(cache.folder, key).read("triples") if key else b""
                 moved.update(*incremental.replace_graph(store, graph, new))
+                checkpoint("store.replacing")
             moved.update(*incremental.replace_graph(store, LABELS_GRAPH, labels))
             # A corpus-level graph is derived again only when a triple it reads moved.
             if incremental.touches(moved, LINEAGE_READS):
