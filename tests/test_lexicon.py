@@ -174,3 +174,10 @@ def test_rules_are_data() -> None:
     # the vocabulary files are the only source of terms: none are hard-coded in the modules
     source = Path(__file__).parents[1] / "src" / "policygraph" / "extract" / "lexicon.py"
     assert "区块链" not in source.read_text(encoding="utf-8")
+
+
+def test_no_white_space_after_the_ideographic_space() -> None:
+    """fold() scans code points up to U+3000 for white space (extract/base.py)."""
+    from policygraph.extract import base
+
+    assert [c for c in range(base._LAST_SPACE + 1, 0x110000) if chr(c).isspace()] == []

@@ -28,22 +28,25 @@ from policygraph.extract import run as run_pipeline
 from policygraph.graph import chunks, incremental
 from policygraph.graph.builder import Extraction, build_triples
 from policygraph.graph.cache import ExtractionCache, Header, extractor_version, source_key
-from policygraph.graph.iris import graph_iri
+from policygraph.graph.iris import entity_iri, graph_iri
 from policygraph.graph.lineage import LINEAGE_GRAPH, LINEAGE_READS, derive_lineage
 from policygraph.graph.outcomes import OUTCOMES_GRAPH, OUTCOMES_READS, derive_outcomes
 from policygraph.graph.outputs import OutputFolder, checkpoint
 from policygraph.graph.serialize import atomic_file
-from policygraph.graph.store import OWN_NAMESPACE, copy_user_graphs, nt_lines
+from policygraph.graph.store import OWN_NAMESPACE, copy_user_graphs, nt_lines, nt_literal
 from policygraph.graph.texts import TEXTS, write_texts
 from policygraph.namespaces import ONTOLOGY_GRAPH, PGO, RDF, VOCAB_GRAPH
 from policygraph.progress import Progress
-from policygraph.resolve.labels import LABELS_GRAPH, label_triples
+from policygraph.resolve.labels import LABELS_GRAPH
+from policygraph.resolve.labels import labels as canonical_labels
 from policygraph.resolve.summary import Summary, merge_all
 from policygraph.text.loader import Source, find_sources, load_document, read_source
 from policygraph.view.defaults import write_default_views
 from policygraph.vocab import ontology_dir, tokenizer
 
 log = logging.getLogger(__name__)
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 STORE = "store"
 TURTLE = "policygraph.ttl"
@@ -260,8 +263,13 @@ def document_chunk(ex: Extraction) -> chunks.Chunk:
 
 def labels_lines(summary: Summary) -> bytes:
     """The reduce's labels graph (one canonical ``rdfs:label`` per shared entity, from the
-    merged summaries), as sorted N-Triples lines."""
-    return b"".join(sorted(set(nt_lines(label_triples(summary)))))
+    merged summaries), as sorted N-Triples lines, written directly: an update makes them
+    for every shared entity of the corpus."""
+    lines = [
+        f"<{entity_iri(ref)}> <{RDFS_LABEL}> {nt_literal(label, 'zh')} .\n".encode()
+        for ref, label in canonical_labels(summary).items()
+    ]
+    return b"".join(sorted(lines))
 
 
 def labels_nquads(summary: Summary) -> bytes:

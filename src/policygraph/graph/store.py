@@ -48,6 +48,13 @@ def to_ox_quads(quads: Iterable[Quad]) -> Iterator[ox.Quad]:
 _ECHAR = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
+def nt_literal(text: str, language: str) -> str:
+    """A language-tagged literal in N-Triples syntax, as :func:`nt_term` writes it."""
+    if '"' in text or "\\" in text or "\n" in text or "\r" in text:
+        text = text.translate(_ECHAR)
+    return f'"{text}"@{language}'
+
+
 def nt_term(term: Node) -> str:
     """An rdflib term in N-Triples/N-Quads syntax: the same term :func:`to_ox` makes, as
     text that Oxigraph's Rust parser reads back (no Python term objects on the way)."""
