@@ -35,6 +35,7 @@ import pyoxigraph as ox
 from markupsafe import Markup
 
 from policygraph.explore import lists as L
+from policygraph.explore import twins
 from policygraph.explore.neighbours import Graph, layout, pick
 from policygraph.explore.text import Mark, Sentences, highlight, render
 from policygraph.graph.iris import slug
@@ -181,7 +182,24 @@ class Explorer:
         )
 
     def respond(self, path: str, query: str, accept: str) -> Page:
-        """The answer to ``GET path?query``; ``path`` is still percent-encoded."""
+        """The answer to ``GET path?query``; ``path`` is still percent-encoded.
+
+        Every HTML page has a JSON twin (Datasette's convention): the same path with
+        ``.json``, or ``?format=json``, or ``Accept: application/json``. Not on ``/id/``
+        and ``/data/``, where ``Accept`` chooses the RDF description (JSON-LD included)."""
+        as_json = False
+        if not path.startswith(("/id/", "/data/", "/-/")):
+            as_json = path.endswith(".json") or wants_json(accept)
+            as_json |= parse_qs(query).get("format", [""])[-1] == "json"
+            path = path.removesuffix(".json")
+        answer = self._route(path, query, accept)
+        if isinstance(answer, Page):
+            return answer
+        if as_json:
+            return twins.page(answer.status, answer.template, answer.context)
+        return self._render(answer)
+
+    def _route(self, path: str, query: str, accept: str) -> Page | View:
         if path == "/-/explore.css":
             return Page(200, "text/css; charset=utf-8", self._css, {"Cache-Control": "max-age=300"})
         if path == "/explore":
@@ -196,7 +214,7 @@ class Explorer:
                 return self._resource(prefix, path[len(prefix) :], accept, query)
         return self._not_found("no such page")
 
-    def _resource(self, prefix: str, rest: str, accept: str, query: str = "") -> Page:
+    def _resource(self, prefix: str, rest: str, accept: str, query: str = "") -> Page | View:
         ext = None
         if prefix == "/data/":
             rest, _, ext = rest.rpartition(".")
@@ -214,7 +232,9 @@ class Explorer:
         page = href(iri) or ""
         if prefix == "/id/":
             wanted = negotiate(accept)
-            if wanted != "html":
+            if wanted == "json":  # plain JSON: the page's twin; JSON-LD is the description
+                page += ".json"
+            elif wanted != "html":
                 page = page.replace("/page/", "/data/", 1) + "." + wanted
         return Page(
             303,
@@ -325,7 +345,7 @@ class Explorer:
 
     # -- pages ---------------------------------------------------------------------------
 
-    def page(self, iri: str, at: tuple[int, int] | None = None) -> Page:
+    def page(self, iri: str, at: tuple[int, int] | None = None) -> Page | View:
         """The HTML page of ``iri``; ``at`` (start, end) marks one mention of a document."""
         index = self.index()
         cls = index.classes.get(iri, "")
@@ -497,11 +517,11 @@ class Explorer:
                 i = sentences.index(start)
                 lo, hi = sentences.span(i)
                 hi = max(hi, end)
-                mark = Mark(start, end, "fact", f"{doc_page}?at={start}-{end}#s{i}", surface)
-                return Source(
-                    title, f"{doc_page}?at={start}-{end}#s{i}", i, render(text, lo, hi, [mark])
-                )
-        return Source(title, doc_page, None, highlight(literal, surface))
+                place = f"{doc_page}?at={start}-{end}#s{i}"
+                mark = Mark(start, end, "fact", place, surface)
+                html = render(text, lo, hi, [mark])
+                return Source(title, place, i, html, text[lo:hi], text[start:end], doc)
+        return Source(title, doc_page, None, highlight(literal, surface), literal, surface, doc)
 
     def _targets(self, iri: str) -> list[dict[str, str]]:
         rows = self.select(
@@ -531,9 +551,18 @@ class Explorer:
         }
         found = _text(self._location(), iri)
         if found is None:
-            return dict(body=None, inferred=inferred, marks=0, more_marks=False, classes=[])
+            return dict(
+                body=None,
+                text=None,
+                drawn=[],
+                inferred=inferred,
+                marks=0,
+                more_marks=False,
+                classes=[],
+            )
         text, sentences = found
         marks: dict[int, list[Mark]] = defaultdict(list)
+        drawn: list[dict[str, object]] = []
         classes: Counter[str] = Counter()
         for row in rows[:MAX_MARKS]:
             x, start, end = str(row["x"].value), int(row["start"].value), int(row["end"].value)
@@ -542,7 +571,9 @@ class Explorer:
             cls = index.classes.get(x) or other.get(x, "")
             classes[cls] += 1
             focus = at == (start, end)
-            mark = Mark(start, end, cls, href(x) or "", f"{cls}: {index.names.get(x, x)}", focus)
+            name = index.names.get(x, x)
+            mark = Mark(start, end, cls, href(x) or "", f"{cls}: {name}", focus)
+            drawn.append(dict(start=start, end=end, entity=x, label=name, cls=cls))
             for i in range(sentences.index(start), sentences.index(max(start, end - 1)) + 1):
                 marks[i].append(mark)
         body = [
@@ -550,6 +581,8 @@ class Explorer:
         ]
         return dict(
             body=body,
+            text=text,
+            drawn=drawn,
             inferred=inferred,
             marks=sum(classes.values()),
             more_marks=len(rows) > MAX_MARKS,
@@ -609,7 +642,7 @@ class Explorer:
             flags["attained"] = L.has_attained(self.select)
         return flags["attained"]
 
-    def _table_page(self, rest: str, query: str) -> Page:
+    def _table_page(self, rest: str, query: str) -> Page | View:
         params = {k: v[-1] for k, v in parse_qs(query, max_num_fields=50).items()}
         csv = params.pop("format", "") == "csv"
         if rest.endswith(".csv"):
@@ -627,7 +660,9 @@ class Explorer:
             return self._saved(name, params, page, csv)
         return self._not_found(f"no list or saved query called {unquote(rest)}")
 
-    def _listing(self, listing: L.Listing, params: dict[str, str], page: int, csv: bool) -> Page:
+    def _listing(
+        self, listing: L.Listing, params: dict[str, str], page: int, csv: bool
+    ) -> Page | View:
         attained = listing.name != "targets" or self.has_attained()
         filters = tuple(f for f in listing.filters if f.name != "attained" or attained)
         columns = [c for c in listing.columns if c.key != "attained" or attained]
@@ -654,6 +689,12 @@ class Explorer:
             ]
             for row in kept[first : first + L.PAGE_SIZE]
         ]
+        # The JSON twin's rows: the CSV's columns (each linked column's IRI beside it).
+        json_columns = [t for c in columns for t in (c.title, f"{c.title} IRI")[: 1 + bool(c.iri)]]
+        records = [
+            dict(zip(json_columns, _record(row, columns), strict=True))
+            for row in kept[first : first + L.PAGE_SIZE]
+        ]
         fields = [
             dict(
                 name=f.name,
@@ -675,12 +716,14 @@ class Explorer:
             button="Filter",
             columns=[c.title for c in columns],
             rows=cells,
+            records=records,
+            json_columns=json_columns,
             total=len(kept),
             more=first + L.PAGE_SIZE < len(kept),
             error=error,
         )
 
-    def _saved(self, name: str, params: dict[str, str], page: int, csv: bool) -> Page:
+    def _saved(self, name: str, params: dict[str, str], page: int, csv: bool) -> Page | View:
         saved = saved_queries()[name]
         given = {p: params.get(p, "").strip() for p in saved.params}
         given = {k: v for k, v in given.items() if v}
@@ -700,6 +743,10 @@ class Explorer:
             return self._csv(name, L.to_csv(variables, body[: L.MAX_CSV_ROWS], cut))
         names = self.index().names
         cells = [[_cell(r.get(v), names) for v in variables] for r in found[: L.PAGE_SIZE]]
+        records = [
+            {v: str(r[v].value) if v in r else None for v in variables}
+            for r in found[: L.PAGE_SIZE]
+        ]
         fields = [
             dict(name=p, title=p, kind="text", value=given.get(p, ""), choices=())
             for p in saved.params
@@ -715,6 +762,8 @@ class Explorer:
             button="Run",
             columns=variables,
             rows=cells,
+            records=records,
+            json_columns=variables,
             total=None,
             more=len(found) > L.PAGE_SIZE,
             error=error,
@@ -728,7 +777,7 @@ class Explorer:
         page: int,
         more: bool,
         **context: object,
-    ) -> Page:
+    ) -> View:
         def at(n: int) -> str:
             q = urlencode({**given, **({"page": str(n)} if n > 1 else {})})
             return f"{action}?{q}" if q else action
@@ -741,6 +790,9 @@ class Explorer:
             first=(page - 1) * L.PAGE_SIZE + 1,
             prev_href=at(page - 1) if page > 1 else None,
             next_href=at(page + 1) if more else None,
+            json_next=at(page + 1).replace(action, f"{action}.json", 1) if more else None,
+            page=page,
+            given=given,
             csv_href=f"{action}.csv" + (f"?{csv_query}" if csv_query else ""),
             **context,
         )
@@ -755,15 +807,30 @@ class Explorer:
 
     # -- rendering -----------------------------------------------------------------------
 
-    def _html(self, status: int, template: str, **context: object) -> Page:
-        html = self._env.get_template(template).render(**context)
-        return Page(status, "text/html; charset=utf-8", html.encode("utf-8"), dict(HTML_HEADERS))
+    def _html(self, status: int, template: str, **context: object) -> View:
+        return View(status, template, context)
 
-    def _not_found(self, message: str) -> Page:
+    def _render(self, view: View) -> Page:
+        html = self._env.get_template(view.template).render(**view.context)
+        body = html.encode("utf-8")
+        return Page(view.status, "text/html; charset=utf-8", body, dict(HTML_HEADERS))
+
+    def _not_found(self, message: str) -> View:
         return self._html(404, "error.html.j2", message=message)
 
-    def page_for_error(self, status: int, message: str) -> Page:
-        return self._html(status, "error.html.j2", message=message)
+    def page_for_error(self, status: int, message: str, accept: str = "") -> Page:
+        if wants_json(accept):
+            return twins.page(status, "error.html.j2", {"message": message})
+        return self._render(self._html(status, "error.html.j2", message=message))
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A page before it is drawn: the template and what it shows, as HTML or as JSON."""
+
+    status: int
+    template: str
+    context: dict[str, object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -774,6 +841,10 @@ class Source:
     href: str
     sentence: int | None
     html: Markup
+    #: The sentence and the mention as plain text (for the JSON twin).
+    text: str = ""
+    mention: str = ""
+    document: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -808,11 +879,17 @@ def negotiate(accept: str) -> str:
         media = media.lower()
         kind = "html" if media in _HTML_TYPES or media == "*/*" else None
         kind = kind or next((e for e, (m, _, _) in FORMATS.items() if m == media), None)
+        kind = kind or ("json" if media == "application/json" else None)
         # Earlier entries win ties; */* counts a little less than a named type.
         score = q - (0.001 if media == "*/*" else 0) - i * 1e-6
         if kind and q > 0 and score > best_q:
             best, best_q = kind, score
     return best
+
+
+def wants_json(accept: str) -> bool:
+    """Whether ``accept`` prefers plain JSON to HTML (never for a browser's ``*/*``)."""
+    return negotiate(accept) == "json"
 
 
 def _plain(status: int, message: str) -> Page:
@@ -834,6 +911,15 @@ def _cell(term: Term | None, names: dict[str, str]) -> tuple[str, str | None]:
     if isinstance(term, ox.NamedNode):
         return names.get(value, short(value)), href(value)
     return value, None
+
+
+def _record(row: L.Row, columns: list[L.Column]) -> list[str]:
+    """A list's row as its CSV has it: each column's text, a linked column's IRI beside it."""
+    return [
+        v
+        for c in columns
+        for v in (row.get(c.key, ""), row.get(c.iri or "", ""))[: 1 + bool(c.iri)]
+    ]
 
 
 def _document_order(row: Row) -> tuple[str, int]:
