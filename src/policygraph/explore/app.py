@@ -177,9 +177,8 @@ class Explorer:
 
     @staticmethod
     def serves(path: str) -> bool:
-        return path in ("/explore", "/search", "/-/explore.css") or path.startswith(
-            ("/id/", "/page/", "/data/", "/doc/", "/explore/")
-        )
+        pages = ("/explore", "/explore.json", "/search", "/search.json", "/-/explore.css")
+        return path in pages or path.startswith(("/id/", "/page/", "/data/", "/doc/", "/explore/"))
 
     def respond(self, path: str, query: str, accept: str) -> Page:
         """The answer to ``GET path?query``; ``path`` is still percent-encoded.
