@@ -66,7 +66,8 @@ def test_entity_mentions_and_fact_sources_are_the_same_as_before(explorer: Explo
             key = (str(row["s"].value), str(row["p"].value), str(row["o"].value))
             if len(expected.setdefault(key, [])) < app.SOURCES_PER_FACT:
                 expected[key].append(explorer._source(row).href)
-        assert {k: [s.href for s in v] for k, v in new_sources.items()} == expected
+        got = {k: [explorer._source(r).href for r in v] for k, v in new_sources.items()}
+        assert got == expected
 
 
 def test_past_the_sorting_limit_the_first_mentions_the_store_lists_are_shown_in_order(
