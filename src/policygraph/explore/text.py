@@ -80,8 +80,8 @@ def _render(text: str, lo: int, hi: int, items: list[Mark]) -> list[Markup]:
             if items[j].end <= m.end:
                 inner.append(items[j])
             j += 1
-        # Every value escaped here, in f-strings: Markup.format did the same ten times slower
-        # (a document of 1,000 mentions spent 0.1 s in it).
+        # Every value escaped here, in f-strings: Markup.format does the same in 10 µs a
+        # mark instead of 2, which counts on a document of a thousand mentions.
         cls = escape(f"m c-{m.cls}" + (" focus" if m.focus else ""))
         ident = f"m{m.start}-{m.end}"
         href, title = escape(m.href), escape(m.title)
