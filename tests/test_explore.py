@@ -586,3 +586,19 @@ def test_plain_json_on_an_iri_is_the_page_and_json_ld_the_description(seeds: str
     assert status == 303 and headers["Location"].endswith(".jsonld")
     status, headers, _ = get(seeds, "/page/person/习近平", "text/html,*/*;q=0.8")
     assert (status, headers["Content-Type"]) == (200, "text/html; charset=utf-8")
+
+
+def test_an_iri_named_dot_json_keeps_its_page(tmp_path: Path) -> None:
+    from policygraph.explore.app import Explorer, rows
+
+    store = ox.Store()
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    for key in ("a.json", "b"):
+        node = ox.NamedNode(f"https://w3id.org/policygraph/id/file/{key}")
+        store.add(ox.Quad(node, label, ox.Literal(key)))
+    explorer = Explorer(lambda q: rows(store.query(q)), lambda: tmp_path / "store")
+    page = explorer.respond("/page/file/a.json", "", "text/html")
+    assert (page.status, page.content_type) == (200, "text/html; charset=utf-8")
+    twin = explorer.respond("/page/file/b.json", "", "text/html")
+    assert json.loads(twin.body)["label"] == "b"
+    assert explorer.respond("/page/file/c.json", "", "text/html").status == 404

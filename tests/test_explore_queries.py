@@ -116,3 +116,20 @@ def explorer_text(explorer: Explorer, iri: str) -> str:
     found = app._text(explorer._location(), iri)
     assert found is not None
     return found[0]
+
+
+def test_sentence_starts_found_ahead_are_those_a_page_finds(explorer: Explorer) -> None:
+    from policygraph.explore.text import Sentences
+
+    location = explorer._location()
+    app._STARTS.clear()
+    page = explorer.respond(app.href(explorer.index().documents[0][0]) or "", "", "text/html")
+    documents = [iri for iri, _ in explorer.index().documents]
+    app.warm_sentences(location, documents)
+    kept = app._STARTS[location.parent / "texts"]
+    assert len(kept) == len(documents)
+    for iri in documents:
+        text = explorer_text(explorer, iri)
+        assert list(kept[iri.removeprefix(app.ID_PREFIX + "doc/")]) == list(Sentences(text).starts)
+    again = explorer.respond(app.href(documents[0]) or "", "", "text/html")
+    assert again.body == page.body

@@ -189,12 +189,17 @@ class Explorer:
         Every HTML page has a JSON twin (Datasette's convention): the same path with
         ``.json``, or ``?format=json``, or ``Accept: application/json``. Not on ``/id/``
         and ``/data/``, where ``Accept`` chooses the RDF description (JSON-LD included)."""
-        as_json = False
+        as_json = suffixed = False
         if not path.startswith(("/id/", "/data/", "/-/")):
-            as_json = path.endswith(".json") or wants_json(accept)
+            suffixed = path.endswith(".json")
+            as_json = suffixed or wants_json(accept)
             as_json |= parse_qs(query).get("format", [""])[-1] == "json"
-            path = path.removesuffix(".json")
-        answer = self._route(path, query, accept)
+        answer = self._route(path.removesuffix(".json"), query, accept)
+        if suffixed and isinstance(answer, View) and answer.status == 404:
+            # An IRI whose own name ends in .json: its page, as Accept asks.
+            whole = self._route(path, query, accept)
+            if not (isinstance(whole, View) and whole.status == 404):
+                answer, as_json = whole, wants_json(accept)
         if isinstance(answer, Page):
             return answer
         if as_json:
@@ -989,7 +994,7 @@ def warm_sentences(location: Path, documents: list[str]) -> None:
     """Find the sentence starts of every document of the generation at ``location``
     (dropping those of older generations), so that no page waits for them."""
     folder = location.parent / TEXTS
-    for old in [f for f in _STARTS if f != folder]:
+    for old in [f for f in list(_STARTS) if f != folder]:  # list(): pages add folders too
         _STARTS.pop(old, None)
     starts = _STARTS.setdefault(folder, {})
     for iri in documents:
