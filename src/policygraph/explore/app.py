@@ -12,6 +12,8 @@ URLs (the conventions of DBpedia and LodView, with 303 See Other):
 * ``/explore/policies``, ``/explore/targets``, ``/explore/documents``: lists with filters
   (see :mod:`policygraph.explore.lists`); ``/explore/queries/<name>``: a saved query with
   its parameters as form fields. Each table is also CSV (``.csv`` or ``?format=csv``).
+* Every HTML page above is also JSON (:mod:`policygraph.explore.twins`): ``.json`` after
+  its path, ``?format=json`` or ``Accept: application/json``.
 
 The store is asked through ``ask`` (SPARQL text → SPARQL JSON results): the front sends it
 to Oxigraph with the same timeout as any query. What every page needs again (labels for
