@@ -602,3 +602,28 @@ def test_an_iri_named_dot_json_keeps_its_page(tmp_path: Path) -> None:
     twin = explorer.respond("/page/file/b.json", "", "text/html")
     assert json.loads(twin.body)["label"] == "b"
     assert explorer.respond("/page/file/c.json", "", "text/html").status == 404
+
+
+def test_a_saved_query_page_is_run_once_a_generation(tmp_path: Path) -> None:
+    from policygraph.explore.app import Explorer, rows
+
+    store = ox.Store()
+    node = ox.NamedNode("https://w3id.org/policygraph/id/person/a")
+    kind = ox.NamedNode("https://w3id.org/policygraph/ontology#Person")
+    store.add(ox.Quad(node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), kind))
+    asked: list[str] = []
+
+    def ask(sparql: str) -> list[dict]:  # type: ignore[type-arg]
+        asked.append(sparql)
+        return rows(store.query(sparql))
+
+    explorer = Explorer(ask, lambda: tmp_path / "store")
+    first = explorer.respond("/explore/queries/classes", "", "text/html")
+    n = len(asked)
+    assert explorer.respond("/explore/queries/classes", "", "text/html").body == first.body
+    assert len(asked) == n  # the same page again: not asked again
+    explorer.respond("/explore/queries/classes.csv", "", "text/csv")
+    assert len(asked) == n + 1  # CSV (every row) is always asked
+    explorer.forget()  # a write: everything is asked again
+    explorer.respond("/explore/queries/classes", "", "text/html")
+    assert len(asked) > n + 1

@@ -61,6 +61,8 @@ MAX_TRIPLES = 10_000
 #: Mentions drawn on one document page.
 MAX_MARKS = 20_000
 SEARCH_PER_CLASS = 20
+#: Pages of saved queries kept for the store generation (each at most 101 rows).
+SAVED_PAGES = 256
 
 ID_PREFIX = str(ID)
 PGO_PREFIX = str(PGO)
@@ -170,6 +172,9 @@ class Explorer:
         self._location = location
         self._index: tuple[Path, Index] | None = None
         self._lists: tuple[Path, dict[str, list[L.Row]], dict[str, bool]] | None = None
+        self._saved_pages: (
+            tuple[Path, dict[tuple[object, ...], tuple[list[str], list[Row]]]] | None
+        ) = None
         self._lock = threading.Lock()
         loader = jinja2.PackageLoader("policygraph.explore", "templates")
         self._env = jinja2.Environment(
@@ -295,6 +300,7 @@ class Explorer:
         with self._lock:
             self._index = None
             self._lists = None
+            self._saved_pages = None
 
     def _read_index(self) -> Index:
         labels: list[tuple[str, str, str, bool]] = []
@@ -669,6 +675,26 @@ class Explorer:
             flags["attained"] = L.has_attained(self.select)
         return flags["attained"]
 
+    def _saved_page(
+        self, name: str, given: dict[str, str], limit: int, offset: int
+    ) -> tuple[list[str], list[Row]]:
+        """One page of a saved query, kept for the store generation: some read the whole
+        graph (``lineage``: ~1 s on the bulk graph), and a reader goes back and forth."""
+        location = self._location()
+        key = (name, tuple(sorted(given.items())), limit, offset)
+        with self._lock:
+            if self._saved_pages is None or self._saved_pages[0] != location:
+                self._saved_pages = (location, {})
+            pages = self._saved_pages[1]
+            if key in pages:
+                return pages[key]
+        answer = L.run_saved(self.select, name, given, limit, offset)
+        with self._lock:
+            while len(pages) >= SAVED_PAGES:
+                pages.pop(next(iter(pages)))  # the oldest first
+            pages[key] = answer
+        return answer
+
     def _table_page(self, rest: str, query: str) -> Page | View:
         params = {k: v[-1] for k, v in parse_qs(query, max_num_fields=50).items()}
         csv = params.pop("format", "") == "csv"
@@ -759,7 +785,10 @@ class Explorer:
         error, variables, found = None, list[str](), list[Row]()
         status = 200
         try:
-            variables, found = L.run_saved(self.select, name, given, limit, offset)
+            if csv:
+                variables, found = L.run_saved(self.select, name, given, limit, offset)
+            else:
+                variables, found = self._saved_page(name, given, limit, offset)
         except L.BadInput as e:
             error, status = str(e), 200 if isinstance(e, L.Missing) else 400
         if csv and error is not None:
