@@ -286,6 +286,20 @@ def test_a_list_of_targets_runs_on_to_its_items_not_to_explanations() -> None:
     ]
 
 
+def test_zai_before_a_bare_figure_is_the_copula_not_a_count() -> None:
+    # 涨幅在3%以内, 产量在1.3万亿斤以上: nothing follows the number, so 在 links the
+    # indicator before it (in 在36个城市开展试点 the number counts what follows)
+    text = (
+        "今年的主要目标是：物价总水平基本稳定，居民消费价格总水平涨幅在 3%以内；"
+        "粮食产量在1.3万亿斤以上；国际收支趋向基本平衡。\n"
+        "在36个大城市开展垃圾分类试点。\n"
+    )
+    assert rows(measures_of(make_doc(text))) == [
+        ("Target", "居民消费价格总水平涨幅", "<=", "3", "%", 2025),
+        ("Target", "粮食产量", ">=", "1300000000000", "斤", 2025),
+    ]
+
+
 def test_a_part_that_plans_the_year_makes_its_figures_targets() -> None:
     text = (
         "一、过去一年工作回顾\n"

@@ -62,8 +62,16 @@ def find_indicator(
     verb = _bare_verb(text[i:pre_end].rstrip(PUNCT))
     e = strip_trailing(text, i, pre_end)
     pre = text[i:e]
-    if verb is None and text[e:pre_end].strip(PUNCT) == "在":
-        verb = ""  # 在36个大城市率先实现…: the number counts what follows (not 稳定在)
+    if (
+        verb is None
+        and text[e:pre_end].strip(PUNCT) == "在"
+        and text[quantity.end : clause_qs[k + 1].start if k + 1 < len(clause_qs) else cb].strip(
+            PUNCT
+        )
+    ):
+        # 在36个大城市率先实现…: the number counts what follows (not 稳定在); with nothing
+        # after the number (涨幅在3%以内) 在 is the copula and the indicator stands before it
+        verb = ""
     post = text[quantity.end : post_end]
     if k + 1 < len(clause_qs):
         # 1.88万所乡镇卫生院、786所县医院: this number's noun ends where the next item begins
