@@ -324,6 +324,26 @@ def test_a_part_that_plans_the_year_makes_its_figures_targets() -> None:
     assert [m.kind for m in measures_of(report)] == ["Statistic"] * 5
 
 
+def test_a_cue_target_in_a_part_that_plans_the_year_takes_its_year() -> None:
+    # 赤字率拟按3%安排, 广义货币M2预期增长12%左右 with no 今年 of their own: the part
+    # (二、对今年政府工作的建议, 二、2015年工作总体部署) dates them; a later part without a
+    # year (三、把改革开放扎实推向纵深) leaves a cue target undated
+    text = (
+        "一、过去一年工作回顾\n城镇新增就业1244万人。\n"
+        "二、对今年政府工作的建议\n赤字率拟按3%安排，赤字规模4.06万亿元。\n"
+        "广义货币M2预期增长12%左右，在实际执行中也可以略高些。\n"
+        "三、把改革开放扎实推向纵深\n力争新建5个试验区。\n"
+    )
+    doc = make_doc(text, date="2024-03-05", kind="policy", title="2024年政府工作报告")
+    assert [(r[0], r[1], r[5]) for r in rows(measures_of(doc))] == [
+        ("Statistic", "城镇新增就业", 2023),
+        ("Target", "赤字率", 2024),
+        ("Target", "赤字规模", 2024),
+        ("Target", "广义货币M2预期增长", 2024),
+        ("Target", "试验区", None),
+    ]
+
+
 def test_a_year_named_in_passing_governs_no_bullets() -> None:
     text = "导语。\n落实2030年应对气候变化国家自主贡献目标。\n——森林覆盖率为24%。\n"
     assert rows(measures_of(make_doc(text))) == [("Statistic", "森林覆盖率", "=", "24", "%", None)]

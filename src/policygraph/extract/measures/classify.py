@@ -47,6 +47,9 @@ def classify(
     )
     if frame.mode != "statistic" and not past and cue:
         year = frame.year if frame.mode == "current" else para.deadline
+        if year is None and frame.mode is None:
+            # 赤字率拟按3%安排 under 二、对今年政府工作的建议: the part plans its year
+            year = para.plan_year
         return "Target", year, "measures.target-cue"
     reports = any(w in before for w in lists.statistic_cues) or (
         frame.mode is None and reviewed(text, _sentence_start(text, ca))
