@@ -344,6 +344,20 @@ def test_a_cue_target_in_a_part_that_plans_the_year_takes_its_year() -> None:
     ]
 
 
+def test_a_figure_that_turned_is_its_subjects_and_the_past_state_no_measure() -> None:
+    # X由…转为下降1.2%: the figures X turned from (a past state) are none of this year's
+    text = (
+        "一、2006年工作回顾\n"
+        "2006年，单位国内生产总值能耗由前三年分别上升4.9％、5.5％，转为下降1.2%。"
+        "工业企业利润由上年下降2.3%转为增长8.5%。\n"
+    )
+    doc = make_doc(text, date="2007-03-05", kind="policy", title="2007年政府工作报告")
+    assert rows(measures_of(doc)) == [
+        ("Statistic", "单位国内生产总值能耗下降", "=", "1.2", "%", 2006),
+        ("Statistic", "工业企业利润增长", "=", "8.5", "%", 2006),
+    ]
+
+
 def test_a_year_named_in_passing_governs_no_bullets() -> None:
     text = "导语。\n落实2030年应对气候变化国家自主贡献目标。\n——森林覆盖率为24%。\n"
     assert rows(measures_of(make_doc(text))) == [("Statistic", "森林覆盖率", "=", "24", "%", None)]

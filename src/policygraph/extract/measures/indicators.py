@@ -16,6 +16,10 @@ from policygraph.extract.years import YearSpan
 _BETWEEN = r"(?:\s*\d{4}年的?|每人|每年|每户|人均)*\s*"
 _FROM = re.compile(rf"[从由](?={_BETWEEN}\d)")
 FROM_BEFORE = re.compile(rf"[从由]{_BETWEEN}$")
+# 能耗由前三年分别上升4.9%、5.5%，转为下降1.2%: the figures it turned from are a past state,
+# no measure of their own; the one it turned to is the subject's (能耗下降1.2%)
+_TURN = re.compile(r"([^，,；;。！？：:、]{2,40}?)由[^。！？]*?转为")
+TURNED = "转为"
 _LIST_SEP = re.compile(r"[、和及]")
 _TRAILING_DURATION = re.compile(r"(?:连续|近|过去)?[一二三四五六七八九十两\d]+年$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -117,6 +121,11 @@ def find_indicator(
         start = i if pre or verb else quantity.start
         end = quantity.end + int(attributive) + len(noun)
         return Indicator(indicator, start, end, bool(pre or verb), False)
+    t = text.rfind(TURNED, i, e)
+    if t >= 0 and e > t + len(TURNED):
+        subject = turned_subject(text, t)
+        if subject is not None:  # 工业企业利润由上年下降2.3%转为增长8.5% → 工业企业利润增长
+            return Indicator(subject + text[t + len(TURNED) : e], t, quantity.end, True, False)
     frame.verb = next((v for v in lists.lead_verbs if pre.startswith(v)), None)
     if post.startswith("的") and len(post) > 1:
         return Indicator(pre + "…" + post, i, quantity.end + len(post), True, True)
@@ -197,3 +206,15 @@ def valid(indicator: str) -> bool:
         # 在我们这样一个13亿人口的发展中国家: 一个 before a number makes it a description
         and not indicator.endswith("一个")
     )
+
+
+def turn_spans(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Where a sentence ``text[a:b]`` states what a figure turned from (由…转为)."""
+    return [(m.end(1), m.end()) for m in _TURN.finditer(text, a, b)]
+
+
+def turned_subject(text: str, i: int) -> str | None:
+    """The subject of ``X由…转为`` whose 转为 stands at ``i``, if any."""
+    start = max(text.rfind(c, 0, i) for c in "。！？") + 1
+    found = [m for m in _TURN.finditer(text, start, i + len(TURNED)) if m.end() == i + len(TURNED)]
+    return found[-1].group(1).strip() if found else None

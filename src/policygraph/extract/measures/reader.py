@@ -16,6 +16,7 @@ from policygraph.extract.measures.indicators import (
     continues,
     find_indicator,
     subject_of,
+    turn_spans,
     valid,
 )
 from policygraph.extract.measures.respectively import RESPECTIVELY, respectively
@@ -69,7 +70,7 @@ def _sentence(text: str, a: int, b: int, para: Paragraph) -> None:
     all_years = [_shift_year(y, a) for y in found_years]
     quantities: list[Quantity] = []
     if found_quantities:
-        quoted = protected + _spans(_SHORT_QUOTE, sentence, a)
+        quoted = protected + _spans(_SHORT_QUOTE, sentence, a) + turn_spans(text, a, b)
         quantities = [
             q
             for q in (_shift(q, a) for q in found_quantities)
