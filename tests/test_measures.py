@@ -358,6 +358,22 @@ def test_a_figure_that_turned_is_its_subjects_and_the_past_state_no_measure() ->
     ]
 
 
+def test_the_year_of_a_start_value_frames_nothing() -> None:
+    # 赤字率从去年的2.1%提高到2.3%: 去年 dates the start value, not the plan's figure; a
+    # leading 但 is no part of the indicator
+    text = (
+        "二、2015年工作总体部署\n"
+        "今年拟安排财政赤字1.62万亿元，赤字率从去年的2.1%提高到2.3%。"
+        "但赤字率稳定在安全水平，债务率由上年的40%降到38%。\n"
+    )
+    doc = make_doc(text, date="2015-03-05", kind="policy", title="2015年政府工作报告")
+    assert [(r[0], r[1], r[3], r[5]) for r in rows(measures_of(doc))] == [
+        ("Target", "安排财政赤字", "1620000000000", 2015),
+        ("Target", "赤字率", "2.3", 2015),
+        ("Target", "债务率", "38", 2015),
+    ]
+
+
 def test_a_year_named_in_passing_governs_no_bullets() -> None:
     text = "导语。\n落实2030年应对气候变化国家自主贡献目标。\n——森林覆盖率为24%。\n"
     assert rows(measures_of(make_doc(text))) == [("Statistic", "森林覆盖率", "=", "24", "%", None)]

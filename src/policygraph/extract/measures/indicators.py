@@ -12,8 +12,9 @@ from policygraph.extract.measures.words import words
 from policygraph.extract.numbers import Quantity
 from policygraph.extract.years import YearSpan
 
-# 由10.2%下降到3.1%, 由2002年7703元增加到…, 由每人每年50元提高到…: the start value is no measure
-_BETWEEN = r"(?:\s*\d{4}年的?|每人|每年|每户|人均)*\s*"
+# 由10.2%下降到3.1%, 由2002年7703元增加到…, 从去年的2.1%提高到…, 由每人每年50元提高到…: the start
+# value is no measure
+_BETWEEN = r"(?:\s*\d{4}年的?|(?:去|上|前|上一)年的?|每人|每年|每户|人均)*\s*"
 _FROM = re.compile(rf"[从由](?={_BETWEEN}\d)")
 FROM_BEFORE = re.compile(rf"[从由]{_BETWEEN}$")
 # 能耗由前三年分别上升4.9%、5.5%，转为下降1.2%: the figures it turned from are a past state,
@@ -218,3 +219,11 @@ def turned_subject(text: str, i: int) -> str | None:
     start = max(text.rfind(c, 0, i) for c in "。！？") + 1
     found = [m for m in _TURN.finditer(text, start, i + len(TURNED)) if m.end() == i + len(TURNED)]
     return found[-1].group(1).strip() if found else None
+
+
+_FROM_YEAR_AFTER = re.compile(rf"的?{_BETWEEN}\d")
+
+
+def from_year(text: str, i: int, j: int) -> bool:
+    """Is the year ``text[i:j]`` that of a start value (从去年的2.1%提高到…)?"""
+    return text[:i].rstrip().endswith(("从", "由")) and _FROM_YEAR_AFTER.match(text, j) is not None
