@@ -374,6 +374,22 @@ def test_the_year_of_a_start_value_frames_nothing() -> None:
     ]
 
 
+def test_a_year_a_span_starts_from_is_no_reference_year() -> None:
+    # 2012年以来年均增速…, 自2019年起…: figures over a span up to now, not of its first year,
+    # and not of the year a review heading names either
+    text = (
+        "一、2024年工作回顾\n"
+        "2012年以来，数字经济规模年均增速超过30%。自2019年起，累计减税5万亿元。"
+        "2023年末，常住人口城镇化率达66.2%。\n"
+    )
+    doc = make_doc(text, date="2025-03-05", kind="policy", title="2025年政府工作报告")
+    assert [(r[1], r[5]) for r in rows(measures_of(doc))] == [
+        ("数字经济规模年均增速", None),
+        ("累计减税", None),
+        ("常住人口城镇化率", 2023),
+    ]
+
+
 def test_a_year_named_in_passing_governs_no_bullets() -> None:
     text = "导语。\n落实2030年应对气候变化国家自主贡献目标。\n——森林覆盖率为24%。\n"
     assert rows(measures_of(make_doc(text))) == [("Statistic", "森林覆盖率", "=", "24", "%", None)]

@@ -74,9 +74,16 @@ def on_year(text: str, ca: int, year: YearSpan, frame: Frame, para: Paragraph) -
     elif base is not None and year.year == base:
         frame.mode, frame.year = "current", year.year
     else:
-        frame.mode, frame.year = "statistic", year.year
+        # 2012年以来年均增速超过30%, 自2019年起…: a span from that year to now, no figure of it
+        since = after.startswith(("以来", "至今")) or (
+            before.endswith(("自", "从")) and after.startswith(("起", "开始"))
+        )
+        frame.mode, frame.year = "statistic", None if since else year.year
         para.deadline, para.by = None, False
         frame.listing = False  # a report of a past year ends a list of targets
+        if since:
+            para.reported = None
+            return
     opens = first and (not before.strip(" \t\u3000，,、") or before.endswith("过去的"))
     if frame.mode != "statistic" or opens:
         para.reported = year.year if frame.mode == "statistic" else None
