@@ -390,6 +390,24 @@ def test_a_year_a_span_starts_from_is_no_reference_year() -> None:
     ]
 
 
+def test_a_change_figure_modifies_the_figure_before_it_in_its_unit() -> None:
+    # 比上年增加1.1万亿元 changes 支出规模28.5万亿元; a growth rate of an amount
+    # (达到13.65万亿元，比上年增长9.5%) is a measure of its own; a rate changes by points
+    text = (
+        "一般公共预算支出规模28.5万亿元、比上年增加1.1万亿元。"
+        "国内生产总值达到13.65万亿元，比上年增长9.5%。"
+        "城镇化率为66.2%，比上年提高0.9个百分点。\n"
+    )
+    found = measures_of(make_doc(text))
+    linked = [
+        (m.indicator, text[m.change_of[1] : m.change_of[2]]) for m in found if m.change_of
+    ]
+    assert linked == [
+        ("一般公共预算支出规模比上年增加", "一般公共预算支出规模28.5万亿元"),
+        ("城镇化率比上年提高", "城镇化率为66.2%"),
+    ]
+
+
 def test_a_year_named_in_passing_governs_no_bullets() -> None:
     text = "导语。\n落实2030年应对气候变化国家自主贡献目标。\n——森林覆盖率为24%。\n"
     assert rows(measures_of(make_doc(text))) == [("Statistic", "森林覆盖率", "=", "24", "%", None)]
