@@ -399,9 +399,7 @@ def test_a_change_figure_modifies_the_figure_before_it_in_its_unit() -> None:
         "城镇化率为66.2%，比上年提高0.9个百分点。\n"
     )
     found = measures_of(make_doc(text))
-    linked = [
-        (m.indicator, text[m.change_of[1] : m.change_of[2]]) for m in found if m.change_of
-    ]
+    linked = [(m.indicator, text[m.change_of[1] : m.change_of[2]]) for m in found if m.change_of]
     assert linked == [
         ("一般公共预算支出规模比上年增加", "一般公共预算支出规模28.5万亿元"),
         ("城镇化率比上年提高", "城镇化率为66.2%"),
