@@ -406,6 +406,21 @@ def test_a_change_figure_modifies_the_figure_before_it_in_its_unit() -> None:
     ]
 
 
+def test_a_subject_in_the_clause_before_a_from_to_change() -> None:
+    # X保持快速增长，由2012年的8万亿元增长到2021年的42.3万亿元: X is the subject of the
+    # end value, and the next clause's share inherits it
+    text = (
+        "电子商务交易额保持快速增长，由2012年的8万亿元增长到2021年的42.3万亿元。"
+        "数字经济蓬勃发展，从2012年的11万亿元增长到2021年的45.5万亿元，"
+        "占国内生产总值比重由21.6%提升至39.8%。\n"
+    )
+    assert rows(measures_of(make_doc(text, date="2022-01-12"))) == [
+        ("Statistic", "电子商务交易额", "=", "42300000000000", "元", 2021),
+        ("Statistic", "数字经济", "=", "45500000000000", "元", 2021),
+        ("Statistic", "数字经济占国内生产总值比重", "=", "39.8", "%", 2021),
+    ]
+
+
 def test_a_year_named_in_passing_governs_no_bullets() -> None:
     text = "导语。\n落实2030年应对气候变化国家自主贡献目标。\n——森林覆盖率为24%。\n"
     assert rows(measures_of(make_doc(text))) == [("Statistic", "森林覆盖率", "=", "24", "%", None)]

@@ -107,6 +107,12 @@ def find_indicator(
     if pre.endswith("的") and not noun and len(pre) > 1:
         # 占移动基站总数的33.6%: a share, its subject in the clause before
         return Indicator(pre[:-1], i, quantity.end, True, True)
+    if not pre and starts and k == 0:
+        # 电子商务交易额保持快速增长，由2012年的8万亿元增长到…: the subject stands in the clause
+        # before, ahead of what it says about it
+        subject = _clause_subject(text, ca)
+        if subject is not None:
+            return Indicator(subject, ca, quantity.end, True, True)
     if not pre or verb is not None or pre.endswith("的"):
         if pre.startswith("在") and noun.endswith(_LOCATIVE_END):
             # 在我国的690多座城市中: the setting reports how many there are (城市)
@@ -227,3 +233,26 @@ _FROM_YEAR_AFTER = re.compile(rf"的?{_BETWEEN}\d")
 def from_year(text: str, i: int, j: int) -> bool:
     """Is the year ``text[i:j]`` that of a start value (从去年的2.1%提高到…)?"""
     return text[:i].rstrip().endswith(("从", "由")) and _FROM_YEAR_AFTER.match(text, j) is not None
+
+
+# what a clause says of its subject (保持快速增长, 年均增长较快): the subject ends before it
+_PREDICATE = re.compile(
+    r"保持|持续|实现|稳步|快速|不断|大幅|显著|继续|年均|逐年|明显|进一步|有所|稳定|迅速|较快|增长|提高|"
+    r"蓬勃|加快|发展"
+)
+
+
+def _clause_subject(text: str, ca: int) -> str | None:
+    """The subject of the clause before the one starting at ``ca`` in its sentence, when it
+    opens that clause and a predicate follows it (``电子商务交易额保持快速增长``)."""
+    end = ca
+    while end > 0 and text[end - 1] in PUNCT:
+        end -= 1
+    if end == 0 or text[end - 1] in "。！？":
+        return None
+    start = max(text.rfind(c, 0, end) for c in "。！？，,；;：:\n") + 1
+    predicate = _PREDICATE.search(text, start, end)
+    if predicate is None:
+        return None
+    subject = text[start : predicate.start()].strip()
+    return subject if valid(subject) and len(subject) <= 20 else None
