@@ -421,6 +421,23 @@ def test_a_subject_in_the_clause_before_a_from_to_change() -> None:
     ]
 
 
+def test_respectively_items_may_hold_he_and_share_a_tail() -> None:
+    # items split at 、 before 和; two items joined by 和 share the last one's tail
+    text = (
+        "城镇和农村居民人均可支配收入、粮食产量分别增长5.1%和1.3%。"
+        "高速铁路和高速公路里程分别达到4.5万公里和18.4万公里。"
+        "城镇和农村居民收入分别增长5%和7%。\n"
+    )
+    assert [(r[1], r[3]) for r in rows(measures_of(make_doc(text)))] == [
+        ("城镇和农村居民人均可支配收入增长", "5.1"),
+        ("粮食产量增长", "1.3"),
+        ("高速铁路里程", "45000"),
+        ("高速公路里程", "184000"),
+        ("城镇居民收入增长", "5"),
+        ("农村居民收入增长", "7"),
+    ]
+
+
 def test_a_year_named_in_passing_governs_no_bullets() -> None:
     text = "导语。\n落实2030年应对气候变化国家自主贡献目标。\n——森林覆盖率为24%。\n"
     assert rows(measures_of(make_doc(text))) == [("Statistic", "森林覆盖率", "=", "24", "%", None)]
