@@ -438,6 +438,15 @@ def test_respectively_items_may_hold_he_and_share_a_tail() -> None:
     ]
 
 
+def test_a_count_that_opens_its_clause_counts_what_follows() -> None:
+    # 16个国家签署…: a number-first statement; a rate first (6.5%左右的增速可以…) stays none
+    text = "16个国家签署合作文件。3000多家企业参展。6.5%左右的增速可以实现比较充分的就业。\n"
+    assert rows(measures_of(make_doc(text))) == [
+        ("Statistic", "国家签署合作文件", "=", "16", "个", None),
+        ("Statistic", "企业参展", ">", "3000", "家", None),
+    ]
+
+
 def test_a_year_named_in_passing_governs_no_bullets() -> None:
     text = "导语。\n落实2030年应对气候变化国家自主贡献目标。\n——森林覆盖率为24%。\n"
     assert rows(measures_of(make_doc(text))) == [("Statistic", "森林覆盖率", "=", "24", "%", None)]
