@@ -447,6 +447,19 @@ def test_a_count_that_opens_its_clause_counts_what_follows() -> None:
     ]
 
 
+def test_indicator_names_are_not_cut_inside_a_word() -> None:
+    # 比例上升至87.2% is the level of 比例 (not 比例上); a change naming its figure by one
+    # word of it (新增比上年增加) is named by the whole figure
+    text = "优良天数比例上升至87.2%。城镇新增就业1256万人，新增比上年增加12万人。\n"
+    found = measures_of(make_doc(text))
+    assert [m.indicator for m in found] == [
+        "优良天数比例",
+        "城镇新增就业",
+        "城镇新增就业比上年增加",
+    ]
+    assert found[2].change_of is not None
+
+
 def test_a_year_named_in_passing_governs_no_bullets() -> None:
     text = "导语。\n落实2030年应对气候变化国家自主贡献目标。\n——森林覆盖率为24%。\n"
     assert rows(measures_of(make_doc(text))) == [("Statistic", "森林覆盖率", "=", "24", "%", None)]

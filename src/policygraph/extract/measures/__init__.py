@@ -188,7 +188,10 @@ def link_changes(found: list[Measure], text: str) -> list[Measure]:
             if units and b.kind == m.kind and _CHANGE.search(b.indicator) is None:
                 if not subject or subject in b.indicator or b.indicator in subject:
                     ref = (b.kind, b.mention.start, b.mention.end)
-                    out[k] = replace(m, change_of=ref)
+                    # 城镇新增就业1256万人，新增比上年增加12万人: the change is named whole
+                    # (城镇新增就业比上年增加), not by the word it repeats
+                    named = b.indicator + m.indicator[change.start() :]
+                    out[k] = replace(m, change_of=ref, indicator=named)
                 break
     return out
 
