@@ -460,6 +460,22 @@ def test_indicator_names_are_not_cut_inside_a_word() -> None:
     assert found[2].change_of is not None
 
 
+def test_a_bare_average_growth_takes_its_subject() -> None:
+    # 年均增速 with no subject of its own: the subject of the clause before (数字经济快速发展)
+    # or of the figure before, without that figure's own change word
+    text = (
+        "数字经济快速发展，2012年以来年均增速超过30%。"
+        "国内生产总值增长5%，年均增长6%。国内生产总值增长6.9%，比上年提高0.2个百分点。\n"
+    )
+    assert [m.indicator for m in measures_of(make_doc(text))] == [
+        "数字经济年均增速",
+        "国内生产总值增长",
+        "国内生产总值年均增长",
+        "国内生产总值增长",
+        "国内生产总值增长比上年提高",
+    ]
+
+
 def test_a_year_named_in_passing_governs_no_bullets() -> None:
     text = "导语。\n落实2030年应对气候变化国家自主贡献目标。\n——森林覆盖率为24%。\n"
     assert rows(measures_of(make_doc(text))) == [("Statistic", "森林覆盖率", "=", "24", "%", None)]

@@ -110,7 +110,7 @@ def find_indicator(
     if not pre and starts and k == 0:
         # 电子商务交易额保持快速增长，由2012年的8万亿元增长到…: the subject stands in the clause
         # before, ahead of what it says about it
-        subject = _clause_subject(text, ca)
+        subject = clause_subject(text, ca)
         if subject is not None:
             return Indicator(subject, ca, quantity.end, True, True)
     if not pre or verb is not None or pre.endswith("的"):
@@ -247,7 +247,7 @@ _PREDICATE = re.compile(
 )
 
 
-def _clause_subject(text: str, ca: int) -> str | None:
+def clause_subject(text: str, ca: int) -> str | None:
     """The subject of the clause before the one starting at ``ca`` in its sentence, when it
     opens that clause and a predicate follows it (``电子商务交易额保持快速增长``)."""
     end = ca

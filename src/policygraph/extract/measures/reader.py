@@ -13,6 +13,7 @@ from policygraph.extract.measures.clauses import clauses
 from policygraph.extract.measures.frame import Frame, Paragraph, on_year
 from policygraph.extract.measures.indicators import (
     FROM_BEFORE,
+    clause_subject,
     continues,
     find_indicator,
     from_year,
@@ -186,7 +187,16 @@ def _on_quantity(
         return  # 6.5%左右的增速可以…: a report must say what it measures before the number
     inherited = found.from_pre and frame.subject is not None and continues(indicator)
     if inherited and frame.subject:
-        indicator = frame.subject + indicator
+        subject = frame.subject
+        change = next((w for w in words().change_words if subject.endswith(w)), None)
+        if change and indicator.startswith(("年均", "平均")):
+            subject = subject[: -len(change)]  # 国内生产总值增长5%，年均增长6%: not 增长年均增长
+        indicator = subject + indicator
+    elif found.from_pre and frame.subject is None and continues(indicator):
+        # 数字经济快速发展，2012年以来年均增速超过30%: the subject of the clause before
+        subject = clause_subject(text, ca)
+        if subject is not None:
+            indicator, inherited = subject + indicator, True
     indicator, quantity = _verb_comparator(indicator, quantity)
     if not valid(indicator):
         return
