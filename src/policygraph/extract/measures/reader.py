@@ -171,6 +171,7 @@ def _on_quantity(
         return
     if quantity.start in paired:
         indicator, i = paired[quantity.start]
+        indicator, quantity = _verb_comparator(indicator, quantity)  # 分别再提高30元和5元
         kind, year, _ = classify(text, ca, i, quantity, years, frame, para)
         _emit(para, kind, indicator, quantity, year, i, quantity.end, "measures.respectively")
         return

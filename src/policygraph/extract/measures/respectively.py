@@ -49,8 +49,16 @@ def _shared_tail(subjects: list[tuple[str, int]]) -> list[tuple[str, int]]:
     if len(subjects) != 2:
         return subjects
     (first, i), (last, j) = subjects
+    marker = _ATTRIBUTE.search(last, 2)
+    if marker is not None and not _ATTRIBUTE.search(first):
+        # 居民医保和基本公共卫生服务经费人均财政补助标准: the tail from its attribute word on
+        return [(first + last[marker.start() :], i), (last, j)]
     tail = last[len(first) :]
     parallel = first[0] == last[0] or len(first) == 2
     if parallel and len(tail) >= 2 and not first.endswith(tail):
         return [(first + tail, i), (last, j)]
     return subjects
+
+
+# words that open what is measured of a thing (its per-head amount, standard, share, output)
+_ATTRIBUTE = re.compile(r"人均|补助标准|标准|比重|占比|产量|里程|规模|总额|增加值|覆盖率|普及率")
