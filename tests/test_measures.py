@@ -479,6 +479,18 @@ def test_a_bare_average_growth_takes_its_subject() -> None:
     ]
 
 
+def test_an_amount_after_a_verb_of_allotting_is_of_the_noun_after_it() -> None:
+    # 一次性增加6万亿元地方政府债务限额置换…: 6万亿元 of 地方政府债务限额 (up to its purpose)
+    text = (
+        "一次性增加6万亿元地方政府债务限额置换存量隐性债务。"
+        "中央财政拟安排200亿元专项资金，主要用贴息方式支持企业技术改造。\n"
+    )
+    assert [m.indicator for m in measures_of(make_doc(text))] == [
+        "一次性增加…地方政府债务限额",
+        "中央财政拟安排…专项资金",
+    ]
+
+
 def test_a_year_named_in_passing_governs_no_bullets() -> None:
     text = "导语。\n落实2030年应对气候变化国家自主贡献目标。\n——森林覆盖率为24%。\n"
     assert rows(measures_of(make_doc(text))) == [("Statistic", "森林覆盖率", "=", "24", "%", None)]
