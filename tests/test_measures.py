@@ -483,11 +483,13 @@ def test_an_amount_after_a_verb_of_allotting_is_of_the_noun_after_it() -> None:
     # 一次性增加6万亿元地方政府债务限额置换…: 6万亿元 of 地方政府债务限额 (up to its purpose)
     text = (
         "一次性增加6万亿元地方政府债务限额置换存量隐性债务。"
-        "中央财政拟安排200亿元专项资金，主要用贴息方式支持企业技术改造。\n"
+        "中央财政拟安排200亿元专项资金，主要用贴息方式支持企业技术改造。"
+        "从今年开始拟连续几年发行超长期特别国债，专项用于重大项目建设，今年先发行1万亿元。\n"
     )
     assert [m.indicator for m in measures_of(make_doc(text))] == [
         "一次性增加…地方政府债务限额",
         "中央财政拟安排…专项资金",
+        "先发行…超长期特别国债",  # what the same verb allots earlier in the sentence
     ]
 
 

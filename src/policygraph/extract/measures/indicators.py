@@ -116,6 +116,12 @@ def find_indicator(
         # 一次性增加6万亿元地方政府债务限额置换…, 中央财政拟安排200亿元专项资金: an amount
         # of what follows it (6万亿元 of 地方政府债务限额), not of the verb
         return Indicator(pre + "…" + money.group(1), i, quantity.end + money.end(1), True, True)
+    if quantity.unit in _MONEY and not noun and pre.endswith(_MONEY_VERBS):
+        # 拟连续几年发行超长期特别国债，…，今年先发行1万亿元: the sentence named what is
+        # allotted after the same verb earlier
+        named = _allotted_before(text, ca, next(v for v in _MONEY_VERBS if pre.endswith(v)))
+        if named is not None:
+            return Indicator(pre + "…" + named, i, quantity.end, True, True)
     if pre.endswith("的") and not noun and len(pre) > 1:
         # 占移动基站总数的33.6%: a share, its subject in the clause before
         return Indicator(pre[:-1], i, quantity.end, True, True)
@@ -273,3 +279,13 @@ def clause_subject(text: str, ca: int) -> str | None:
         return None
     subject = text[start : predicate.start()].strip()
     return subject if valid(subject) and len(subject) <= 20 else None
+
+
+def _allotted_before(text: str, ca: int, verb: str) -> str | None:
+    """What ``verb`` allots earlier in the sentence before ``ca`` (发行超长期特别国债)."""
+    start = max(text.rfind(c, 0, ca) for c in "。！？\n") + 1
+    k = text.rfind(verb, start, ca)
+    if k < 0:
+        return None
+    found = _MONEY_NOUN.match(text[k + len(verb) : ca].split("，")[0])
+    return found.group(1) if found else None
