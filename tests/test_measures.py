@@ -493,6 +493,20 @@ def test_an_amount_after_a_verb_of_allotting_is_of_the_noun_after_it() -> None:
     ]
 
 
+def test_a_report_cue_before_the_current_year_is_about_the_present_state() -> None:
+    # 目前…较低，今年增加赤字后，赤字率在2%左右: the plan's figure, not a report
+    text = (
+        "二、今年经济社会发展的总体要求、主要预期目标和宏观经济政策\n"
+        "同时，目前我国债务负担率相对较低，今年增加赤字后，赤字率在2%左右，总体上处于安全水平。"
+        "目前，全国有2.8亿农民工。\n"
+    )
+    doc = make_doc(text, date="2013-03-05", kind="policy", title="2013年政府工作报告")
+    assert [(r[0], r[1], r[5]) for r in rows(measures_of(doc))] == [
+        ("Target", "赤字率", 2013),
+        ("Statistic", "农民工", None),
+    ]
+
+
 def test_a_year_named_in_passing_governs_no_bullets() -> None:
     text = "导语。\n落实2030年应对气候变化国家自主贡献目标。\n——森林覆盖率为24%。\n"
     assert rows(measures_of(make_doc(text))) == [("Statistic", "森林覆盖率", "=", "24", "%", None)]
