@@ -115,8 +115,13 @@ CASES: list[tuple[str, list[Row]]] = [
     ),
     ("贫困发生率由10.2%下降到3.1%。", [("Statistic", "贫困发生率", "=", "3.1", "%", None)]),
     (
+        # a start value dated by its year is a statistic of that year (an undated one, 由10.2%,
+        # is none)
         "城镇居民人均可支配收入由2002年7703元增加到2007年13786元。",
-        [("Statistic", "城镇居民人均可支配收入", "=", "13786", "元", 2007)],
+        [
+            ("Statistic", "城镇居民人均可支配收入", "=", "13786", "元", 2007),
+            ("Statistic", "城镇居民人均可支配收入", "=", "7703", "元", 2002),
+        ],
     ),
     (
         "截至2024年底，全国5G基站总数达425.1万个，占移动基站总数的33.6%。",
@@ -370,6 +375,7 @@ def test_the_year_of_a_start_value_frames_nothing() -> None:
     assert [(r[0], r[1], r[3], r[5]) for r in rows(measures_of(doc))] == [
         ("Target", "安排财政赤字", "1620000000000", 2015),
         ("Target", "赤字率", "2.3", 2015),
+        ("Statistic", "赤字率", "2.1", 2014),  # the start value, of its year
         ("Target", "债务率", "38", 2015),
     ]
 
@@ -416,7 +422,9 @@ def test_a_subject_in_the_clause_before_a_from_to_change() -> None:
     )
     assert rows(measures_of(make_doc(text, date="2022-01-12"))) == [
         ("Statistic", "电子商务交易额", "=", "42300000000000", "元", 2021),
+        ("Statistic", "电子商务交易额", "=", "8000000000000", "元", 2012),
         ("Statistic", "数字经济", "=", "45500000000000", "元", 2021),
+        ("Statistic", "数字经济", "=", "11000000000000", "元", 2012),
         ("Statistic", "数字经济占国内生产总值比重", "=", "39.8", "%", 2021),
     ]
 

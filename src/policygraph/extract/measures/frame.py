@@ -9,6 +9,7 @@ from typing import Literal
 
 from policygraph.extract.measures.spans import MeasureSpan
 from policygraph.extract.measures.words import words
+from policygraph.extract.numbers import Quantity
 from policygraph.extract.years import YearSpan
 
 _COMPARISON = ("比", "较", "同比", "相比", "与", "于")  # 比去年…: a comparison, not a time frame
@@ -29,6 +30,8 @@ class Frame:
     plan_year: int | None = None
     subject: str | None = None  # of the last measure, for 年均增长… clauses
     verb: str | None = None  # lead verb of the last measure, for 、-lists
+    # start values of a change dated by a past year (从去年的2.1%提高到…): value and year
+    starts: list[tuple[Quantity, int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -95,6 +95,8 @@ def _sentence(text: str, a: int, b: int, para: Paragraph) -> None:
         and _opens_with_quantity(text, a, b, quantities)
     )
     frame = Frame(listing=runs_on, list_year=para.list_year if runs_on else None)
+    if found_quantities and found_years and para.base_year is not None:
+        frame.starts = _dated_starts(sentence, a, found_years, found_quantities, para.base_year)
     for ca, cb, sep in clauses(text, a, b):
         clause_years = [y for y in years if ca <= y.i < cb]
         clause_qs = [q for q in quantities if ca <= q.start < cb]
@@ -204,7 +206,32 @@ def _on_quantity(
     if not inherited:
         frame.subject = subject_of(indicator)
     projected = any(w in text[ca : quantity.start] for w in words().projection_cues)
+    if kind == "Statistic" and frame.starts and any(w in indicator for w in _OVER_YEARS):
+        year = None  # 从1997年的…增加到2002年的…，平均每年增长7.7%: over the span, no one year
     _emit(para, kind, indicator, quantity, year, i, j, rule, projected=projected)
+    # 赤字率从去年的2.1%提高到2.3%: the start value is a statistic of its year, of the
+    # same indicator
+    for start, start_year in frame.starts:
+        if ca <= start.start < quantity.start and start.unit == quantity.unit and i < start.start:
+            _emit(para, "Statistic", indicator, start, start_year, i, start.end, "measures.start")
+
+
+_OVER_YEARS = ("年均", "平均每年", "累计")
+
+
+def _dated_starts(
+    sentence: str, a: int, years: list[YearSpan], found: list[Quantity], base: int
+) -> list[tuple[Quantity, int]]:
+    """Start values of a change dated by a past year (由2012年的8万亿元, 从去年的2.1%), in the
+    paragraph's positions."""
+    out: list[tuple[Quantity, int]] = []
+    for y in years:
+        if y.year >= base or y.rule == "years.plan-period" or not from_year(sentence, y.i, y.j):
+            continue
+        q = next((q for q in found if q.start >= y.j), None)
+        if q is not None and sentence[y.j : q.start].strip(" 的") == "":
+            out.append((_shift(q, a), y.year))
+    return out
 
 
 # 资费至少降低30%, 排放量要下降3%, 寿命再提高1岁: a comparator word or a modal before the
