@@ -20,8 +20,9 @@ policy owns a target only when the text says it states it (``《纲要》提出�
 
 Rules: ``measures.deadline-clause`` (a target under a deadline), ``measures.list-item`` (a
 target in a ``目标是：`` list), ``measures.target-cue`` (a target by cue word such as 力争),
-``measures.respectively`` (a ``分别`` pairing), ``measures.estimate`` and
-``measures.statistic``.
+``measures.respectively`` (a ``分别`` pairing), ``measures.estimate``,
+``measures.statistic`` and ``measures.start`` (the dated start value of a change, 从去年的2.1%).
+A change figure (比上年增加1800亿元) carries the figure it modifies (``change_of``).
 
 Modules: ``reader`` walks a paragraph; ``frame`` holds the time frame and deadline;
 ``clauses`` splits sentences; ``indicators`` and ``respectively`` find what a number
