@@ -499,6 +499,9 @@ def test_an_amount_after_a_verb_of_allotting_is_of_the_noun_after_it() -> None:
         "中央财政拟安排…专项资金",
         "先发行…超长期特别国债",  # what the same verb allots earlier in the sentence
     ]
+    # a consequence (购买力就增加…) or a numeral after the amount is no allotment of a noun
+    other = "城市居民的购买力将增加六亿元一元钱的购买力。这一年就增加了一百七十七亿元。\n"
+    assert all("…" not in m.indicator for m in measures_of(make_doc(other)))
 
 
 def test_a_report_cue_before_the_current_year_is_about_the_present_state() -> None:

@@ -25,9 +25,10 @@ _LIST_SEP = re.compile(r"[、和及]")
 # an amount of money after a verb of allotting, and the noun after it up to what it is for
 _MONEY = frozenset({"元", "美元", "欧元", "港元", "日元"})
 _MONEY_VERBS = ("安排", "增加", "发行", "下达", "投入", "追加", "新增", "拨付", "筹集", "设立")
+# (no numeral, 的 or 了 in it: 增加了一百七十七亿元, 增加一元钱的购买力 are no such noun)
 _MONEY_NOUN = re.compile(
-    r"([\u4e00-\u9fff“”]{2,20}?)(?=用于|置换|支持|用来|主要|帮助|推动|促进|解决|重点|补充|"
-    r"化解|发放|建设|实施|开展|$)"
+    r"((?:(?![一二三四五六七八九十百千万亿元了的])[\u4e00-\u9fff“”]){2,20}?)"
+    r"(?=用于|置换|支持|用来|主要|帮助|推动|促进|解决|重点|补充|化解|发放|$)"
 )
 _TRAILING_DURATION = re.compile(r"(?:连续|近|过去)?[一二三四五六七八九十两\d]+年$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -112,11 +113,16 @@ def find_indicator(
             return Indicator(pre + noun, i, quantity.end + len(post), True, False)
         return Indicator(noun, quantity.start, quantity.end + len(post), True, False)
     money = _MONEY_NOUN.match(noun) if quantity.unit in _MONEY and verb is None else None
-    if money is not None and pre.endswith(_MONEY_VERBS) and not post.startswith("的"):
+    if (
+        money is not None
+        and pre.endswith(_MONEY_VERBS)
+        and "的" not in pre  # (城市居民的购买力将增加…: a consequence, not an allotment)
+        and not post.startswith("的")
+    ):
         # 一次性增加6万亿元地方政府债务限额置换…, 中央财政拟安排200亿元专项资金: an amount
         # of what follows it (6万亿元 of 地方政府债务限额), not of the verb
         return Indicator(pre + "…" + money.group(1), i, quantity.end + money.end(1), True, True)
-    if quantity.unit in _MONEY and not noun and pre.endswith(_MONEY_VERBS):
+    if quantity.unit in _MONEY and not noun and pre.endswith(_MONEY_VERBS) and "的" not in pre:
         # 拟连续几年发行超长期特别国债，…，今年先发行1万亿元: the sentence named what is
         # allotted after the same verb earlier
         named = _allotted_before(text, ca, next(v for v in _MONEY_VERBS if pre.endswith(v)))
