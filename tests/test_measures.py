@@ -402,7 +402,8 @@ def test_a_change_figure_modifies_the_figure_before_it_in_its_unit() -> None:
     text = (
         "一般公共预算支出规模28.5万亿元、比上年增加1.1万亿元。"
         "国内生产总值达到13.65万亿元，比上年增长9.5%。"
-        "城镇化率为66.2%，比上年提高0.9个百分点。\n"
+        "城镇化率为66.2%，比上年提高0.9个百分点。"
+        "经济建设费占支出总数的35.84%，比上年增长57.27%。\n"
     )
     found = measures_of(make_doc(text))
     linked = [(m.indicator, text[m.change_of[1] : m.change_of[2]]) for m in found if m.change_of]

@@ -185,7 +185,8 @@ def link_changes(found: list[Measure], text: str) -> list[Measure]:
                 c in text[b.mention.end : m.mention.start] for c in "。！？\n"
             ):
                 break  # only within the sentence, and only a figure before the change
-            units = b.unit == m.unit or (b.unit, m.unit) in _CHANGE_UNITS
+            # (a rate changes by points: 占35.84%，比上年增长57.27% is the amount's growth)
+            units = (b.unit == m.unit and b.unit != "%") or (b.unit, m.unit) in _CHANGE_UNITS
             if units and b.kind == m.kind and _CHANGE.search(b.indicator) is None:
                 if not subject or subject in b.indicator or b.indicator in subject:
                     ref = (b.kind, b.mention.start, b.mention.end)
