@@ -22,6 +22,7 @@ FROM_BEFORE = re.compile(rf"[从由]{_BETWEEN}$")
 _TURN = re.compile(r"([^，,；;。！？：:、]{2,40}?)由[^。！？]*?转为")
 TURNED = "转为"
 _LIST_SEP = re.compile(r"[、和及]")
+_AFTER_DIGITS = re.compile(r"[\d０-９][，,]$")
 # an amount of money after a verb of allotting, and the noun after it up to what it is for
 _MONEY = frozenset({"元", "美元", "欧元", "港元", "日元"})
 _MONEY_VERBS = ("安排", "增加", "发行", "下达", "投入", "追加", "新增", "拨付", "筹集", "设立")
@@ -154,7 +155,12 @@ def find_indicator(
         # 16个国家签署…, 3000多家企业参展: a count opening its clause names what it counts and
         # what they did after it (not 6.5%左右的增速可以…, a rate)
         number_first = (
-            not pre and verb is None and quantity.unit in lists.count_units and len(noun) >= 4
+            not pre
+            and verb is None
+            and quantity.unit in lists.count_units
+            and len(noun) >= 4
+            and quantity.value > 0  # (３，０００余户: a thousands separator read as a clause)
+            and not _AFTER_DIGITS.search(text, max(0, quantity.start - 2), quantity.start)
         )
         return Indicator(indicator, start, end, bool(pre or verb or number_first), False)
     t = text.rfind(TURNED, i, e)
