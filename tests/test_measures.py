@@ -428,6 +428,13 @@ def test_a_subject_in_the_clause_before_a_from_to_change() -> None:
         ("Statistic", "数字经济", "=", "11000000000000", "元", 2012),
         ("Statistic", "数字经济占国内生产总值比重", "=", "39.8", "%", 2021),
     ]
+    # a clause that ends in a measured noun (…覆盖率) names it whole
+    whole = "全国基本扫除青壮年文盲的人口地区覆盖率，由1997年的65%提高到2002年的91%。\n"
+    assert rows(measures_of(make_doc(whole, date="2003-03-05")))[0][1:4] == (
+        "全国基本扫除青壮年文盲的人口地区覆盖率",
+        "=",
+        "91",
+    )
 
 
 def test_respectively_items_may_hold_he_and_share_a_tail() -> None:
@@ -452,7 +459,10 @@ def test_respectively_items_may_hold_he_and_share_a_tail() -> None:
 
 def test_a_count_that_opens_its_clause_counts_what_follows() -> None:
     # 16个国家签署…: a number-first statement; a rate first (6.5%左右的增速可以…) stays none
-    text = "16个国家签署合作文件。3000多家企业参展。6.5%左右的增速可以实现比较充分的就业。\n"
+    text = (
+        "16个国家签署合作文件。3000多家企业参展。6.5%左右的增速可以实现比较充分的就业。"
+        "以解决三个1亿人问题为着力点。\n"
+    )
     assert rows(measures_of(make_doc(text))) == [
         ("Statistic", "国家签署合作文件", "=", "16", "个", None),
         ("Statistic", "企业参展", ">", "3000", "家", None),

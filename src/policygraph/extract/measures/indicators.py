@@ -160,6 +160,8 @@ def find_indicator(
             and quantity.unit in lists.count_units
             and len(noun) >= 4
             and quantity.value > 0  # (３，０００余户: a thousands separator read as a clause)
+            and k == 0  # (not 解决三个1亿人问题: the count opens the clause)
+            and skip_time(text, ca, quantity.start, years) >= quantity.start
             and not _AFTER_DIGITS.search(text, max(0, quantity.start - 2), quantity.start)
         )
         return Indicator(indicator, start, end, bool(pre or verb or number_first), False)
@@ -277,6 +279,10 @@ _PREDICATE = re.compile(
 )
 
 
+# a clause that ends in one of these names a measured thing whole
+_MEASURE_NOUN = re.compile(r"(?:率|额|量|数|比重|规模|总值|收入|产值|里程|面积|人口|人数)$")
+
+
 def clause_subject(text: str, ca: int) -> str | None:
     """The subject of the clause before the one starting at ``ca`` in its sentence, when it
     opens that clause and a predicate follows it (``电子商务交易额保持快速增长``)."""
@@ -286,6 +292,9 @@ def clause_subject(text: str, ca: int) -> str | None:
     if end == 0 or text[end - 1] in "。！？":
         return None
     start = max(text.rfind(c, 0, end) for c in "。！？，,；;：:\n") + 1
+    whole = text[start:end].strip()
+    if _MEASURE_NOUN.search(whole) and valid(whole) and len(whole) <= _MAX_INDICATOR:
+        return whole  # 全国…的人口地区覆盖率，由1997年的65%提高到…: the clause names it whole
     predicate = _PREDICATE.search(text, start, end)
     if predicate is None:
         return None
