@@ -4,9 +4,13 @@ on a served store. Run by hand, not in CI; prints JSON.
 
     python benchmarks/explore_pages.py --store exports/store [--pages 300]
 
-Every entity page and description is of an entity a document page links to (all of them
-up to ``--pages``), searches are two-character prefixes of their labels; the index for
-search is read once before timing, as a running server does after its first page.
+Documents are ``--pages`` of all the documents (``/explore.json``), spread evenly over
+them in IRI order; entity pages, descriptions and 303s are ``--pages`` of the entities
+those documents link to, spread evenly too (so the most linked, biggest entities are in);
+the JSON twins are every third of those pages again as ``.json``; searches are
+two-character prefixes of their labels. The index for search is read once before timing,
+as a running server does after its first page. The load average is given at the start
+and at the end: the machine may be shared.
 Lists are the three lists with filters drawn from those labels and from years, and their
 first pages (each list is read from the store once, before timing, as the index is);
 saved queries are each saved query without parameters and with five labels for each
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import re
 import statistics
 import time
@@ -37,6 +42,13 @@ def timed(port: int, path: str, accept: str = "text/html") -> tuple[float, int, 
     body = response.read().decode("utf-8", "replace")
     connection.close()
     return (time.perf_counter() - started) * 1000, response.status, body
+
+
+def spread(items: list[str], n: int) -> list[str]:
+    """``n`` of ``items`` evenly spaced (all of them when there are fewer)."""
+    if len(items) <= n:
+        return items
+    return [items[i * len(items) // n] for i in range(n)]
 
 
 def summary(ms: list[float]) -> dict[str, float]:
@@ -107,13 +119,16 @@ def main() -> None:
     )
     parser.add_argument("--max-memory-mb", type=int, default=serve.DEFAULT_MAX_MEMORY_MB)
     args = parser.parse_args()
+    machine = describe(("policygraph", "pyoxigraph", "oxigraph", "jinja2"))
     port = serve.free_port()
     with serve.running(args.store, port=port, max_memory_mb=args.max_memory_mb):
-        _, _, home = timed(port, "/explore")
-        documents = re.findall(r'href="(/page/doc/[^"]+)"', home)
+        _, _, home = timed(port, "/explore.json")
+        documents = spread([d["href"] for d in json.loads(home)["documents"]], args.pages)
         kinds: dict[str, list[float]] = {
             "document": [],
             "entity": [],
+            "document .json": [],
+            "entity .json": [],
             "search": [],
             "data": [],
             "303": [],
@@ -124,18 +139,26 @@ def main() -> None:
         entities: list[str] = []
         if args.lists_only:
             documents = []
-        for doc in documents[: args.pages]:
+        for i, doc in enumerate(documents):
             ms, status, body = timed(port, doc)
             assert status == 200, doc
             kinds["document"].append(ms)
             for link in re.findall(r'href="(/page/(?!doc/)[^"?#]+)"', body):
                 if link not in entities:
                     entities.append(link)
+            if i % 3 == 0:
+                ms, status, _ = timed(port, doc + ".json")
+                assert status == 200, doc
+                kinds["document .json"].append(ms)
         labels: list[str] = []
-        for page in entities[: args.pages]:
+        for i, page in enumerate(spread(entities, args.pages)):
             ms, status, body = timed(port, page)
             assert status == 200, (page, status, body[-300:])
             kinds["entity"].append(ms)
+            if i % 3 == 0:
+                ms, status, _ = timed(port, page + ".json")
+                assert status == 200, page
+                kinds["entity .json"].append(ms)
             h1 = re.search(r"</span> (.+?)</h1>", body)
             if h1:
                 labels.append(h1.group(1)[:2])
@@ -152,7 +175,8 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "machine": describe(("policygraph", "pyoxigraph", "oxigraph", "jinja2")),
+                "machine": machine,
+                "load_average_1m_at_end": round(os.getloadavg()[0], 2),
                 "store": str(args.store),
                 **{k: summary(v) for k, v in kinds.items() if v},
             },

@@ -521,3 +521,133 @@ def test_an_indicator_page_draws_its_series_without_script(report_build) -> None
     # One outcome (2023), its sentence in the mark's tooltip, hostile text escaped.
     assert chart.count("<circle") == 1 and "<title>2023年" in chart
     assert "&lt;img src=x onerror=alert(2)&gt;货物进出口增长0.2%" in chart
+
+
+# -- the JSON twins (Datasette's conventions) ---------------------------------------------
+
+
+def get_json(base: str, path: str, accept: str = "text/html") -> tuple[int, dict]:  # type: ignore[type-arg]
+    status, headers, body = get(base, path, accept)
+    assert headers["Content-Type"] == "application/json; charset=utf-8", (path, status)
+    assert headers["Vary"] == "Accept"
+    return status, json.loads(body)
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"),
+    [
+        ("/page/person/习近平.json", "text/html"),
+        ("/page/person/习近平?format=json", "text/html"),
+        ("/page/person/习近平", "application/json"),
+    ],
+)
+def test_an_entity_page_has_a_json_twin_with_the_same_facts(
+    seeds: str, path: str, accept: str
+) -> None:
+    status, data = get_json(seeds, path, accept)
+    assert status == 200 and data["ok"] is True
+    assert (data["iri"], data["class"], data["label"]) == (PERSON, "Person", "习近平")
+    assert "习近平总书记" in data["aliases"]
+    _, _, html = get(seeds, "/page/person/习近平")
+    for group in data["facts"]:
+        assert group["shown"] == len(group["values"]) <= group["count"]
+        for value in group["values"]:
+            if value["href"]:
+                assert f'href="{value["href"]}"' in html  # each linked value is on the page
+            for source in value["sources"]:
+                assert source["mention"] in source["text"]
+                assert f'href="{source["href"]}"'.replace("&", "&amp;") in html
+    mentions = data["mentions"]
+    assert mentions["order"] == "document" and mentions["shown"] == len(mentions["rows"])
+    assert f"<h2>Mentions ({mentions['count']:,})</h2>" in html
+    assert data["data"]["ttl"] == "/data/person/" + quote("习近平") + ".ttl"
+
+
+def test_a_document_page_has_a_json_twin_with_its_text_and_marks(seeds: str) -> None:
+    _, home = get_json(seeds, "/explore.json")
+    doc = home["documents"][0]
+    status, data = get_json(seeds, doc["href"] + ".json")
+    assert status == 200 and data["iri"] == doc["iri"]
+    text, marks = data["text"], data["marks"]
+    assert marks["count"] == len(marks["rows"]) > 0 and marks["truncated"] is False
+    for mark in marks["rows"][:50]:
+        assert 0 <= mark["start"] < mark["end"] <= len(text)
+        assert mark["entity"].startswith("https://w3id.org/policygraph/id/")
+    assert {c["class"] for c in home["classes"]} >= {"Person", "Document"}
+
+
+def test_search_and_lists_have_json_twins(seeds: str) -> None:
+    status, found = get_json(seeds, "/search.json?q=习近平")
+    assert status == 200 and found["q"] == "习近平"
+    people = next(g for g in found["groups"] if g["class"] == "Person")
+    assert people["rows"][0]["iri"] == PERSON
+    _, policies = get_json(seeds, "/explore/policies.json")
+    _, _, csv_body = get(seeds, "/explore/policies.csv", "text/csv")
+    header, *lines = csv_rows(csv_body)
+    assert policies["columns"] == header and policies["count"] == len(lines)
+    assert [list(r.values()) for r in policies["rows"]] == lines[: len(policies["rows"])]
+    _, listed = get_json(seeds, "/explore/lists.json")
+    assert [x["name"] for x in listed["lists"]] == ["policies", "targets", "documents"]
+    query = next(q for q in listed["queries"] if q["name"] == "classes")
+    status, classes = get_json(seeds, query["href"])
+    assert status == 200 and classes["columns"] == ["class", "entities"]
+    assert {"class", "entities"} == set(classes["rows"][0])
+
+
+def test_json_twins_page_and_fail_as_json(seeds: str) -> None:
+    status, bad = get_json(seeds, "/explore/policies.json?year=20x")
+    assert (status, bad["ok"], bad["status"]) == (400, False, 400) and "20x" in bad["error"]
+    status, missing = get_json(seeds, "/page/person/nobody.json")
+    assert (status, missing["ok"]) == (404, False)
+    _, first = get_json(seeds, "/explore/documents.json")
+    assert first["next_url"] is None or first["next_url"].startswith("/explore/documents.json?")
+
+
+def test_plain_json_on_an_iri_is_the_page_and_json_ld_the_description(seeds: str) -> None:
+    status, headers, _ = get(seeds, "/id/person/习近平", "application/json")
+    assert status == 303 and headers["Location"] == "/page/person/" + quote("习近平") + ".json"
+    status, headers, _ = get(seeds, "/id/person/习近平", "application/ld+json")
+    assert status == 303 and headers["Location"].endswith(".jsonld")
+    status, headers, _ = get(seeds, "/page/person/习近平", "text/html,*/*;q=0.8")
+    assert (status, headers["Content-Type"]) == (200, "text/html; charset=utf-8")
+
+
+def test_an_iri_named_dot_json_keeps_its_page(tmp_path: Path) -> None:
+    from policygraph.explore.app import Explorer, rows
+
+    store = ox.Store()
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    for key in ("a.json", "b"):
+        node = ox.NamedNode(f"https://w3id.org/policygraph/id/file/{key}")
+        store.add(ox.Quad(node, label, ox.Literal(key)))
+    explorer = Explorer(lambda q: rows(store.query(q)), lambda: tmp_path / "store")
+    page = explorer.respond("/page/file/a.json", "", "text/html")
+    assert (page.status, page.content_type) == (200, "text/html; charset=utf-8")
+    twin = explorer.respond("/page/file/b.json", "", "text/html")
+    assert json.loads(twin.body)["label"] == "b"
+    assert explorer.respond("/page/file/c.json", "", "text/html").status == 404
+
+
+def test_a_saved_query_page_is_run_once_a_generation(tmp_path: Path) -> None:
+    from policygraph.explore.app import Explorer, rows
+
+    store = ox.Store()
+    node = ox.NamedNode("https://w3id.org/policygraph/id/person/a")
+    kind = ox.NamedNode("https://w3id.org/policygraph/ontology#Person")
+    store.add(ox.Quad(node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), kind))
+    asked: list[str] = []
+
+    def ask(sparql: str) -> list[dict]:  # type: ignore[type-arg]
+        asked.append(sparql)
+        return rows(store.query(sparql))
+
+    explorer = Explorer(ask, lambda: tmp_path / "store")
+    first = explorer.respond("/explore/queries/classes", "", "text/html")
+    n = len(asked)
+    assert explorer.respond("/explore/queries/classes", "", "text/html").body == first.body
+    assert len(asked) == n  # the same page again: not asked again
+    explorer.respond("/explore/queries/classes.csv", "", "text/csv")
+    assert len(asked) == n + 1  # CSV (every row) is always asked
+    explorer.forget()  # a write: everything is asked again
+    explorer.respond("/explore/queries/classes", "", "text/html")
+    assert len(asked) > n + 1

@@ -41,6 +41,13 @@ def test_an_unknown_wording_is_normalised_into_its_own_indicator() -> None:
     assert normalise_indicator("经济增长预期目标") == "经济增长"
 
 
+def test_an_amount_allotted_measures_what_it_is_of() -> None:
+    # 发行1万亿元超长期特别国债 is read 发行…超长期特别国债: the bonds, not the verb
+    assert resolve("发行…超长期特别国债", "元").label == "超长期特别国债"
+    assert normalise_indicator("一次性增加…地方政府债务限额") == "地方政府债务限额"
+    assert normalise_indicator("城市居民平均…的时间在社区中度过").startswith("城市居民平均")
+
+
 def test_each_label_belongs_to_one_concept() -> None:
     index = vocabulary()
     assert len({c.iri for c in index.values()}) >= 40

@@ -115,8 +115,13 @@ CASES: list[tuple[str, list[Row]]] = [
     ),
     ("贫困发生率由10.2%下降到3.1%。", [("Statistic", "贫困发生率", "=", "3.1", "%", None)]),
     (
+        # a start value dated by its year is a statistic of that year (an undated one, 由10.2%,
+        # is none)
         "城镇居民人均可支配收入由2002年7703元增加到2007年13786元。",
-        [("Statistic", "城镇居民人均可支配收入", "=", "13786", "元", 2007)],
+        [
+            ("Statistic", "城镇居民人均可支配收入", "=", "13786", "元", 2007),
+            ("Statistic", "城镇居民人均可支配收入", "=", "7703", "元", 2002),
+        ],
     ),
     (
         "截至2024年底，全国5G基站总数达425.1万个，占移动基站总数的33.6%。",
@@ -286,6 +291,20 @@ def test_a_list_of_targets_runs_on_to_its_items_not_to_explanations() -> None:
     ]
 
 
+def test_zai_before_a_bare_figure_is_the_copula_not_a_count() -> None:
+    # 涨幅在3%以内, 产量在1.3万亿斤以上: nothing follows the number, so 在 links the
+    # indicator before it (in 在36个城市开展试点 the number counts what follows)
+    text = (
+        "今年的主要目标是：物价总水平基本稳定，居民消费价格总水平涨幅在 3%以内；"
+        "粮食产量在1.3万亿斤以上；国际收支趋向基本平衡。\n"
+        "在36个大城市开展垃圾分类试点。\n"
+    )
+    assert rows(measures_of(make_doc(text))) == [
+        ("Target", "居民消费价格总水平涨幅", "<=", "3", "%", 2025),
+        ("Target", "粮食产量", ">=", "1300000000000", "斤", 2025),
+    ]
+
+
 def test_a_part_that_plans_the_year_makes_its_figures_targets() -> None:
     text = (
         "一、过去一年工作回顾\n"
@@ -308,6 +327,206 @@ def test_a_part_that_plans_the_year_makes_its_figures_targets() -> None:
     # a report's parts plan nothing
     report = make_doc(text, date="2025-03-05", kind="report", title="年度报告")
     assert [m.kind for m in measures_of(report)] == ["Statistic"] * 5
+
+
+def test_a_cue_target_in_a_part_that_plans_the_year_takes_its_year() -> None:
+    # 赤字率拟按3%安排, 广义货币M2预期增长12%左右 with no 今年 of their own: the part
+    # (二、对今年政府工作的建议, 二、2015年工作总体部署) dates them; a later part without a
+    # year (三、把改革开放扎实推向纵深) leaves a cue target undated
+    text = (
+        "一、过去一年工作回顾\n城镇新增就业1244万人。\n"
+        "二、对今年政府工作的建议\n赤字率拟按3%安排，赤字规模4.06万亿元。\n"
+        "广义货币M2预期增长12%左右，在实际执行中也可以略高些。\n"
+        "三、把改革开放扎实推向纵深\n力争新建5个试验区。\n"
+    )
+    doc = make_doc(text, date="2024-03-05", kind="policy", title="2024年政府工作报告")
+    assert [(r[0], r[1], r[5]) for r in rows(measures_of(doc))] == [
+        ("Statistic", "城镇新增就业", 2023),
+        ("Target", "赤字率", 2024),
+        ("Target", "赤字规模", 2024),
+        ("Target", "广义货币M2预期增长", 2024),
+        ("Target", "试验区", None),
+    ]
+
+
+def test_a_figure_that_turned_is_its_subjects_and_the_past_state_no_measure() -> None:
+    # X由…转为下降1.2%: the figures X turned from (a past state) are none of this year's
+    text = (
+        "一、2006年工作回顾\n"
+        "2006年，单位国内生产总值能耗由前三年分别上升4.9％、5.5％，转为下降1.2%。"
+        "工业企业利润由上年下降2.3%转为增长8.5%。\n"
+    )
+    doc = make_doc(text, date="2007-03-05", kind="policy", title="2007年政府工作报告")
+    assert rows(measures_of(doc)) == [
+        ("Statistic", "单位国内生产总值能耗下降", "=", "1.2", "%", 2006),
+        ("Statistic", "工业企业利润增长", "=", "8.5", "%", 2006),
+    ]
+
+
+def test_the_year_of_a_start_value_frames_nothing() -> None:
+    # 赤字率从去年的2.1%提高到2.3%: 去年 dates the start value, not the plan's figure; a
+    # leading 但 is no part of the indicator
+    text = (
+        "二、2015年工作总体部署\n"
+        "今年拟安排财政赤字1.62万亿元，赤字率从去年的2.1%提高到2.3%。"
+        "但赤字率稳定在安全水平，债务率由上年的40%降到38%。\n"
+    )
+    doc = make_doc(text, date="2015-03-05", kind="policy", title="2015年政府工作报告")
+    assert [(r[0], r[1], r[3], r[5]) for r in rows(measures_of(doc))] == [
+        ("Target", "安排财政赤字", "1620000000000", 2015),
+        ("Target", "赤字率", "2.3", 2015),
+        ("Statistic", "赤字率", "2.1", 2014),  # the start value, of its year
+        ("Target", "债务率", "38", 2015),
+    ]
+
+
+def test_a_year_a_span_starts_from_is_no_reference_year() -> None:
+    # 2012年以来年均增速…, 自2019年起…: figures over a span up to now, not of its first year,
+    # and not of the year a review heading names either
+    text = (
+        "一、2024年工作回顾\n"
+        "2012年以来，数字经济规模年均增速超过30%。自2019年起，累计减税5万亿元。"
+        "2023年末，常住人口城镇化率达66.2%。\n"
+    )
+    doc = make_doc(text, date="2025-03-05", kind="policy", title="2025年政府工作报告")
+    assert [(r[1], r[5]) for r in rows(measures_of(doc))] == [
+        ("数字经济规模年均增速", None),
+        ("累计减税", None),
+        ("常住人口城镇化率", 2023),
+    ]
+
+
+def test_a_change_figure_modifies_the_figure_before_it_in_its_unit() -> None:
+    # 比上年增加1.1万亿元 changes 支出规模28.5万亿元; a growth rate of an amount
+    # (达到13.65万亿元，比上年增长9.5%) is a measure of its own; a rate changes by points
+    text = (
+        "一般公共预算支出规模28.5万亿元、比上年增加1.1万亿元。"
+        "国内生产总值达到13.65万亿元，比上年增长9.5%。"
+        "城镇化率为66.2%，比上年提高0.9个百分点。"
+        "经济建设费占支出总数的35.84%，比上年增长57.27%。\n"
+    )
+    found = measures_of(make_doc(text))
+    linked = [(m.indicator, text[m.change_of[1] : m.change_of[2]]) for m in found if m.change_of]
+    assert linked == [
+        ("一般公共预算支出规模比上年增加", "一般公共预算支出规模28.5万亿元"),
+        ("城镇化率比上年提高", "城镇化率为66.2%"),
+    ]
+
+
+def test_a_subject_in_the_clause_before_a_from_to_change() -> None:
+    # X保持快速增长，由2012年的8万亿元增长到2021年的42.3万亿元: X is the subject of the
+    # end value, and the next clause's share inherits it
+    text = (
+        "电子商务交易额保持快速增长，由2012年的8万亿元增长到2021年的42.3万亿元。"
+        "数字经济蓬勃发展，从2012年的11万亿元增长到2021年的45.5万亿元，"
+        "占国内生产总值比重由21.6%提升至39.8%。\n"
+    )
+    assert rows(measures_of(make_doc(text, date="2022-01-12"))) == [
+        ("Statistic", "电子商务交易额", "=", "42300000000000", "元", 2021),
+        ("Statistic", "电子商务交易额", "=", "8000000000000", "元", 2012),
+        ("Statistic", "数字经济", "=", "45500000000000", "元", 2021),
+        ("Statistic", "数字经济", "=", "11000000000000", "元", 2012),
+        ("Statistic", "数字经济占国内生产总值比重", "=", "39.8", "%", 2021),
+    ]
+    # a clause that ends in a measured noun (…覆盖率) names it whole
+    whole = "全国基本扫除青壮年文盲的人口地区覆盖率，由1997年的65%提高到2002年的91%。\n"
+    assert rows(measures_of(make_doc(whole, date="2003-03-05")))[0][1:4] == (
+        "全国基本扫除青壮年文盲的人口地区覆盖率",
+        "=",
+        "91",
+    )
+
+
+def test_respectively_items_may_hold_he_and_share_a_tail() -> None:
+    # items split at 、 before 和; two items joined by 和 share the last one's tail
+    text = (
+        "城镇和农村居民人均可支配收入、粮食产量分别增长5.1%和1.3%。"
+        "高速铁路和高速公路里程分别达到4.5万公里和18.4万公里。"
+        "城镇和农村居民收入分别增长5%和7%。"
+        "居民医保和基本公共卫生服务经费人均财政补助标准分别再提高30元和5元。\n"
+    )
+    assert [(r[1], r[3]) for r in rows(measures_of(make_doc(text)))] == [
+        ("城镇和农村居民人均可支配收入增长", "5.1"),
+        ("粮食产量增长", "1.3"),
+        ("高速铁路里程", "45000"),
+        ("高速公路里程", "184000"),
+        ("城镇居民收入增长", "5"),
+        ("农村居民收入增长", "7"),
+        ("居民医保人均财政补助标准提高", "30"),
+        ("基本公共卫生服务经费人均财政补助标准提高", "5"),
+    ]
+
+
+def test_a_count_that_opens_its_clause_counts_what_follows() -> None:
+    # 16个国家签署…: a number-first statement; a rate first (6.5%左右的增速可以…) stays none
+    text = (
+        "16个国家签署合作文件。3000多家企业参展。6.5%左右的增速可以实现比较充分的就业。"
+        "以解决三个1亿人问题为着力点。\n"
+    )
+    assert rows(measures_of(make_doc(text))) == [
+        ("Statistic", "国家签署合作文件", "=", "16", "个", None),
+        ("Statistic", "企业参展", ">", "3000", "家", None),
+    ]
+
+
+def test_indicator_names_are_not_cut_inside_a_word() -> None:
+    # 比例上升至87.2% is the level of 比例 (not 比例上); a change naming its figure by one
+    # word of it (新增比上年增加) is named by the whole figure
+    text = "优良天数比例上升至87.2%。城镇新增就业1256万人，新增比上年增加12万人。\n"
+    found = measures_of(make_doc(text))
+    assert [m.indicator for m in found] == [
+        "优良天数比例",
+        "城镇新增就业",
+        "城镇新增就业比上年增加",
+    ]
+    assert found[2].change_of is not None
+
+
+def test_a_bare_average_growth_takes_its_subject() -> None:
+    # 年均增速 with no subject of its own: the subject of the clause before (数字经济快速发展)
+    # or of the figure before, without that figure's own change word
+    text = (
+        "数字经济快速发展，2012年以来年均增速超过30%。"
+        "国内生产总值增长5%，年均增长6%。国内生产总值增长6.9%，比上年提高0.2个百分点。\n"
+    )
+    assert [m.indicator for m in measures_of(make_doc(text))] == [
+        "数字经济年均增速",
+        "国内生产总值增长",
+        "国内生产总值年均增长",
+        "国内生产总值增长",
+        "国内生产总值增长比上年提高",
+    ]
+
+
+def test_an_amount_after_a_verb_of_allotting_is_of_the_noun_after_it() -> None:
+    # 一次性增加6万亿元地方政府债务限额置换…: 6万亿元 of 地方政府债务限额 (up to its purpose)
+    text = (
+        "一次性增加6万亿元地方政府债务限额置换存量隐性债务。"
+        "中央财政拟安排200亿元专项资金，主要用贴息方式支持企业技术改造。"
+        "从今年开始拟连续几年发行超长期特别国债，专项用于重大项目建设，今年先发行1万亿元。\n"
+    )
+    assert [m.indicator for m in measures_of(make_doc(text))] == [
+        "一次性增加…地方政府债务限额",
+        "中央财政拟安排…专项资金",
+        "先发行…超长期特别国债",  # what the same verb allots earlier in the sentence
+    ]
+    # a consequence (购买力就增加…) or a numeral after the amount is no allotment of a noun
+    other = "城市居民的购买力将增加六亿元一元钱的购买力。这一年就增加了一百七十七亿元。\n"
+    assert all("…" not in m.indicator for m in measures_of(make_doc(other)))
+
+
+def test_a_report_cue_before_the_current_year_is_about_the_present_state() -> None:
+    # 目前…较低，今年增加赤字后，赤字率在2%左右: the plan's figure, not a report
+    text = (
+        "二、今年经济社会发展的总体要求、主要预期目标和宏观经济政策\n"
+        "同时，目前我国债务负担率相对较低，今年增加赤字后，赤字率在2%左右，总体上处于安全水平。"
+        "目前，全国有2.8亿农民工。\n"
+    )
+    doc = make_doc(text, date="2013-03-05", kind="policy", title="2013年政府工作报告")
+    assert [(r[0], r[1], r[5]) for r in rows(measures_of(doc))] == [
+        ("Target", "赤字率", 2013),
+        ("Statistic", "农民工", None),
+    ]
 
 
 def test_a_year_named_in_passing_governs_no_bullets() -> None:

@@ -193,3 +193,15 @@ def test_numerals_cn2an_cannot_read_do_not_crash() -> None:
     for text in ("一亿一千人", "二十零个", "增长一十零倍"):
         for q in find_quantities(text):
             assert 0 <= q.start < q.end <= len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("推广应用1.5万台套机器人", "台套"),
+        ("算力规模达到810万标准机架", "标准机架"),
+        ("新增3台设备", "台"),
+    ],
+)
+def test_a_compound_unit_is_read_whole(text: str, unit: str) -> None:
+    assert [q.unit for q in find_quantities(text)] == [unit]

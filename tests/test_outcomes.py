@@ -58,7 +58,8 @@ def two_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     (src / "gwr_2024.txt").write_text(
         _report(2024, "一、2023年工作回顾\n国内生产总值增长5.2%。居民消费价格上涨0.2%。\n"
-                "二、2024年工作任务\n今年发展主要预期目标是：国内生产总值增长5%左右。"),
+                "二、2024年工作任务\n今年发展主要预期目标是：国内生产总值增长5%左右。"
+                "赤字规模4.06万亿元，比上年年初预算增加1800亿元。"),
         encoding="utf-8",
     )  # fmt: skip
     return build([src], tmp_path / "out", views=False).store
@@ -173,3 +174,14 @@ def test_a_plan_goal_for_a_change_is_not_compared_with_one_year() -> None:
     assert _annual(row("常住人口城镇化率", "2016-03-05", "%"), 2020)  # a level
     assert _annual(row("城镇新增就业", "2021-03-05", "人"), 2021)  # the year's own goal
     assert not _annual(row("安排", "2009-03-05", "元", "https://w3id.org/policygraph/id/i"), 2009)
+
+
+def test_a_change_figure_is_linked_to_the_figure_it_modifies(two_reports: Path) -> None:
+    store = ox.Store(str(two_reports))
+    rows = store.query(
+        """SELECT ?cv ?bv ?bi WHERE { ?c pgo:changeOf ?b . ?c pgo:value ?cv .
+            ?b pgo:value ?bv ; pgo:indicator ?bi }""",
+        prefixes={"pgo": "https://w3id.org/policygraph/ontology#"},
+    )
+    got = [(r["cv"].value, r["bv"].value, r["bi"].value) for r in rows]
+    assert got == [("180000000000", "4060000000000", "赤字规模")]

@@ -40,6 +40,7 @@ _SUFFIXES = (
     "拟定", "拟安排", "安排", "计划", "控制在", "保持在", "稳定在", "提高到", "增加到",
     "达到", "降到", "降至", "回落到", "回落", "平均", "的", "为", "是", "要", "将", "拟", "降",
 )  # fmt: skip
+_ALLOTTING = ("安排", "增加", "发行", "下达", "投入", "追加", "新增", "拨付", "筹集", "设立")
 _INFIX = re.compile(r"比(?:上年|去年|上一年)(?:预算|年初预算)?|同比|预期(?!寿命)")
 _QUOTES = re.compile(r"[“”\"‘’《》\s]")
 
@@ -48,6 +49,9 @@ def normalise_indicator(text: str) -> str:
     """The indicator without its frame words: ``经济增长预期目标`` → ``经济增长``,
     ``国内生产总值比上年增长`` → ``国内生产总值增长``; the text itself when nothing is left."""
     s = _INFIX.sub("", _QUOTES.sub("", normalise(text)))
+    head, dots, tail = s.partition("…")
+    if dots and head.endswith(_ALLOTTING) and len(tail) >= 2:
+        s = tail  # 一次性增加…地方政府债务限额: the amount is of 地方政府债务限额
     changed = True
     while changed:
         changed = False

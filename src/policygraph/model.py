@@ -108,6 +108,9 @@ class Measure:
     article: int | None = None
     value_max: Decimal | None = None  # the upper end of a range (6%－6.5%); value the lower
     year_inferred: bool = False  # the year is not written but follows from the document's date
+    # a change figure (赤字规模4.06万亿元，比上年增加1800亿元): the kind and mention span of the
+    # figure it modifies, in the same document (pgo:changeOf)
+    change_of: tuple[str, int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

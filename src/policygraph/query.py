@@ -28,6 +28,7 @@ from typing import Literal as TypingLiteral
 import pyoxigraph as ox
 
 from policygraph import sparql_guard
+from policygraph.display import written
 from policygraph.errors import PolicyGraphError, QueryError, QueryRefused
 from policygraph.graph.store import damaged, open_store
 from policygraph.namespaces import PREFIXES
@@ -411,6 +412,13 @@ def prefixed(iri: str) -> str:
     return f"<{iri}>"
 
 
+def _shown(term: ox.NamedNode | ox.Literal | ox.BlankNode | None, name: str, unit: object) -> str:
+    """A cell of the table: a figure as written (:func:`policygraph.display.written`)."""
+    if name in _FIGURES and isinstance(term, ox.Literal) and term.datatype.value in _NUMERIC:
+        return written(term.value, unit.value if isinstance(unit, ox.Literal) else None)
+    return short(term)
+
+
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
@@ -428,8 +436,20 @@ def _cell(text: str, limit: int = 60) -> str:
     return "".join(out) + "…"
 
 
+# Columns of figures: the table shows them as people write them (1.39万亿斤, 5.5%), with the
+# row's unit when it has one (the unit column is then folded in); other formats keep the
+# exact decimal.
+_FIGURES = frozenset({"value", "value_max", "target", "target_max", "outcome"})
+_NUMERIC = frozenset(
+    f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("decimal", "integer", "double", "float")
+)
+
+
 def _table(raw: ox.QuerySolutions, *, max_rows: int | None) -> str:
-    names = [v.value for v in raw.variables]
+    all_names = [v.value for v in raw.variables]
+    figures = [n for n in all_names if n in _FIGURES]
+    fold = bool(figures) and "unit" in all_names
+    names = [n for n in all_names if not (fold and n == "unit")]
     rows: list[list[str]] = []
     more = 0
     for row in raw:
@@ -437,7 +457,8 @@ def _table(raw: ox.QuerySolutions, *, max_rows: int | None) -> str:
         if max_rows and len(rows) >= max_rows:
             more += 1
             continue
-        rows.append([_cell(short(row[n])) for n in names])
+        unit = row["unit"] if fold else None
+        rows.append([_cell(_shown(row[n], n, unit)) for n in names])
     widths = [max([_width(n), *(_width(r[i]) for r in rows)]) for i, n in enumerate(names)]
 
     def line(cells: list[str]) -> str:

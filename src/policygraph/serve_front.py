@@ -252,12 +252,16 @@ class Handler(BaseHTTPRequestHandler):
 
     def _explore(self, path: str) -> None:
         explorer = self.server.explorer
+        accept = self.headers.get("Accept", "")
+        if path.endswith(".json") and not path.startswith(("/id/", "/data/")):
+            accept = "application/json"  # the error of a JSON twin is JSON too
         try:
-            page = explorer.respond(path, urlsplit(self.path).query, self.headers.get("Accept", ""))
+            page = explorer.respond(path, urlsplit(self.path).query, accept)
         except Unavailable as e:
-            page = explorer.page_for_error(e.status, str(e))
+            page = explorer.page_for_error(e.status, str(e), accept)
         except Exception as e:  # a bug in one page must not drop the connection unanswered
-            page = explorer.page_for_error(500, f"this page failed: {type(e).__name__}: {e}")
+            message = f"this page failed: {type(e).__name__}: {e}"
+            page = explorer.page_for_error(500, message, accept)
         self._send(page.status, page.body, page.content_type, page.headers)
 
     def _check_write(self, host: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,13 +32,10 @@ class Mark:
 class Sentences:
     """The sentence spans of a text, found once; ``index(offset)`` by bisection."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, starts: Sequence[int] | None = None) -> None:
+        """``starts``: the text's :func:`sentence_starts`, when already found."""
         self.text = text
-        starts = [0]
-        for m in _END.finditer(text):
-            if m.end() < len(text) and m.end() != starts[-1]:
-                starts.append(m.end())
-        self.starts = starts
+        self.starts = sentence_starts(text) if starts is None else starts
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -48,6 +46,13 @@ class Sentences:
     def span(self, i: int) -> tuple[int, int]:
         end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.text)
         return self.starts[i], end
+
+
+def sentence_starts(text: str) -> array[int]:
+    """Where each sentence of ``text`` starts (0 first), as a compact array: the explorer
+    keeps them for every document of the generation it serves."""
+    n = len(text)
+    return array("l", [0, *(e for e in (m.end() for m in _END.finditer(text)) if e < n)])
 
 
 def render(text: str, lo: int, hi: int, marks: Sequence[Mark]) -> Markup:
@@ -75,21 +80,24 @@ def _render(text: str, lo: int, hi: int, items: list[Mark]) -> list[Markup]:
             if items[j].end <= m.end:
                 inner.append(items[j])
             j += 1
-        cls = f"m c-{m.cls}" + (" focus" if m.focus else "")
+        # Every value escaped here, in f-strings: Markup.format does the same in 10 µs a
+        # mark instead of 2, which counts on a document of a thousand mentions.
+        cls = escape(f"m c-{m.cls}" + (" focus" if m.focus else ""))
         ident = f"m{m.start}-{m.end}"
+        href, title = escape(m.href), escape(m.title)
         if inner:
             # No link inside a link: a mark holding marks gets its link as a small tag.
             body = Markup("").join(_render(text, m.start, m.end, inner))
             out.append(
                 Markup(
-                    '<mark class="{}" id="{}" title="{}">{}<a class="tag" href="{}">{}</a></mark>'
-                ).format(cls, ident, m.title, body, m.href, m.cls)
+                    f'<mark class="{cls}" id="{ident}" title="{title}">{body}'
+                    f'<a class="tag" href="{href}">{escape(m.cls)}</a></mark>'
+                )
             )
         else:
+            surface = escape(text[m.start : m.end])
             out.append(
-                Markup('<a class="{}" id="{}" href="{}" title="{}">{}</a>').format(
-                    cls, ident, m.href, m.title, text[m.start : m.end]
-                )
+                Markup(f'<a class="{cls}" id="{ident}" href="{href}" title="{title}">{surface}</a>')
             )
         pos, i = m.end, j
     out.append(escape(text[pos:hi]))

@@ -348,6 +348,9 @@ class DocumentGraph:
             self.add(iri, PGO.deadline if fact.kind == "Target" else PGO.refYear, year)
             if fact.year_inferred:
                 self.add(iri, PGO.yearInferred, Literal(True))
+        if fact.change_of is not None:  # 比上年增加1800亿元: the figure it modifies
+            kind, start, end = fact.change_of
+            self.add(iri, PGO.changeOf, local_iri(kind, self.doc.id, start, end))
         if fact.policy is not None and fact.kind == "Target":
             policy = self.entity(fact.policy)
             self.add(iri, PGO.setBy, policy)

@@ -20,8 +20,9 @@ policy owns a target only when the text says it states it (``《纲要》提出�
 
 Rules: ``measures.deadline-clause`` (a target under a deadline), ``measures.list-item`` (a
 target in a ``目标是：`` list), ``measures.target-cue`` (a target by cue word such as 力争),
-``measures.respectively`` (a ``分别`` pairing), ``measures.estimate`` and
-``measures.statistic``.
+``measures.respectively`` (a ``分别`` pairing), ``measures.estimate``,
+``measures.statistic`` and ``measures.start`` (the dated start value of a change, 从去年的2.1%).
+A change figure (比上年增加1800亿元) carries the figure it modifies (``change_of``).
 
 Modules: ``reader`` walks a paragraph; ``frame`` holds the time frame and deadline;
 ``clauses`` splits sentences; ``indicators`` and ``respectively`` find what a number
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from policygraph.extract.base import Stabbing, entities, policy_key
 from policygraph.extract.measures.attribution import concerns, owning_policy
@@ -149,12 +151,51 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
             indicator, *figure = _figure(m)
             targets.setdefault(tuple(figure), []).append(indicator)
     seen: set[tuple[object, ...]] = set()
+    kept: list[Measure] = []
     for measure in measures:
         key = (measure.kind, *_figure(measure), measure.year, measure.policy)
         if key in seen or (measure.kind == "Statistic" and _restates(measure, targets)):
             continue  # a page that prints the same goal twice (sidebar and body)
         seen.add(key)
-        yield measure
+        kept.append(measure)
+    yield from link_changes(kept, doc.text)
+
+
+# 比上年增加1800亿元, 比去年预算减少…, 较上年提高0.2个百分点: a change of the figure before it
+_CHANGE = re.compile(
+    r"(?:比|较)(?:上年|去年|上一年)(?:年初)?(?:预算)?(?:增加|减少|增长|下降|提高|降低|扩大|缩小|"
+    r"多|少|增|减)"
+)
+_CHANGE_UNITS = {("%", "百分点")}  # a rate changes by points
+
+
+def link_changes(found: list[Measure], text: str) -> list[Measure]:
+    """``found`` with each change figure (``赤字规模4.06万亿元，比上年增加1800亿元``) linked to
+    the figure it modifies: the nearest one before it in its sentence, in the same unit (a
+    rate by points), whose indicator holds the wording before 比 (``赤字规模``). A growth rate
+    of an amount (``达到13.65万亿元，比上年增长9.5%``) is an indicator of its own, not linked."""
+    out = list(found)
+    for k, m in enumerate(found):
+        change = _CHANGE.search(m.indicator)
+        if change is None:
+            continue
+        subject = m.indicator[: change.start()]
+        for b in reversed(found[:k]):
+            if b.mention.end > m.mention.start or any(
+                c in text[b.mention.end : m.mention.start] for c in "。！？\n"
+            ):
+                break  # only within the sentence, and only a figure before the change
+            # (a rate changes by points: 占35.84%，比上年增长57.27% is the amount's growth)
+            units = (b.unit == m.unit and b.unit != "%") or (b.unit, m.unit) in _CHANGE_UNITS
+            if units and b.kind == m.kind and _CHANGE.search(b.indicator) is None:
+                if not subject or subject in b.indicator or b.indicator in subject:
+                    ref = (b.kind, b.mention.start, b.mention.end)
+                    # 城镇新增就业1256万人，新增比上年增加12万人: the change is named whole
+                    # (城镇新增就业比上年增加), not by the word it repeats
+                    named = b.indicator + m.indicator[change.start() :]
+                    out[k] = replace(m, change_of=ref, indicator=named)
+                break
+    return out
 
 
 # ——产业规模快速壮大…, 一是…: bullets that carry on their lead paragraph; numbered items

@@ -47,7 +47,14 @@ def classify(
     )
     if frame.mode != "statistic" and not past and cue:
         year = frame.year if frame.mode == "current" else para.deadline
+        if year is None and frame.mode is None:
+            # 赤字率拟按3%安排 under 二、对今年政府工作的建议: the part plans its year
+            year = para.plan_year
         return "Target", year, "measures.target-cue"
+    if frame.mode == "current":
+        # 目前债务负担率较低，今年增加赤字后，赤字率在2%左右: a report cue before the current
+        # year's words is about the present state, not this figure
+        before = before[before.rfind("今年") + 1 :]
     reports = any(w in before for w in lists.statistic_cues) or (
         frame.mode is None and reviewed(text, _sentence_start(text, ca))
     )

@@ -9,6 +9,7 @@ from typing import Literal
 
 from policygraph.extract.measures.spans import MeasureSpan
 from policygraph.extract.measures.words import words
+from policygraph.extract.numbers import Quantity
 from policygraph.extract.years import YearSpan
 
 _COMPARISON = ("比", "较", "同比", "相比", "与", "于")  # 比去年…: a comparison, not a time frame
@@ -29,6 +30,8 @@ class Frame:
     plan_year: int | None = None
     subject: str | None = None  # of the last measure, for 年均增长… clauses
     verb: str | None = None  # lead verb of the last measure, for 、-lists
+    # start values of a change dated by a past year (从去年的2.1%提高到…): value and year
+    starts: list[tuple[Quantity, int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -74,9 +77,16 @@ def on_year(text: str, ca: int, year: YearSpan, frame: Frame, para: Paragraph) -
     elif base is not None and year.year == base:
         frame.mode, frame.year = "current", year.year
     else:
-        frame.mode, frame.year = "statistic", year.year
+        # 2012年以来年均增速超过30%, 自2019年起…: a span from that year to now, no figure of it
+        since = after.startswith(("以来", "至今")) or (
+            before.endswith(("自", "从")) and after.startswith(("起", "开始"))
+        )
+        frame.mode, frame.year = "statistic", None if since else year.year
         para.deadline, para.by = None, False
         frame.listing = False  # a report of a past year ends a list of targets
+        if since:
+            para.reported = None
+            return
     opens = first and (not before.strip(" \t\u3000，,、") or before.endswith("过去的"))
     if frame.mode != "statistic" or opens:
         para.reported = year.year if frame.mode == "statistic" else None

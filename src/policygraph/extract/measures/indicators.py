@@ -12,11 +12,25 @@ from policygraph.extract.measures.words import words
 from policygraph.extract.numbers import Quantity
 from policygraph.extract.years import YearSpan
 
-# 由10.2%下降到3.1%, 由2002年7703元增加到…, 由每人每年50元提高到…: the start value is no measure
-_BETWEEN = r"(?:\s*\d{4}年的?|每人|每年|每户|人均)*\s*"
+# 由10.2%下降到3.1%, 由2002年7703元增加到…, 从去年的2.1%提高到…, 由每人每年50元提高到…: the start
+# value is no measure
+_BETWEEN = r"(?:\s*\d{4}年的?|(?:去|上|前|上一)年的?|每人|每年|每户|人均)*\s*"
 _FROM = re.compile(rf"[从由](?={_BETWEEN}\d)")
 FROM_BEFORE = re.compile(rf"[从由]{_BETWEEN}$")
+# 能耗由前三年分别上升4.9%、5.5%，转为下降1.2%: the figures it turned from are a past state,
+# no measure of their own; the one it turned to is the subject's (能耗下降1.2%)
+_TURN = re.compile(r"([^，,；;。！？：:、]{2,40}?)由[^。！？]*?转为")
+TURNED = "转为"
 _LIST_SEP = re.compile(r"[、和及]")
+_AFTER_DIGITS = re.compile(r"[\d０-９][，,]$")
+# an amount of money after a verb of allotting, and the noun after it up to what it is for
+_MONEY = frozenset({"元", "美元", "欧元", "港元", "日元"})
+_MONEY_VERBS = ("安排", "增加", "发行", "下达", "投入", "追加", "新增", "拨付", "筹集", "设立")
+# (no numeral, 的 or 了 in it: 增加了一百七十七亿元, 增加一元钱的购买力 are no such noun)
+_MONEY_NOUN = re.compile(
+    r"((?:(?![一二三四五六七八九十百千万亿元了的])[\u4e00-\u9fff“”]){2,20}?)"
+    r"(?=用于|置换|支持|用来|主要|帮助|推动|促进|解决|重点|补充|化解|发放|$)"
+)
 _TRAILING_DURATION = re.compile(r"(?:连续|近|过去)?[一二三四五六七八九十两\d]+年$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MAX_INDICATOR = 40
@@ -62,8 +76,16 @@ def find_indicator(
     verb = _bare_verb(text[i:pre_end].rstrip(PUNCT))
     e = strip_trailing(text, i, pre_end)
     pre = text[i:e]
-    if verb is None and text[e:pre_end].strip(PUNCT) == "在":
-        verb = ""  # 在36个大城市率先实现…: the number counts what follows (not 稳定在)
+    if (
+        verb is None
+        and text[e:pre_end].strip(PUNCT) == "在"
+        and text[quantity.end : clause_qs[k + 1].start if k + 1 < len(clause_qs) else cb].strip(
+            PUNCT
+        )
+    ):
+        # 在36个大城市率先实现…: the number counts what follows (not 稳定在); with nothing
+        # after the number (涨幅在3%以内) 在 is the copula and the indicator stands before it
+        verb = ""
     post = text[quantity.end : post_end]
     if k + 1 < len(clause_qs):
         # 1.88万所乡镇卫生院、786所县医院: this number's noun ends where the next item begins
@@ -91,9 +113,31 @@ def find_indicator(
         if quantity.unit is None:
             return Indicator(pre + noun, i, quantity.end + len(post), True, False)
         return Indicator(noun, quantity.start, quantity.end + len(post), True, False)
+    money = _MONEY_NOUN.match(noun) if quantity.unit in _MONEY and verb is None else None
+    if (
+        money is not None
+        and pre.endswith(_MONEY_VERBS)
+        and "的" not in pre  # (城市居民的购买力将增加…: a consequence, not an allotment)
+        and not post.startswith("的")
+    ):
+        # 一次性增加6万亿元地方政府债务限额置换…, 中央财政拟安排200亿元专项资金: an amount
+        # of what follows it (6万亿元 of 地方政府债务限额), not of the verb
+        return Indicator(pre + "…" + money.group(1), i, quantity.end + money.end(1), True, True)
+    if quantity.unit in _MONEY and not noun and pre.endswith(_MONEY_VERBS) and "的" not in pre:
+        # 拟连续几年发行超长期特别国债，…，今年先发行1万亿元: the sentence named what is
+        # allotted after the same verb earlier
+        named = _allotted_before(text, ca, next(v for v in _MONEY_VERBS if pre.endswith(v)))
+        if named is not None:
+            return Indicator(pre + "…" + named, i, quantity.end, True, True)
     if pre.endswith("的") and not noun and len(pre) > 1:
         # 占移动基站总数的33.6%: a share, its subject in the clause before
         return Indicator(pre[:-1], i, quantity.end, True, True)
+    if not pre and starts and k == 0:
+        # 电子商务交易额保持快速增长，由2012年的8万亿元增长到…: the subject stands in the clause
+        # before, ahead of what it says about it
+        subject = clause_subject(text, ca)
+        if subject is not None:
+            return Indicator(subject, ca, quantity.end, True, True)
     if not pre or verb is not None or pre.endswith("的"):
         if pre.startswith("在") and noun.endswith(_LOCATIVE_END):
             # 在我国的690多座城市中: the setting reports how many there are (城市)
@@ -108,7 +152,24 @@ def find_indicator(
         indicator = verb + noun if verb and quantity.unit is None and not existential else noun
         start = i if pre or verb else quantity.start
         end = quantity.end + int(attributive) + len(noun)
-        return Indicator(indicator, start, end, bool(pre or verb), False)
+        # 16个国家签署…, 3000多家企业参展: a count opening its clause names what it counts and
+        # what they did after it (not 6.5%左右的增速可以…, a rate)
+        number_first = (
+            not pre
+            and verb is None
+            and quantity.unit in lists.count_units
+            and len(noun) >= 4
+            and quantity.value > 0  # (３，０００余户: a thousands separator read as a clause)
+            and k == 0  # (not 解决三个1亿人问题: the count opens the clause)
+            and skip_time(text, ca, quantity.start, years) >= quantity.start
+            and not _AFTER_DIGITS.search(text, max(0, quantity.start - 2), quantity.start)
+        )
+        return Indicator(indicator, start, end, bool(pre or verb or number_first), False)
+    t = text.rfind(TURNED, i, e)
+    if t >= 0 and e > t + len(TURNED):
+        subject = turned_subject(text, t)
+        if subject is not None:  # 工业企业利润由上年下降2.3%转为增长8.5% → 工业企业利润增长
+            return Indicator(subject + text[t + len(TURNED) : e], t, quantity.end, True, False)
     frame.verb = next((v for v in lists.lead_verbs if pre.startswith(v)), None)
     if post.startswith("的") and len(post) > 1:
         return Indicator(pre + "…" + post, i, quantity.end + len(post), True, True)
@@ -189,3 +250,63 @@ def valid(indicator: str) -> bool:
         # 在我们这样一个13亿人口的发展中国家: 一个 before a number makes it a description
         and not indicator.endswith("一个")
     )
+
+
+def turn_spans(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Where a sentence ``text[a:b]`` states what a figure turned from (由…转为)."""
+    return [(m.end(1), m.end()) for m in _TURN.finditer(text, a, b)]
+
+
+def turned_subject(text: str, i: int) -> str | None:
+    """The subject of ``X由…转为`` whose 转为 stands at ``i``, if any."""
+    start = max(text.rfind(c, 0, i) for c in "。！？") + 1
+    found = [m for m in _TURN.finditer(text, start, i + len(TURNED)) if m.end() == i + len(TURNED)]
+    return found[-1].group(1).strip() if found else None
+
+
+_FROM_YEAR_AFTER = re.compile(rf"的?{_BETWEEN}\d")
+
+
+def from_year(text: str, i: int, j: int) -> bool:
+    """Is the year ``text[i:j]`` that of a start value (从去年的2.1%提高到…)?"""
+    return text[:i].rstrip().endswith(("从", "由")) and _FROM_YEAR_AFTER.match(text, j) is not None
+
+
+# what a clause says of its subject (保持快速增长, 年均增长较快): the subject ends before it
+_PREDICATE = re.compile(
+    r"保持|持续|实现|稳步|快速|不断|大幅|显著|继续|年均|逐年|明显|进一步|有所|稳定|迅速|较快|增长|提高|"
+    r"蓬勃|加快|发展"
+)
+
+
+# a clause that ends in one of these names a measured thing whole
+_MEASURE_NOUN = re.compile(r"(?:率|额|量|数|比重|规模|总值|收入|产值|里程|面积|人口|人数)$")
+
+
+def clause_subject(text: str, ca: int) -> str | None:
+    """The subject of the clause before the one starting at ``ca`` in its sentence, when it
+    opens that clause and a predicate follows it (``电子商务交易额保持快速增长``)."""
+    end = ca
+    while end > 0 and text[end - 1] in PUNCT:
+        end -= 1
+    if end == 0 or text[end - 1] in "。！？":
+        return None
+    start = max(text.rfind(c, 0, end) for c in "。！？，,；;：:\n") + 1
+    whole = text[start:end].strip()
+    if _MEASURE_NOUN.search(whole) and valid(whole) and len(whole) <= _MAX_INDICATOR:
+        return whole  # 全国…的人口地区覆盖率，由1997年的65%提高到…: the clause names it whole
+    predicate = _PREDICATE.search(text, start, end)
+    if predicate is None:
+        return None
+    subject = text[start : predicate.start()].strip()
+    return subject if valid(subject) and len(subject) <= 20 else None
+
+
+def _allotted_before(text: str, ca: int, verb: str) -> str | None:
+    """What ``verb`` allots earlier in the sentence before ``ca`` (发行超长期特别国债)."""
+    start = max(text.rfind(c, 0, ca) for c in "。！？\n") + 1
+    k = text.rfind(verb, start, ca)
+    if k < 0:
+        return None
+    found = _MONEY_NOUN.match(text[k + len(verb) : ca].split("，")[0])
+    return found.group(1) if found else None

@@ -13,9 +13,12 @@ from policygraph.extract.measures.clauses import clauses
 from policygraph.extract.measures.frame import Frame, Paragraph, on_year
 from policygraph.extract.measures.indicators import (
     FROM_BEFORE,
+    clause_subject,
     continues,
     find_indicator,
+    from_year,
     subject_of,
+    turn_spans,
     valid,
 )
 from policygraph.extract.measures.respectively import RESPECTIVELY, respectively
@@ -65,11 +68,16 @@ def _sentence(text: str, a: int, b: int, para: Paragraph) -> None:
     # Most sentences have neither a year nor a number: the brackets and quotes that keep
     # them out of the reading are looked for only when there is something to keep out.
     protected = _spans(_PROTECTED, sentence, a) if found_years or found_quantities else []
-    years = [_shift_year(y, a) for y in found_years if not _inside(y.i + a, y.j + a, protected)]
+    # (赤字率从去年的2.1%提高到2.3%: the year of the start value frames nothing)
+    years = [
+        _shift_year(y, a)
+        for y in found_years
+        if not _inside(y.i + a, y.j + a, protected) and not from_year(sentence, y.i, y.j)
+    ]
     all_years = [_shift_year(y, a) for y in found_years]
     quantities: list[Quantity] = []
     if found_quantities:
-        quoted = protected + _spans(_SHORT_QUOTE, sentence, a)
+        quoted = protected + _spans(_SHORT_QUOTE, sentence, a) + turn_spans(text, a, b)
         quantities = [
             q
             for q in (_shift(q, a) for q in found_quantities)
@@ -87,6 +95,8 @@ def _sentence(text: str, a: int, b: int, para: Paragraph) -> None:
         and _opens_with_quantity(text, a, b, quantities)
     )
     frame = Frame(listing=runs_on, list_year=para.list_year if runs_on else None)
+    if found_quantities and found_years and para.base_year is not None:
+        frame.starts = _dated_starts(sentence, a, found_years, found_quantities, para.base_year)
     for ca, cb, sep in clauses(text, a, b):
         clause_years = [y for y in years if ca <= y.i < cb]
         clause_qs = [q for q in quantities if ca <= q.start < cb]
@@ -163,6 +173,7 @@ def _on_quantity(
         return
     if quantity.start in paired:
         indicator, i = paired[quantity.start]
+        indicator, quantity = _verb_comparator(indicator, quantity)  # 分别再提高30元和5元
         kind, year, _ = classify(text, ca, i, quantity, years, frame, para)
         _emit(para, kind, indicator, quantity, year, i, quantity.end, "measures.respectively")
         return
@@ -179,14 +190,48 @@ def _on_quantity(
         return  # 6.5%左右的增速可以…: a report must say what it measures before the number
     inherited = found.from_pre and frame.subject is not None and continues(indicator)
     if inherited and frame.subject:
-        indicator = frame.subject + indicator
+        subject = frame.subject
+        change = next((w for w in words().change_words if subject.endswith(w)), None)
+        if change and indicator.startswith(("年均", "平均")):
+            subject = subject[: -len(change)]  # 国内生产总值增长5%，年均增长6%: not 增长年均增长
+        indicator = subject + indicator
+    elif found.from_pre and frame.subject is None and continues(indicator):
+        # 数字经济快速发展，2012年以来年均增速超过30%: the subject of the clause before
+        subject = clause_subject(text, ca)
+        if subject is not None:
+            indicator, inherited = subject + indicator, True
     indicator, quantity = _verb_comparator(indicator, quantity)
     if not valid(indicator):
         return
     if not inherited:
         frame.subject = subject_of(indicator)
     projected = any(w in text[ca : quantity.start] for w in words().projection_cues)
+    if kind == "Statistic" and frame.starts and any(w in indicator for w in _OVER_YEARS):
+        year = None  # 从1997年的…增加到2002年的…，平均每年增长7.7%: over the span, no one year
     _emit(para, kind, indicator, quantity, year, i, j, rule, projected=projected)
+    # 赤字率从去年的2.1%提高到2.3%: the start value is a statistic of its year, of the
+    # same indicator
+    for start, start_year in frame.starts:
+        if ca <= start.start < quantity.start and start.unit == quantity.unit and i < start.start:
+            _emit(para, "Statistic", indicator, start, start_year, i, start.end, "measures.start")
+
+
+_OVER_YEARS = ("年均", "平均每年", "累计")
+
+
+def _dated_starts(
+    sentence: str, a: int, years: list[YearSpan], found: list[Quantity], base: int
+) -> list[tuple[Quantity, int]]:
+    """Start values of a change dated by a past year (由2012年的8万亿元, 从去年的2.1%), in the
+    paragraph's positions."""
+    out: list[tuple[Quantity, int]] = []
+    for y in years:
+        if y.year >= base or y.rule == "years.plan-period" or not from_year(sentence, y.i, y.j):
+            continue
+        q = next((q for q in found if q.start >= y.j), None)
+        if q is not None and sentence[y.j : q.start].strip(" 的") == "":
+            out.append((_shift(q, a), y.year))
+    return out
 
 
 # 资费至少降低30%, 排放量要下降3%, 寿命再提高1岁: a comparator word or a modal before the
