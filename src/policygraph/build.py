@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from policygraph import workers
+from policygraph import dask_executor, workers
 from policygraph.errors import InputError, PolicyGraphError
 from policygraph.graph.builder import Extraction, LabelIndex, Votes, build_triples
 from policygraph.graph.cache import ExtractionCache, Header, source_key
@@ -303,6 +303,8 @@ def build(
     follow_links: bool = False,
     doc_timeout: float | None = DOC_TIMEOUT,
     doc_memory: int | None = DOC_MEMORY,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` (files or folders of ``.txt``) into ``out``.
 
@@ -314,8 +316,15 @@ def build(
     ``progress`` draws a bar on stderr when it is a terminal. ``follow_links`` reads
     symbolic links that lead out of an input folder (by default they are listed as
     skipped). Safe to call from a script without a ``__main__`` guard: the workers never
-    import the caller's module."""
+    import the caller's module.
+
+    ``executor="dask"`` runs the extraction (the map step) on a Dask cluster: the one at
+    ``scheduler`` (``tcp://host:8786``), or a LocalCluster of ``jobs`` worker processes
+    started for this build (its workers import the caller's ``__main__``, which then needs
+    the guard). The budgets hold there too; the rest of the build runs here, and the
+    outputs are the same bytes (see dask_executor.py)."""
     started = time.perf_counter()
+    dask_executor.check(executor, scheduler)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out must be a folder, and this is a file")
     try:
@@ -326,7 +335,7 @@ def build(
     if not sources:
         raise InputError(f"no .txt files in {', '.join(str(p) for p in inputs)}")
     result = BuildResult(out=out, jobs=max(1, jobs or 1))
-    budget = Budget(jobs, doc_timeout or None, doc_memory or None)
+    budget = Budget(jobs, doc_timeout or None, doc_memory or None, executor, scheduler)
     # A failure removes the folder if this build made it, under the lock (see OutputFolder):
     # never a folder that a concurrent build made or is writing.
     with OutputFolder(out) as folder:
@@ -342,6 +351,8 @@ class Budget:
     jobs: int | None
     seconds: float | None
     megabytes: int | None
+    executor: str = "local"
+    scheduler: str | None = None
 
 
 def _build(
@@ -390,9 +401,24 @@ def _build(
         size = sum(sizes[task[0].name] for task in tasks)
         result.megabytes = size / 1e6
         result.jobs = budget.jobs or auto_jobs(size)
-        extracted = extract_all(
-            tasks, jobs=result.jobs, seconds=budget.seconds, megabytes=budget.megabytes
-        )
+        if budget.executor == "dask":
+
+            def width(n: int) -> None:
+                result.jobs = n
+
+            extracted = dask_executor.extract_all(
+                tasks,
+                [sizes[task[0].name] for task in tasks],
+                jobs=result.jobs,
+                scheduler=budget.scheduler,
+                seconds=budget.seconds,
+                megabytes=budget.megabytes,
+                started=width,
+            )
+        else:
+            extracted = extract_all(
+                tasks, jobs=result.jobs, seconds=budget.seconds, megabytes=budget.megabytes
+            )
         bar = Progress("extracting", total=len(tasks), size=size, enabled=progress)
         with closing(extracted), bar:  # closing: a --strict stop kills the workers now
             for outcome in extracted:

@@ -65,6 +65,8 @@ def connect(scheduler: str | None, jobs: int) -> Iterator[Any]:
     processes (one thread each) started here and closed after."""
     import distributed
 
+    # Dask logs each connection and worker at INFO: noise under `-v`, which is ours.
+    logging.getLogger("distributed").setLevel(logging.WARNING)
     if scheduler is None:
         with (
             distributed.LocalCluster(

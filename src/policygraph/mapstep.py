@@ -129,7 +129,7 @@ def map_batch(
         seconds=seconds,
         megabytes=megabytes,
     ):
-        mapped.append(
-            failure_mapped(items[index][0], value) if isinstance(value, workers.Failure) else value
-        )
-    return mapped
+        if isinstance(value, workers.Failure):
+            value = failure_mapped(items[index][0], value)
+        mapped.append(value)
+    return mapped, version
