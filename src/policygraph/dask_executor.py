@@ -74,7 +74,7 @@ def connect(scheduler: str | None, jobs: int) -> Iterator[Any]:
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
-                dashboard_address=None,
+                dashboard_address=":0",  # any free port: 8787 may be another cluster's
                 silence_logs=logging.ERROR,
             ) as cluster,
             distributed.Client(cluster) as client,
