@@ -69,7 +69,7 @@ def connect(scheduler: str | None, jobs: int) -> Iterator[Any]:
     logging.getLogger("distributed").setLevel(logging.WARNING)
     if scheduler is None:
         with (
-            distributed.LocalCluster(
+            distributed.LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=jobs,
                 threads_per_worker=1,
                 processes=True,
@@ -77,12 +77,12 @@ def connect(scheduler: str | None, jobs: int) -> Iterator[Any]:
                 dashboard_address=":0",  # any free port: 8787 may be another cluster's
                 silence_logs=logging.ERROR,
             ) as cluster,
-            distributed.Client(cluster) as client,
+            distributed.Client(cluster) as client,  # type: ignore[no-untyped-call]
         ):
             yield client
         return
     try:
-        client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
+        client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)  # type: ignore[no-untyped-call]
     except (ValueError, TypeError) as e:
         raise InputError(f"scheduler={scheduler!r}: not a Dask scheduler address ({e})") from None
     except (OSError, TimeoutError) as e:
@@ -178,7 +178,7 @@ def _run(
             batch, early, future = flying[0]
             if not future.done():
                 with contextlib.suppress(TimeoutError):
-                    wait(future, timeout=POLL)
+                    wait(future, timeout=POLL)  # type: ignore[no-untyped-call]
             if not future.done():
                 done = sum(f.done() for _, _, f in flying)
                 if done:
