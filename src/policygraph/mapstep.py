@@ -106,6 +106,10 @@ def map_one(source: Source, data: bytes, megabytes: int | None) -> Mapped:
     return extract_bytes(source, data, megabytes)
 
 
+#: The budgeted worker a Dask worker keeps between batches (see :class:`workers.Pool`).
+_POOL = workers.Pool()
+
+
 def map_batch(
     items: list[tuple[Source, bytes]], seconds: float | None, megabytes: int | None
 ) -> tuple[list[Mapped], str]:
@@ -113,7 +117,8 @@ def map_batch(
     the same budgeted worker processes as a local build (:func:`workers.run`, one worker),
     so a document over its time or memory budget is stopped and the others go on. With no
     budget the documents are extracted in this process. A batch, not one document per
-    call: starting a budgeted worker costs about a second (Python, jieba's dictionary).
+    call, and the budgeted worker is kept for the next batch: starting one costs about a
+    second (Python, jieba's dictionary).
     Returns the results with this machine's extractor version: a worker that runs other
     code must not fill the caller's cache under the caller's keys."""
     version = extractor_version()
@@ -128,6 +133,7 @@ def map_batch(
         init=warm_up,
         seconds=seconds,
         megabytes=megabytes,
+        pool=_POOL,
     ):
         if isinstance(value, workers.Failure):
             value = failure_mapped(items[index][0], value)
