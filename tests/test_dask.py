@@ -132,6 +132,43 @@ def test_without_a_scheduler_a_local_cluster_runs_for_the_build(
     assert again.extracted == 0
 
 
+def test_a_document_that_kills_its_dask_worker_is_skipped(corpus: Path, tmp_path: Path) -> None:
+    """Without budgets a document is extracted in the Dask worker itself: one that kills it
+    (the OOM killer, a crash) costs a worker, which Dask replaces; its batch is split, a
+    document whose worker died runs again alone, and only the one that kills it then too
+    is skipped. Dask gives up on a task after ``allowed-failures`` deaths (3; 0 here, to
+    keep the test short)."""
+    import dask
+
+    # The variable stays set throughout: the nannies live in this process and start the
+    # replacement workers from its environment.
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("POLICYGRAPH_FAULT", f"exit:{BUGGY}")
+        with (
+            dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+            distributed.LocalCluster(
+                n_workers=2,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=":0",
+            ) as local,
+        ):
+            result = build(
+                [corpus],
+                tmp_path / "out",
+                views=False,
+                executor="dask",
+                scheduler=local.scheduler_address,
+                doc_timeout=0,
+                doc_memory=0,
+            )
+    reasons = {Path(path).name: reason for path, reason in result.skipped}
+    assert set(reasons) == {BUGGY, BINARY}
+    assert reasons[BUGGY] == "stopped, its Dask worker died running it (out of memory?)"
+    assert result.documents == len(list(corpus.glob("*.txt"))) - 2
+
+
 def test_errors_name_the_arguments_and_the_cli_names_the_flags(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -171,10 +171,19 @@ def _run(
         future = client.submit(map_batch, items, seconds, megabytes, key=name, pure=False)
         flying.append((batch, early, future))
 
+    # Documents whose worker died while another, queued on the same worker, may have been
+    # the cause (Dask counts a death against every task the worker held): each runs once
+    # more alone, and is skipped only if it kills a worker then too.
+    suspects: set[int] = set()
     try:
         while todo or flying:
             while todo and len(flying) < width * IN_FLIGHT_PER_WORKER:
+                alone = len(todo[0]) == 1 and todo[0][0] in suspects
+                if alone and flying:
+                    break
                 submit(todo.popleft())
+                if alone:
+                    break
             batch, early, future = flying[0]
             if not future.done():
                 with contextlib.suppress(TimeoutError):
@@ -189,12 +198,17 @@ def _run(
             last = time.monotonic()
             try:
                 results, worker_version = future.result()
-            except KilledWorker as e:
+            except KilledWorker:
                 if len(batch) > 1:  # find which document: each again on its own
                     _requeue([[i] for i in batch], flying, todo)
                     continue
+                if batch[0] not in suspects or len(flying) > 0:
+                    suspects.add(batch[0])
+                    _requeue([batch], flying, todo)
+                    continue
                 source = tasks[batch[0]][0]
-                reason = f"{source.path}: stopped, its Dask worker died ({e}) (out of memory?)"
+                # Dask gave up after its workers died running it (allowed-failures + 1 times)
+                reason = f"{source.path}: stopped, its Dask worker died running it (out of memory?)"
                 yield _outcome(tasks[batch[0]], Mapped(reason=reason, bad_input=True))
                 continue
             except (ImportError, AttributeError) as e:

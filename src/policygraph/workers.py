@@ -152,9 +152,10 @@ def main() -> None:
 
 
 def fault(name: str) -> None:
-    """A test-only hook: ``POLICYGRAPH_FAULT=sleep:NAME`` (or ``alloc:``, ``raise:``; several
-    separated by commas) makes the task on NAME hang, eat memory or fail, so that the tests
-    of the budgets run in seconds. Costs one lookup otherwise."""
+    """A test-only hook: ``POLICYGRAPH_FAULT=sleep:NAME`` (or ``alloc:``, ``raise:``,
+    ``exit:``; several separated by commas) makes the task on NAME hang, eat memory, fail
+    or kill its process, so that the tests of the budgets run in seconds. Costs one lookup
+    otherwise."""
     for wanted in filter(None, os.environ.get("POLICYGRAPH_FAULT", "").split(",")):
         kind, _, target = wanted.partition(":")
         if target != name:
@@ -167,6 +168,8 @@ def fault(name: str) -> None:
                 hog.append(bytearray(64 * 1024 * 1024))
         elif kind == "raise":
             raise ZeroDivisionError("a bug")
+        elif kind == "exit":  # the process dies, as a segfault or the OOM killer would
+            os._exit(70)
 
 
 def probe(name: str) -> str:
