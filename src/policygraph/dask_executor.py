@@ -42,7 +42,7 @@ WORKER_TIMEOUT = 60.0
 #: Seconds between checks that the cluster is alive while waiting for a batch.
 POLL = 2.0
 #: Batches per worker thread (load balance against the cost of a batch) and in flight.
-BATCHES_PER_WORKER = 3
+BATCHES_PER_WORKER = 8
 IN_FLIGHT_PER_WORKER = 2
 
 
