@@ -44,6 +44,9 @@ POLL = 2.0
 #: Batches per worker thread (load balance against the cost of a batch) and in flight.
 BATCHES_PER_WORKER = 8
 IN_FLIGHT_PER_WORKER = 2
+#: Bytes of documents per batch at most: what the caller and the scheduler hold per batch
+#: in flight, and what is sent again when a worker is lost.
+BATCH_BYTES = 4_000_000
 
 
 def check(executor: str, scheduler: str | None) -> None:
@@ -108,8 +111,9 @@ def threads(client: Any) -> int:
 def batches(
     tasks: Sequence[tuple[Source, str, Path]], sizes: Sequence[int], parts: int
 ) -> list[list[int]]:
-    """``tasks`` in name order, cut into about ``parts`` runs of similar size in bytes."""
-    target = max(1, sum(sizes) // max(1, parts))
+    """``tasks`` in name order, cut into about ``parts`` runs of similar size in bytes
+    (more when that is over :data:`BATCH_BYTES`)."""
+    target = max(1, min(BATCH_BYTES, sum(sizes) // max(1, parts)))
     runs: list[list[int]] = [[]]
     size = 0
     for index, n in enumerate(sizes):
