@@ -41,9 +41,12 @@ CONNECT_TIMEOUT = 10.0
 WORKER_TIMEOUT = 60.0
 #: Seconds between checks that the cluster is alive while waiting for a batch.
 POLL = 2.0
-#: Batches per worker thread (load balance against the cost of a batch) and in flight.
+#: Batches per worker thread (load balance against the cost of a batch), and running or
+#: queued on the cluster at once.
 BATCHES_PER_WORKER = 8
 IN_FLIGHT_PER_WORKER = 2
+#: Batches sent and not yet given back (done ones wait for those before them), per thread.
+HELD_PER_WORKER = 6
 #: Bytes of documents per batch at most: what the caller and the scheduler hold per batch
 #: in flight, and what is sent again when a worker is lost.
 BATCH_BYTES = 4_000_000
@@ -181,7 +184,9 @@ def _run(
     suspects: set[int] = set()
     try:
         while todo or flying:
-            while todo and len(flying) < width * IN_FLIGHT_PER_WORKER:
+            while todo and _running(flying) < width * IN_FLIGHT_PER_WORKER:
+                if len(flying) >= width * HELD_PER_WORKER:
+                    break  # results wait for a slow batch before them: hold no more
                 alone = len(todo[0]) == 1 and todo[0][0] in suspects
                 if alone and flying:
                     break
@@ -190,14 +195,15 @@ def _run(
                     break
             batch, early, future = flying[0]
             if not future.done():
+                # Any batch done frees a worker: send the next at once, in order or not.
+                running = [f for _, _, f in flying if not f.done()]
                 with contextlib.suppress(TimeoutError):
-                    wait(future, timeout=POLL)  # type: ignore[no-untyped-call]
-            if not future.done():
-                done = sum(f.done() for _, _, f in flying)
-                if done:
+                    wait(running, timeout=POLL, return_when="FIRST_COMPLETED")  # type: ignore[no-untyped-call]
+                if any(f.done() for f in running):
                     last = time.monotonic()
-                _alive(client, stall, last)
-                continue
+                if not future.done():
+                    _alive(client, stall, last)
+                    continue
             flying.popleft()
             last = time.monotonic()
             try:
@@ -231,6 +237,10 @@ def _run(
     finally:
         for _, _, future in flying:
             future.cancel()
+
+
+def _running(flying: deque[Any]) -> int:
+    return sum(not future.done() for _, _, future in flying)
 
 
 def _requeue(first: list[list[int]], flying: deque[Any], todo: deque[list[int]]) -> None:
