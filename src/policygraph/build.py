@@ -10,7 +10,6 @@ import hashlib
 import logging
 import os
 import time
-import traceback
 from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,11 +19,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from policygraph import workers
+from policygraph import dask_executor, workers
 from policygraph._callable import make_callable
 from policygraph.errors import InputError, PolicyGraphError
-from policygraph.extract import fact_mention
-from policygraph.extract import run as run_pipeline
 from policygraph.graph import chunks, incremental
 from policygraph.graph.builder import Extraction, build_triples
 from policygraph.graph.cache import ExtractionCache, Header, extractor_version, source_key
@@ -35,14 +32,15 @@ from policygraph.graph.outputs import OutputFolder, checkpoint
 from policygraph.graph.serialize import atomic_file
 from policygraph.graph.store import OWN_NAMESPACE, copy_user_graphs, nt_lines, nt_literal
 from policygraph.graph.texts import TEXTS, write_texts
+from policygraph.mapstep import Mapped, extract_bytes, failure_mapped, warm_up
 from policygraph.namespaces import ONTOLOGY_GRAPH, PGO, RDF, VOCAB_GRAPH
 from policygraph.progress import Progress
 from policygraph.resolve.labels import LABELS_GRAPH
 from policygraph.resolve.labels import labels as canonical_labels
 from policygraph.resolve.summary import Summary, merge_all
-from policygraph.text.loader import Source, find_sources, load_document, read_source
+from policygraph.text.loader import Source, find_sources, read_source
 from policygraph.view.defaults import write_default_views
-from policygraph.vocab import ontology_dir, tokenizer
+from policygraph.vocab import ontology_dir
 
 log = logging.getLogger(__name__)
 
@@ -142,60 +140,25 @@ class _Kept:
 def extract_source(
     source: Source, key: str, cache: ExtractionCache, megabytes: int | None = None
 ) -> Outcome:
-    """Load and extract one source into the cache. Runs in a worker process; documents
-    are independent. Any exception of the extractors is caught here and reported: one
-    document with a bug must not lose a build of thousands. A document whose graph would
-    take more than ``megabytes`` to build and load is skipped here, in its worker: the main
-    process builds or loads every graph."""
+    """Read, extract (:func:`~policygraph.mapstep.extract_bytes`, the map step every
+    executor shares) and cache one source. Runs in a local worker process."""
     try:
-        doc = load_document(source)
+        data = read_source(source)
     except InputError as e:
         return Outcome(source, key, reason=str(e), bad_input=True)
-    try:
-        workers.fault(source.name)
-        ex = Extraction(doc, tuple(run_pipeline(doc)))
-    except MemoryError:  # over the budget: the worker reports it and is replaced
-        raise
-    except Exception as e:  # a bug in one extractor on one document
-        reason = f"extraction failed: {type(e).__name__}: {e}"
-        return Outcome(source, key, reason=reason, detail=traceback.format_exc())
-    need = graph_memory(ex) // 2**20
-    if megabytes is not None and need > megabytes:
-        reason = (
-            f"{source.path}: stopped, its graph would take about {need} MB to build and "
-            f"load, over the memory budget of {megabytes} MB (--doc-memory)"
-        )
-        return Outcome(source, key, reason=reason, bad_input=True)
-    return Outcome(source, key, header=cache.save(key, ex))
+    return outcome_of(source, key, extract_bytes(source, data, megabytes), cache)
 
 
-#: Peak memory of building and loading a document's graph, per byte of the N-Quads that
-#: :func:`graph_memory` estimates (measured: 769 MB peak for 154 MB estimated on the 1 MB
-#: "person" input of benchmarks/stress.py).
-GRAPH_MEMORY_FACTOR = 5
-
-
-def graph_memory(ex: Extraction) -> int:
-    """About the bytes of memory the document's graph takes to build and load: each fact's
-    mention carries its sentence and surface, twice (its named graph and the default
-    graph), with some 600 bytes of other triples. The sentences dominate."""
-    size = 0
-    for fact in ex.facts:
-        mention = fact_mention(fact)
-        if mention is not None:
-            size += 3 * (len(mention.sentence) + len(mention.surface))
-        size += 600
-    return 2 * size * GRAPH_MEMORY_FACTOR
+def outcome_of(source: Source, key: str, mapped: Mapped, cache: ExtractionCache) -> Outcome:
+    """The map step's result for ``source``, its payload saved into ``cache``."""
+    if mapped.payload is None:
+        return Outcome(source, key, None, mapped.reason, mapped.bad_input, mapped.detail)
+    return Outcome(source, key, header=cache.save_payload(key, mapped.payload))
 
 
 def _extract_task(task: tuple[Source, str, Path], megabytes: int | None = None) -> Outcome:
     source, key, folder = task
     return extract_source(source, key, ExtractionCache(folder), megabytes)
-
-
-def _warm_up() -> None:
-    """Load jieba's dictionary once per worker process, not once per document."""
-    tokenizer()
 
 
 def auto_jobs(size: int) -> int:
@@ -220,28 +183,16 @@ def extract_all(
         _extract_task,
         [(task, megabytes) for task in tasks],
         jobs=max(1, jobs),
-        init=_warm_up,
+        init=warm_up,
         seconds=seconds,
         megabytes=megabytes,
     )
     for index, value in results:
-        if not isinstance(value, workers.Failure):
-            yield value
-            continue
-        source, key, _ = tasks[index]
-        if value.detail:  # an exception outside the extractors: a bug
-            yield Outcome(source, key, reason=value.reason, detail=value.detail)
-            continue
-        reason = _budget_reason(value.reason)
-        yield Outcome(source, key, reason=f"{source.path}: {reason}", bad_input=True)
-
-
-def _budget_reason(reason: str) -> str:
-    if "time budget" in reason:
-        return f"stopped, {reason} (--doc-timeout)"
-    if "memory budget" in reason:
-        return f"stopped, {reason} (--doc-memory)"
-    return f"stopped, {reason} (out of memory?)"
+        if isinstance(value, workers.Failure):
+            source, key, _ = tasks[index]
+            mapped = failure_mapped(source, value)
+            value = Outcome(source, key, None, mapped.reason, mapped.bad_input, mapped.detail)
+        yield value
 
 
 def document_nquads(ex: Extraction) -> bytes:
@@ -380,6 +331,8 @@ def build(
     follow_links: bool = False,
     doc_timeout: float | None = DOC_TIMEOUT,
     doc_memory: int | None = DOC_MEMORY,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` (files or folders of ``.txt``) into ``out``.
 
@@ -391,8 +344,15 @@ def build(
     ``progress`` draws a bar on stderr when it is a terminal. ``follow_links`` reads
     symbolic links that lead out of an input folder (by default they are listed as
     skipped). Safe to call from a script without a ``__main__`` guard: the workers never
-    import the caller's module."""
+    import the caller's module.
+
+    ``executor="dask"`` runs the extraction (the map step) on a Dask cluster: the one at
+    ``scheduler`` (``tcp://host:8786``), or a LocalCluster of ``jobs`` worker processes
+    started for this build (its workers import the caller's ``__main__``, which then needs
+    the guard). The budgets hold there too; the rest of the build runs here, and the
+    outputs are the same bytes (see dask_executor.py)."""
     started = time.perf_counter()
+    dask_executor.check(executor, scheduler)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out must be a folder, and this is a file")
     try:
@@ -403,7 +363,7 @@ def build(
     if not sources:
         raise InputError(f"no .txt files in {', '.join(str(p) for p in inputs)}")
     result = BuildResult(out=out, jobs=max(1, jobs or 1))
-    budget = Budget(jobs, doc_timeout or None, doc_memory or None)
+    budget = Budget(jobs, doc_timeout or None, doc_memory or None, executor, scheduler)
     # A failure removes the folder if this build made it, under the lock (see OutputFolder):
     # never a folder that a concurrent build made or is writing.
     with OutputFolder(out) as folder:
@@ -419,6 +379,8 @@ class Budget:
     jobs: int | None
     seconds: float | None
     megabytes: int | None
+    executor: str = "local"
+    scheduler: str | None = None
 
 
 def _build(
@@ -467,9 +429,24 @@ def _build(
         size = sum(sizes[task[0].name] for task in tasks)
         result.megabytes = size / 1e6
         result.jobs = budget.jobs or auto_jobs(size)
-        extracted = extract_all(
-            tasks, jobs=result.jobs, seconds=budget.seconds, megabytes=budget.megabytes
-        )
+        if budget.executor == "dask":
+
+            def width(n: int) -> None:
+                result.jobs = n
+
+            extracted = dask_executor.extract_all(
+                tasks,
+                [sizes[task[0].name] for task in tasks],
+                jobs=result.jobs,
+                scheduler=budget.scheduler,
+                seconds=budget.seconds,
+                megabytes=budget.megabytes,
+                started=width,
+            )
+        else:
+            extracted = extract_all(
+                tasks, jobs=result.jobs, seconds=budget.seconds, megabytes=budget.megabytes
+            )
         bar = Progress("extracting", total=len(tasks), size=size, enabled=progress)
         with closing(extracted), bar:  # closing: a --strict stop kills the workers now
             for outcome in extracted:

@@ -7,9 +7,12 @@ Heavy imports happen inside the commands so that ``policygraph --help`` stays fa
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -101,6 +104,20 @@ def main(verbose: bool) -> None:
     show_default=True,
     help="MB of memory one document's extraction may add; past it it is skipped (0: none).",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where documents are extracted: local worker processes, or a Dask cluster.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="The Dask scheduler (tcp://host:8786) for --executor dask; "
+    "without it a local cluster of --jobs workers.",
+)
 def build(
     inputs: tuple[Path, ...],
     out: Path,
@@ -110,23 +127,28 @@ def build(
     jobs: int | None,
     doc_timeout: float,
     doc_memory: int,
+    executor: str,
+    scheduler: str | None,
 ) -> None:
     """Extract INPUTS (.txt files or folders; default seeds/) into a graph under --out.
 
     A rebuild into the same --out extracts only new and changed documents."""
     from policygraph.build import build as run_build
 
-    result = run_build(
-        inputs or (Path("seeds"),),
-        out,
-        strict=strict,
-        views=not no_views,
-        jobs=jobs,
-        progress=sys.stderr.isatty(),
-        follow_links=follow_links,
-        doc_timeout=doc_timeout,
-        doc_memory=doc_memory,
-    )
+    with _as_flags("executor", "scheduler"):
+        result = run_build(
+            inputs or (Path("seeds"),),
+            out,
+            strict=strict,
+            views=not no_views,
+            jobs=jobs,
+            progress=sys.stderr.isatty(),
+            follow_links=follow_links,
+            doc_timeout=doc_timeout,
+            doc_memory=doc_memory,
+            executor=executor,
+            scheduler=scheduler,
+        )
     _summary(result, "Built")
 
 
@@ -169,6 +191,17 @@ def _summary(result: BuildResult, verb: str) -> None:
     click.echo(f"TriG:   {result.trig}")
     for view in result.views:
         click.echo(f"View:   {view}")
+
+
+@contextlib.contextmanager
+def _as_flags(*names: str) -> Iterator[None]:
+    """The library names its arguments (``scheduler='…'``); the shell user typed flags."""
+    try:
+        yield
+    except PolicyGraphError as e:
+        pattern = rf"\b({'|'.join(names)})=('[^']*'|\S+)"
+        message = re.sub(pattern, lambda m: f"--{m[1]} {m[2].strip(chr(39))}", str(e))
+        raise type(e)(message) from None
 
 
 def _shown(text: str) -> str:

@@ -24,6 +24,7 @@ import signal
 import struct
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Generator, Sequence
@@ -151,9 +152,10 @@ def main() -> None:
 
 
 def fault(name: str) -> None:
-    """A test-only hook: ``POLICYGRAPH_FAULT=sleep:NAME`` (or ``alloc:``, ``raise:``; several
-    separated by commas) makes the task on NAME hang, eat memory or fail, so that the tests
-    of the budgets run in seconds. Costs one lookup otherwise."""
+    """A test-only hook: ``POLICYGRAPH_FAULT=sleep:NAME`` (or ``alloc:``, ``raise:``,
+    ``exit:``; several separated by commas) makes the task on NAME hang, eat memory, fail
+    or kill its process, so that the tests of the budgets run in seconds. Costs one lookup
+    otherwise."""
     for wanted in filter(None, os.environ.get("POLICYGRAPH_FAULT", "").split(",")):
         kind, _, target = wanted.partition(":")
         if target != name:
@@ -166,6 +168,8 @@ def fault(name: str) -> None:
                 hog.append(bytearray(64 * 1024 * 1024))
         elif kind == "raise":
             raise ZeroDivisionError("a bug")
+        elif kind == "exit":  # the process dies, as a segfault or the OOM killer would
+            os._exit(70)
 
 
 def probe(name: str) -> str:
@@ -251,13 +255,16 @@ def run(
     seconds: float | None = None,
     megabytes: int | None = None,
     ordered: bool = True,
+    pool: Pool | None = None,
 ) -> Generator[tuple[int, Any], None, None]:
     """``(index, function(*tasks[index]))`` for every task, from ``jobs`` worker processes,
     in the tasks' order when ``ordered`` (else as they finish). A task that gives no
     result yields a :class:`Failure` in its place. ``init(*init_args)`` runs first in
     each worker; ``seconds`` and ``megabytes`` are each task's budget (None: none).
+    With a ``pool``, idle workers it kept from an earlier run with the same ``init`` are
+    used first, and the workers still healthy at the end go back to it.
 
-    Closing the iterator early kills the workers."""
+    Closing the iterator early kills the workers (those with a task)."""
     if not tasks:
         return
     name = f"{function.__module__}:{function.__qualname__}"
@@ -269,7 +276,8 @@ def run(
     following = 0  # the next index to yield when ordered
 
     def start() -> _Worker:
-        worker = _Worker(first)
+        kept = pool.take(first) if pool is not None else None
+        worker = kept or _Worker(first)
         workers.append(worker)
         selector.register(worker.stdout, selectors.EVENT_READ, worker)
         return worker
@@ -351,5 +359,38 @@ def run(
                 finish(worker, Failure(f"over the time budget of {seconds:g} s"), replace=True)
     finally:
         for worker in list(workers):
-            retire(worker, kill=True)
+            idle = worker.task is None and not worker.init and worker.proc.poll() is None
+            if pool is not None and idle:
+                selector.unregister(worker.stdout)
+                workers.remove(worker)
+                pool.keep(first, worker)
+            else:
+                retire(worker, kill=True)
         selector.close()
+
+
+class Pool:
+    """Idle workers kept between calls of :func:`run` in a long-lived process (a Dask
+    worker runs one batch of documents per call): a worker costs about a second to start
+    (Python, jieba's dictionary). Workers are kept per initializer call and die with the
+    process that started them."""
+
+    def __init__(self) -> None:
+        self._idle: list[tuple[bytes | None, _Worker]] = []
+        self._lock = threading.Lock()
+
+    def take(self, init: bytes | None) -> _Worker | None:
+        with self._lock:
+            for i, (kept_init, worker) in enumerate(self._idle):
+                if kept_init == init:
+                    del self._idle[i]
+                    if worker.proc.poll() is None:
+                        return worker
+                    worker.stop(kill=True)
+                    return None
+        return None
+
+    def keep(self, init: bytes | None, worker: _Worker) -> None:
+        worker.deadline = float("inf")
+        with self._lock:
+            self._idle.append((init, worker))

@@ -15,6 +15,7 @@ are renamed into place, but a disk can) is treated as missing and extracted agai
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import sys
@@ -120,16 +121,17 @@ class ExtractionCache:
 
     def save(self, key: str, ex: Extraction) -> Header:
         """Write ``ex`` under ``key`` (atomically: a temporary file renamed into place)."""
-        header = header_of(ex)
-        # The text and layout blocks are what the extractors read; the graph needs only the
-        # facts (each mention carries its surface and sentence) and the document metadata.
-        slim = Extraction(_slim(ex), ex.facts)
+        return self.save_payload(key, serialize(ex))
+
+    def save_payload(self, key: str, payload: bytes) -> Header:
+        """Write the bytes of :func:`serialize` under ``key``, as :meth:`save` does:
+        the map step may run on another machine and send these bytes back."""
+        header = payload_header(payload)
         self.folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=self.folder)
         try:
             with os.fdopen(fd, "wb") as f:
-                pickle.dump(header, f, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(slim, f, protocol=pickle.HIGHEST_PROTOCOL)
+                f.write(payload)
             os.replace(tmp, self.path(key))
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -163,6 +165,25 @@ class ExtractionCache:
         for path in self.folder.iterdir():
             if path.name not in wanted:
                 path.unlink(missing_ok=True)
+
+
+def serialize(ex: Extraction) -> bytes:
+    """The bytes of a cache file for ``ex``: its header, then the slim extraction."""
+    # The text and layout blocks are what the extractors read; the graph needs only the
+    # facts (each mention carries its surface and sentence) and the document metadata.
+    slim = Extraction(_slim(ex), ex.facts)
+    f = io.BytesIO()
+    pickle.dump(header_of(ex), f, protocol=pickle.HIGHEST_PROTOCOL)
+    pickle.dump(slim, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return f.getvalue()
+
+
+def payload_header(payload: bytes) -> Header:
+    """The header at the start of the bytes of :func:`serialize` (the rest is not read)."""
+    header = pickle.Unpickler(io.BytesIO(payload)).load()
+    if not isinstance(header, Header):
+        raise TypeError("not an extraction's header")
+    return header
 
 
 def _slim(ex: Extraction) -> Document:

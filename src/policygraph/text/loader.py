@@ -189,10 +189,13 @@ def read_source(source: Source) -> bytes:
     return data
 
 
-def load_document(source: Source) -> Document:
+def load_document(source: Source, data: bytes | None = None) -> Document:
     """Read, decode and analyse one source; :class:`InputError` names the file and why it
-    cannot be a document."""
-    decoded = decode_bytes(read_source(source), name=str(source.path))
+    cannot be a document. ``data`` are its bytes when the caller read them already (a
+    worker on another machine gets the bytes, not the file)."""
+    if data is None:
+        data = read_source(source)
+    decoded = decode_bytes(data, name=str(source.path))
     text = decoded.text
     if not text.strip():
         what = "empty" if not text else "only white space"
