@@ -7,13 +7,13 @@ ranks the entities, and the labels, sources and fields are read for the chosen f
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import networkx as nx
 import pyoxigraph as ox
+import rdflib
 
 from policygraph.namespaces import PGO
 from policygraph.view.details import entity_attributes, relation_sentences
@@ -47,6 +47,21 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 
 _PREDICATES = "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"
+_CLASSES = f"SELECT DISTINCT ?c WHERE {{ ?s a ?c FILTER(STRSTARTS(STR(?c), '{_PGO}')) }}"
+_DECLARED = """
+SELECT DISTINCT ?p WHERE {
+  VALUES ?t { <http://www.w3.org/2002/07/owl#ObjectProperty>
+              <http://www.w3.org/2002/07/owl#DatatypeProperty>
+              <http://www.w3.org/2002/07/owl#AnnotationProperty>
+              <http://www.w3.org/1999/02/22-rdf-syntax-ns#Property> }
+  ?p a ?t
+}
+"""
+_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s <%s> ?o }"
+_DCMI_TERMS = frozenset(str(rdflib.DCTERMS[name]) for name in rdflib.DCTERMS.__annotations__)
+#: Where a statement was read; never drawn as an entity.
+_PROVENANCE = ("Mention", "RelationMention")
+_BEFORE_MENTION = frozenset(CLASS_PRIORITY[: CLASS_PRIORITY.index("Mention")])
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _RELATION_NAMESPACES = (_PGO, "http://purl.org/dc/terms/")
 _NOT_RELATIONS = frozenset({str(PGO.hasMention), str(PGO.mentions)})
@@ -55,6 +70,7 @@ _CONTAINERS = (
     _PREAMBLE
     + """
 SELECT DISTINCT ?e ?c WHERE {
+  VALUES ?e { %s }
   ?e pgo:hasMention ?m .
   ?m pgo:inDocument ?d .
   OPTIONAL { ?m pgo:inArticle ?a }
@@ -78,38 +94,81 @@ class Overview:
 
 
 def entity_classes(store: ox.Store) -> dict[str, str]:
-    """Every entity IRI (mentions excluded) with the class it is drawn as."""
+    """Every entity IRI (mentions excluded) with the class it is drawn as.
+
+    Read class by class from the store's type index, skipping the hundreds of thousands of
+    mentions; an entity with another class is checked for a mention type on its own."""
     types: dict[str, set[str]] = {}
-    for quad in store.quads_for_pattern(None, _RDF_TYPE, None, ox.DefaultGraph()):
-        subject, cls = quad.subject, quad.object
-        if (
-            isinstance(subject, ox.NamedNode)
-            and isinstance(cls, ox.NamedNode)
-            and cls.value.startswith(_PGO)
-        ):
-            types.setdefault(subject.value, set()).add(cls.value[len(_PGO) :])
-    classes = {iri: pick_class(names - {""}) for iri, names in types.items()}
-    return {iri: cls for iri, cls in classes.items() if cls != "Mention"}
+    default = ox.DefaultGraph()
+    for (cls,) in _select(store, _CLASSES):
+        name = cls[len(_PGO) :]
+        if name in _PROVENANCE:
+            continue
+        for quad in store.quads_for_pattern(None, _RDF_TYPE, ox.NamedNode(cls), default):
+            if isinstance(quad.subject, ox.NamedNode):
+                types.setdefault(quad.subject.value, set()).add(name)
+    classes: dict[str, str] = {}
+    for iri in sorted(types):
+        cls = pick_class(types[iri] - {""})
+        # Mention comes last in CLASS_PRIORITY: only a class after it (or none) would have
+        # given way to a mention type the loop above skipped.
+        if cls not in _BEFORE_MENTION and _is_provenance(store, ox.NamedNode(iri)):
+            continue
+        classes[iri] = cls
+    return classes
+
+
+def _is_provenance(store: ox.Store, node: ox.NamedNode) -> bool:
+    default = ox.DefaultGraph()
+    return any(
+        ox.Quad(node, _RDF_TYPE, ox.NamedNode(_PGO + name), default) in store
+        for name in _PROVENANCE
+    )
+
+
+def relation_predicates(store: ox.Store) -> list[str]:
+    """The ``pgo:`` and ``dcterms:`` properties that may relate two entities, sorted.
+
+    The candidates are the properties the store's ontology declares and the DCMI terms, each
+    asked for in the predicate index, not a scan of every triple for its predicate (a store
+    without an ontology is scanned); a property whose objects are literals is no relation."""
+    declared = [p for (p,) in _select(store, _DECLARED) if p.startswith(_RELATION_NAMESPACES)]
+    if declared:
+        candidates = sorted({*declared, *_DCMI_TERMS})
+    else:
+        candidates = sorted(p for (p,) in _select(store, _PREDICATES))
+    found = []
+    default = ox.DefaultGraph()
+    for predicate in candidates:
+        if predicate in _NOT_RELATIONS or not predicate.startswith(_RELATION_NAMESPACES):
+            continue
+        first = next(store.quads_for_pattern(None, ox.NamedNode(predicate), None, default), None)
+        # The ontology declares each property object or datatype: one look tells which, and
+        # saves walking the hundreds of thousands of sentences, offsets and surfaces.
+        if first is not None and isinstance(first.object, ox.NamedNode):
+            found.append(predicate)
+    return found
 
 
 def relations(store: ox.Store, entities: dict[str, str]) -> list[tuple[str, str, str]]:
     """(subject, predicate IRI, object) for every relation between two entities, sorted.
 
     Relations are the ``pgo:`` and ``dcterms:`` properties between IRIs, each read from the
-    store's predicate index; typing and mentions are not relations between entities.
-    """
+    store's predicate index; typing and mentions are not relations between entities. A
+    property stated mostly of mentions (``pgo:inDocument``) is read entity by entity."""
     found: list[tuple[str, str, str]] = []
     default = ox.DefaultGraph()
-    for (predicate,) in _select(store, _PREDICATES):
-        if predicate in _NOT_RELATIONS or not predicate.startswith(_RELATION_NAMESPACES):
-            continue
-        quads = store.quads_for_pattern(None, ox.NamedNode(predicate), None, default)
-        first = next(quads, None)
-        # The ontology declares each property object or datatype: one look tells which, and
-        # saves walking the hundreds of thousands of sentences, offsets and surfaces.
-        if first is None or not isinstance(first.object, ox.NamedNode):
-            continue
-        for quad in itertools.chain([first], quads):
+    subjects: list[ox.NamedNode] | None = None
+    for predicate in relation_predicates(store):
+        node = ox.NamedNode(predicate)
+        if _count(store, predicate) > len(entities):
+            subjects = subjects or [ox.NamedNode(e) for e in entities]
+            quads: Iterable[ox.Quad] = (
+                q for s in subjects for q in store.quads_for_pattern(s, node, None, default)
+            )
+        else:
+            quads = store.quads_for_pattern(None, node, None, default)
+        for quad in quads:
             subject, object_ = quad.subject, quad.object
             if (
                 isinstance(subject, ox.NamedNode)
@@ -121,6 +180,10 @@ def relations(store: ox.Store, entities: dict[str, str]) -> list[tuple[str, str,
     return sorted(found)
 
 
+def _count(store: ox.Store, predicate: str) -> int:
+    return int(next(_select(store, _COUNT % predicate))[0])
+
+
 def mention_links(
     store: ox.Store, entities: dict[str, str], lonely: set[str]
 ) -> list[tuple[str, str, str]]:
@@ -130,9 +193,15 @@ def mention_links(
     policy or target; linking them to the article that names them places them in the picture.
     """
     mentions = str(PGO.mentions)
-    return sorted(
-        (c, mentions, e) for e, c in _select(store, _CONTAINERS) if e in lonely and c in entities
-    )
+    found: set[tuple[str, str, str]] = set()
+    iris = sorted(lonely)
+    # Only the lonely entities' mentions are read, a few hundred entities a query.
+    for start in range(0, len(iris), 500):
+        values = " ".join(f"<{iri}>" for iri in iris[start : start + 500])
+        for e, c in _select(store, _CONTAINERS % values):
+            if c in entities:
+                found.add((c, mentions, e))
+    return sorted(found)
 
 
 def overview(store: ox.Store, *, max_nodes: int = 300, fold: bool = True) -> Overview:
