@@ -77,19 +77,27 @@ _RELATION_SENTENCES = (
     _PREAMBLE
     + """
 SELECT DISTINCT ?s ?p ?o ?x WHERE {
-  ?m a pgo:RelationMention ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+  VALUES ?s { %s }
+  ?m rdf:subject ?s ; a pgo:RelationMention ; rdf:predicate ?p ; rdf:object ?o ;
      pgo:sentence ?x .
 }
 """
 )
 
 
-def relation_sentences(store: ox.Store) -> dict[tuple[str, str, str], list[str]]:
-    """(subject, predicate IRI, object) → up to three sentences the relation was read from."""
-    result = store.query(_RELATION_SENTENCES)
-    assert isinstance(result, ox.QuerySolutions)
+def relation_sentences(
+    store: ox.Store, subjects: Iterable[str]
+) -> dict[tuple[str, str, str], list[str]]:
+    """(subject, predicate IRI, object) → up to three sentences the relation was read from,
+    for the relations whose subject is one of ``subjects`` (the drawn entities)."""
     found: dict[tuple[str, str, str], set[str]] = {}
-    for row in result:
+    iris = sorted(subjects)
+    rows = (
+        row
+        for start in range(0, len(iris), 200)
+        for row in store.query(_RELATION_SENTENCES % _iris(iris[start : start + 200]))  # type: ignore[union-attr]
+    )
+    for row in rows:
         terms = [row[name] for name in ("s", "p", "o", "x")]
         if any(term is None for term in terms):
             continue

@@ -266,7 +266,7 @@ def _fold_into(
         if holder in g:
             by_owner.setdefault(holder, []).append(item)
     items = folded_items(store, entities, by_owner, year_of)
-    mentions = mention_counts(store)
+    mentions = mention_counts(store, list(g))
     folded: Counter[str] = Counter()
     for holder in g:
         counts = Counter(entities[e] for e in by_owner.get(holder, []))
@@ -315,7 +315,7 @@ def _detailed_graph(
     edges: Iterable[tuple[str, str, str]],
 ) -> nx.MultiDiGraph:
     attributes = entity_attributes(store, {iri: entities[iri] for iri in chosen})
-    sentences = relation_sentences(store)
+    sentences = relation_sentences(store, chosen)
     g: nx.MultiDiGraph = nx.MultiDiGraph()
     for iri in sorted(chosen):
         g.add_node(iri, **attributes[iri])
