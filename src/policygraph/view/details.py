@@ -14,7 +14,14 @@ import rdflib
 
 from policygraph.graph.store import from_ox
 from policygraph.namespaces import PGO
-from policygraph.view.network import _MAX_SOURCES, _TARGET_FIELDS, _Lookup, _number, _plain
+from policygraph.view.network import (
+    _MAX_SOURCES,
+    _TARGET_FIELDS,
+    _Lookup,
+    _number,
+    _plain,
+    _term_key,
+)
 
 #: A tooltip lists this many documents by name (and says how many there are in all).
 MAX_DOCUMENTS = 5
@@ -110,16 +117,28 @@ def _iris(values: Iterable[str]) -> str:
     return " ".join(f"<{iri}>" for iri in values)
 
 
-def _construct(store: ox.Store, query: str, iris: list[str]) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    # VALUES lists of a few hundred IRIs keep each query small and its plan simple.
-    for start in range(0, len(iris), 200):
-        result = store.query(query % _iris(iris[start : start + 200]))
-        assert isinstance(result, ox.QueryTriples)
-        for triple in result:
-            s, p, o = from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)
-            graph.add((s, p, o))  # type: ignore[arg-type]
-    return graph
+class _Facts(_Lookup):
+    """What a CONSTRUCT of ``query`` over ``iris`` states, answered as :class:`_Lookup` does.
+
+    The triples are kept by subject and predicate, not loaded into an rdflib graph: the
+    overview's tens of thousands of facts cost a dictionary, not an indexed graph."""
+
+    def __init__(self, store: ox.Store, query: str, iris: list[str]) -> None:
+        super().__init__([])
+        self._facts: dict[tuple[str, str], set[ox.NamedNode | ox.Literal | ox.BlankNode]] = {}
+        # VALUES lists of a few hundred IRIs keep each query small and its plan simple.
+        for start in range(0, len(iris), 200):
+            result = store.query(query % _iris(iris[start : start + 200]))
+            assert isinstance(result, ox.QueryTriples)
+            for triple in result:
+                key = (triple.subject.value, triple.predicate.value)
+                self._facts.setdefault(key, set()).add(triple.object)
+
+    def objects(
+        self, subject: rdflib.term.Node, predicate: rdflib.URIRef
+    ) -> list[rdflib.term.Node]:
+        found = {from_ox(t) for t in self._facts.get((str(subject), str(predicate)), ())}
+        return sorted(found, key=_term_key)
 
 
 def _pairs(
@@ -139,7 +158,7 @@ def _pairs(
 def entity_attributes(store: ox.Store, classes: dict[str, str]) -> dict[str, dict[str, object]]:
     """Node attributes for each IRI of ``classes`` (IRI → the class it is drawn as)."""
     iris = sorted(classes)
-    own = _Lookup([_construct(store, _OWN, iris)])
+    own = _Facts(store, _OWN, iris)
     # One query for all the drawn entities, not two per entity (600 queries on a corpus).
     sentences: dict[str, list[str]] = {}
     for iri, terms in _pairs(store, _SENTENCES, iris).items():
@@ -150,9 +169,7 @@ def entity_attributes(store: ox.Store, classes: dict[str, str]) -> dict[str, dic
     documents = {
         iri: [t.value for t in terms] for iri, terms in _pairs(store, _DOCUMENTS, iris).items()
     }
-    names = _Lookup(
-        [_construct(store, _DOCUMENT_NAMES, sorted({d for ds in documents.values() for d in ds}))]
-    )
+    names = _Facts(store, _DOCUMENT_NAMES, sorted({d for ds in documents.values() for d in ds}))
     attributes: dict[str, dict[str, object]] = {}
     for iri in iris:
         subject = rdflib.URIRef(iri)

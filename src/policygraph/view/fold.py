@@ -16,8 +16,8 @@ import pyoxigraph as ox
 import rdflib
 
 from policygraph.namespaces import PGO
-from policygraph.view.details import _OWN, _construct
-from policygraph.view.network import _Lookup, _number
+from policygraph.view.details import _OWN, _Facts
+from policygraph.view.network import _number
 
 #: The classes folded into the policy or document they belong to.
 FOLDED = ("Target", "Statistic")
@@ -123,7 +123,7 @@ def folded_items(
         for owner, items in folded_by_owner.items()
     }
     iris = sorted({e for items in chosen.values() for e in items})
-    own = _Lookup([_construct(store, _OWN, iris)]) if iris else _Lookup([rdflib.Graph()])
+    own = _Facts(store, _OWN, iris)
     result: dict[str, list[dict[str, object]]] = {}
     for owner, items in chosen.items():
         rows = []
