@@ -196,3 +196,29 @@ def test_pieces_agree_with_the_whole_graph_queries(seed_store) -> None:
     assert overview_module.mention_links(seed_store, entities, lonely) == ref_mention_links(
         seed_store, entities, lonely
     )
+
+
+def test_entity_classes_with_mention_types_match_the_full_scan() -> None:
+    store = ox.Store()
+    e = "https://example.org/e/"
+    kinds = {
+        "a": ["Indicator", "Mention"],  # a class after Mention: drawn as a mention, left out
+        "b": ["Policy", "Mention"],
+        "c": ["Mention"],
+        "d": ["Organization", "RelationMention"],
+        "f": ["Indicator"],
+        "g": ["Indicator", "RelationMention"],
+        "h": [""],
+    }
+    for name, classes in kinds.items():
+        for cls in classes:
+            store.add(ox.Quad(ox.NamedNode(e + name), _TYPE, ox.NamedNode(_PGO + cls)))
+    store.add(ox.Quad(ox.BlankNode("x"), _TYPE, ox.NamedNode(_PGO + "Policy")))
+    found = overview_module.entity_classes(store)
+    assert found == ref_entity_classes(store)
+    assert found == {
+        e + "b": "Policy",
+        e + "d": "Organization",
+        e + "f": "Indicator",
+        e + "h": "Other",
+    }

@@ -57,6 +57,8 @@ SELECT DISTINCT ?p WHERE {
   ?p a ?t
 }
 """
+# One class at a time: two VALUES lists would make Oxigraph walk every typed subject.
+_TYPED = "SELECT ?s WHERE { VALUES ?s { %s } ?s a <%s> }"
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s <%s> ?o }"
 _DCMI_TERMS = frozenset(str(rdflib.DCTERMS[name]) for name in rdflib.DCTERMS.__annotations__)
 #: Where a statement was read; never drawn as an entity.
@@ -107,23 +109,16 @@ def entity_classes(store: ox.Store) -> dict[str, str]:
         for quad in store.quads_for_pattern(None, _RDF_TYPE, ox.NamedNode(cls), default):
             if isinstance(quad.subject, ox.NamedNode):
                 types.setdefault(quad.subject.value, set()).add(name)
-    classes: dict[str, str] = {}
-    for iri in sorted(types):
-        cls = pick_class(types[iri] - {""})
-        # Mention comes last in CLASS_PRIORITY: only a class after it (or none) would have
-        # given way to a mention type the loop above skipped.
-        if cls not in _BEFORE_MENTION and _is_provenance(store, ox.NamedNode(iri)):
-            continue
-        classes[iri] = cls
-    return classes
-
-
-def _is_provenance(store: ox.Store, node: ox.NamedNode) -> bool:
-    default = ox.DefaultGraph()
-    return any(
-        ox.Quad(node, _RDF_TYPE, ox.NamedNode(_PGO + name), default) in store
-        for name in _PROVENANCE
-    )
+    picked = {iri: pick_class(types[iri] - {""}) for iri in sorted(types)}
+    # Mention comes last in CLASS_PRIORITY: only a class after it (or none) would have given
+    # way to a mention type the loop above skipped, so only those entities are asked about.
+    doubtful = sorted(iri for iri, cls in picked.items() if cls not in _BEFORE_MENTION)
+    provenance: set[str] = set()
+    for start in range(0, len(doubtful), 500):
+        values = " ".join(f"<{iri}>" for iri in doubtful[start : start + 500])
+        for name in _PROVENANCE:
+            provenance.update(s for (s,) in _select(store, _TYPED % (values, _PGO + name)))
+    return {iri: cls for iri, cls in picked.items() if iri not in provenance}
 
 
 def relation_predicates(store: ox.Store) -> list[str]:
