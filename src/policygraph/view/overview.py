@@ -47,7 +47,9 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 
 _PREDICATES = "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"
-_CLASSES = f"SELECT DISTINCT ?c WHERE {{ ?s a ?c FILTER(STRSTARTS(STR(?c), '{_PGO}')) }}"
+# Filtered in Python: a FILTER would be evaluated on each of the typed subjects. (A literal
+# spelled like a class finds no quad in the type index, as an object it is not.)
+_CLASSES = "SELECT DISTINCT ?c WHERE { ?s a ?c }"
 _DECLARED = """
 SELECT DISTINCT ?p WHERE {
   VALUES ?t { <http://www.w3.org/2002/07/owl#ObjectProperty>
@@ -102,9 +104,9 @@ def entity_classes(store: ox.Store) -> dict[str, str]:
     mentions; an entity with another class is checked for a mention type on its own."""
     types: dict[str, set[str]] = {}
     default = ox.DefaultGraph()
-    for (cls,) in _select(store, _CLASSES):
+    for (cls,) in sorted(_select(store, _CLASSES)):
         name = cls[len(_PGO) :]
-        if name in _PROVENANCE:
+        if not cls.startswith(_PGO) or name in _PROVENANCE:
             continue
         for quad in store.quads_for_pattern(None, _RDF_TYPE, ox.NamedNode(cls), default):
             if isinstance(quad.subject, ox.NamedNode):
