@@ -70,17 +70,21 @@ _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _RELATION_NAMESPACES = (_PGO, "http://purl.org/dc/terms/")
 _NOT_RELATIONS = frozenset({str(PGO.hasMention), str(PGO.mentions)})
 
-_CONTAINERS = (
+# Where the lonely entities are named: mentions counted per entity and document, and apart
+# the few mentions read in an article (the container is the article, else the document).
+_IN_DOCUMENTS = (
     _PREAMBLE
     + """
-SELECT DISTINCT ?e ?c WHERE {
+SELECT ?e ?d (COUNT(?m) AS ?n) WHERE {
   VALUES ?e { %s }
   ?e pgo:hasMention ?m .
   ?m pgo:inDocument ?d .
-  OPTIONAL { ?m pgo:inArticle ?a }
-  BIND(COALESCE(?a, ?d) AS ?c)
-}
+} GROUP BY ?e ?d
 """
+)
+_IN_ARTICLES = (
+    _PREAMBLE
+    + "SELECT ?e ?d ?a ?m WHERE { ?m pgo:inArticle ?a ; pgo:inDocument ?d . ?e pgo:hasMention ?m }"
 )
 
 
@@ -191,13 +195,21 @@ def mention_links(
     """
     mentions = str(PGO.mentions)
     found: set[tuple[str, str, str]] = set()
+    in_articles: dict[tuple[str, str], set[str]] = {}
+    for e, d, a, m in _select(store, _IN_ARTICLES):
+        if e in lonely:
+            in_articles.setdefault((e, d), set()).add(m)
+            if a in entities:
+                found.add((a, mentions, e))
     iris = sorted(lonely)
-    # Only the lonely entities' mentions are read, a few hundred entities a query.
+    # Only the lonely entities' mentions are read, a few hundred entities a query; a
+    # document contains an entity's mention outside any article if it has more mentions
+    # of it than articles do.
     for start in range(0, len(iris), 500):
         values = " ".join(f"<{iri}>" for iri in iris[start : start + 500])
-        for e, c in _select(store, _CONTAINERS % values):
-            if c in entities:
-                found.add((c, mentions, e))
+        for e, d, n in _select(store, _IN_DOCUMENTS % values):
+            if d in entities and int(n) > len(in_articles.get((e, d), ())):
+                found.add((d, mentions, e))
     return sorted(found)
 
 
