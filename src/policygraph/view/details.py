@@ -14,7 +14,14 @@ import rdflib
 
 from policygraph.graph.store import from_ox
 from policygraph.namespaces import PGO
-from policygraph.view.network import _MAX_SOURCES, _TARGET_FIELDS, _Lookup, _number, _plain
+from policygraph.view.network import (
+    _MAX_SOURCES,
+    _TARGET_FIELDS,
+    _Lookup,
+    _number,
+    _plain,
+    _term_key,
+)
 
 #: A tooltip lists this many documents by name (and says how many there are in all).
 MAX_DOCUMENTS = 5
@@ -41,20 +48,23 @@ CONSTRUCT { ?s ?p ?o } WHERE {
 """
 )
 
-# Sorted in the store, and more than shown: the tooltip keeps the first few once whitespace
-# is normalized.
+# Every sentence of the drawn entities, in one query: per entity the first 20 in sorted order
+# are kept (more than shown: the tooltip keeps the first few once whitespace is normalized).
 _SENTENCES = (
     _PREAMBLE
     + """
-SELECT DISTINCT ?x WHERE { <%s> pgo:hasMention ?m . ?m pgo:sentence ?x } ORDER BY ?x LIMIT 20
+SELECT DISTINCT ?s ?x WHERE { VALUES ?s { %s } ?s pgo:hasMention ?m . ?m pgo:sentence ?x }
 """
 )
+#: Of an entity's sentences, this many (the smallest) are normalized and considered.
+_SENTENCES_READ = 20
 
 _DOCUMENTS = (
     _PREAMBLE
     + """
-SELECT DISTINCT ?d WHERE { { <%s> pgo:hasMention ?m . ?m pgo:inDocument ?d }
-                           UNION { <%s> pgo:inDocument ?d } }
+SELECT DISTINCT ?s ?d WHERE { VALUES ?s { %s }
+                              { ?s pgo:hasMention ?m . ?m pgo:inDocument ?d }
+                              UNION { ?s pgo:inDocument ?d } }
 """
 )
 
@@ -74,19 +84,27 @@ _RELATION_SENTENCES = (
     _PREAMBLE
     + """
 SELECT DISTINCT ?s ?p ?o ?x WHERE {
-  ?m a pgo:RelationMention ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+  VALUES ?s { %s }
+  ?m rdf:subject ?s ; a pgo:RelationMention ; rdf:predicate ?p ; rdf:object ?o ;
      pgo:sentence ?x .
 }
 """
 )
 
 
-def relation_sentences(store: ox.Store) -> dict[tuple[str, str, str], list[str]]:
-    """(subject, predicate IRI, object) → up to three sentences the relation was read from."""
-    result = store.query(_RELATION_SENTENCES)
-    assert isinstance(result, ox.QuerySolutions)
+def relation_sentences(
+    store: ox.Store, subjects: Iterable[str]
+) -> dict[tuple[str, str, str], list[str]]:
+    """(subject, predicate IRI, object) → up to three sentences the relation was read from,
+    for the relations whose subject is one of ``subjects`` (the drawn entities)."""
     found: dict[tuple[str, str, str], set[str]] = {}
-    for row in result:
+    iris = sorted(subjects)
+    rows = (
+        row
+        for start in range(0, len(iris), 200)
+        for row in store.query(_RELATION_SENTENCES % _iris(iris[start : start + 200]))  # type: ignore[union-attr]
+    )
+    for row in rows:
         terms = [row[name] for name in ("s", "p", "o", "x")]
         if any(term is None for term in terms):
             continue
@@ -99,38 +117,59 @@ def _iris(values: Iterable[str]) -> str:
     return " ".join(f"<{iri}>" for iri in values)
 
 
-def _construct(store: ox.Store, query: str, iris: list[str]) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    # VALUES lists of a few hundred IRIs keep each query small and its plan simple.
+class _Facts(_Lookup):
+    """What a CONSTRUCT of ``query`` over ``iris`` states, answered as :class:`_Lookup` does.
+
+    The triples are kept by subject and predicate, not loaded into an rdflib graph: the
+    overview's tens of thousands of facts cost a dictionary, not an indexed graph."""
+
+    def __init__(self, store: ox.Store, query: str, iris: list[str]) -> None:
+        super().__init__([])
+        self._facts: dict[tuple[str, str], set[ox.NamedNode | ox.Literal | ox.BlankNode]] = {}
+        # VALUES lists of a few hundred IRIs keep each query small and its plan simple.
+        for start in range(0, len(iris), 200):
+            result = store.query(query % _iris(iris[start : start + 200]))
+            assert isinstance(result, ox.QueryTriples)
+            for triple in result:
+                key = (triple.subject.value, triple.predicate.value)
+                self._facts.setdefault(key, set()).add(triple.object)
+
+    def objects(
+        self, subject: rdflib.term.Node, predicate: rdflib.URIRef
+    ) -> list[rdflib.term.Node]:
+        found = {from_ox(t) for t in self._facts.get((str(subject), str(predicate)), ())}
+        return sorted(found, key=_term_key)
+
+
+def _pairs(
+    store: ox.Store, query: str, iris: list[str]
+) -> dict[str, set[ox.Literal | ox.NamedNode]]:
+    """``?s`` → the values of ``?x`` for each of ``iris``, a few hundred IRIs a query."""
+    found: dict[str, set[ox.Literal | ox.NamedNode]] = {iri: set() for iri in iris}
     for start in range(0, len(iris), 200):
         result = store.query(query % _iris(iris[start : start + 200]))
-        assert isinstance(result, ox.QueryTriples)
-        for triple in result:
-            s, p, o = from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)
-            graph.add((s, p, o))  # type: ignore[arg-type]
-    return graph
-
-
-def _column(store: ox.Store, query: str) -> list[ox.NamedNode | ox.Literal | ox.BlankNode]:
-    result = store.query(query)
-    assert isinstance(result, ox.QuerySolutions)
-    return [row[0] for row in result if row[0] is not None]
+        assert isinstance(result, ox.QuerySolutions)
+        for subject, value in result:
+            if subject is not None and value is not None:
+                found[subject.value].add(value)
+    return found
 
 
 def entity_attributes(store: ox.Store, classes: dict[str, str]) -> dict[str, dict[str, object]]:
     """Node attributes for each IRI of ``classes`` (IRI → the class it is drawn as)."""
     iris = sorted(classes)
-    own = _Lookup([_construct(store, _OWN, iris)])
+    own = _Facts(store, _OWN, iris)
+    # One query for all the drawn entities, not two per entity (600 queries on a corpus).
     sentences: dict[str, list[str]] = {}
-    documents: dict[str, list[str]] = {}
-    for iri in iris:
-        found = {_plain(rdflib.Literal(t.value)) for t in _column(store, _SENTENCES % iri)}
+    for iri, terms in _pairs(store, _SENTENCES, iris).items():
+        first = sorted(terms, key=lambda t: t.value)[:_SENTENCES_READ]
+        found = {_plain(rdflib.Literal(t.value)) for t in first}
         found.discard("")
         sentences[iri] = sorted(found)[:_MAX_SOURCES]
-        documents[iri] = [t.value for t in _column(store, _DOCUMENTS % (iri, iri))]
-    names = _Lookup(
-        [_construct(store, _DOCUMENT_NAMES, sorted({d for ds in documents.values() for d in ds}))]
-    )
+    documents = {
+        iri: [t.value for t in terms] for iri, terms in _pairs(store, _DOCUMENTS, iris).items()
+    }
+    names = _Facts(store, _DOCUMENT_NAMES, sorted({d for ds in documents.values() for d in ds}))
     attributes: dict[str, dict[str, object]] = {}
     for iri in iris:
         subject = rdflib.URIRef(iri)

@@ -16,8 +16,8 @@ import pyoxigraph as ox
 import rdflib
 
 from policygraph.namespaces import PGO
-from policygraph.view.details import _OWN, _construct
-from policygraph.view.network import _Lookup, _number
+from policygraph.view.details import _OWN, _Facts
+from policygraph.view.network import _number
 
 #: The classes folded into the policy or document they belong to.
 FOLDED = ("Target", "Statistic")
@@ -35,10 +35,7 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 _DOCUMENTS = (
     _PREAMBLE
     + """
-SELECT DISTINCT ?e ?d WHERE {
-  VALUES ?c { pgo:Target pgo:Statistic }
-  ?e a ?c ; pgo:hasMention ?m . ?m pgo:inDocument ?d .
-}
+SELECT DISTINCT ?e ?d WHERE { VALUES ?e { %s } ?e pgo:hasMention ?m . ?m pgo:inDocument ?d }
 """
 )
 
@@ -56,7 +53,10 @@ SELECT ?e ?y WHERE {
 _MENTIONS = (
     _PREAMBLE
     + """
-SELECT ?d (COUNT(?m) AS ?n) WHERE { ?m a pgo:Mention ; pgo:inDocument ?d } GROUP BY ?d
+SELECT ?d (COUNT(?m) AS ?n) WHERE {
+  VALUES ?d { %s }
+  ?m pgo:inDocument ?d ; a pgo:Mention .
+} GROUP BY ?d
 """
 )
 
@@ -78,9 +78,13 @@ def owners(
         elif p == has_target and o in folded and s not in folded:
             candidates.setdefault(o, set()).add(s)
     documents: dict[str, set[str]] = {}
-    for e, d in _select(store, _DOCUMENTS):
-        if e in folded and e not in candidates and d in entities:
-            documents.setdefault(e, set()).add(d)
+    # Only the entities no policy claims are looked up, a few hundred a query.
+    homeless = sorted(folded - set(candidates))
+    for start in range(0, len(homeless), 500):
+        values = " ".join(f"<{iri}>" for iri in homeless[start : start + 500])
+        for e, d in _select(store, _DOCUMENTS % values):
+            if d in entities:
+                documents.setdefault(e, set()).add(d)
     found = {e: min(c) for e, c in candidates.items()}
     found.update({e: min(d) for e, d in documents.items()})
     return dict(sorted(found.items()))
@@ -97,9 +101,14 @@ def years(store: ox.Store) -> dict[str, int]:
     return found
 
 
-def mention_counts(store: ox.Store) -> dict[str, int]:
-    """Document IRI → how many mentions were read in it."""
-    return {d: int(n) for d, n in _select(store, _MENTIONS)}
+def mention_counts(store: ox.Store, documents: Iterable[str]) -> dict[str, int]:
+    """Document IRI → how many mentions were read in it, for ``documents`` (those drawn)."""
+    iris = sorted(documents)
+    found: dict[str, int] = {}
+    for start in range(0, len(iris), 200):
+        values = " ".join(f"<{iri}>" for iri in iris[start : start + 200])
+        found.update((d, int(n)) for d, n in _select(store, _MENTIONS % values))
+    return found
 
 
 def folded_items(
@@ -114,7 +123,7 @@ def folded_items(
         for owner, items in folded_by_owner.items()
     }
     iris = sorted({e for items in chosen.values() for e in items})
-    own = _Lookup([_construct(store, _OWN, iris)]) if iris else _Lookup([rdflib.Graph()])
+    own = _Facts(store, _OWN, iris)
     result: dict[str, list[dict[str, object]]] = {}
     for owner, items in chosen.items():
         rows = []

@@ -7,13 +7,13 @@ ranks the entities, and the labels, sources and fields are read for the chosen f
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import networkx as nx
 import pyoxigraph as ox
+import rdflib
 
 from policygraph.namespaces import PGO
 from policygraph.view.details import entity_attributes, relation_sentences
@@ -47,20 +47,44 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 
 _PREDICATES = "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"
+# Filtered in Python: a FILTER would be evaluated on each of the typed subjects. (A literal
+# spelled like a class finds no quad in the type index, as an object it is not.)
+_CLASSES = "SELECT DISTINCT ?c WHERE { ?s a ?c }"
+_DECLARED = """
+SELECT DISTINCT ?p WHERE {
+  VALUES ?t { <http://www.w3.org/2002/07/owl#ObjectProperty>
+              <http://www.w3.org/2002/07/owl#DatatypeProperty>
+              <http://www.w3.org/2002/07/owl#AnnotationProperty>
+              <http://www.w3.org/1999/02/22-rdf-syntax-ns#Property> }
+  ?p a ?t
+}
+"""
+# One class at a time: two VALUES lists would make Oxigraph walk every typed subject.
+_TYPED = "SELECT ?s WHERE { VALUES ?s { %s } ?s a <%s> }"
+_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s <%s> ?o }"
+_DCMI_TERMS = frozenset(str(rdflib.DCTERMS[name]) for name in rdflib.DCTERMS.__annotations__)
+#: Where a statement was read; never drawn as an entity.
+_PROVENANCE = ("Mention", "RelationMention")
+_BEFORE_MENTION = frozenset(CLASS_PRIORITY[: CLASS_PRIORITY.index("Mention")])
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _RELATION_NAMESPACES = (_PGO, "http://purl.org/dc/terms/")
 _NOT_RELATIONS = frozenset({str(PGO.hasMention), str(PGO.mentions)})
 
-_CONTAINERS = (
+# Where the lonely entities are named: mentions counted per entity and document, and apart
+# the few mentions read in an article (the container is the article, else the document).
+_IN_DOCUMENTS = (
     _PREAMBLE
     + """
-SELECT DISTINCT ?e ?c WHERE {
+SELECT ?e ?d (COUNT(?m) AS ?n) WHERE {
+  VALUES ?e { %s }
   ?e pgo:hasMention ?m .
   ?m pgo:inDocument ?d .
-  OPTIONAL { ?m pgo:inArticle ?a }
-  BIND(COALESCE(?a, ?d) AS ?c)
-}
+} GROUP BY ?e ?d
 """
+)
+_IN_ARTICLES = (
+    _PREAMBLE
+    + "SELECT ?e ?d ?a ?m WHERE { ?m pgo:inArticle ?a ; pgo:inDocument ?d . ?e pgo:hasMention ?m }"
 )
 
 
@@ -78,38 +102,74 @@ class Overview:
 
 
 def entity_classes(store: ox.Store) -> dict[str, str]:
-    """Every entity IRI (mentions excluded) with the class it is drawn as."""
+    """Every entity IRI (mentions excluded) with the class it is drawn as.
+
+    Read class by class from the store's type index, skipping the hundreds of thousands of
+    mentions; an entity with another class is checked for a mention type on its own."""
     types: dict[str, set[str]] = {}
-    for quad in store.quads_for_pattern(None, _RDF_TYPE, None, ox.DefaultGraph()):
-        subject, cls = quad.subject, quad.object
-        if (
-            isinstance(subject, ox.NamedNode)
-            and isinstance(cls, ox.NamedNode)
-            and cls.value.startswith(_PGO)
-        ):
-            types.setdefault(subject.value, set()).add(cls.value[len(_PGO) :])
-    classes = {iri: pick_class(names - {""}) for iri, names in types.items()}
-    return {iri: cls for iri, cls in classes.items() if cls != "Mention"}
+    default = ox.DefaultGraph()
+    for (cls,) in sorted(_select(store, _CLASSES)):
+        name = cls[len(_PGO) :]
+        if not cls.startswith(_PGO) or name in _PROVENANCE:
+            continue
+        for quad in store.quads_for_pattern(None, _RDF_TYPE, ox.NamedNode(cls), default):
+            if isinstance(quad.subject, ox.NamedNode):
+                types.setdefault(quad.subject.value, set()).add(name)
+    picked = {iri: pick_class(types[iri] - {""}) for iri in sorted(types)}
+    # Mention comes last in CLASS_PRIORITY: only a class after it (or none) would have given
+    # way to a mention type the loop above skipped, so only those entities are asked about.
+    doubtful = sorted(iri for iri, cls in picked.items() if cls not in _BEFORE_MENTION)
+    provenance: set[str] = set()
+    for start in range(0, len(doubtful), 500):
+        values = " ".join(f"<{iri}>" for iri in doubtful[start : start + 500])
+        for name in _PROVENANCE:
+            provenance.update(s for (s,) in _select(store, _TYPED % (values, _PGO + name)))
+    return {iri: cls for iri, cls in picked.items() if iri not in provenance}
+
+
+def relation_predicates(store: ox.Store) -> list[str]:
+    """The ``pgo:`` and ``dcterms:`` properties that may relate two entities, sorted.
+
+    The candidates are the properties the store's ontology declares and the DCMI terms, each
+    asked for in the predicate index, not a scan of every triple for its predicate (a store
+    without an ontology is scanned); a property whose objects are literals is no relation."""
+    declared = [p for (p,) in _select(store, _DECLARED) if p.startswith(_RELATION_NAMESPACES)]
+    if declared:
+        candidates = sorted({*declared, *_DCMI_TERMS})
+    else:
+        candidates = sorted(p for (p,) in _select(store, _PREDICATES))
+    found = []
+    default = ox.DefaultGraph()
+    for predicate in candidates:
+        if predicate in _NOT_RELATIONS or not predicate.startswith(_RELATION_NAMESPACES):
+            continue
+        first = next(store.quads_for_pattern(None, ox.NamedNode(predicate), None, default), None)
+        # The ontology declares each property object or datatype: one look tells which, and
+        # saves walking the hundreds of thousands of sentences, offsets and surfaces.
+        if first is not None and isinstance(first.object, ox.NamedNode):
+            found.append(predicate)
+    return found
 
 
 def relations(store: ox.Store, entities: dict[str, str]) -> list[tuple[str, str, str]]:
     """(subject, predicate IRI, object) for every relation between two entities, sorted.
 
     Relations are the ``pgo:`` and ``dcterms:`` properties between IRIs, each read from the
-    store's predicate index; typing and mentions are not relations between entities.
-    """
+    store's predicate index; typing and mentions are not relations between entities. A
+    property stated mostly of mentions (``pgo:inDocument``) is read entity by entity."""
     found: list[tuple[str, str, str]] = []
     default = ox.DefaultGraph()
-    for (predicate,) in _select(store, _PREDICATES):
-        if predicate in _NOT_RELATIONS or not predicate.startswith(_RELATION_NAMESPACES):
-            continue
-        quads = store.quads_for_pattern(None, ox.NamedNode(predicate), None, default)
-        first = next(quads, None)
-        # The ontology declares each property object or datatype: one look tells which, and
-        # saves walking the hundreds of thousands of sentences, offsets and surfaces.
-        if first is None or not isinstance(first.object, ox.NamedNode):
-            continue
-        for quad in itertools.chain([first], quads):
+    subjects: list[ox.NamedNode] | None = None
+    for predicate in relation_predicates(store):
+        node = ox.NamedNode(predicate)
+        if _count(store, predicate) > len(entities):
+            subjects = subjects or [ox.NamedNode(e) for e in entities]
+            quads: Iterable[ox.Quad] = (
+                q for s in subjects for q in store.quads_for_pattern(s, node, None, default)
+            )
+        else:
+            quads = store.quads_for_pattern(None, node, None, default)
+        for quad in quads:
             subject, object_ = quad.subject, quad.object
             if (
                 isinstance(subject, ox.NamedNode)
@@ -121,6 +181,10 @@ def relations(store: ox.Store, entities: dict[str, str]) -> list[tuple[str, str,
     return sorted(found)
 
 
+def _count(store: ox.Store, predicate: str) -> int:
+    return int(next(_select(store, _COUNT % predicate))[0])
+
+
 def mention_links(
     store: ox.Store, entities: dict[str, str], lonely: set[str]
 ) -> list[tuple[str, str, str]]:
@@ -130,9 +194,23 @@ def mention_links(
     policy or target; linking them to the article that names them places them in the picture.
     """
     mentions = str(PGO.mentions)
-    return sorted(
-        (c, mentions, e) for e, c in _select(store, _CONTAINERS) if e in lonely and c in entities
-    )
+    found: set[tuple[str, str, str]] = set()
+    in_articles: dict[tuple[str, str], set[str]] = {}
+    for e, d, a, m in _select(store, _IN_ARTICLES):
+        if e in lonely:
+            in_articles.setdefault((e, d), set()).add(m)
+            if a in entities:
+                found.add((a, mentions, e))
+    iris = sorted(lonely)
+    # Only the lonely entities' mentions are read, a few hundred entities a query; a
+    # document contains an entity's mention outside any article if it has more mentions
+    # of it than articles do.
+    for start in range(0, len(iris), 500):
+        values = " ".join(f"<{iri}>" for iri in iris[start : start + 500])
+        for e, d, n in _select(store, _IN_DOCUMENTS % values):
+            if d in entities and int(n) > len(in_articles.get((e, d), ())):
+                found.add((d, mentions, e))
+    return sorted(found)
 
 
 def overview(store: ox.Store, *, max_nodes: int = 300, fold: bool = True) -> Overview:
@@ -197,7 +275,7 @@ def _fold_into(
         if holder in g:
             by_owner.setdefault(holder, []).append(item)
     items = folded_items(store, entities, by_owner, year_of)
-    mentions = mention_counts(store)
+    mentions = mention_counts(store, list(g))
     folded: Counter[str] = Counter()
     for holder in g:
         counts = Counter(entities[e] for e in by_owner.get(holder, []))
@@ -246,7 +324,7 @@ def _detailed_graph(
     edges: Iterable[tuple[str, str, str]],
 ) -> nx.MultiDiGraph:
     attributes = entity_attributes(store, {iri: entities[iri] for iri in chosen})
-    sentences = relation_sentences(store)
+    sentences = relation_sentences(store, chosen)
     g: nx.MultiDiGraph = nx.MultiDiGraph()
     for iri in sorted(chosen):
         g.add_node(iri, **attributes[iri])
