@@ -43,13 +43,14 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyoxigraph as ox
 
 from policygraph import sparql_guard
 from policygraph.errors import QueryError, QueryRefused
 from policygraph.explore import Explorer, Unavailable, rows
+from policygraph.explore.wsgi import application
 from policygraph.graph.incremental import mark_edited
 from policygraph.update import RESYNC, refuse_default_graph_writes
 
@@ -128,6 +129,7 @@ class FrontServer(ThreadingHTTPServer):
         self._local_lock = threading.Lock()
         ask = self.ask_child if rules.writable else self.ask_local
         self.explorer = Explorer(ask, lambda: backend.current.location)
+        self.pages = application(self.explorer)  # the explorer as a WSGI application
         super().__init__(address, Handler)
 
     def ask_local(self, sparql: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
@@ -251,18 +253,32 @@ class Handler(BaseHTTPRequestHandler):
         self._forward(write, body)
 
     def _explore(self, path: str) -> None:
-        explorer = self.server.explorer
-        accept = self.headers.get("Accept", "")
-        if path.endswith(".json") and not path.startswith(("/id/", "/data/")):
-            accept = "application/json"  # the error of a JSON twin is JSON too
-        try:
-            page = explorer.respond(path, urlsplit(self.path).query, accept)
-        except Unavailable as e:
-            page = explorer.page_for_error(e.status, str(e), accept)
-        except Exception as e:  # a bug in one page must not drop the connection unanswered
-            message = f"this page failed: {type(e).__name__}: {e}"
-            page = explorer.page_for_error(500, message, accept)
-        self._send(page.status, page.body, page.content_type, page.headers)
+        """Answer through the explorer's WSGI application (explore/wsgi.py). It is asked
+        as GET: ``_send`` leaves the body out of a HEAD answer and keeps its length."""
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "RAW_URI": self.path,
+            "PATH_INFO": unquote(path, "latin-1"),
+            "QUERY_STRING": urlsplit(self.path).query,
+            "HTTP_ACCEPT": self.headers.get("Accept", ""),
+            "SERVER_PROTOCOL": self.request_version,
+        }
+        answer: dict[str, object] = {}
+
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: object = None
+        ) -> None:
+            answer["status"], answer["headers"] = status, headers
+
+        body = b"".join(self.server.pages(environ, start_response))
+        status, _, reason = str(answer["status"]).partition(" ")
+        headers = [
+            (k, v)
+            for k, v in answer["headers"]  # type: ignore[attr-defined]
+            if k.lower() not in ("content-length", "content-type")
+        ]
+        kind = next(v for k, v in answer["headers"] if k.lower() == "content-type")  # type: ignore[attr-defined]
+        self._send(int(status), body, kind, headers, reason or None)
 
     def _check_write(self, host: str) -> None:
         rules = self.server.rules
