@@ -252,7 +252,7 @@ class Handler(BaseHTTPRequestHandler):
     def _explore(self, path: str) -> None:
         explorer = self.server.explorer
         accept = self.headers.get("Accept", "")
-        if path.endswith(".json") and not path.startswith(("/id/", "/data/")):
+        if path.endswith(".json") and not path.startswith(("/id/", "/vocab/", "/data/")):
             accept = "application/json"  # the error of a JSON twin is JSON too
         try:
             page = explorer.respond(path, urlsplit(self.path).query, accept)
