@@ -257,6 +257,8 @@ class Explorer:
             rest = "doc/" + rest
         if prefix == "/vocab/":
             rest = "vocab/" + rest
+        elif prefix == "/id/" and rest.startswith(tuple(p for _, p in SERVED if p)):
+            return self._not_found(f"nothing in the graph is called {ID_PREFIX}{unquote(rest)}")
         iri = self.resolve(rest)
         if iri is None:
             return self._not_found(f"nothing in the graph is called {_named(rest)}")
