@@ -8,6 +8,11 @@ URLs (the conventions of DBpedia and LodView, with 303 See Other):
 * ``/page/<path>``: the HTML page; a ``pgo:Document`` page shows the text.
 * ``/data/<path>.ttl|.nt|.jsonld|.nq|.trig``: the triples with the IRI as subject or
   object; ``.nq``, ``.trig`` and ``.jsonld`` keep the named graph each triple is stated in.
+* ``/vocab/<path>``: the vocabulary concept ``https://w3id.org/policygraph/vocab/<path>``
+  (a national indicator, a place…), negotiated as ``/id/`` is, to ``/page/vocab/<path>`` or
+  ``/data/vocab/<path>.<ext>``. The ontology's terms are hash IRIs (``pgo:Policy``), which
+  reach no server with their name: their pages are ``/page/ontology/Policy`` and
+  ``/data/ontology/Policy.<ext>``; a class's page lists its first instances.
 * ``/explore`` (home: class counts, documents, search), ``/search?q=``, ``/-/explore.css``.
 * ``/explore/policies``, ``/explore/targets``, ``/explore/documents``: lists with filters
   (see :mod:`policygraph.explore.lists`); ``/explore/queries/<name>``: a saved query with
