@@ -15,6 +15,10 @@ Lists are the three lists with filters drawn from those labels and from years, a
 first pages (each list is read from the store once, before timing, as the index is);
 saved queries are each saved query without parameters and with five labels for each
 parameter.
+Vocabulary pages are ``--pages`` of the SKOS concepts (the indicators first: their pages
+draw a chart), each as a page, as Turtle and as a 303 from ``/vocab/…``; class pages are
+every class of the ontology (``/page/ontology/Policy``, listing its first instances).
+``--vocab-only`` times just those and the saved queries without parameters.
 """
 
 from __future__ import annotations
@@ -108,6 +112,38 @@ def lists(port: int, labels: list[str], pages: int, kinds: dict[str, list[float]
             kinds.setdefault(f"query {name}", []).append(ms)
 
 
+def vocabulary(port: int, pages: int, kinds: dict[str, list[float]]) -> None:
+    """Concept pages of the vocabularies and class pages of the ontology."""
+    from policygraph.explore.app import href
+
+    sparql = """SELECT DISTINCT ?x WHERE { GRAPH ?g { ?x ?p ?o }
+        FILTER(STRSTARTS(STR(?g), "https://w3id.org/policygraph/graph/vocab/")) } ORDER BY ?x"""
+    _, status, body = timed(
+        port, "/query?query=" + quote(sparql), "application/sparql-results+json"
+    )
+    assert status == 200, body[:300]
+    iris = [b["x"]["value"] for b in json.loads(body)["results"]["bindings"]]
+    iris.sort(key=lambda i: "/vocab/indicator/" not in i)  # indicators first, then the rest
+    for iri in iris[: pages // 2] + spread(iris[pages // 2 :], pages - pages // 2):
+        page = href(iri) or ""
+        ms, status, _ = timed(port, quote(page, safe="/%"))
+        assert status == 200, page
+        kinds["vocabulary"].append(ms)
+        rest = quote(page.removeprefix("/page/"), safe="/%")
+        kinds["vocabulary data"].append(timed(port, f"/data/{rest}.ttl", "text/turtle")[0])
+        kinds["vocabulary 303"].append(timed(port, f"/{rest}")[0])
+    sparql = """SELECT DISTINCT ?c WHERE {
+        GRAPH <https://w3id.org/policygraph/graph/ontology> { ?c a owl:Class } }"""
+    prefixed = "PREFIX owl: <http://www.w3.org/2002/07/owl#>\n" + sparql
+    _, _, body = timed(port, "/query?query=" + quote(prefixed), "application/sparql-results+json")
+    for binding in json.loads(body)["results"]["bindings"]:
+        page = href(binding["c"]["value"])
+        if page:
+            ms, status, _ = timed(port, quote(page, safe="/%"))
+            assert status == 200, page
+            kinds["class"].append(ms)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--store", type=Path, default=Path("exports/store"))
@@ -116,6 +152,11 @@ def main() -> None:
         "--lists-only",
         action="store_true",
         help="time only lists, CSV and saved queries, with labels from the lists' CSV",
+    )
+    parser.add_argument(
+        "--vocab-only",
+        action="store_true",
+        help="time only vocabulary and class pages, and saved queries without parameters",
     )
     parser.add_argument("--max-memory-mb", type=int, default=serve.DEFAULT_MAX_MEMORY_MB)
     args = parser.parse_args()
@@ -135,10 +176,17 @@ def main() -> None:
             "list": [],
             "csv": [],
             "query": [],
+            "vocabulary": [],
+            "vocabulary data": [],
+            "vocabulary 303": [],
+            "class": [],
         }
         entities: list[str] = []
-        if args.lists_only:
+        if args.lists_only or args.vocab_only:
             documents = []
+        if not args.lists_only:
+            timed(port, "/explore")  # the index, read once per store generation: not timed
+            vocabulary(port, args.pages, kinds)
         for i, doc in enumerate(documents):
             ms, status, body = timed(port, doc)
             assert status == 200, doc
@@ -171,7 +219,7 @@ def main() -> None:
             kinds["search"].append(ms)
         if args.lists_only:
             labels = labels_of_lists(port)
-        lists(port, labels, args.pages, kinds)
+        lists(port, [] if args.vocab_only else labels, args.pages, kinds)
     print(
         json.dumps(
             {

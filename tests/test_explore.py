@@ -523,6 +523,82 @@ def test_an_indicator_page_draws_its_series_without_script(report_build) -> None
     assert "&lt;img src=x onerror=alert(2)&gt;货物进出口增长0.2%" in chart
 
 
+# -- the vocabularies and the ontology ----------------------------------------------------
+
+GDP_GROWTH = "https://w3id.org/policygraph/vocab/indicator/gdp-growth"
+
+
+def test_a_vocabulary_concept_has_a_page_and_a_description(seeds: str) -> None:
+    status, headers, _ = get(seeds, "/vocab/indicator/gdp-growth")
+    assert (status, headers["Location"]) == (303, "/page/vocab/indicator/gdp-growth")
+    status, headers, body = follow(seeds, "/vocab/indicator/gdp-growth")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    main = body.split("<main>", 1)[1]
+    assert "<h1>" in main and "国内生产总值增长</h1>" in main and GDP_GROWTH in main
+    assert "经济增速" in main and "GDP growth" in main  # altLabel and the English prefLabel
+    assert 'href="/page/vocab/indicator"' in main  # its scheme, a page too
+    status, headers, _ = get(seeds, "/vocab/indicator/gdp-growth", "text/turtle")
+    assert (status, headers["Location"]) == (303, "/data/vocab/indicator/gdp-growth.ttl")
+    status, headers, body = follow(seeds, "/vocab/indicator/gdp-growth", "text/turtle")
+    assert status == 200 and headers["Content-Type"] == "text/turtle; charset=utf-8"
+    triples = [q.triple for q in ox.parse(body.encode(), format=ox.RdfFormat.TURTLE)]
+    assert (
+        ox.Triple(
+            ox.NamedNode(GDP_GROWTH),
+            ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"),
+            ox.Literal("经济增速", language="zh"),
+        )
+        in triples
+    )
+    status, headers, _ = get(seeds, "/vocab/indicator/gdp-growth", "application/json")
+    assert headers["Location"] == "/page/vocab/indicator/gdp-growth.json"
+    status, data = get_json(seeds, headers["Location"])
+    assert status == 200 and data["iri"] == GDP_GROWTH
+    assert get(seeds, "/vocab/indicator/no-such-thing")[0] == 404
+
+
+def test_search_finds_a_concept_by_its_labels(seeds: str) -> None:
+    for q in ("经济增速", "国内生产总值增长", "gdp growth"):
+        body = get(seeds, "/search?q=" + quote(q))[2].split("<main>", 1)[1]
+        assert 'href="/page/vocab/indicator/gdp-growth"' in body, q
+
+
+def test_a_class_page_lists_its_instances(seeds: str) -> None:
+    status, _, body = get(seeds, "/page/ontology/Person")
+    assert status == 200
+    main = body.split("<main>", 1)[1]
+    assert 'chip c-Class">Class<' in main
+    assert 'href="/page/person/' in main  # an instance
+    status, _, body = get(seeds, "/page/ontology/Mention")  # thousands: counted, 50 shown
+    assert status == 200 and body.count('class="ref') <= 60
+    status, _, _ = get(seeds, "/data/ontology/Person.ttl", "text/turtle")
+    assert status == 200
+
+
+def test_a_vocabulary_indicator_page_draws_its_series(report_build) -> None:  # type: ignore[no-untyped-def]
+    with s.running(report_build.store, port=s.free_port()) as server:
+        base = server.url.rstrip("/")
+        status, _, body = follow(base, "/vocab/indicator/gdp-growth")
+        search = get(base, "/search?q=" + quote("国内生产总值增长"))[2]
+        # A statistic that measures it links to the concept's page.
+        found = re.search(
+            r'href="(/page/statistic/[^"]+)"', get(base, "/page/vocab/indicator/gdp-growth")[2]
+        )
+        assert found is not None
+        linked = get(base, found.group(1))[2]
+    assert status == 200
+    main = body.split("<main>", 1)[1]
+    assert 'chip c-Indicator">Indicator<' in main
+    svg = re.search(r'<section class="series">.*?(<svg .*?</svg>)', main, re.S)
+    assert svg is not None
+    chart = svg.group(1)
+    assert "<script" not in chart and "<img" not in chart
+    # 2022: 5.5%左右, outcome 3%; 2023: 5%－5.5%, outcome 5.2%.
+    assert chart.count("<circle") == 2 and "<title>2023年" in chart
+    assert 'href="/page/vocab/indicator/gdp-growth"' in search
+    assert 'href="/page/vocab/indicator/gdp-growth"' in linked
+
+
 # -- the JSON twins (Datasette's conventions) ---------------------------------------------
 
 

@@ -133,3 +133,27 @@ def test_lists_form_csv_and_the_neighbourhood_graph(browser: Any, server: str) -
         context.close()
     assert errors == []
     assert elsewhere == []
+
+
+def test_search_a_vocabulary_indicator_and_its_chart(browser: Any, report_build) -> None:  # type: ignore[no-untyped-def]
+    with s.running(report_build.store, port=s.free_port()) as running:
+        server = running.url.rstrip("/")
+        context = browser.new_context(viewport={"width": 1200, "height": 800})
+        page, elsewhere, errors = watched(context, server)
+        try:
+            page.goto(server + "/explore")
+            page.fill("input[name=q]", "经济增速")  # an altLabel of the concept
+            page.click("button[type=submit]")
+            page.click("section.hits a:has-text('国内生产总值增长')")
+            assert page.url == server + "/page/vocab/indicator/gdp-growth"
+            chart = page.locator("section.series svg")
+            assert chart.is_visible() and chart.locator("circle").count() == 2
+            # A statistic that measures it, and back to the concept from its facts.
+            page.click("section.facts a[href^='/page/statistic/']")
+            page.wait_for_load_state()
+            page.click("section.facts a[href='/page/vocab/indicator/gdp-growth']")
+            assert page.url.endswith("/page/vocab/indicator/gdp-growth")
+        finally:
+            context.close()
+    assert errors == []
+    assert elsewhere == []

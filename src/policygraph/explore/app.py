@@ -8,6 +8,11 @@ URLs (the conventions of DBpedia and LodView, with 303 See Other):
 * ``/page/<path>``: the HTML page; a ``pgo:Document`` page shows the text.
 * ``/data/<path>.ttl|.nt|.jsonld|.nq|.trig``: the triples with the IRI as subject or
   object; ``.nq``, ``.trig`` and ``.jsonld`` keep the named graph each triple is stated in.
+* ``/vocab/<path>``: the vocabulary concept ``https://w3id.org/policygraph/vocab/<path>``
+  (a national indicator, a place…), negotiated as ``/id/`` is, to ``/page/vocab/<path>`` or
+  ``/data/vocab/<path>.<ext>``. The ontology's terms are hash IRIs (``pgo:Policy``), which
+  reach no server with their name: their pages are ``/page/ontology/Policy`` and
+  ``/data/ontology/Policy.<ext>``; a class's page lists its first instances.
 * ``/explore`` (home: class counts, documents, search), ``/search?q=``, ``/-/explore.css``.
 * ``/explore/policies``, ``/explore/targets``, ``/explore/documents``: lists with filters
   (see :mod:`policygraph.explore.lists`); ``/explore/queries/<name>``: a saved query with
@@ -43,7 +48,7 @@ from policygraph.explore.neighbours import Graph, layout, pick
 from policygraph.explore.text import Mark, Sentences, highlight, render, sentence_starts
 from policygraph.graph.iris import slug
 from policygraph.graph.texts import TEXTS, read_text
-from policygraph.namespaces import ID, PGO, PREFIXES
+from policygraph.namespaces import ID, ONTOLOGY_GRAPH, PGO, PREFIXES, VOCAB
 from policygraph.query import saved_queries
 
 #: Rows a page shows for one property before it says how many more there are.
@@ -66,8 +71,19 @@ SAVED_PAGES = 256
 
 ID_PREFIX = str(ID)
 PGO_PREFIX = str(PGO)
+VOCAB_PREFIX = str(VOCAB)
+#: The namespaces the explorer gives pages, each with its path under ``/page/`` and
+#: ``/data/``: the build's entities, the SKOS vocabularies (the national indicators,
+#: places, industries) and the ontology's terms (``pgo:Policy`` at ``/page/ontology/Policy``:
+#: a hash IRI reaches a server without its name, so it has no page at its own path).
+SERVED = ((ID_PREFIX, ""), (VOCAB_PREFIX, "vocab/"), (PGO_PREFIX, "ontology/"))
+#: Instances listed on a class's page (its count is the store's).
+INSTANCES = 50
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+SKOS_CONCEPT = "http://www.w3.org/2004/02/skos/core#Concept"
+CLASS_TYPES = ("http://www.w3.org/2002/07/owl#Class", "http://www.w3.org/2000/01/rdf-schema#Class")
 ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
 #: Incoming links from provenance records are shown as sources, not as facts.
 _PROVENANCE = """FILTER NOT EXISTS { ?s a pgo:Mention }
@@ -138,10 +154,17 @@ def local_name(cls_iri: str) -> str:
 
 
 def href(iri: str) -> str | None:
-    """The page of an IRI under ``…/id/`` on this server; None for other IRIs."""
-    if not iri.startswith(ID_PREFIX):
-        return None
-    return "/page/" + quote(iri[len(ID_PREFIX) :], safe="/%-_.~")
+    """The page of an IRI under ``…/id/``, ``…/vocab/`` or ``…/ontology#`` on this server;
+    None for other IRIs."""
+    for prefix, path in SERVED:
+        if iri.startswith(prefix):
+            return f"/page/{path}" + quote(iri[len(prefix) :], safe="/%-_.~")
+    return None
+
+
+def ours(iri: str) -> bool:
+    """Whether ``iri`` is in a namespace the explorer gives pages (:data:`SERVED`)."""
+    return iri.startswith((ID_PREFIX, VOCAB_PREFIX, PGO_PREFIX))
 
 
 def short(iri: str) -> str:
@@ -188,7 +211,8 @@ class Explorer:
     @staticmethod
     def serves(path: str) -> bool:
         pages = ("/explore", "/explore.json", "/search", "/search.json", "/-/explore.css")
-        return path in pages or path.startswith(("/id/", "/page/", "/data/", "/doc/", "/explore/"))
+        prefixes = ("/id/", "/vocab/", "/page/", "/data/", "/doc/", "/explore/")
+        return path in pages or path.startswith(prefixes)
 
     def respond(self, path: str, query: str, accept: str) -> Page:
         """The answer to ``GET path?query``; ``path`` is still percent-encoded.
@@ -197,7 +221,7 @@ class Explorer:
         ``.json``, or ``?format=json``, or ``Accept: application/json``. Not on ``/id/``
         and ``/data/``, where ``Accept`` chooses the RDF description (JSON-LD included)."""
         as_json = suffixed = False
-        if not path.startswith(("/id/", "/data/", "/-/")):
+        if not path.startswith(("/id/", "/vocab/", "/data/", "/-/")):
             suffixed = path.endswith(".json")
             as_json = suffixed or wants_json(accept)
             as_json |= parse_qs(query).get("format", [""])[-1] == "json"
@@ -223,7 +247,7 @@ class Explorer:
             return self._html(200, "search.html.j2", q=q, groups=self.search(q))
         if path.startswith("/explore/"):
             return self._table_page(path[len("/explore/") :], query)
-        for prefix in ("/id/", "/page/", "/data/", "/doc/"):
+        for prefix in ("/id/", "/vocab/", "/page/", "/data/", "/doc/"):
             if path.startswith(prefix):
                 return self._resource(prefix, path[len(prefix) :], accept, query)
         return self._not_found("no such page")
@@ -236,15 +260,19 @@ class Explorer:
                 return self._not_found("ask for .ttl, .nt, .jsonld, .nq or .trig")
         if prefix == "/doc/":
             rest = "doc/" + rest
+        if prefix == "/vocab/":
+            rest = "vocab/" + rest
+        elif prefix == "/id/" and rest.startswith(tuple(p for _, p in SERVED if p)):
+            return self._not_found(f"nothing in the graph is called {ID_PREFIX}{unquote(rest)}")
         iri = self.resolve(rest)
         if iri is None:
-            return self._not_found(f"nothing in the graph is called {ID_PREFIX}{unquote(rest)}")
+            return self._not_found(f"nothing in the graph is called {_named(rest)}")
         if prefix == "/page/":
             return self.page(iri, _span(parse_qs(query).get("at", [""])[0]))
         if ext is not None:
             return self.data(iri, ext)
         page = href(iri) or ""
-        if prefix == "/id/":
+        if prefix in ("/id/", "/vocab/"):
             wanted = negotiate(accept)
             if wanted == "json":  # plain JSON: the page's twin; JSON-LD is the description
                 page += ".json"
@@ -269,10 +297,14 @@ class Explorer:
             decoded = unquote(rest, errors="strict")
         except UnicodeDecodeError:
             return None
+        namespace = ID_PREFIX
+        for prefix, path in SERVED[1:]:  # vocab/… and ontology/…: no entity segment is so named
+            if path and rest.startswith(path):
+                namespace, rest, decoded = prefix, rest[len(path) :], decoded[len(path) :]
         segment, _, key = decoded.partition("/")
         candidates = [rest, f"{segment}/{slug(key)}" if key else decoded]
         candidates += [quote(decoded, safe="/-_.~"), decoded]
-        iris = list(dict.fromkeys(ID_PREFIX + c for c in candidates))
+        iris = list(dict.fromkeys(namespace + c for c in candidates))
         iris = [i for i in iris if not _NOT_IN_IRI & set(i)]
         if not iris:
             return None
@@ -305,18 +337,28 @@ class Explorer:
     def _read_index(self) -> Index:
         labels: list[tuple[str, str, str, bool]] = []
         names: dict[str, str] = {}
+        preferred: dict[str, str] = {}
+        # The vocabularies name their concepts with skos:prefLabel (and most with rdfs:label
+        # too): a prefLabel is a name, used on pages when there is no rdfs:label.
         for row in self.select(
-            f"""SELECT ?x ?l ?alt WHERE {{
-                {{ ?x rdfs:label ?l BIND(false AS ?alt) }}
-                UNION {{ ?x skos:altLabel ?l BIND(true AS ?alt) }}
-                FILTER(STRSTARTS(STR(?x), "{ID_PREFIX}"))
+            f"""SELECT ?x ?l ?kind WHERE {{
+                {{ ?x rdfs:label ?l BIND(0 AS ?kind) }}
+                UNION {{ ?x skos:prefLabel ?l BIND(1 AS ?kind) }}
+                UNION {{ ?x skos:altLabel ?l BIND(2 AS ?kind) }}
+                FILTER(STRSTARTS(STR(?x), "{ID_PREFIX}") || STRSTARTS(STR(?x), "{VOCAB_PREFIX}")
+                    || STRSTARTS(STR(?x), "{PGO_PREFIX}"))
             }}"""
         ):
-            iri, label = str(row["x"].value), str(row["l"].value)
-            alias = row["alt"].value == "true"
+            iri, label, kind = str(row["x"].value), str(row["l"].value), row["kind"].value
+            alias = kind == "2"
             labels.append((fold(label), label, iri, alias))
-            if not alias:
+            if kind == "0":
                 names.setdefault(iri, label)
+            elif kind == "1":
+                preferred.setdefault(iri, label)
+        for iri, label in preferred.items():
+            names.setdefault(iri, label)
+        labels = list(dict.fromkeys(labels))  # a concept's rdfs:label is often a prefLabel too
         classes: dict[str, str] = {}
         typed_document: set[str] = set()
         counts: Counter[str] = Counter()
@@ -331,6 +373,29 @@ class Explorer:
             # One class per entity on pages: a document that is also a policy is a Policy.
             if iri not in classes or cls != "Document":
                 classes[iri] = cls
+        # Vocabulary concepts: their pgo: class (a national indicator is a pgo:Indicator in
+        # the document graphs that measure it), else Concept (or ConceptScheme). Not counted
+        # on the home page.
+        for row in self.select(
+            # MAX: https://w3id.org/… sorts after http://www.w3.org/…, so pgo: wins.
+            f"""SELECT ?x (MAX(STR(?c)) AS ?cls) WHERE {{ ?x a ?c
+                FILTER(STRSTARTS(STR(?x), "{VOCAB_PREFIX}"))
+                FILTER(STRSTARTS(STR(?c), "{PGO_PREFIX}")
+                    || ?c IN (skos:Concept, skos:ConceptScheme))
+            }} GROUP BY ?x"""
+        ):
+            cls = str(row["cls"].value)
+            classes[str(row["x"].value)] = local_name(cls) or cls.rpartition("#")[2]
+        # The ontology's classes and properties.
+        for row in self.select(
+            f"""SELECT ?x ?c WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?x a ?c }}
+                FILTER(STRSTARTS(STR(?x), "{PGO_PREFIX}")) }}"""
+        ):
+            iri = str(row["x"].value)
+            if str(row["c"].value) in CLASS_TYPES:
+                classes[iri] = "Class"
+            else:
+                classes.setdefault(iri, "Property")
         documents = sorted((iri, names.get(iri, iri)) for iri in typed_document)
         return Index(
             sorted(labels), names, classes, sorted(counts.items(), key=lambda c: -c[1]), documents
@@ -356,7 +421,12 @@ class Explorer:
         for iri, (key, label) in best.items():
             groups[index.classes.get(iri, "")].append((key, iri, label))
         out = []
-        for cls, hits in sorted(groups.items(), key=lambda g: (min(h[0] for h in g[1]), g[0])):
+
+        # The ontology's terms (政策 is pgo:Policy) after the things the graph is about.
+        def order(g: tuple[str, list[tuple[tuple[int, int, str], str, str]]]) -> tuple[object, ...]:
+            return (g[0] in ("Class", "Property"), min(h[0] for h in g[1]), g[0])
+
+        for cls, hits in sorted(groups.items(), key=order):
             hits.sort()
             shown = [(iri, label, index.names.get(iri, label)) for _, iri, label in hits]
             out.append((cls, shown[:SEARCH_PER_CLASS], len(hits)))
@@ -373,27 +443,25 @@ class Explorer:
                 FILTER(?p != pgo:hasMention) OPTIONAL {{ ?o rdfs:label ?l }}
             }} GROUP BY ?p ?o ORDER BY ?p ?o LIMIT {MAX_ROWS}"""
         )
-        rows_in = self.select(
-            f"""SELECT ?s ?p WHERE {{ ?s ?p <{iri}> {_PROVENANCE}
-                FILTER(?p NOT IN (pgo:mentions)) }} ORDER BY ?p ?s LIMIT {MAX_ROWS}"""
-        )
+        if iri.startswith(PGO_PREFIX):
+            rows_in, count_in = self._term_in(iri, cls)
+        else:
+            rows_in, count_in = self._rows_in(iri)
         # Counted by the store only when the rows were cut: most pages need no count query.
         count_out = (
             self._counts(f"<{iri}> ?p ?o FILTER(?p != pgo:hasMention)")
             if len(rows_out) >= MAX_ROWS
             else dict(Counter(str(r["p"].value) for r in rows_out))
         )
-        count_in = (
-            self._counts(f"?s ?p <{iri}> {_PROVENANCE} FILTER(?p NOT IN (pgo:mentions))")
-            if len(rows_in) >= MAX_ROWS
-            else dict(Counter(str(r["p"].value) for r in rows_in))
-        )
         types = sorted(str(r["o"].value) for r in rows_out if str(r["p"].value) == RDF_TYPE)
         label = index.names.get(iri, short(iri))
-        aliases = sorted(str(r["o"].value) for r in rows_out if str(r["p"].value) == ALT_LABEL)
+        names_p = (ALT_LABEL, PREF_LABEL)
+        aliases = sorted(
+            {str(r["o"].value) for r in rows_out if str(r["p"].value) in names_p} - {label}
+        )
         sources = self._fact_sources(iri)
         facts_out = self._group(
-            [r for r in rows_out if str(r["p"].value) not in (RDF_TYPE, RDFS_LABEL, ALT_LABEL)],
+            [r for r in rows_out if str(r["p"].value) not in (RDF_TYPE, RDFS_LABEL, *names_p)],
             "o",
             count_out,
             index,
@@ -417,7 +485,7 @@ class Explorer:
             formats=FORMATS,
             data_href=(href(iri) or "").replace("/page/", "/data/", 1),
             targets=self._targets(iri) if cls == "Policy" else [],
-            series=self._series(iri) if cls == "Indicator" else None,
+            series=self._series(iri) if cls == "Indicator" or _indicator(iri) else None,
         )
         context["graph"] = self._neighbourhood(iri, label, cls, facts_out, facts_in)
         if "Document" in (local_name(t) for t in types):
@@ -431,6 +499,36 @@ class Explorer:
             mention_count=total,
             mentions_sorted=sorted_all,
         )
+
+    def _rows_in(self, iri: str) -> tuple[list[Row], dict[str, int]]:
+        rows_in = self.select(
+            f"""SELECT ?s ?p WHERE {{ ?s ?p <{iri}> {_PROVENANCE}
+                FILTER(?p NOT IN (pgo:mentions)) }} ORDER BY ?p ?s LIMIT {MAX_ROWS}"""
+        )
+        count_in = (
+            self._counts(f"?s ?p <{iri}> {_PROVENANCE} FILTER(?p NOT IN (pgo:mentions))")
+            if len(rows_in) >= MAX_ROWS
+            else dict(Counter(str(r["p"].value) for r in rows_in))
+        )
+        return rows_in, count_in
+
+    def _term_in(self, iri: str, cls: str) -> tuple[list[Row], dict[str, int]]:
+        """What links to an ontology term: the ontology's own statements (domains, ranges,
+        subclasses) and, for a class, its first instances and how many it has, as LodView
+        and DBpedia list them. Not every ``?s ?p <class>``: pgo:Mention has millions."""
+        rows_in = self.select(
+            f"""SELECT DISTINCT ?s ?p WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p <{iri}> }} }}
+                ORDER BY ?p ?s LIMIT {MAX_ROWS}"""
+        )
+        counts = dict(Counter(str(r["p"].value) for r in rows_in))
+        if cls == "Class":
+            n = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s a <{iri}> }}")
+            count = int(n[0]["n"].value) if n else 0
+            if count:
+                instances = self.select(f"SELECT ?s WHERE {{ ?s a <{iri}> }} LIMIT {INSTANCES}")
+                rows_in += [{"s": r["s"], "p": ox.NamedNode(RDF_TYPE)} for r in instances]
+                counts[RDF_TYPE] = count
+        return rows_in, counts
 
     def _neighbourhood(
         self, iri: str, label: str, cls: str, facts_out: list[Facts], facts_in: list[Facts]
@@ -992,6 +1090,20 @@ def _record(row: L.Row, columns: list[L.Column]) -> list[str]:
 
 def _document_order(row: Row) -> tuple[str, int]:
     return (str(row["doc"].value), int(row["start"].value) if "start" in row else -1)
+
+
+def _indicator(iri: str) -> bool:
+    """A concept of the indicator vocabulary: its page draws its series, if it has one."""
+    return iri.startswith(f"{VOCAB_PREFIX}indicator/")
+
+
+def _named(rest: str) -> str:
+    """The IRI a page path names, for a message: ``vocab/x`` is ``…/vocab/x``."""
+    rest = unquote(rest)
+    for prefix, path in SERVED[::-1]:
+        if path == "" or rest.startswith(path):
+            return prefix + rest[len(path) :]
+    return ID_PREFIX + rest
 
 
 def _span(at: str) -> tuple[int, int] | None:

@@ -56,7 +56,7 @@ def application(explorer: Explorer) -> WSGIApp:
 def respond(explorer: Explorer, path: str, query: str, environ: dict[str, Any]) -> Page:
     """The page for one request; a failing page is an error page, never a dropped answer."""
     accept = environ.get("HTTP_ACCEPT", "")
-    if path.endswith(".json") and not path.startswith(("/id/", "/data/")):
+    if path.endswith(".json") and not path.startswith(("/id/", "/vocab/", "/data/")):
         accept = "application/json"  # the error of a JSON twin is JSON too
     try:
         return explorer.respond(path, query, accept)
