@@ -75,25 +75,10 @@ def nt_term(term: Node) -> str:
 
 
 def nquads(triples: Iterable[tuple[Node, Node, Node]], graph: URIRef) -> bytes:
-    """``triples`` as N-Quads, each twice: in ``graph`` and in the default graph.
-
-    Each distinct term is written and encoded once, and the two lines of a triple share its
-    bytes: a sentence repeats on every mention in it, and text lines, a joined text and its
-    encoding held at once took three times the memory of the result."""
-    written: dict[Node, bytes] = {}
-
-    def term(t: Node) -> bytes:
-        data = written.get(t)
-        if data is None:
-            data = written[t] = nt_term(t).encode("utf-8")
-        return data
-
-    named = f" <{graph}> .\n".encode()
-    parts: list[bytes] = []
-    for s, p, o in triples:
-        triple = b" ".join((term(s), term(p), term(o)))
-        parts += (triple, named, triple, b" .\n")
-    return b"".join(parts)
+    """``triples`` as N-Quads, each twice: in ``graph`` and in the default graph (the
+    lines of :func:`nt_lines`, as a build loads a document's chunk)."""
+    lines = b"".join(nt_lines(triples))
+    return lines.replace(b" .\n", f" <{graph}> .\n".encode()) + lines
 
 
 def nt_lines(triples: Iterable[tuple[Node, Node, Node]]) -> Iterator[bytes]:
