@@ -74,21 +74,21 @@ def main() -> None:
     jieba.setLogLevel(logging.WARNING)  # not its "Building prefix dict…" lines
     import pyoxigraph as ox
 
-    from policygraph.build import (
+    from policygraph.extract import run as run_pipeline
+    from policygraph.pipeline.build import (
         count_triples,
         document_nquads,
         labels_nquads,
         load_documents,
         load_vocabularies,
     )
-    from policygraph.extract import run as run_pipeline
-    from policygraph.graph.builder import Extraction
-    from policygraph.graph.cache import header_of
-    from policygraph.graph.serialize import write_rdf_file
-    from policygraph.progress import Progress
+    from policygraph.pipeline.cache import header_of
+    from policygraph.pipeline.progress import Progress
+    from policygraph.rdf.builder import Extraction
     from policygraph.resolve.summary import merge_all
+    from policygraph.rules.vocab import tokenizer
+    from policygraph.store.serialize import write_rdf_file
     from policygraph.text.loader import find_sources, load_document
-    from policygraph.vocab import tokenizer
 
     files = sorted(p for p in args.corpus.glob("*.txt"))[:: args.every]
     if not files:

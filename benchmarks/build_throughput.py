@@ -135,8 +135,8 @@ def in_process(files: tuple[Path, ...]) -> dict[str, Any]:
     build's time goes, to guide work on the extractors."""
     cpu = time.process_time()
     from policygraph.extract import PIPELINE, extractor
+    from policygraph.rules.vocab import tokenizer
     from policygraph.text.loader import find_sources, load_document
-    from policygraph.vocab import tokenizer
 
     tokenizer()
     for name in PIPELINE:
@@ -205,7 +205,7 @@ def measure(corpus: Corpus, args: argparse.Namespace, jobs_option: bool) -> dict
                 "ratio_to_jieba": round(mb / seconds / jieba_rate, 3),
                 # CPU time of the build over CPU time of jieba: the work done, whatever else
                 # ran on the machine. The workers are the build's own subprocesses
-                # (policygraph.workers), reaped by it, so their CPU time is in its rusage.
+                # (policygraph.pipeline.workers), reaped by it, so their CPU time is in its rusage.
                 "cpu_seconds": [round(b["cpu_seconds"], 2) for b in builds],
                 "cpu_cost_vs_jieba": round(
                     statistics.median(b["cpu_seconds"] for b in builds) / jieba_cpu, 2

@@ -35,7 +35,7 @@ from urllib.parse import quote, unquote
 
 from machine import describe  # benchmarks/machine.py, a sibling module
 
-from policygraph import serve
+from policygraph.serve import server as serve
 
 
 def timed(port: int, path: str, accept: str = "text/html") -> tuple[float, int, str]:
@@ -79,7 +79,7 @@ def labels_of_lists(port: int) -> list[str]:
 
 
 def lists(port: int, labels: list[str], pages: int, kinds: dict[str, list[float]]) -> None:
-    from policygraph.query import saved_queries
+    from policygraph.query.sparql import saved_queries
 
     names = ("policies", "targets", "documents")
     for name in names:
@@ -114,7 +114,7 @@ def lists(port: int, labels: list[str], pages: int, kinds: dict[str, list[float]
 
 def vocabulary(port: int, pages: int, kinds: dict[str, list[float]]) -> None:
     """Concept pages of the vocabularies and class pages of the ontology."""
-    from policygraph.explore.app import href
+    from policygraph.serve.explore.app import href
 
     sparql = """SELECT DISTINCT ?x WHERE { GRAPH ?g { ?x ?p ?o }
         FILTER(STRSTARTS(STR(?g), "https://w3id.org/policygraph/graph/vocab/")) } ORDER BY ?x"""

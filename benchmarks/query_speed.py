@@ -22,9 +22,9 @@ from typing import Any
 
 from machine import describe  # benchmarks/machine.py, a sibling module
 
-from policygraph.graph.store import open_store
 from policygraph.namespaces import PREFIXES
-from policygraph.query import bind_params, saved_queries
+from policygraph.query.sparql import bind_params, saved_queries
+from policygraph.store.oxigraph import open_store
 
 #: Parameters for the saved queries that take one: a common value of each kind, so that
 #: the selective path of the query is what is measured.

@@ -24,7 +24,7 @@ union of the named graphs is a set), ``oxigraph-memory`` (``pyoxigraph.Store()``
 ``oxigraph-disk`` (``pyoxigraph.Store(path)``, RocksDB) and ``oxrdflib``
 (``rdflib.Dataset(store="Oxigraph")`` on disk: rdflib's API, Oxigraph's storage and SPARQL;
 skipped when the plugin is unavailable). With ``--graph merged`` (the default) Oxigraph
-queries read the default graph filled by :func:`policygraph.graph.store.
+queries read the default graph filled by :func:`policygraph.store.oxigraph.
 merge_into_default_graph`, as ``policygraph query`` does; with ``--graph union`` they read
 ``use_default_graph_as_union=True``, where pyoxigraph 0.5 returns a triple once per graph
 holding it.
@@ -514,7 +514,7 @@ class OxigraphEngine:
     def merge(self) -> bool:
         if self.union:
             return False
-        from policygraph.graph.store import merge_into_default_graph
+        from policygraph.store.oxigraph import merge_into_default_graph
 
         merge_into_default_graph(self.store)
         return True
@@ -544,7 +544,7 @@ class OxigraphEngine:
 
 
 class OxrdflibEngine(RdflibEngine):
-    """rdflib's API over an on-disk Oxigraph store, as :func:`policygraph.graph.store.
+    """rdflib's API over an on-disk Oxigraph store, as :func:`policygraph.store.oxigraph.
     rdflib_dataset` gives it to rdflib users; SPARQL is answered by Oxigraph."""
 
     def __init__(self, prefixes: dict[str, str], path: Path, graph: str) -> None:
@@ -572,7 +572,7 @@ class OxrdflibEngine(RdflibEngine):
     def merge(self) -> bool:
         if self.union:
             return False
-        from policygraph.graph.store import merge_into_default_graph
+        from policygraph.store.oxigraph import merge_into_default_graph
 
         store: Any = self.dataset.store  # oxrdflib's OxigraphStore
         merge_into_default_graph(store._inner)  # its pyoxigraph Store

@@ -15,15 +15,15 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from policygraph.build import build
 from policygraph.errors import PolicyGraphError
-from policygraph.graph.serialize import named_graph_quads, write_rdf, write_trig
-from policygraph.graph.store import nquads, to_ox
 from policygraph.namespaces import ID, PGO, PREFIXES, RDF, XSD
-from policygraph.progress import Progress
+from policygraph.pipeline.build import build
+from policygraph.pipeline.progress import Progress
+from policygraph.store.oxigraph import nquads, to_ox
+from policygraph.store.serialize import named_graph_quads, write_rdf, write_trig
 
-# the module, not the function `policygraph.build` (the package exports the function)
-build_module = importlib.import_module("policygraph.build")
+# the module, not the function `policygraph.pipeline.build` (the package exports the function)
+build_module = importlib.import_module("policygraph.pipeline.build")
 
 # Paths as in conftest.py (not imported: tests/browser has a conftest module of its own).
 ROOT = Path(__file__).resolve().parents[1]

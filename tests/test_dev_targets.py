@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from policygraph.errors import InputError
-from policygraph.evaluate import evaluate
+from policygraph.evaluate.gold import evaluate
 from policygraph.extract import run
 from policygraph.extract.base import entity_key
 from policygraph.model import EntityRef, Measure

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from policygraph.display import written
-from policygraph.query import Result
+from policygraph.query.display import written
+from policygraph.query.sparql import Result
 
 
 @pytest.mark.parametrize(

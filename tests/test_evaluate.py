@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT, SEEDS
 from policygraph.errors import InputError
-from policygraph.evaluate import evaluate
+from policygraph.evaluate.gold import evaluate
 
 GOLD = f"""
 input: {SEEDS.as_posix()}
@@ -150,7 +150,7 @@ def test_heldout_gold_scopes_resolve() -> None:
     no extraction; the figures themselves are in the README, not asserted)."""
     import yaml
 
-    from policygraph.evaluate import _scope
+    from policygraph.evaluate.gold import _scope
 
     gold = yaml.safe_load((ROOT / "gold" / "heldout-bulk.yaml").read_text(encoding="utf-8"))
     for doc in gold["documents"]:

@@ -15,10 +15,10 @@ from urllib.parse import quote, urlsplit
 import pyoxigraph as ox
 import pytest
 
-from policygraph import serve as s
-from policygraph.build import build
-from policygraph.explore.app import fold, negotiate
-from policygraph.explore.text import Mark, Sentences, render
+from policygraph.pipeline.build import build
+from policygraph.serve import server as s
+from policygraph.serve.explore.app import fold, negotiate
+from policygraph.serve.explore.text import Mark, Sentences, render
 
 try:
     s.oxigraph_program()
@@ -342,7 +342,7 @@ def test_a_policy_page_lists_its_targets(seeds: str) -> None:
 def test_big_entities_are_cut_and_say_how_many_more(
     seeds: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from policygraph.explore import app
+    from policygraph.serve.explore import app
 
     monkeypatch.setattr(app, "ROWS_PER_PROPERTY", 1)  # the server runs in this process
     status, _, body = get(seeds, "/page/person/习近平")
@@ -352,7 +352,7 @@ def test_big_entities_are_cut_and_say_how_many_more(
 
 
 def test_the_build_keeps_each_text_and_links_it_when_unchanged(tmp_path: Path) -> None:
-    from policygraph.graph.texts import read_text, text_path
+    from policygraph.store.texts import read_text, text_path
 
     seeds = Path(__file__).resolve().parents[1] / "seeds"
     out = tmp_path / "out"
@@ -405,7 +405,7 @@ def test_the_policies_list_filters_pages_and_links_each_row(seeds: str) -> None:
 def test_pages_of_a_long_list_link_to_each_other(
     seeds: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from policygraph.explore import lists
+    from policygraph.serve.explore import lists
 
     monkeypatch.setattr(lists, "PAGE_SIZE", 2)
     body = get(seeds, "/explore/targets")[2]
@@ -490,7 +490,7 @@ def test_hostile_labels_are_text_in_lists_csv_and_the_graph(hostile: str) -> Non
 
 
 def test_csv_cells_never_run_as_formulas() -> None:
-    from policygraph.explore.lists import safe_cell, to_csv
+    from policygraph.serve.explore.lists import safe_cell, to_csv
 
     assert safe_cell('=HYPERLINK("http://evil")') == '\'=HYPERLINK("http://evil")'
     assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
@@ -500,8 +500,8 @@ def test_csv_cells_never_run_as_formulas() -> None:
 
 
 def test_an_indicator_page_draws_its_series_without_script(report_build) -> None:  # type: ignore[no-untyped-def]
-    from policygraph.explore.app import href
-    from policygraph.graph.store import open_store
+    from policygraph.serve.explore.app import href
+    from policygraph.store.oxigraph import open_store
 
     store = open_store(report_build.store)
     [row] = store.query(
@@ -689,7 +689,7 @@ def test_plain_json_on_an_iri_is_the_page_and_json_ld_the_description(seeds: str
 
 
 def test_an_iri_named_dot_json_keeps_its_page(tmp_path: Path) -> None:
-    from policygraph.explore.app import Explorer, rows
+    from policygraph.serve.explore.app import Explorer, rows
 
     store = ox.Store()
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -705,7 +705,7 @@ def test_an_iri_named_dot_json_keeps_its_page(tmp_path: Path) -> None:
 
 
 def test_a_saved_query_page_is_run_once_a_generation(tmp_path: Path) -> None:
-    from policygraph.explore.app import Explorer, rows
+    from policygraph.serve.explore.app import Explorer, rows
 
     store = ox.Store()
     node = ox.NamedNode("https://w3id.org/policygraph/id/person/a")

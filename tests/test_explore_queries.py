@@ -10,8 +10,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from policygraph.explore import app
-from policygraph.explore.app import Explorer, rows
+from policygraph.serve.explore import app
+from policygraph.serve.explore.app import Explorer, rows
 
 OLD_MENTIONS = """SELECT ?doc ?start ?end ?sentence ?surface WHERE {{
     <{iri}> pgo:hasMention ?m . ?m pgo:inDocument ?doc .
@@ -119,7 +119,7 @@ def explorer_text(explorer: Explorer, iri: str) -> str:
 
 
 def test_sentence_starts_found_ahead_are_those_a_page_finds(explorer: Explorer) -> None:
-    from policygraph.explore.text import Sentences
+    from policygraph.serve.explore.text import Sentences
 
     location = explorer._location()
     app._STARTS.clear()

@@ -9,8 +9,8 @@ from wsgiref.validate import validator
 
 import pytest
 
-from policygraph.build import build
-from policygraph.explore.wsgi import from_store
+from policygraph.pipeline.build import build
+from policygraph.serve.explore.wsgi import from_store
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

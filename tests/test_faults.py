@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from policygraph.build import build
-from policygraph.graph.outputs import OUTPUTS
-from policygraph.graph.store import open_store
+from policygraph.pipeline.build import build
+from policygraph.store.outputs import OUTPUTS
+from policygraph.store.oxigraph import open_store
 
 # Paths as in conftest.py (not imported: tests/browser has a conftest module of its own).
 ROOT = Path(__file__).resolve().parents[1]

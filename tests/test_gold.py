@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, make_doc
-from policygraph.evaluate import Report, evaluate
+from policygraph.evaluate.gold import Report, evaluate
 from policygraph.extract import run
 from policygraph.extract.organizations import find_organizations
 from policygraph.model import EntityMention, Measure, QuoteFact, Relation

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 import policygraph as pg
-from policygraph.graph import incremental
+from policygraph.store import incremental
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -123,16 +123,16 @@ def test_user_graphs_survive_an_update(tmp_path: Path) -> None:
 
 
 def test_the_api_functions_stay_callable(tmp_path: Path) -> None:
-    """``pg.build`` after ``from policygraph.build import …`` (the package attribute is
+    """``pg.build`` after ``from policygraph.pipeline.build import …`` (the package attribute is
     then the module) and twice in a notebook: both calls build."""
     import subprocess
     import sys
 
     script = (
         "from pathlib import Path\n"
-        "from policygraph.build import BuildResult\n"
+        "from policygraph.pipeline.build import BuildResult\n"
         "import policygraph as pg\n"
-        "import policygraph.export, policygraph.evaluate\n"
+        "import policygraph.export, policygraph.evaluate.gold\n"
         f"a = pg.build([Path({str(SEEDS)!r})], Path({str(tmp_path / 'a')!r}), views=False)\n"
         f"b = pg.build([Path({str(SEEDS)!r})], Path({str(tmp_path / 'b')!r}), views=False)\n"
         "assert isinstance(a, BuildResult) and a.triples == b.triples\n"
@@ -146,7 +146,7 @@ def test_the_api_functions_stay_callable(tmp_path: Path) -> None:
 
 def test_the_summary_counts_are_the_stores(tmp_path: Path) -> None:
     """The counts a build prints come from the chunks; they are what the store holds."""
-    from policygraph.build import count_entities, count_triples
+    from policygraph.pipeline.build import count_entities, count_triples
 
     folder = _corpus(tmp_path)
     result = pg.build([folder], tmp_path / "out", views=False)

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from policygraph.cli import main
-from policygraph.graph.store import open_store
-from policygraph.query import query_text, run_query
+from policygraph.query.sparql import query_text, run_query
+from policygraph.store.oxigraph import open_store
 from policygraph.view.chart import write_indicator_chart, write_store_indicator
 from policygraph.view.indicator import (
     IndicatorNotFound,

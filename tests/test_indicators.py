@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from policygraph.indicators import normalise_indicator, resolve, vocabulary
+from policygraph.resolve.indicators import normalise_indicator, resolve, vocabulary
 
 GDP = "https://w3id.org/policygraph/vocab/indicator/gdp-growth"
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from policygraph.build import build
 from policygraph.cli import main
 from policygraph.errors import InputError
+from policygraph.pipeline.build import build
 from policygraph.text.loader import find_sources
 from test_inputs import TEXT
 
@@ -253,12 +253,12 @@ def test_an_out_folder_that_is_not_utf8_is_a_one_line_error(tmp_path: Path) -> N
 
 
 def test_a_bug_is_one_line_with_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import policygraph.build
+    import policygraph.pipeline.build
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug\nover two lines")
 
-    monkeypatch.setattr(policygraph.build, "build", broken)
+    monkeypatch.setattr(policygraph.pipeline.build, "build", broken)
     code, _, stderr = invoke("build", str(tmp_path))
     assert code == 1
     assert stderr == (

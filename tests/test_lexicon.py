@@ -12,7 +12,7 @@ from conftest import make_doc
 from policygraph.extract import run
 from policygraph.extract.base import entity_key
 from policygraph.model import EntityMention, Relation
-from policygraph.vocab import VOCAB_BASE, load_scheme, normalise, ontology_dir
+from policygraph.rules.vocab import VOCAB_BASE, load_scheme, normalise, ontology_dir
 
 SCHEMES = ("industries", "technologies", "organizations", "places")
 PIPELINE = ("policies", "organizations", "places", "events", "lexicon")

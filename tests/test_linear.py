@@ -20,12 +20,13 @@ from hypothesis import strategies as st
 
 from conftest import SEEDS, make_doc
 from policygraph.extract import run
-from policygraph.extract.base import Claims, Spans, Stabbing, entities, starting_in
-from policygraph.graph.builder import Extraction, build_triples
-from policygraph.graph.iris import graph_iri
-from policygraph.graph.store import nquads
+from policygraph.extract.base import entities, starting_in
 from policygraph.model import EntityMention, EntityRef, Mention
+from policygraph.rdf.builder import Extraction, build_triples
+from policygraph.rdf.iris import graph_iri
+from policygraph.store.oxigraph import nquads
 from policygraph.text.document import MAX_SENTENCE, Document
+from policygraph.text.spans import Claims, Spans, Stabbing
 
 spans = st.lists(
     st.tuples(st.integers(0, 60), st.integers(0, 12)).map(lambda p: (p[0], p[0] + p[1])),

@@ -13,11 +13,11 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import DEV_CORPUS, SEEDS
-from policygraph.build import build, labels_nquads
 from policygraph.extract import run as run_pipeline
-from policygraph.graph.builder import DocumentGraph, Extraction, shared_entities
-from policygraph.graph.cache import header_of
-from policygraph.graph.iris import graph_iri
+from policygraph.pipeline.build import build, labels_nquads
+from policygraph.pipeline.cache import header_of
+from policygraph.rdf.builder import DocumentGraph, Extraction, shared_entities
+from policygraph.rdf.iris import graph_iri
 from policygraph.resolve.labels import LABELS_GRAPH, canonical
 from policygraph.resolve.summary import Summary, merge, merge_all
 from policygraph.text.loader import find_sources, load_document

@@ -11,11 +11,11 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from policygraph.build import build
 from policygraph.cli import main
 from policygraph.errors import InputError
-from policygraph.graph import incremental
-from policygraph.merge import merge
+from policygraph.pipeline.build import build
+from policygraph.pipeline.merge import merge
+from policygraph.store import incremental
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from policygraph.graph.outcomes import OUTCOMES_GRAPH, Goal, attained
+from policygraph.resolve.outcomes import OUTCOMES_GRAPH, Goal, attained
 
 
 def goal(c: str, v: str, vmax: str | None = None, up: bool | None = None) -> Goal:
@@ -47,7 +47,7 @@ def _report(year: int, body: str) -> str:
 @pytest.fixture(scope="module")
 def two_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two work reports built together: the store."""
-    from policygraph.build import build
+    from policygraph.pipeline.build import build
 
     tmp_path = tmp_path_factory.mktemp("reports")
     src = tmp_path / "in"
@@ -90,7 +90,7 @@ def test_a_build_links_target_and_outcome_across_reports(two_reports: Path) -> N
 
 
 def _saved(store: Path, name: str, **params: str) -> list[tuple[str | None, ...]]:
-    from policygraph.query import run_query, saved_queries
+    from policygraph.query.sparql import run_query, saved_queries
 
     text = saved_queries()[name].text
     columns = _columns(text[text.index("SELECT") : text.index("WHERE")])
@@ -135,7 +135,7 @@ def test_indicators_and_attainment(two_reports: Path) -> None:
 
 
 def test_series_gold_is_scored_per_field(two_reports: Path) -> None:
-    from policygraph.evaluate import evaluate
+    from policygraph.evaluate.gold import evaluate
 
     folder = two_reports.parent.parent / "in"
     gold = folder.parent / "series.yaml"
@@ -153,7 +153,7 @@ def test_series_gold_is_scored_per_field(two_reports: Path) -> None:
 
 
 def test_a_figure_over_several_years_is_no_outcome() -> None:
-    from policygraph.graph.outcomes import _over_several_years
+    from policygraph.resolve.outcomes import _over_several_years
 
     s = "2005年与2000年相比，国内生产总值增长57.3%，年均增长9.5%。"
     assert _over_several_years(s, "国内生产总值增长57.3%", 2005)
@@ -163,7 +163,7 @@ def test_a_figure_over_several_years_is_no_outcome() -> None:
 
 
 def test_a_plan_goal_for_a_change_is_not_compared_with_one_year() -> None:
-    from policygraph.graph.outcomes import _annual
+    from policygraph.resolve.outcomes import _annual
 
     def row(label: str, date: str, unit: str, ind: str = "https://w3id.org/policygraph/vocab/x"):
         return {"label": ox.Literal(label), "tdate": ox.Literal(date), "tu": ox.Literal(unit),

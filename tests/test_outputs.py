@@ -12,13 +12,13 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from policygraph.build import build
 from policygraph.cli import main
 from policygraph.errors import InputError
-from policygraph.graph.outputs import OUTPUTS, STATE, OutputFolder
+from policygraph.pipeline.build import build
+from policygraph.store.outputs import OUTPUTS, STATE, OutputFolder
 
-# the module, not the function `policygraph.build` (the package exports the function)
-build_module = importlib.import_module("policygraph.build")
+# the module, not the function `policygraph.pipeline.build` (the package exports the function)
+build_module = importlib.import_module("policygraph.pipeline.build")
 
 # Paths as in conftest.py (not imported: tests/browser has a conftest module of its own).
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SEEDS
-from policygraph.extract.base import Spans
 from policygraph.extract.events import _patterns as _event_patterns
 from policygraph.extract.numbers import (
     _NUMERAL_START,
@@ -31,9 +30,8 @@ from policygraph.extract.policies.initiatives import (
     _initiative_in_run,
     _runs_with_suffix,
 )
-from policygraph.extract.policies.patterns import patterns as policy_patterns
-from policygraph.text.loader import find_sources, load_document
-from policygraph.vocab import (
+from policygraph.rules.policy_words import patterns as policy_patterns
+from policygraph.rules.vocab import (
     Concept,
     VocabularyError,
     WordBounds,
@@ -42,6 +40,8 @@ from policygraph.vocab import (
     normalise,
     word_bounds,
 )
+from policygraph.text.loader import find_sources, load_document
+from policygraph.text.spans import Spans
 
 SCHEMES = ("organizations", "places", "industries", "technologies")
 # Hand-picked texts where labels overlap, nest, sit at edges or meet Latin words.
@@ -132,7 +132,7 @@ def test_broken_vocabulary_file_is_a_vocabulary_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "perf-broken.ttl").write_text("@prefix x: <http://x/> . x:a x:b", encoding="utf-8")
-    monkeypatch.setattr("policygraph.vocab.vocab_path", lambda name: tmp_path / f"{name}.ttl")
+    monkeypatch.setattr("policygraph.rules.vocab.vocab_path", lambda name: tmp_path / f"{name}.ttl")
     with pytest.raises(VocabularyError, match="not valid Turtle"):
         load_scheme("perf-broken")
 

@@ -11,7 +11,7 @@ from policygraph.extract import run
 from policygraph.extract.base import entity_key
 from policygraph.extract.events import find_events, parse_words
 from policygraph.model import EntityMention
-from policygraph.wordlists import read_data
+from policygraph.rules.wordlists import read_data
 
 PIPELINE = ("policies", "organizations", "places", "events")
 

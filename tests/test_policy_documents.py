@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from policygraph.build import build
-from policygraph.query import run_query
+from policygraph.pipeline.build import build
+from policygraph.query.sparql import run_query
 
 TEXT = """国务院关于加快发展智慧养老服务的意见
 
@@ -111,7 +111,7 @@ def test_inferred_values_are_recorded(tmp_path: Path) -> None:
     ],
 )
 def test_manifest_issuer_is_a_place_when_it_names_one(issuer: str, ref: tuple[str, str]) -> None:
-    from policygraph.graph.builder import issuer_ref
+    from policygraph.rdf.builder import issuer_ref
 
     found = issuer_ref(issuer)
     assert (found.cls, found.key) == ref

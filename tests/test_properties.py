@@ -23,9 +23,6 @@ from rdflib.compare import isomorphic
 
 from conftest import DEV_CORPUS, SEEDS, make_doc
 from policygraph.extract import run
-from policygraph.graph.builder import Extraction, build_triples
-from policygraph.graph.serialize import write_rdf
-from policygraph.graph.store import to_ox
 from policygraph.model import (
     ArticleFact,
     EntityMention,
@@ -35,6 +32,9 @@ from policygraph.model import (
     QuoteFact,
     Relation,
 )
+from policygraph.rdf.builder import Extraction, build_triples
+from policygraph.store.oxigraph import to_ox
+from policygraph.store.serialize import write_rdf
 from policygraph.text.document import Document
 
 EXPLORE = os.environ.get("POLICYGRAPH_HYPOTHESIS") == "explore"

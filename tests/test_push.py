@@ -16,9 +16,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from policygraph import push as p
-from policygraph import serve as s
 from policygraph.cli import main
+from policygraph.export import push as p
+from policygraph.serve import server as s
 
 try:
     OXIGRAPH = s.oxigraph_program()
@@ -190,8 +190,8 @@ def server_rows(url: str, sparql: str) -> list[dict[str, str]]:
 def test_after_push_the_saved_queries_give_the_same_rows_on_the_server(
     server: str, store: Path
 ) -> None:
-    from policygraph import query as q
     from policygraph.namespaces import PREFIXES
+    from policygraph.query import sparql as q
 
     code, out, _ = push_cli("--endpoint", server + "store", "--store", str(store))
     assert code == 0 and "Default graph replaced" in out, out

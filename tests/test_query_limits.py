@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from policygraph import query as q
 from policygraph.cli import main
+from policygraph.query import sparql as q
 
 #: A cross product of every triple with every triple with every triple: minutes of work.
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

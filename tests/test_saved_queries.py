@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from policygraph.errors import QueryError
-from policygraph.graph.store import open_store
-from policygraph.query import NOTHING, bind_params, entities_named, run_query, saved_queries
+from policygraph.query.sparql import NOTHING, bind_params, entities_named, run_query, saved_queries
+from policygraph.store.oxigraph import open_store
 
 
 def _rows(build: Any, **params: str) -> list[dict[str, str]]:

@@ -18,8 +18,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from policygraph import serve as s
 from policygraph.errors import StoreMissing
+from policygraph.serve import server as s
 
 try:
     s.oxigraph_program()
@@ -382,7 +382,7 @@ DOCUMENTS = (
 
 
 def test_the_server_follows_each_new_build(tmp_path: Path) -> None:
-    from policygraph.build import build
+    from policygraph.pipeline.build import build
 
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -408,7 +408,7 @@ def test_the_server_follows_each_new_build(tmp_path: Path) -> None:
 
 
 def test_out_of_threads_or_memory_answers_are_recognised() -> None:
-    from policygraph.serve_front import exhausted
+    from policygraph.serve.front import exhausted
 
     assert exhausted(b"failed to spawn thread: Os { code: 11, kind: WouldBlock }")
     assert exhausted(b"Resource temporarily unavailable")

@@ -6,8 +6,8 @@ import pyshacl
 import rdflib
 
 from conftest import ROOT
-from policygraph.build import BuildResult
-from policygraph.graph.store import merged_graph, open_store
+from policygraph.pipeline.build import BuildResult
+from policygraph.store.oxigraph import merged_graph, open_store
 
 
 def test_seed_graph_conforms_to_the_shapes(seed_build: BuildResult) -> None:

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policygraph import sparql_guard as g
 from policygraph.errors import QueryRefused
-from policygraph.query import execute, run_update, saved_queries
+from policygraph.query import guard as g
+from policygraph.query.sparql import execute, run_update, saved_queries
 
 DEEP = "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from conftest import SEEDS
 from policygraph.cli import main
-from policygraph.update import default_graph_writes
+from policygraph.query.update import default_graph_writes
 
 TRIPLE = "<urn:a> <urn:b> <urn:c>"
 

@@ -480,7 +480,7 @@ def test_query_result_from_pairs(graph: rdflib.Graph, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def seed_store(seed_build):  # type: ignore[no-untyped-def]
-    from policygraph.graph.store import open_store
+    from policygraph.store.oxigraph import open_store
 
     return open_store(seed_build.store)
 
@@ -488,7 +488,7 @@ def seed_store(seed_build):  # type: ignore[no-untyped-def]
 def test_store_overview_never_loads_the_graph_into_rdflib(
     seed_store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import policygraph.graph.store as store_module
+    import policygraph.store.oxigraph as store_module
     from policygraph.view.overview import overview
 
     def refuse(*args: object, **kwargs: object) -> None:
@@ -501,7 +501,7 @@ def test_store_overview_never_loads_the_graph_into_rdflib(
 
 
 def test_store_overview_has_no_isolated_entity(seed_store) -> None:
-    from policygraph.graph.store import merged_graph
+    from policygraph.store.oxigraph import merged_graph
     from policygraph.view.overview import overview
 
     # Unfolded, so that every entity with a relation is drawn as the rdflib route draws it.

@@ -16,8 +16,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from policygraph.graph.store import from_ox
 from policygraph.namespaces import PGO
+from policygraph.store.oxigraph import from_ox
 from policygraph.view import details, fold
 from policygraph.view import overview as overview_module
 from policygraph.view.network import _Lookup, pick_class
@@ -150,7 +150,7 @@ def ref_pairs(store: ox.Store, query: str, iris: list[str]) -> dict[str, set]:
 def dev_build(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """Seeds and the dev corpus: lonely entities, homeless statistics, busy entities."""
     from conftest import DEV_CORPUS, SEEDS
-    from policygraph.build import build
+    from policygraph.pipeline.build import build
 
     if not DEV_CORPUS.is_dir():
         pytest.skip("../shared corpus not present")
@@ -159,7 +159,7 @@ def dev_build(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
 
 @pytest.fixture(scope="module", params=["seed_build", "report_build", "dev_build"])
 def seed_store(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    from policygraph.graph.store import open_store
+    from policygraph.store.oxigraph import open_store
 
     return open_store(request.getfixturevalue(request.param).store)
 

@@ -20,29 +20,29 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "build": "policygraph.build",
-    "BuildResult": "policygraph.build",
-    "merge": "policygraph.merge",
-    "run_query": "policygraph.query",
-    "run_update": "policygraph.query",
-    "saved_queries": "policygraph.query",
+    "build": "policygraph.pipeline.build",
+    "BuildResult": "policygraph.pipeline.build",
+    "merge": "policygraph.pipeline.merge",
+    "run_query": "policygraph.query.sparql",
+    "run_update": "policygraph.query.sparql",
+    "saved_queries": "policygraph.query.sparql",
     "write_view": "policygraph.view.from_store",
     "export": "policygraph.export",
     "evaluate": "policygraph.evaluate",
-    "open_store": "policygraph.graph.store",
-    "rdflib_dataset": "policygraph.graph.store",
-    "merged_graph": "policygraph.graph.store",
+    "open_store": "policygraph.store.oxigraph",
+    "rdflib_dataset": "policygraph.store.oxigraph",
+    "merged_graph": "policygraph.store.oxigraph",
     "load_document": "policygraph.text.loader",
     "find_sources": "policygraph.text.loader",
 }
 
 if TYPE_CHECKING:
-    from policygraph.build import BuildResult, build
     from policygraph.evaluate import evaluate
     from policygraph.export import export
-    from policygraph.graph.store import merged_graph, open_store, rdflib_dataset
-    from policygraph.merge import merge
-    from policygraph.query import run_query, run_update, saved_queries
+    from policygraph.pipeline.build import BuildResult, build
+    from policygraph.pipeline.merge import merge
+    from policygraph.query.sparql import run_query, run_update, saved_queries
+    from policygraph.store.oxigraph import merged_graph, open_store, rdflib_dataset
     from policygraph.text.loader import find_sources, load_document
     from policygraph.view.from_store import write_view
 

@@ -1,9 +1,10 @@
-"""The three modules whose name is also the name of the function they export.
+"""The packages whose name is also the name of the function they export.
 
-``policygraph.build`` is both a module and the function users call as ``pg.build(...)``.
+``policygraph.export`` is both a package and the function users call as ``pg.export(...)``
+(``policygraph.evaluate`` likewise).
 Python binds a submodule to its package's attribute when it is first imported, so after
-``from policygraph.build import BuildResult`` the name ``pg.build`` is the module, and
-calling it failed with "'module' object is not callable". Each such module makes itself
+``from policygraph.export import networkx_formats`` the name ``pg.export`` is the package, and
+calling it failed with "'module' object is not callable". Each such package makes itself
 callable (the function it is named after), whatever was imported first.
 """
 

@@ -21,7 +21,7 @@ import click
 from policygraph.errors import InputError, PolicyGraphError
 
 if TYPE_CHECKING:
-    from policygraph.build import BuildResult
+    from policygraph.pipeline.build import BuildResult
 
 DEFAULT_STORE = Path("exports/store")
 
@@ -133,7 +133,7 @@ def build(
     """Extract INPUTS (.txt files or folders; default seeds/) into a graph under --out.
 
     A rebuild into the same --out extracts only new and changed documents."""
-    from policygraph.build import build as run_build
+    from policygraph.pipeline.build import build as run_build
 
     with _as_flags("executor", "scheduler"):
         result = run_build(
@@ -167,7 +167,7 @@ def merge(parts: tuple[Path, ...], out: Path, no_views: bool, jobs: int | None) 
     """Merge the output folders PARTS of builds of parts of a corpus into --out.
 
     The same bytes as one build of all their documents; their inputs are not read."""
-    from policygraph.merge import merge as run_merge
+    from policygraph.pipeline.merge import merge as run_merge
 
     result = run_merge(parts, out, views=not no_views, jobs=jobs, progress=sys.stderr.isatty())
     _summary(result, "Merged")
@@ -275,7 +275,7 @@ def query(
 
     Queries over 1 MB, nested over 100 brackets deep or chaining over 500 operators are
     refused (exit 2) before they run."""
-    from policygraph import query as q
+    from policygraph.query import sparql as q
 
     if list_saved:
         for saved in q.saved_queries().values():
@@ -284,7 +284,7 @@ def query(
         return
     text = q.query_text(sparql, file=query_file, name=name)
     if update:
-        from policygraph.update import run_update
+        from policygraph.query.update import run_update
 
         click.echo(run_update(text, store=store, allow_remote=allow_remote).summary())
         return
@@ -382,7 +382,7 @@ def serve(
     (Host, Origin, the token for writes, query limits) and follows new builds of the store.
     The front also serves the explorer: /explore, /search, and a page for every IRI under
     https://w3id.org/policygraph/id/ at /id/... (HTML, Turtle, N-Triples or JSON-LD)."""
-    from policygraph import serve as s
+    from policygraph.serve import server as s
 
     if not s.is_loopback(host):
         click.echo(
@@ -457,7 +457,7 @@ def push(
     """Load the graph into a SPARQL Graph Store server, one named graph per document,
     replacing the graphs policygraph owns there, then the default graph (the merge that
     queries read; see --default-graph). No other named graph is touched."""
-    from policygraph import push as p
+    from policygraph.export import push as p
 
     if user is not None and password is None and sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, err=True)
@@ -600,7 +600,7 @@ def export(fmt: str, store: Path, out: Path | None) -> None:
 )
 def evaluate(gold: Path, input_dir: Path | None, fmt: str) -> None:
     """Precision, recall and F1 per class against hand-written gold annotations."""
-    from policygraph.evaluate import evaluate as run_evaluate
+    from policygraph.evaluate.gold import evaluate as run_evaluate
 
     report = run_evaluate(gold, input_dir)
     click.echo(report.to_json() if fmt == "json" else report.to_table(), nl=False)

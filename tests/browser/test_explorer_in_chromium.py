@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from policygraph import serve as s
+from policygraph.serve import server as s
 
 try:
     s.oxigraph_program()
@@ -74,7 +74,7 @@ def test_search_entity_sentence_document(browser: Any, server: str) -> None:
 
 
 def test_hostile_text_runs_nothing(browser: Any, tmp_path: Path) -> None:
-    from policygraph.build import build
+    from policygraph.pipeline.build import build
 
     from .conftest import HOOKS
 

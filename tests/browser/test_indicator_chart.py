@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from tests.browser.test_views_in_chromium import assert_clean
 
-from policygraph.graph.store import open_store
+from policygraph.store.oxigraph import open_store
 from policygraph.view.chart import write_store_indicator
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from policygraph.build import build
-from policygraph.graph.store import open_store
+from policygraph.pipeline.build import build
+from policygraph.store.oxigraph import open_store
 from policygraph.view.from_store import write_view
 from policygraph.view.html import one_edge_per_relation
 from policygraph.view.overview import overview

@@ -13,9 +13,9 @@ import pyoxigraph as ox
 
 from policygraph._callable import make_callable
 from policygraph.errors import InputError
-from policygraph.graph.serialize import RDF_FORMATS, atomic_file, sorted_triples, write_rdf
-from policygraph.graph.store import merged_graph, open_store
 from policygraph.namespaces import PREFIXES
+from policygraph.store.oxigraph import merged_graph, open_store
+from policygraph.store.serialize import RDF_FORMATS, atomic_file, sorted_triples, write_rdf
 
 FORMATS = ("ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf", "csv")
 

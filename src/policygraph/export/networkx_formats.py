@@ -16,7 +16,7 @@ import networkx as nx
 import rdflib
 from networkx.readwrite.gexf import GEXFWriter
 
-from policygraph.graph.serialize import atomic_file
+from policygraph.store.serialize import atomic_file
 from policygraph.view.network import rdf_to_networkx
 
 CSV_HEADER = (

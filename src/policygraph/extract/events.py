@@ -31,7 +31,7 @@ named only by a date. Known gap: recurring events share a key (every ``中央政
 ``安徽考察``), since the text rarely dates them in the same phrase.
 
 Meeting names, conference words and inspection verbs live in ``data/events.txt`` (read with
-:mod:`policygraph.wordlists`).
+:mod:`policygraph.rules.wordlists`).
 """
 
 from __future__ import annotations
@@ -41,17 +41,18 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from policygraph.extract.base import Claims, entity_key
+from policygraph.extract.base import entity_key
 from policygraph.model import EntityMention, EntityRef, Fact
-from policygraph.text.document import Document
-from policygraph.vocab import load_scheme
-from policygraph.wordlists import (
+from policygraph.rules.vocab import load_scheme
+from policygraph.rules.wordlists import (
     alternation,
     entry_error,
     none_of,
     parse_word_file,
     read_data,
 )
+from policygraph.text.document import Document
+from policygraph.text.spans import Claims
 
 SKIP_KINDS = frozenset({"byline", "editor"})
 

@@ -22,10 +22,11 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from functools import cache
 
-from policygraph.extract.base import Spans, Stabbing, entity_key
+from policygraph.extract.base import entity_key
 from policygraph.model import EntityClass, EntityMention, EntityRef, Fact, Relation
+from policygraph.rules.vocab import Concept, WordBounds, load_scheme
 from policygraph.text.document import Document
-from policygraph.vocab import Concept, WordBounds, load_scheme
+from policygraph.text.spans import Spans, Stabbing
 
 SKIP_KINDS = frozenset({"byline", "editor"})
 SCHEMES: tuple[tuple[str, EntityClass, str], ...] = (

@@ -34,8 +34,8 @@ from collections.abc import Iterator, Sequence
 from policygraph.extract.base import policy_key
 from policygraph.extract.policies import is_policy_title
 from policygraph.model import Attribute, EntityMention, EntityRef, Fact, Relation
+from policygraph.rules.vocab import tidy_label
 from policygraph.text.document import Block, Document
-from policygraph.vocab import tidy_label
 
 SKIP_KINDS = frozenset({"byline", "editor"})
 #: Longest sentence read for lineage: basis and repeal clauses are short; a run without

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from policygraph.extract.base import entity_key
+from policygraph.rules.vocab import Concept, load_scheme, tokenizer
 from policygraph.text.document import Document
-from policygraph.vocab import Concept, load_scheme, tokenizer
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # The level word right before a body, with an optional （区、市） list after it.

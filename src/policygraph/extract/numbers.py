@@ -20,8 +20,8 @@ import cn2an
 
 from policygraph.errors import WordListError
 from policygraph.model import Comparator
+from policygraph.rules.wordlists import sections as word_sections
 from policygraph.text.numerals import CHINESE_DIGITS
-from policygraph.wordlists import sections as word_sections
 
 _ARABIC = re.compile(r"\d+(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?")
 _CN_DIGITS = CHINESE_DIGITS

@@ -35,7 +35,6 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
-from policygraph.extract.base import Spans, Stabbing
 from policygraph.extract.events import find_events
 from policygraph.extract.local import (
     LocalPrefix,
@@ -48,9 +47,10 @@ from policygraph.extract.local import (
     org_key,
 )
 from policygraph.model import EntityMention, EntityRef, Fact
+from policygraph.rules.vocab import load_scheme, tidy_label, tokenizer
 from policygraph.text.document import Block, Document
 from policygraph.text.layout import is_person_name
-from policygraph.vocab import load_scheme, tidy_label, tokenizer
+from policygraph.text.spans import Spans, Stabbing
 
 SKIP_KINDS = frozenset({"byline", "editor"})
 

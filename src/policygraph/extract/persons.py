@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from policygraph.extract.base import Claims, Spans, entities, entity_key
+from policygraph.extract.base import entities, entity_key
 from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Block, Document
 from policygraph.text.layout import byline_names, editor_names, is_person_name
+from policygraph.text.spans import Claims, Spans
 
 # Titles that follow a bare name directly; 部长, 主任 and the like usually follow an
 # organization name instead, so they are left out.

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from policygraph.extract.base import Spans, entity_key
+from policygraph.extract.base import entity_key
 from policygraph.model import EntityMention, EntityRef, Fact
+from policygraph.rules.vocab import load_scheme
 from policygraph.text.document import Document
-from policygraph.vocab import load_scheme
+from policygraph.text.spans import Spans
 
 SKIP_KINDS = frozenset({"byline", "editor"})
 

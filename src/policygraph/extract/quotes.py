@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from policygraph.extract.base import Stabbing, entities, starting_in
+from policygraph.extract.base import entities, starting_in
 from policygraph.model import EntityMention, Fact, Mention, QuoteFact
 from policygraph.text.document import Block, Document
 from policygraph.text.numerals import iso_dates
+from policygraph.text.spans import Stabbing
 
 _VERB = r"(?:明确|深刻|多次|一再|进一步)?(?:强调|指出|提出|表示|要求|说)"
 # 习近平总书记强调，“……” / 全会强调“……” / 规划建议强调因地制宜……，要求“……”: a first

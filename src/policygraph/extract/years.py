@@ -8,10 +8,10 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from policygraph.extract.base import Claims
 from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Document
 from policygraph.text.numerals import CHINESE_DIGITS, YEAR_DIGIT_CLASS, chinese_year
+from policygraph.text.spans import Claims
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 _SKIP_KINDS = frozenset({"byline", "editor", "affiliation"})

@@ -12,8 +12,8 @@ from collections.abc import Iterator, Mapping
 from rdflib import URIRef
 from rdflib.term import Node
 
-from policygraph.graph.iris import entity_iri
 from policygraph.model import EntityRef
+from policygraph.rdf.iris import entity_iri
 from policygraph.resolve.summary import Summary
 
 LABELS_GRAPH = "https://w3id.org/policygraph/graph/labels"
@@ -37,7 +37,7 @@ def labels(summary: Summary) -> dict[EntityRef, str]:
 
 def label_triples(summary: Summary) -> Iterator[tuple[URIRef, URIRef, Node]]:
     """``rdfs:label`` triples of the labels graph, in a stable order."""
-    from policygraph.graph.builder import zh  # the builder imports this package
+    from policygraph.rdf.builder import zh  # the builder imports this package
 
     for ref, label in sorted(labels(summary).items(), key=lambda item: entity_iri(item[0])):
         yield entity_iri(ref), _RDFS_LABEL, zh(label)

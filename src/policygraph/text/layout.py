@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from policygraph.extract.base import Stabbing
 from policygraph.text.document import Block, BlockKind, join_blocks
+from policygraph.text.spans import Stabbing
 
 # A paragraph that ends in one of these is complete; anything else may continue elsewhere.
 _TERMINAL = set("。！？!?…”’」』）)】》：:；;")
@@ -44,7 +44,7 @@ _NAME_TOKEN = re.compile(r"^[\u4e00-\u9fff·]{1,4}$")
 @cache
 def surnames() -> frozenset[str]:
     """Surnames from ``data/surnames.txt`` (data, not code: extend the file)."""
-    text = files("policygraph").joinpath("data/surnames.txt").read_text(encoding="utf-8")
+    text = files("policygraph").joinpath("rules/data/surnames.txt").read_text(encoding="utf-8")
     return frozenset(
         w for line in text.splitlines() if not line.startswith("#") for w in line.split()
     )

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from policygraph.errors import DocumentTooLarge, EmptyDocument, InputError, ManifestError
 from policygraph.model import DocumentMeta
+from policygraph.rules.policy_words import is_policy_title
 from policygraph.text.document import Document
 from policygraph.text.layout import analyse
 from policygraph.text.manifest import MANIFEST_NAME, ManifestEntry, load_manifest
@@ -287,8 +288,6 @@ def notice_title(text: str) -> str | None:
 def _infer_kind(title: str) -> str:
     """A document whose own title names a policy document (…的意见, …规划的建议, …行动计划)
     is that policy: its targets are set by it even without a manifest."""
-    from policygraph.extract.policies import is_policy_title  # the rule words live there
-
     return "policy" if is_policy_title(title) else "article"
 
 

@@ -19,7 +19,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from policygraph.graph.serialize import atomic_file
+from policygraph.store.serialize import atomic_file
 from policygraph.view.html import _asset, _environment, script_json
 from policygraph.view.indicator import (
     Series,

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 import rdflib
 
-from policygraph.graph.store import from_ox
 from policygraph.namespaces import PGO
+from policygraph.store.oxigraph import from_ox
 from policygraph.view.network import (
     _MAX_SOURCES,
     _TARGET_FIELDS,

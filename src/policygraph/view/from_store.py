@@ -7,9 +7,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from policygraph.errors import InputError, QueryError
-from policygraph.graph.store import from_ox, merged_graph, open_store
 from policygraph.namespaces import PREFIXES
-from policygraph.query import run_query
+from policygraph.query.sparql import run_query
+from policygraph.store.oxigraph import from_ox, merged_graph, open_store
 from policygraph.view.defaults import (
     INDICATOR,
     INDICATOR_CHARTS,

@@ -25,7 +25,7 @@ import rdflib
 from markupsafe import Markup
 from pyvis.network import Network
 
-from policygraph.graph.serialize import atomic_file
+from policygraph.store.serialize import atomic_file
 from policygraph.view.fold import FOLDED, counts_text
 from policygraph.view.network import (
     CLASS_PRIORITY,

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from policygraph.errors import LookupFailed
-from policygraph.query import entities_named
+from policygraph.query.sparql import entities_named
 from policygraph.view.overview import _PREAMBLE, _select
 
 _VOCAB = "https://w3id.org/policygraph/vocab/"
@@ -166,7 +166,7 @@ _INDICATOR = ox.NamedNode("https://w3id.org/policygraph/ontology#Indicator")
 
 
 #: A function answering a SELECT with rows of terms by variable, unbound ones left out: how
-#: the explorer reads the store (:func:`policygraph.explore.app.rows`).
+#: the explorer reads the store (:func:`policygraph.serve.explore.app.rows`).
 Ask = Callable[[str], list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]]
 
 

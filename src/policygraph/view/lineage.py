@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from policygraph.errors import InputError
 from policygraph.extract.base import policy_key
 from policygraph.namespaces import PREFIXES
-from policygraph.query import entities_named
+from policygraph.query.sparql import entities_named
 
 #: The links drawn, with the words on their edges.
 LINKS = {

@@ -36,7 +36,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from policygraph.extract.base import Stabbing, entities, policy_key
+from policygraph.extract.base import entities, policy_key
 from policygraph.extract.measures.attribution import concerns, owning_policy
 from policygraph.extract.measures.classify import reviewed
 from policygraph.extract.measures.reader import measure_spans, read_paragraph
@@ -45,6 +45,7 @@ from policygraph.extract.measures.words import MeasureWords
 from policygraph.extract.years import find_plan_periods, find_years
 from policygraph.model import EntityRef, Fact, Measure, QuoteFact
 from policygraph.text.document import Document
+from policygraph.text.spans import Stabbing
 
 __all__ = ["MeasureSpan", "MeasureWords", "extract", "measure_spans"]
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from policygraph.extract.base import Stabbing, starting_in
+from policygraph.extract.base import starting_in
 from policygraph.model import EntityMention, EntityRef, QuoteFact
 from policygraph.text.document import Block
+from policygraph.text.spans import Stabbing
 
 # 《纲要（草案）》提出, “七五”计划草案规定, 《意见》明确: the policy states what follows
 _STATES = re.compile(

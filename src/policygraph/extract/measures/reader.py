@@ -197,9 +197,9 @@ def _on_quantity(
         indicator = subject + indicator
     elif found.from_pre and frame.subject is None and continues(indicator):
         # 数字经济快速发展，2012年以来年均增速超过30%: the subject of the clause before
-        subject = clause_subject(text, ca)
-        if subject is not None:
-            indicator, inherited = subject + indicator, True
+        before = clause_subject(text, ca)
+        if before is not None:
+            indicator, inherited = before + indicator, True
     indicator, quantity = _verb_comparator(indicator, quantity)
     if not valid(indicator):
         return

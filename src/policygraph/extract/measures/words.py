@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from policygraph.wordlists import sections as word_sections
+from policygraph.rules.wordlists import sections as word_sections
 
 
 @dataclass(frozen=True, slots=True)

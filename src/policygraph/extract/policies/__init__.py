@@ -79,20 +79,24 @@ from policygraph.extract.policies.initiatives import (
     quoted_initiatives,
     repeats,
 )
-from policygraph.extract.policies.patterns import PolicyWords, parse_words, words
-from policygraph.extract.policies.patterns import patterns as _patterns
 from policygraph.extract.policies.plans import five_year_plans, named_documents, plan_label
 from policygraph.extract.policies.relations import facts
 from policygraph.extract.policies.titles import (
     bracket_titles,
     heading_title,
-    is_policy_title,
     issuers_at_start,
     self_references,
-    strip_notes,
     title_period,
 )
 from policygraph.model import Fact
+from policygraph.rules.policy_words import (
+    PolicyWords,
+    is_policy_title,
+    parse_words,
+    strip_notes,
+    words,
+)
+from policygraph.rules.policy_words import patterns as _patterns
 from policygraph.text.document import Block, Document
 
 # What the package offers besides ``extract``; tests clear the ``words``/``_patterns`` caches to

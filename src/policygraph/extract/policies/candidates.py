@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from policygraph.extract.base import Claims, policy_key
+from policygraph.extract.base import policy_key
 from policygraph.model import EntityClass
 from policygraph.text.document import Block
+from policygraph.text.spans import Claims
 
 SKIP_KINDS = frozenset({"byline", "editor"})
 

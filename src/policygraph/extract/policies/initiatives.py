@@ -8,12 +8,12 @@ from bisect import bisect_right
 from collections.abc import Iterator, KeysView
 from functools import cache
 
-from policygraph.extract.base import Claims
 from policygraph.extract.policies.candidates import SKIP_KINDS, Candidate
-from policygraph.extract.policies.patterns import patterns, words
 from policygraph.extract.policies.plans import FYP_SHORT
+from policygraph.rules.policy_words import patterns, words
+from policygraph.rules.vocab import tidy_label
 from policygraph.text.document import Block, Document
-from policygraph.vocab import tidy_label
+from policygraph.text.spans import Claims
 
 
 def _followed_by_word(text: str, j: int, suffix: str) -> bool:

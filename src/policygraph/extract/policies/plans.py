@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import cn2an
 
 from policygraph.extract.policies.candidates import Candidate
-from policygraph.extract.policies.patterns import patterns, words
 from policygraph.extract.years import five_year_plan_period
+from policygraph.rules.policy_words import patterns, words
 from policygraph.text.document import Block, Document
 
 FYP_SHORT = re.compile(

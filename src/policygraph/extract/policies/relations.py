@@ -11,9 +11,9 @@ from policygraph.extract.events import find_events
 from policygraph.extract.local import document_seat, org_key
 from policygraph.extract.organizations import find_organizations
 from policygraph.extract.policies.candidates import Candidate
-from policygraph.extract.policies.patterns import patterns, words
 from policygraph.extract.years import find_years
 from policygraph.model import EntityMention, EntityRef, Fact, Mention, Relation
+from policygraph.rules.policy_words import patterns, words
 from policygraph.text.document import Block, Document
 
 _LEVEL_WORD = re.compile("[省市区县州盟旗]")

@@ -8,15 +8,14 @@ from collections.abc import Iterator
 
 from policygraph.extract.base import entity_key
 from policygraph.extract.policies.candidates import Candidate
-from policygraph.extract.policies.patterns import patterns, words
 from policygraph.extract.policies.plans import FYP_LONG, FYP_SHORT, ordinal
 from policygraph.extract.years import five_year_plan_period
 from policygraph.model import EntityClass
+from policygraph.rules.policy_words import is_policy_title, patterns, strip_notes, words
+from policygraph.rules.vocab import load_scheme, tidy_label
 from policygraph.text.document import Block, Document
-from policygraph.vocab import load_scheme, tidy_label
 
 _BRACKET = re.compile(r"《(?P<title>[^《》\n]{2,100})》")
-_TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]{1,24}[）)]\s*$")
 _YEAR_RANGE_NOTE = re.compile(
     r"[（(]\s*(?P<a>(?:19|20)\d{2})\s*年?\s*(?:[—–\-－~～]{1,2}|至|到)\s*(?P<b>(?:19|20)\d{2})"
     r"\s*年?\s*[）)]\s*$"
@@ -25,20 +24,6 @@ _YEAR_RANGE_HEAD = re.compile(
     r"^(?P<a>(?:19|20)\d{2})\s*(?:[—–\-－~～]{1,2}|至|到)\s*(?P<b>(?:19|20)\d{2})\s*年"
 )
 _ISSUER_SEP = re.compile(r"[ \u3000、，,和与及]*")
-
-
-def strip_notes(title: str) -> str:
-    """The title without trailing notes: ``…行动计划（2025—2027年）`` → ``…行动计划``."""
-    while (m := _TRAILING_NOTE.search(title)) and m.start() > 0:
-        title = title[: m.start()]
-    return title
-
-
-def is_policy_title(title: str) -> bool:
-    core = strip_notes(title.strip())
-    if len(core) < 3 or patterns().not_policy_title.search(core):
-        return False
-    return core.endswith(words().doc_types)
 
 
 def title_period(title: str) -> tuple[int, int] | None:

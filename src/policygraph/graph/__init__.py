@@ -1,1 +1,0 @@
-"""From extracted facts to RDF: IRIs, the per-document graph builder, the store, serializers."""

@@ -1,0 +1,733 @@
+"""``build``: input files → extraction → named graphs → store, Turtle, TriG and views.
+
+This is the library entry point behind ``policygraph build``; a notebook user calls
+:func:`build` directly and gets a :class:`BuildResult` back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from policygraph.errors import InputError, PolicyGraphError
+from policygraph.namespaces import ONTOLOGY_GRAPH, PGO, RDF, VOCAB_GRAPH
+from policygraph.pipeline import dask_executor, workers
+from policygraph.pipeline.cache import ExtractionCache, Header, extractor_version, source_key
+from policygraph.pipeline.mapstep import Mapped, extract_bytes, failure_mapped, warm_up
+from policygraph.pipeline.progress import Progress
+from policygraph.rdf.builder import Extraction, build_triples
+from policygraph.rdf.iris import entity_iri, graph_iri
+from policygraph.resolve.labels import LABELS_GRAPH
+from policygraph.resolve.labels import labels as canonical_labels
+from policygraph.resolve.lineage import LINEAGE_GRAPH, LINEAGE_READS, derive_lineage
+from policygraph.resolve.outcomes import OUTCOMES_GRAPH, OUTCOMES_READS, derive_outcomes
+from policygraph.resolve.summary import Summary, merge_all
+from policygraph.rules.vocab import ontology_dir
+from policygraph.store import chunks, incremental
+from policygraph.store.outputs import OutputFolder, checkpoint
+from policygraph.store.oxigraph import OWN_NAMESPACE, copy_user_graphs, nt_lines, nt_literal
+from policygraph.store.serialize import atomic_file
+from policygraph.store.texts import TEXTS, write_texts
+from policygraph.text.loader import Source, find_sources, read_source
+from policygraph.view.defaults import write_default_views
+
+log = logging.getLogger(__name__)
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+STORE = "store"
+TURTLE = "policygraph.ttl"
+TRIG = "policygraph.trig"
+VIEWS = "views"
+#: Bytes of N-Quads per bulk load, and loads at once (see :func:`load_documents`).
+LOAD_BATCH = 32_000_000
+LOADERS = 2
+#: Bytes of input per extraction worker when the user names no number (see auto_jobs).
+BYTES_PER_JOB = 8_000_000
+#: Each document's budget in its worker: seconds, and megabytes of memory it may add.
+DOC_TIMEOUT = 120.0
+DOC_MEMORY = 1024
+#: Classes counted in the summary, in the order shown.
+SUMMARY_CLASSES = (
+    "Document",
+    "Article",
+    "Policy",
+    "Target",
+    "Statistic",
+    "Year",
+    "Organization",
+    "Person",
+    "Place",
+    "Event",
+    "Industry",
+    "Technology",
+    "Quote",
+    "Mention",
+)
+
+
+@dataclass(slots=True)
+class BuildResult:
+    """What a build did: counts for the summary and where the outputs are.
+
+    ``new``, ``changed``, ``unchanged`` and ``removed`` compare the documents built with
+    those of the previous build into the same folder; ``extracted`` is how many documents
+    were extracted this time (the others came from the cache)."""
+
+    out: Path
+    documents: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    #: ``(left out, kept)``: files with the same bytes as one built (first in name order).
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    entities: dict[str, int] = field(default_factory=dict)
+    triples: int = 0
+    seconds: float = 0.0
+    views: list[Path] = field(default_factory=list)
+    jobs: int = 1
+    extracted: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    megabytes: float = 0.0
+
+    @property
+    def store(self) -> Path:
+        return self.out / STORE
+
+    @property
+    def turtle(self) -> Path:
+        return self.out / TURTLE
+
+    @property
+    def trig(self) -> Path:
+        return self.out / TRIG
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What extracting one source gave: its header (now in the cache), or why it was not
+    extracted. ``bad_input`` tells an unreadable file (InputError) from a bug."""
+
+    source: Source
+    key: str
+    header: Header | None = None
+    reason: str | None = None
+    bad_input: bool = False
+    detail: str = ""  # the traceback of a bug, logged by the parent (workers log nowhere)
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """A document that goes into the graph (sorted by id: the order graphs are written)."""
+
+    doc_id: str
+    name: str
+    key: str
+
+
+def extract_source(
+    source: Source, key: str, cache: ExtractionCache, megabytes: int | None = None
+) -> Outcome:
+    """Read, extract (:func:`~policygraph.pipeline.mapstep.extract_bytes`, the map step every
+    executor shares) and cache one source. Runs in a local worker process."""
+    try:
+        data = read_source(source)
+    except InputError as e:
+        return Outcome(source, key, reason=str(e), bad_input=True)
+    return outcome_of(source, key, extract_bytes(source, data, megabytes), cache)
+
+
+def outcome_of(source: Source, key: str, mapped: Mapped, cache: ExtractionCache) -> Outcome:
+    """The map step's result for ``source``, its payload saved into ``cache``."""
+    if mapped.payload is None:
+        return Outcome(source, key, None, mapped.reason, mapped.bad_input, mapped.detail)
+    return Outcome(source, key, header=cache.save_payload(key, mapped.payload))
+
+
+def _extract_task(task: tuple[Source, str, Path], megabytes: int | None = None) -> Outcome:
+    source, key, folder = task
+    return extract_source(source, key, ExtractionCache(folder), megabytes)
+
+
+def auto_jobs(size: int) -> int:
+    """Workers for ``size`` bytes of input when the user names no number: one per
+    :data:`BYTES_PER_JOB`, at most one per core. Starting a worker costs about 0.3 s
+    (Python, the extractors, jieba's dictionary), so a few small documents are quickest in
+    one worker (seeds: 1.57 s with one, 1.84 s with two)."""
+    return max(1, min(os.cpu_count() or 1, -(-size // BYTES_PER_JOB)))
+
+
+def extract_all(
+    tasks: Sequence[tuple[Source, str, Path]],
+    *,
+    jobs: int,
+    seconds: float | None = DOC_TIMEOUT,
+    megabytes: int | None = DOC_MEMORY,
+) -> Generator[Outcome, None, None]:
+    """Outcomes of ``tasks`` in their order, from ``jobs`` worker processes (at least one:
+    the budgets need a process to stop). A document over its budget of ``seconds`` or
+    ``megabytes``, or whose worker dies, is an Outcome with the reason, as a bad input."""
+    results = workers.run(
+        _extract_task,
+        [(task, megabytes) for task in tasks],
+        jobs=max(1, jobs),
+        init=warm_up,
+        seconds=seconds,
+        megabytes=megabytes,
+    )
+    for index, value in results:
+        if isinstance(value, workers.Failure):
+            source, key, _ = tasks[index]
+            mapped = failure_mapped(source, value)
+            value = Outcome(source, key, None, mapped.reason, mapped.bad_input, mapped.detail)
+        yield value
+
+
+def document_nquads(ex: Extraction) -> bytes:
+    """One document's triples as N-Quads, in its named graph and in the default graph
+    (their merge: queries read it, and a triple several documents state is there once).
+    A function of the document alone: the same bytes whatever else is in the corpus."""
+    return document_chunk(ex).nquads(str(graph_iri(ex.doc.id)))
+
+
+def document_chunk(ex: Extraction) -> chunks.Chunk:
+    """One document's graph as its share of the outputs (graph/chunks.py)."""
+    if ex.doc.meta.source:
+        # The store loads with lenient=True (no IRI validation, ~10 % faster): every IRI
+        # is made by graph/iris.py from IRI-safe parts, except a manifest's source URL.
+        ox.NamedNode(ex.doc.meta.source)  # ValueError when it is not an IRI, as before
+    graph = str(graph_iri(ex.doc.id))
+    return chunks.document_chunk(ex.doc.id, graph, nt_lines(build_triples(ex)))
+
+
+def labels_lines(summary: Summary) -> bytes:
+    """The reduce's labels graph (one canonical ``rdfs:label`` per shared entity, from the
+    merged summaries), as sorted N-Triples lines, written directly: an update makes them
+    for every shared entity of the corpus."""
+    lines = [
+        f"<{entity_iri(ref)}> <{RDFS_LABEL}> {nt_literal(label, 'zh')} .\n".encode()
+        for ref, label in canonical_labels(summary).items()
+    ]
+    return b"".join(sorted(lines))
+
+
+def labels_nquads(summary: Summary) -> bytes:
+    """The labels graph as N-Quads, in its named graph and in the default graph."""
+    return chunks.nquads(labels_lines(summary), LABELS_GRAPH)
+
+
+def _graph_task(task: tuple[str, Path]) -> bytes:
+    """Make a document's chunk file in the cache; return its shared lines (small)."""
+    key, folder = task
+    chunk = document_chunk(ExtractionCache(folder).load(key))
+    chunks.save(chunk_path(folder, key), chunk)
+    return chunk.shared
+
+
+def chunk_path(folder: Path, key: str) -> Path:
+    return folder / f"{key}{chunks.SUFFIX}"
+
+
+def graph_all(kept: Sequence[_Kept], folder: Path, *, jobs: int) -> Iterator[tuple[str, bytes]]:
+    """Make the chunk file (graph/chunks.py) of every document of ``kept`` in ``jobs``
+    worker processes, largest extraction first so that one big document does not finish
+    last, and yield ``(key, shared lines)`` as each is made. The order they come in does
+    not matter: the store orders quads by their terms, and the files are assembled from
+    the chunks in document order."""
+    tasks = [(k.key, folder) for k in kept]
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield task[0], _graph_task(task)
+        return
+    tasks.sort(key=lambda t: _size(ExtractionCache(folder).path(t[0])), reverse=True)
+    # One task per worker in flight: the parent loads what the workers made, and memory
+    # holds a few documents, not the corpus.
+    for index, data in workers.run(
+        _graph_task,
+        [(t,) for t in tasks],
+        jobs=jobs,
+        ordered=False,
+    ):
+        if isinstance(data, workers.Failure):
+            raise PolicyGraphError(f"the graph of {tasks[index][0]} failed: {data.reason}")
+        yield tasks[index][0], data
+
+
+def _chunk(folder: Path, key: str) -> chunks.Stored:
+    part = chunks.stored(chunk_path(folder, key))
+    if part is None:  # made a moment ago or checked above: only a disk fault loses it
+        raise PolicyGraphError(f"the chunk file of {key} in {folder} is missing or damaged")
+    return part
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def load_documents(store: ox.Store, chunks: Iterator[bytes], bar: Progress) -> None:
+    """Load the documents' N-Quads with Oxigraph's bulk loader (parsed and indexed in
+    Rust), :data:`LOAD_BATCH` bytes at a time: one load of the whole corpus would be
+    fastest, but the loader holds a batch of a million quads per thread in memory
+    (+1 GB for the 7.6 MB policy subset alone).
+
+    A 32 MB batch is below the size where one load uses a second thread of its own, so
+    :data:`LOADERS` batches load at once, in threads (the loader releases the GIL), while
+    the next one is collected. Loads may overlap: each writes its own sorted files and
+    ingests them, and the store's keys are sets (a quad, a string under its hash), so two
+    loads stating the same quad or string leave it once. On the bulk corpus two loaders
+    take 15.8 s instead of 31 s, for the same CPU."""
+    batch: list[bytes] = []
+    size = 0
+    loading: deque[Future[None]] = deque()
+    with ThreadPoolExecutor(LOADERS) as loader:
+        for chunk in chunks:
+            batch.append(chunk)
+            size += len(chunk)
+            bar.advance()
+            checkpoint("writing")
+            if size >= LOAD_BATCH:
+                if len(loading) >= LOADERS:
+                    loading.popleft().result()  # bounded: LOADERS loading, one collected
+                loading.append(loader.submit(_bulk_load, store, _joined(batch)))
+                batch, size = [], 0
+        if batch:
+            loading.append(loader.submit(_bulk_load, store, _joined(batch)))
+        while loading:
+            loading.popleft().result()
+
+
+def _joined(batch: list[bytes]) -> bytes:
+    """The batch as one bytes object; one large document's N-Quads are not copied."""
+    return batch[0] if len(batch) == 1 else b"".join(batch)
+
+
+def _bulk_load(store: ox.Store, data: bytes) -> None:
+    store.bulk_load(data, ox.RdfFormat.N_QUADS, lenient=True)
+
+
+def build(
+    inputs: Sequence[Path] = (Path("seeds"),),
+    out: Path = Path("exports"),
+    *,
+    strict: bool = False,
+    views: bool = True,
+    jobs: int | None = None,
+    progress: bool = False,
+    follow_links: bool = False,
+    doc_timeout: float | None = DOC_TIMEOUT,
+    doc_memory: int | None = DOC_MEMORY,
+    executor: str = "local",
+    scheduler: str | None = None,
+) -> BuildResult:
+    """Build the knowledge graph of ``inputs`` (files or folders of ``.txt``) into ``out``.
+
+    ``jobs`` worker processes extract (default: from the input's size, see
+    :func:`auto_jobs`); the outputs are the same bytes whatever their number. Each document
+    is extracted in a worker within ``doc_timeout`` seconds and ``doc_memory`` MB (None:
+    no limit); one over budget is skipped with the reason, as an unreadable file is.
+    A rebuild into the same ``out`` extracts only new and changed documents.
+    ``progress`` draws a bar on stderr when it is a terminal. ``follow_links`` reads
+    symbolic links that lead out of an input folder (by default they are listed as
+    skipped). Safe to call from a script without a ``__main__`` guard: the workers never
+    import the caller's module.
+
+    ``executor="dask"`` runs the extraction (the map step) on a Dask cluster: the one at
+    ``scheduler`` (``tcp://host:8786``), or a LocalCluster of ``jobs`` worker processes
+    started for this build (its workers import the caller's ``__main__``, which then needs
+    the guard). The budgets hold there too; the rest of the build runs here, and the
+    outputs are the same bytes (see dask_executor.py)."""
+    started = time.perf_counter()
+    dask_executor.check(executor, scheduler)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: --out must be a folder, and this is a file")
+    try:
+        str(out.absolute()).encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 come as lone surrogates
+        raise InputError(f"{out}: not valid UTF-8; the store needs a UTF-8 path") from None
+    sources = find_sources(inputs, follow_links=follow_links)
+    if not sources:
+        raise InputError(f"no .txt files in {', '.join(str(p) for p in inputs)}")
+    result = BuildResult(out=out, jobs=max(1, jobs or 1))
+    budget = Budget(jobs, doc_timeout or None, doc_memory or None, executor, scheduler)
+    # A failure removes the folder if this build made it, under the lock (see OutputFolder):
+    # never a folder that a concurrent build made or is writing.
+    with OutputFolder(out) as folder:
+        _build(folder, sources, result, budget, strict=strict, views=views, progress=progress)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """The workers and each document's budget, as the user asked (None: the default)."""
+
+    jobs: int | None
+    seconds: float | None
+    megabytes: int | None
+    executor: str = "local"
+    scheduler: str | None = None
+
+
+def _build(
+    folder: OutputFolder,
+    sources: Sequence[Source],
+    result: BuildResult,
+    budget: Budget,
+    *,
+    strict: bool,
+    views: bool,
+    progress: bool,
+) -> None:
+    cache = ExtractionCache(folder.cache)
+    previous = folder.previous_sources()
+    kept: list[_Kept] = []
+    step = _Steps()
+    log.info("building %d input file(s) into %s", len(sources), folder.out)
+    sizes: dict[str, int] = {}
+
+    def headers() -> Iterator[Summary]:
+        """Every document's summary, streamed to the merge as extraction goes (map)."""
+        tasks: list[tuple[Source, str, Path]] = []
+        first: dict[bytes, Source] = {}  # by the sha256 of the bytes
+        for source in sources:
+            try:
+                # Regular files only (a FIFO is never opened), the size limit, a file the
+                # manifest names that is missing: each is a bad input, skipped and named.
+                data = read_source(source)
+            except InputError as e:
+                _skip(Outcome(source, "", reason=str(e), bad_input=True), result, strict=strict)
+                continue
+            if data.strip():  # empty files are each skipped as empty, not as copies
+                kept_one = first.setdefault(hashlib.sha256(data).digest(), source)
+                if kept_one is not source:
+                    _duplicate(source, kept_one, result)
+                    continue
+            key = source_key(source, data)
+            sizes[source.name] = len(data)
+            del data
+            header = cache.header(key)
+            if header is None:
+                tasks.append((source, key, cache.folder))
+            else:
+                kept.append(_Kept(header.doc_id, source.name, key))
+                yield header.summary()
+        size = sum(sizes[task[0].name] for task in tasks)
+        result.megabytes = size / 1e6
+        result.jobs = budget.jobs or auto_jobs(size)
+        if budget.executor == "dask":
+
+            def width(n: int) -> None:
+                result.jobs = n
+
+            extracted = dask_executor.extract_all(
+                tasks,
+                [sizes[task[0].name] for task in tasks],
+                jobs=result.jobs,
+                scheduler=budget.scheduler,
+                seconds=budget.seconds,
+                megabytes=budget.megabytes,
+                started=width,
+            )
+        else:
+            extracted = extract_all(
+                tasks, jobs=result.jobs, seconds=budget.seconds, megabytes=budget.megabytes
+            )
+        bar = Progress("extracting", total=len(tasks), size=size, enabled=progress)
+        with closing(extracted), bar:  # closing: a --strict stop kills the workers now
+            for outcome in extracted:
+                bar.advance(sizes[outcome.source.name])
+                checkpoint("extracting")
+                if outcome.header is None:
+                    _skip(outcome, result, strict=strict)
+                    continue
+                result.extracted += 1
+                h = outcome.header
+                kept.append(_Kept(h.doc_id, outcome.source.name, outcome.key))
+                yield h.summary()
+
+    # Reduce: the summaries merged (associative and commutative: any order, any split).
+    summary = merge_all(headers())
+    checkpoint("extracted")
+    step.done(
+        f"extraction: {result.extracted} document(s) read and extracted by {result.jobs} "
+        "worker(s), "
+        f"{len(kept) - result.extracted} taken from the cache, {len(result.skipped)} skipped; "
+        "summaries merged"
+    )
+    if not kept:
+        raise InputError("no document could be read; see the warnings above")
+    by_name = {source.name: source for source in sources}
+
+    def texts(gen: Path, previous_gen: Path | None) -> None:
+        write_texts(
+            gen / TEXTS,
+            ((k.doc_id, by_name[k.name], previous.get(k.name) == k.key) for k in kept),
+            previous_gen / TEXTS if previous_gen is not None else None,
+        )
+
+    corpus = Corpus(kept, summary, sum(sizes.values()), texts)
+    publish(folder, corpus, result, budget.jobs, views=views, progress=progress, step=step)
+
+
+@dataclass(slots=True)
+class Corpus:
+    """What the map step gives the rest of a build: the documents kept (each with its
+    extraction in the cache), their summaries merged, the bytes of input, and how to
+    keep each document's text in a generation folder (``texts(gen, previous gen)``)."""
+
+    kept: list[_Kept]
+    summary: Summary
+    size: int
+    texts: Callable[[Path, Path | None], None]
+
+
+def publish(
+    folder: OutputFolder,
+    corpus: Corpus,
+    result: BuildResult,
+    jobs: int | None,
+    *,
+    views: bool,
+    progress: bool,
+    step: _Steps,
+) -> None:
+    """The rest of a build once its documents are extracted: their chunks (map), the
+    corpus-level graphs (reduce), the store, the files, the texts and the views, into a
+    new generation published in one step (graph/outputs.py)."""
+    cache = ExtractionCache(folder.cache)
+    previous = folder.previous_sources()
+    kept = sorted(corpus.kept, key=lambda k: k.doc_id)
+    result.documents = len(kept)
+    current = {k.name: k.key for k in kept}
+    result.new = sum(name not in previous for name in current)
+    result.changed = sum(
+        name in previous and previous[name] != key for name, key in current.items()
+    )
+    result.unchanged = sum(previous.get(name) == key for name, key in current.items())
+    result.removed = sum(name not in current for name in previous)
+    summary = corpus.summary
+
+    gen = folder.new_generation()
+    try:
+        previous_gen = folder.current()
+        graphs = {str(graph_iri(k.doc_id)): k.key for k in kept}
+        # Map, the rest: each document's chunk (graph/chunks.py), made once per cache key.
+        todo = [k for k in kept if chunks.stored(chunk_path(cache.folder, k.key)) is None]
+        made: dict[str, bytes] = {}  # key → shared lines of the chunks made now
+        jobs = jobs or auto_jobs(corpus.size)
+        with Progress("graphs", total=len(todo), enabled=progress) as bar:
+            for key, lines in graph_all(todo, cache.folder, jobs=jobs):
+                made[key] = lines
+                bar.advance()
+                checkpoint("graphing")
+        step.done(f"graphs: {len(todo)} document graph(s) made, {len(kept) - len(todo)} cached")
+        shared: set[bytes] = set()  # the union of the chunks' shared lines
+        for key in graphs.values():
+            mine = made.get(key)
+            if mine is None:
+                mine = _chunk(cache.folder, key).read("shared")
+            shared.update(mine.splitlines(keepends=True))
+        labels = labels_lines(summary)
+        old = None
+        if previous_gen is not None:
+            old = incremental.recorded(previous_gen, extractor_version())
+        if old is not None and incremental.worth_it(old, graphs):
+            store = incremental.checkpoint_store(previous_gen / STORE, gen / STORE)  # type: ignore[operator]
+            changed = sorted(g for g in {*old, *graphs} if old.get(g) != graphs.get(g))
+            moved: set[bytes] = set()  # every line that left or entered a graph
+            for graph in changed:
+                now = graphs.get(graph)
+                new = _chunk(cache.folder, now).read("triples") if now else b""
+                moved.update(*incremental.replace_graph(store, graph, new))
+                checkpoint("store.replacing")
+            moved.update(*incremental.replace_graph(store, LABELS_GRAPH, labels))
+            # A corpus-level graph is derived again only when a triple it reads moved.
+            if incremental.touches(moved, LINEAGE_READS):
+                incremental.rederive(store, LINEAGE_GRAPH, derive_lineage)
+            if incremental.touches(moved, OUTCOMES_READS):
+                incremental.rederive(store, OUTCOMES_GRAPH, derive_outcomes)
+            how = f"{len(changed)} document graph(s) replaced in a copy of the previous store"
+        else:
+            store = ox.Store(str(gen / STORE))
+            load_vocabularies(store)
+            # Graphs users added with SPARQL Update outlive the build (update.py says why).
+            if previous_gen is not None:
+                copy_user_graphs(previous_gen / STORE, store)
+
+            def documents() -> Iterator[bytes]:
+                for graph, key in graphs.items():
+                    yield chunks.nquads(_chunk(cache.folder, key).read("triples"), graph)
+                yield chunks.nquads(labels, LABELS_GRAPH)
+
+            with Progress("writing", total=len(kept) + 1, enabled=progress) as bar:
+                load_documents(store, documents(), bar)
+            # Reduce: what is decided across documents, into corpus-level graphs: canonical
+            # labels from the merged summaries (resolve/labels.py, above), then what follows
+            # from several document graphs together (graph/lineage.py, graph/outcomes.py).
+            derive_lineage(store)
+            derive_outcomes(store)
+            how = f"{len(kept)} document graph(s) bulk-loaded"
+        incremental.record(gen, extractor_version(), graphs)
+        store.flush()
+        checkpoint("store.written")
+        step.done(f"store: {how} into {gen.name}")
+        parts = {graph: chunk_path(cache.folder, key) for graph, key in graphs.items()}
+        result.triples, result.entities = write_files(store, gen, parts, shared)
+        checkpoint("turtle.written")
+        checkpoint("trig.written")
+        step.done(f"files: {TURTLE} and {TRIG} written, {result.triples} triples counted")
+        corpus.texts(gen, previous_gen)
+        step.done("texts: each document's text kept for the explorer of `policygraph serve`")
+        if views:
+            written = write_default_views(store, gen / VIEWS)
+            result.views = [folder.out / VIEWS / p.name for p in written]
+            checkpoint("views.written")
+            step.done(f"views: {len(written)} HTML view(s) written")
+        del store  # RocksDB holds a lock on the folder until the store is dropped
+        folder.publish(gen, current)
+        step.done("publish: the new outputs replaced the old ones in one step")
+    except BaseException:
+        folder.discard(gen)
+        raise
+    # Only now: a build killed before this point finds these extractions again.
+    cache.prune(current.values())
+
+
+def write_files(
+    store: ox.Store, gen: Path, parts: dict[str, Path], shared: set[bytes]
+) -> tuple[int, dict[str, int]]:
+    """``policygraph.trig`` and ``policygraph.ttl`` from the documents' chunk files
+    (``parts``: graph IRI → chunk file) and the store's other graphs (ontology,
+    vocabularies, corpus-level graphs, the user's graphs), which are small: copied, not
+    dumped (graph/chunks.py says how each triple is written once). Returns the summary's
+    counts, made from the same lines: the triples in the Turtle (every distinct triple,
+    once: what ``count_triples`` counts in the store) and the entities of each class in
+    the document graphs (``count_entities``), without a pass over the store."""
+    stored = {graph: chunks.stored(path) for graph, path in parts.items()}
+    missing = [graph for graph, part in stored.items() if part is None]
+    if missing:
+        raise PolicyGraphError(f"the chunk of {missing[0]} is missing or damaged")
+    others: dict[str, list[bytes]] = {}
+    for graph in store.named_graphs():
+        name = graph.value  # type: ignore[union-attr]
+        if name not in stored:
+            others[name] = sorted(set(chunks.store_lines(store, graph)))  # type: ignore[arg-type]
+    blocks = (
+        (name, stored[name] or b"" if name in stored else chunks.trig_block(name, others[name]))
+        for name in sorted({*stored, *others})
+    )
+    with atomic_file(gen / TRIG) as f:
+        chunks.write_trig(f, blocks)
+    everything = set(shared)
+    for lines in others.values():
+        everything.update(lines)
+    once = chunks.not_owned(store, sorted(everything), stored)
+    with atomic_file(gen / TURTLE) as f:
+        chunks.write_turtle(f, once, (stored[g] for g in sorted(stored)))  # type: ignore[misc]
+    triples = len(once)
+    types: Counter[str] = Counter()
+    for part in stored.values():
+        local, own = chunks.counts(part)  # type: ignore[arg-type]
+        triples += local
+        types.update(own)
+    if any(not name.startswith(OWN_NAMESPACE) for name in others):
+        return triples, count_entities(store)  # the user's graphs count too: ask the store
+    for cls, subjects in chunks.shared_types(shared).items():
+        types[cls] += len(subjects)
+    counts = {c.removeprefix(str(PGO)): n for c, n in types.items() if c.startswith(str(PGO))}
+    return triples, {c: counts[c] for c in SUMMARY_CLASSES if counts.get(c)}
+
+
+class _Steps:
+    """``-v``: each step of a build logged with what it did and the seconds it took."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def done(self, what: str) -> None:
+        now = time.perf_counter()
+        log.info("%s (%.2f s)", what, now - self.last)
+        self.last = now
+
+
+def _duplicate(source: Source, kept: Source, result: BuildResult) -> None:
+    """The same bytes under a second name: its facts would count twice. The first name in
+    sorted order is built; this one is named in the summary, never silently dropped."""
+    log.warning("left out %s: the same bytes as %s", source.path, kept.path)
+    result.duplicates.append((str(source.path), str(kept.path)))
+
+
+def _skip(outcome: Outcome, result: BuildResult, *, strict: bool) -> None:
+    path = outcome.source.path
+    reason = outcome.reason or "unknown"
+    if outcome.bad_input:
+        if strict:
+            raise InputError(reason)
+        log.warning("skipped %s", reason)
+        result.skipped.append((str(path), reason.removeprefix(f"{path}: ")))
+        return
+    if strict:
+        raise PolicyGraphError(f"{path}: {reason}")
+    log.error("%s: %s; document skipped (run with -v for the traceback)", path, reason)
+    log.info("%s", outcome.detail)
+    result.skipped.append((str(path), reason))
+
+
+def load_vocabularies(store: ox.Store) -> None:
+    """The ontology and the SKOS vocabularies, each in its own graph."""
+    root = ontology_dir()
+    files = [(root / "policygraph.ttl", ONTOLOGY_GRAPH)]
+    files += [(p, f"{VOCAB_GRAPH}/{p.stem}") for p in sorted((root / "vocab").glob("*.ttl"))]
+    default = ox.DefaultGraph()
+    for path, graph in files:
+        quads = list(_stable_blank_nodes(path, ox.NamedNode(graph)))
+        store.bulk_extend(quads)
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
+
+
+def _stable_blank_nodes(path: Path, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    """Quads of a Turtle file with its blank nodes renamed in parse order: parsers invent
+    random blank node ids, and the exported Turtle must be the same bytes every time."""
+    names: dict[str, ox.BlankNode] = {}
+    prefix = path.stem.replace("-", "_")
+
+    def stable(
+        term: ox.NamedNode | ox.BlankNode | ox.Literal,
+    ) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term.value, ox.BlankNode(f"{prefix}{len(names)}"))
+        return term
+
+    for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        yield ox.Quad(stable(q.subject), q.predicate, stable(q.object), graph)  # type: ignore[arg-type]
+
+
+def count_entities(store: ox.Store) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    query = f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+        GRAPH ?g {{ ?s <{RDF.type}> ?c }} FILTER(STRSTARTS(STR(?c), "{PGO}"))
+        FILTER(!STRSTARTS(STR(?g), "https://w3id.org/policygraph/graph/"))
+    }} GROUP BY ?c"""
+    for row in store.query(query):  # type: ignore[union-attr]
+        counts[str(row["c"].value).removeprefix(str(PGO))] = int(row["n"].value)
+    return {c: counts[c] for c in SUMMARY_CLASSES if counts[c]}
+
+
+def count_triples(store: ox.Store) -> int:
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    row = next(iter(store.query(query)))  # type: ignore[arg-type]
+    return int(row["n"].value)

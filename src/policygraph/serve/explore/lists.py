@@ -1,0 +1,305 @@
+"""The tables people browse (policies, targets, documents) and the saved queries as pages.
+
+A list is read from the store once per store generation, with one query, and then
+filtered and paged here: a filter over a few thousand rows in Python takes a millisecond,
+where a SPARQL ``FILTER(CONTAINS(…))`` would scan every label again on every page (the
+policies of the bulk graph take a second to read; their pages then take milliseconds).
+
+A saved query (``policygraph/queries/*.rq``) is run as the CLI runs it, its parameters
+bound by :func:`policygraph.query.sparql.bind_params` (which writes each value as an escaped
+literal, never as SPARQL text), with a LIMIT for the page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from policygraph.errors import PolicyGraphError
+from policygraph.query.sparql import bind_params, saved_queries
+
+#: Rows on one HTML page of a list or a saved query.
+PAGE_SIZE = 100
+#: Rows in one CSV download: past it the file says so in its last row.
+MAX_CSV_ROWS = 100_000
+
+Row = dict[str, str]
+Select = Callable[[str], list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    title: str
+    #: The key of the IRI this column's value links to (its entity page).
+    iri: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    name: str
+    title: str
+    kind: str  # "text" (substring, folded), "year" (four digits) or "choice"
+    key: str
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    name: str
+    title: str
+    sparql: str
+    columns: tuple[Column, ...]
+    filters: tuple[Filter, ...]
+    #: Sort key of a row (the query's order is not kept by GROUP BY).
+    order: Callable[[Row], tuple[object, ...]] = field(default=lambda r: ())
+
+
+def _desc_year(value: str) -> int:
+    """Newest first, rows without a year last."""
+    return -int(value[:4]) if value[:4].isdigit() else 1
+
+
+LISTS: dict[str, Listing] = {
+    "policies": Listing(
+        "policies",
+        "Policies",
+        """SELECT ?policy (SAMPLE(?l) AS ?label)
+            (GROUP_CONCAT(DISTINCT ?il; separator="、") AS ?issuers)
+            (MIN(STR(?iy)) AS ?issued) (MIN(STR(?fy)) AS ?from) (MAX(STR(?ty)) AS ?to)
+        WHERE { ?policy a pgo:Policy .
+            OPTIONAL { ?policy rdfs:label ?l } OPTIONAL { ?policy pgo:issuedBy/rdfs:label ?il }
+            OPTIONAL { ?policy pgo:issuedIn/pgo:year ?iy }
+            OPTIONAL { ?policy pgo:periodStart/pgo:year ?fy }
+            OPTIONAL { ?policy pgo:periodEnd/pgo:year ?ty }
+        } GROUP BY ?policy""",
+        (
+            Column("label", "policy", "policy"),
+            Column("issuers", "issued by"),
+            Column("issued", "year"),
+            Column("from", "period from"),
+            Column("to", "period to"),
+        ),
+        (
+            Filter("title", "title holds", "text", "label"),
+            Filter("issuer", "issuer holds", "text", "issuers"),
+            Filter("year", "issued in", "year", "issued"),
+            Filter("period", "period covers", "period", ""),
+        ),
+        lambda r: (_desc_year(r.get("issued", "")), r.get("label", ""), r["policy"]),
+    ),
+    "targets": Listing(
+        "targets",
+        "Targets",
+        """SELECT ?target (SAMPLE(?l) AS ?label) (SAMPLE(?i) AS ?indicator)
+            (SAMPLE(?c) AS ?comparator) (SAMPLE(STR(?v)) AS ?value) (SAMPLE(?u) AS ?unit)
+            (MIN(STR(?dy)) AS ?deadline) (SAMPLE(?p) AS ?policy) (SAMPLE(?pl) AS ?policyLabel)
+            (SAMPLE(STR(?a)) AS ?attained)
+        WHERE { ?target a pgo:Target .
+            OPTIONAL { ?target rdfs:label ?l } OPTIONAL { ?target pgo:indicator ?i }
+            OPTIONAL { ?target pgo:comparator ?c } OPTIONAL { ?target pgo:value ?v }
+            OPTIONAL { ?target pgo:unit ?u } OPTIONAL { ?target pgo:deadline/pgo:year ?dy }
+            OPTIONAL { ?target pgo:setBy ?p OPTIONAL { ?p rdfs:label ?pl } }
+            OPTIONAL { ?target pgo:attained ?a }
+        } GROUP BY ?target""",
+        (
+            Column("label", "target", "target"),
+            Column("indicator", "indicator"),
+            Column("comparator", "comparator"),
+            Column("value", "value"),
+            Column("unit", "unit"),
+            Column("deadline", "deadline"),
+            Column("attained", "attained"),
+            Column("policyLabel", "set by", "policy"),
+        ),
+        (
+            Filter("indicator", "indicator holds", "text", "indicator"),
+            Filter("deadline", "deadline year", "year", "deadline"),
+            # Offered only when the graph says whether any target was attained.
+            Filter("attained", "attained", "choice", "attained", ("true", "false")),
+        ),
+        lambda r: (r.get("deadline") or "9999", r.get("policyLabel", ""), r["target"]),
+    ),
+    "documents": Listing(
+        "documents",
+        "Documents",
+        """SELECT ?document (SAMPLE(?t) AS ?title) (MIN(STR(?d)) AS ?date)
+            (SAMPLE(?k) AS ?kind) (GROUP_CONCAT(DISTINCT ?il; separator="、") AS ?issuers)
+        WHERE { ?document a pgo:Document .
+            OPTIONAL { ?document dcterms:title ?t } OPTIONAL { ?document dcterms:date ?d }
+            OPTIONAL { ?document pgo:kind ?k }
+            OPTIONAL { ?document pgo:issuedBy/rdfs:label ?il }
+        } GROUP BY ?document""",
+        (
+            Column("title", "document", "document"),
+            Column("date", "date"),
+            Column("kind", "kind"),
+            Column("issuers", "issued by"),
+        ),
+        (
+            Filter("title", "title holds", "text", "title"),
+            Filter("year", "dated in", "year", "date"),
+        ),
+        lambda r: (_desc_year(r.get("date", "")), r.get("date", ""), r.get("title", "")),
+    ),
+}
+
+
+def read_list(select: Select, listing: Listing) -> list[Row]:
+    """Every row of a list, as plain strings, in the list's order."""
+    out = [{k: str(v.value) for k, v in row.items()} for row in select(listing.sparql)]
+    for row in out:  # GROUP_CONCAT over nothing is "": the same as no value
+        for key in [k for k, v in row.items() if v == ""]:
+            del row[key]
+    return sorted(out, key=listing.order)
+
+
+def has_attained(select: Select) -> bool:
+    return bool(select("SELECT ?t WHERE { ?t pgo:attained ?a } LIMIT 1"))
+
+
+class BadInput(ValueError):
+    """A filter or parameter value the page cannot use (answered 400)."""
+
+
+class Missing(BadInput):
+    """A parameter the page needs before it runs its query (the form is answered 200)."""
+
+
+#: Saved queries a page runs only with this parameter given: without it they read every
+#: mention in the graph (provenance: 20 s on the bulk graph of 3,122 documents), far too
+#: slow for a page. The CLI still runs them whole.
+NEEDS = {"provenance": "entity"}
+
+
+def year(value: str, name: str) -> int:
+    value = value.strip()
+    if not (len(value) == 4 and value.isascii() and value.isdigit()):
+        raise BadInput(f"{name} is a year like 2025, not '{value}'")
+    return int(value)
+
+
+def keep(
+    rows: list[Row],
+    filters: tuple[Filter, ...],
+    given: Mapping[str, str],
+    fold: Callable[[str], str],
+) -> list[Row]:
+    """The rows every given filter keeps."""
+    for f in filters:
+        value = given.get(f.name, "").strip()
+        if not value:
+            continue
+        if f.kind == "text":
+            needle = fold(value)
+            rows = [r for r in rows if needle in fold(r.get(f.key, ""))]
+        elif f.kind == "year":
+            wanted = str(year(value, f.title))
+            rows = [r for r in rows if r.get(f.key, "")[:4] == wanted]
+        elif f.kind == "period":
+            y = year(value, f.title)
+            rows = [r for r in rows if _covers(r, y)]
+        elif f.kind == "choice":
+            if value not in f.choices:
+                raise BadInput(f"{f.title} is one of {', '.join(f.choices)}, not '{value}'")
+            rows = [r for r in rows if r.get(f.key) == value]
+    return rows
+
+
+def _covers(row: Row, y: int) -> bool:
+    """A period with one end only is open on the other; a policy with none covers nothing."""
+    start, end = row.get("from", "")[:4], row.get("to", "")[:4]
+    if not (start.isdigit() or end.isdigit()):
+        return False
+    return (not start.isdigit() or int(start) <= y) and (not end.isdigit() or y <= int(end))
+
+
+def safe_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula: document text may start
+    with = + - @ (OWASP's CSV injection advice: a leading apostrophe). Numbers stay numbers."""
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def to_csv(header: list[str], rows: list[list[str]], cut: bool = False) -> bytes:
+    """RFC 4180 CSV with a header row, UTF-8 with a byte-order mark so that spreadsheet
+    programs read the Chinese as UTF-8 and not as the local code page."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    if cut:
+        writer.writerow([f"(cut at {MAX_CSV_ROWS:,} rows)"])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def list_csv(listing: Listing, rows: list[Row]) -> bytes:
+    """A list as CSV: every column's text, and each linked column's IRI beside it."""
+    header: list[str] = []
+    for c in listing.columns:
+        header.append(c.title)
+        if c.iri:
+            header.append(f"{c.title} IRI")
+    body = []
+    for row in rows[:MAX_CSV_ROWS]:
+        line = []
+        for c in listing.columns:
+            line.append(row.get(c.key, ""))
+            if c.iri:
+                line.append(row.get(c.iri, ""))
+        body.append(line)
+    return to_csv(header, body, len(rows) > MAX_CSV_ROWS)
+
+
+# -- saved queries -----------------------------------------------------------------------
+
+
+class _Asker:
+    """What :func:`policygraph.query.sparql.entities_named` needs of a store (``query``), answered
+    by the explorer's own ``select``: an entity parameter is looked up in the store served."""
+
+    def __init__(self, select: Select) -> None:
+        self._select = select
+
+    def query(self, sparql: str, prefixes: object = None) -> list[dict[str, object]]:
+        return self._select(sparql)  # type: ignore[return-value]
+
+
+def run_saved(
+    select: Select, name: str, given: Mapping[str, str], limit: int, offset: int = 0
+) -> tuple[list[str], list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]]:
+    """The variables and up to ``limit`` rows of saved query ``name`` with the parameters
+    given (empty ones left out, as if not given)."""
+    saved = saved_queries()[name]
+    params = {k: v.strip() for k, v in given.items() if k in saved.params and v.strip()}
+    if name in NEEDS and NEEDS[name] not in params:
+        raise Missing(
+            f"give {NEEDS[name]} to run this query here: without it, it reads every mention "
+            f"in the graph (policygraph query --name {name} runs it whole)"
+        )
+    try:
+        text = bind_params(saved.text, params, store=_Asker(select))  # type: ignore[arg-type]
+    except PolicyGraphError as e:  # a year that is not a year, an IRI that is not one
+        raise BadInput(str(e)) from None
+    variables = list(dict.fromkeys(_variables(text)))
+    rows = select(f"{text}\nLIMIT {limit} OFFSET {offset}")
+    return variables, rows
+
+
+def _variables(text: str) -> list[str]:
+    """The projected variables of a SELECT, in order (``(… AS ?x)`` gives ``x``): the
+    columns of the table even when no row came back."""
+    code = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
+    match = re.search(r"\bSELECT\b(.*?)\bWHERE\b|\bSELECT\b(.*?)\{", code, re.S | re.I)
+    clause = (match.group(1) or match.group(2) or "") if match else ""
+    names = re.findall(r"AS\s+\?(\w+)\s*\)|(?<![(\w])\?(\w+)", clause)
+    return [a or b for a, b in names]
