@@ -38,7 +38,7 @@ def make_doc(
 @pytest.fixture(scope="session")
 def seed_build(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The seeds built once into a temporary folder (store, Turtle, TriG, views)."""
-    from policygraph.pipeline.build import build
+    from policygraph.api import build
 
     out = tmp_path_factory.mktemp("exports")
     return build([SEEDS], out)
@@ -61,7 +61,7 @@ REPORTS = {
 @pytest.fixture(scope="session")
 def report_build(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """:data:`REPORTS` built once (store and default views)."""
-    from policygraph.pipeline.build import build
+    from policygraph.api import build
 
     folder = tmp_path_factory.mktemp("reports")
     (folder / "in").mkdir()

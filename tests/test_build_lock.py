@@ -17,8 +17,8 @@ BUILDS = 3  # at once, per trial
 
 
 def _racer(barrier: Barrier, folder: str, outs: list[str], results: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    from policygraph.api import build
     from policygraph.errors import InputError
-    from policygraph.pipeline.build import build
 
     for out in outs:
         barrier.wait()

@@ -15,9 +15,9 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from policygraph.api import build
 from policygraph.errors import PolicyGraphError
 from policygraph.namespaces import ID, PGO, PREFIXES, RDF, XSD
-from policygraph.pipeline.build import build
 from policygraph.pipeline.progress import Progress
 from policygraph.store.oxigraph import nquads, to_ox
 from policygraph.store.serialize import named_graph_quads, write_rdf, write_trig

@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import DEV_CORPUS, SEEDS
+from policygraph.api import build
 from policygraph.cli import main
 from policygraph.errors import InputError
 from policygraph.pipeline import dask_executor
-from policygraph.pipeline.build import build
 
 distributed = pytest.importorskip("distributed")
 

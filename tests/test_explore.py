@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 import pyoxigraph as ox
 import pytest
 
-from policygraph.pipeline.build import build
+from policygraph.api import build
 from policygraph.serve import server as s
 from policygraph.serve.explore.app import fold, negotiate
 from policygraph.serve.explore.text import Mark, Sentences, render

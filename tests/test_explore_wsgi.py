@@ -9,7 +9,7 @@ from wsgiref.validate import validator
 
 import pytest
 
-from policygraph.pipeline.build import build
+from policygraph.api import build
 from policygraph.serve.explore.wsgi import from_store
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from policygraph.pipeline.build import build
+from policygraph.api import build
 from policygraph.store.outputs import OUTPUTS
 from policygraph.store.oxigraph import open_store
 

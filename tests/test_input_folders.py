@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from policygraph.api import build
 from policygraph.cli import main
 from policygraph.errors import InputError
-from policygraph.pipeline.build import build
 from policygraph.text.loader import find_sources
 from test_inputs import TEXT
 

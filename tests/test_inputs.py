@@ -23,9 +23,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SEEDS
+from policygraph.api import build
 from policygraph.cli import main
 from policygraph.errors import DecodeError, InputError, ManifestError
-from policygraph.pipeline.build import BuildResult, build
+from policygraph.pipeline.build import BuildResult
 from policygraph.text.layout import analyse
 from policygraph.text.loader import MAX_DOCUMENT_BYTES, find_sources, read_source
 from policygraph.text.reading import read_text

@@ -13,8 +13,9 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import DEV_CORPUS, SEEDS
+from policygraph.api import build
 from policygraph.extract import run as run_pipeline
-from policygraph.pipeline.build import build, labels_nquads
+from policygraph.pipeline.build import labels_nquads
 from policygraph.pipeline.cache import header_of
 from policygraph.rdf.builder import DocumentGraph, Extraction, shared_entities
 from policygraph.rdf.iris import graph_iri

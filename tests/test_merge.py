@@ -11,10 +11,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from policygraph.api import build, merge
 from policygraph.cli import main
 from policygraph.errors import InputError
-from policygraph.pipeline.build import build
-from policygraph.pipeline.merge import merge
 from policygraph.store import incremental
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"

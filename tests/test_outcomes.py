@@ -47,7 +47,7 @@ def _report(year: int, body: str) -> str:
 @pytest.fixture(scope="module")
 def two_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two work reports built together: the store."""
-    from policygraph.pipeline.build import build
+    from policygraph.api import build
 
     tmp_path = tmp_path_factory.mktemp("reports")
     src = tmp_path / "in"

@@ -12,9 +12,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from policygraph.api import build
 from policygraph.cli import main
 from policygraph.errors import InputError
-from policygraph.pipeline.build import build
 from policygraph.store.outputs import OUTPUTS, STATE, OutputFolder
 
 # the module, not the function `policygraph.pipeline.build` (the package exports the function)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from policygraph.pipeline.build import build
+from policygraph.api import build
 from policygraph.query.sparql import run_query
 
 TEXT = """国务院关于加快发展智慧养老服务的意见

@@ -382,7 +382,7 @@ DOCUMENTS = (
 
 
 def test_the_server_follows_each_new_build(tmp_path: Path) -> None:
-    from policygraph.pipeline.build import build
+    from policygraph.api import build
 
     inputs = tmp_path / "in"
     inputs.mkdir()

@@ -20,7 +20,7 @@ from policygraph.namespaces import PGO
 from policygraph.store.oxigraph import from_ox
 from policygraph.view import details, fold
 from policygraph.view import overview as overview_module
-from policygraph.view.network import _Lookup, pick_class
+from policygraph.view.network import Lookup, pick_class
 
 _PGO = str(PGO)
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -28,7 +28,7 @@ _PREFIXES = details._PREAMBLE
 
 
 def _rows(store: ox.Store, query: str) -> list[tuple[str, ...]]:
-    return list(overview_module._select(store, query))
+    return list(overview_module.select_rows(store, query))
 
 
 def ref_entity_classes(store: ox.Store) -> dict[str, str]:
@@ -101,8 +101,8 @@ def ref_relation_sentences(store: ox.Store, subjects: object) -> dict:
     )
     found: dict[tuple[str, str, str], set[str]] = {}
     for s, p, o, x in _rows(store, query):
-        found.setdefault((s, p, o), set()).add(details._plain(rdflib.Literal(x)))
-    return {k: sorted(v - {""})[: details._MAX_SOURCES] for k, v in found.items()}
+        found.setdefault((s, p, o), set()).add(details.one_line(rdflib.Literal(x)))
+    return {k: sorted(v - {""})[: details.MAX_SOURCES] for k, v in found.items()}
 
 
 def ref_mention_counts(store: ox.Store, documents: object) -> dict[str, int]:
@@ -112,13 +112,13 @@ def ref_mention_counts(store: ox.Store, documents: object) -> dict[str, int]:
     return {d: int(n) for d, n in _rows(store, query)}
 
 
-def ref_facts(store: ox.Store, query: str, iris: list[str]) -> _Lookup:
+def ref_facts(store: ox.Store, query: str, iris: list[str]) -> Lookup:
     graph = rdflib.Graph()
     for start in range(0, len(iris), 200):
         result = store.query(query % details._iris(iris[start : start + 200]))
         for t in result:  # type: ignore[union-attr]
             graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
-    return _Lookup([graph])
+    return Lookup([graph])
 
 
 _SENTENCES = (
@@ -150,7 +150,7 @@ def ref_pairs(store: ox.Store, query: str, iris: list[str]) -> dict[str, set]:
 def dev_build(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """Seeds and the dev corpus: lonely entities, homeless statistics, busy entities."""
     from conftest import DEV_CORPUS, SEEDS
-    from policygraph.pipeline.build import build
+    from policygraph.api import build
 
     if not DEV_CORPUS.is_dir():
         pytest.skip("../shared corpus not present")
@@ -178,8 +178,8 @@ def test_overview_is_the_same_bytes_as_the_whole_graph_queries(
         m.setattr(overview_module, "owners", ref_owners)
         m.setattr(overview_module, "relation_sentences", ref_relation_sentences)
         m.setattr(overview_module, "mention_counts", ref_mention_counts)
-        m.setattr(details, "_Facts", ref_facts)
-        m.setattr(fold, "_Facts", ref_facts)
+        m.setattr(details, "Facts", ref_facts)
+        m.setattr(fold, "Facts", ref_facts)
         m.setattr(details, "_pairs", ref_pairs)
         old = write_store_overview(seed_store, tmp_path / "old.html", max_nodes=max_nodes)
     assert new.read_bytes() == old.read_bytes()

@@ -16,10 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SEEDS
+from policygraph.api import build
 from policygraph.cli import main
 from policygraph.errors import InputError
 from policygraph.pipeline import workers
-from policygraph.pipeline.build import BYTES_PER_JOB, auto_jobs, build, extract_source
+from policygraph.pipeline.build import BYTES_PER_JOB, auto_jobs, extract_source
 from policygraph.pipeline.cache import ExtractionCache
 from policygraph.text.loader import find_sources
 

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "build": "policygraph.pipeline.build",
+    "build": "policygraph.api",
     "BuildResult": "policygraph.pipeline.build",
-    "merge": "policygraph.pipeline.merge",
+    "merge": "policygraph.api",
     "run_query": "policygraph.query.sparql",
     "run_update": "policygraph.query.sparql",
     "saved_queries": "policygraph.query.sparql",
@@ -37,10 +37,10 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
+    from policygraph.api import build, merge
     from policygraph.evaluate import evaluate
     from policygraph.export import export
-    from policygraph.pipeline.build import BuildResult, build
-    from policygraph.pipeline.merge import merge
+    from policygraph.pipeline.build import BuildResult
     from policygraph.query.sparql import run_query, run_update, saved_queries
     from policygraph.store.oxigraph import merged_graph, open_store, rdflib_dataset
     from policygraph.text.loader import find_sources, load_document

@@ -133,7 +133,7 @@ def build(
     """Extract INPUTS (.txt files or folders; default seeds/) into a graph under --out.
 
     A rebuild into the same --out extracts only new and changed documents."""
-    from policygraph.pipeline.build import build as run_build
+    from policygraph.api import build as run_build
 
     with _as_flags("executor", "scheduler"):
         result = run_build(
@@ -167,7 +167,7 @@ def merge(parts: tuple[Path, ...], out: Path, no_views: bool, jobs: int | None) 
     """Merge the output folders PARTS of builds of parts of a corpus into --out.
 
     The same bytes as one build of all their documents; their inputs are not read."""
-    from policygraph.pipeline.merge import merge as run_merge
+    from policygraph.api import merge as run_merge
 
     result = run_merge(parts, out, views=not no_views, jobs=jobs, progress=sys.stderr.isatty())
     _summary(result, "Merged")

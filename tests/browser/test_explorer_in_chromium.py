@@ -74,7 +74,7 @@ def test_search_entity_sentence_document(browser: Any, server: str) -> None:
 
 
 def test_hostile_text_runs_nothing(browser: Any, tmp_path: Path) -> None:
-    from policygraph.pipeline.build import build
+    from policygraph.api import build
 
     from .conftest import HOOKS
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from tests.browser.test_views_in_chromium import assert_clean, drawn_ids, node_box
 
-from policygraph.pipeline.build import build
+from policygraph.api import build
 from policygraph.view.from_store import write_view
 
 TEXTS = {

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from policygraph.pipeline.build import build
+from policygraph.api import build
 from policygraph.store.oxigraph import open_store
 from policygraph.view.from_store import write_view
 from policygraph.view.html import one_edge_per_relation

@@ -39,7 +39,6 @@ from policygraph.store.oxigraph import OWN_NAMESPACE, copy_user_graphs, nt_lines
 from policygraph.store.serialize import atomic_file
 from policygraph.store.texts import TEXTS, write_texts
 from policygraph.text.loader import Source, find_sources, read_source
-from policygraph.view.defaults import write_default_views
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +48,11 @@ STORE = "store"
 TURTLE = "policygraph.ttl"
 TRIG = "policygraph.trig"
 VIEWS = "views"
+
+#: Writes the HTML views of a new generation from its store into a folder and returns the
+#: files. Views are a later stage than the pipeline, so the caller hands the writer in:
+#: :func:`policygraph.api.build` passes the default views (view/defaults.py).
+ViewWriter = Callable[[ox.Store, Path], list[Path]]
 #: Bytes of N-Quads per bulk load, and loads at once (see :func:`load_documents`).
 LOAD_BATCH = 32_000_000
 LOADERS = 2
@@ -128,7 +132,7 @@ class Outcome:
 
 
 @dataclass(frozen=True, slots=True)
-class _Kept:
+class Kept:
     """A document that goes into the graph (sorted by id: the order graphs are written)."""
 
     doc_id: str
@@ -239,7 +243,7 @@ def chunk_path(folder: Path, key: str) -> Path:
     return folder / f"{key}{chunks.SUFFIX}"
 
 
-def graph_all(kept: Sequence[_Kept], folder: Path, *, jobs: int) -> Iterator[tuple[str, bytes]]:
+def graph_all(kept: Sequence[Kept], folder: Path, *, jobs: int) -> Iterator[tuple[str, bytes]]:
     """Make the chunk file (graph/chunks.py) of every document of ``kept`` in ``jobs``
     worker processes, largest extraction first so that one big document does not finish
     last, and yield ``(key, shared lines)`` as each is made. The order they come in does
@@ -324,7 +328,7 @@ def build(
     out: Path = Path("exports"),
     *,
     strict: bool = False,
-    views: bool = True,
+    views: ViewWriter | None = None,
     jobs: int | None = None,
     progress: bool = False,
     follow_links: bool = False,
@@ -334,6 +338,9 @@ def build(
     scheduler: str | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` (files or folders of ``.txt``) into ``out``.
+
+    ``views`` writes the HTML views into the new generation (none by default; the API's
+    and the CLI's ``build`` pass the default views).
 
     ``jobs`` worker processes extract (default: from the input's size, see
     :func:`auto_jobs`); the outputs are the same bytes whatever their number. Each document
@@ -389,13 +396,13 @@ def _build(
     budget: Budget,
     *,
     strict: bool,
-    views: bool,
+    views: ViewWriter | None,
     progress: bool,
 ) -> None:
     cache = ExtractionCache(folder.cache)
     previous = folder.previous_sources()
-    kept: list[_Kept] = []
-    step = _Steps()
+    kept: list[Kept] = []
+    step = Steps()
     log.info("building %d input file(s) into %s", len(sources), folder.out)
     sizes: dict[str, int] = {}
 
@@ -423,7 +430,7 @@ def _build(
             if header is None:
                 tasks.append((source, key, cache.folder))
             else:
-                kept.append(_Kept(header.doc_id, source.name, key))
+                kept.append(Kept(header.doc_id, source.name, key))
                 yield header.summary()
         size = sum(sizes[task[0].name] for task in tasks)
         result.megabytes = size / 1e6
@@ -456,7 +463,7 @@ def _build(
                     continue
                 result.extracted += 1
                 h = outcome.header
-                kept.append(_Kept(h.doc_id, outcome.source.name, outcome.key))
+                kept.append(Kept(h.doc_id, outcome.source.name, outcome.key))
                 yield h.summary()
 
     # Reduce: the summaries merged (associative and commutative: any order, any split).
@@ -489,7 +496,7 @@ class Corpus:
     extraction in the cache), their summaries merged, the bytes of input, and how to
     keep each document's text in a generation folder (``texts(gen, previous gen)``)."""
 
-    kept: list[_Kept]
+    kept: list[Kept]
     summary: Summary
     size: int
     texts: Callable[[Path, Path | None], None]
@@ -501,9 +508,9 @@ def publish(
     result: BuildResult,
     jobs: int | None,
     *,
-    views: bool,
+    views: ViewWriter | None,
     progress: bool,
-    step: _Steps,
+    step: Steps,
 ) -> None:
     """The rest of a build once its documents are extracted: their chunks (map), the
     corpus-level graphs (reduce), the store, the files, the texts and the views, into a
@@ -593,7 +600,7 @@ def publish(
         corpus.texts(gen, previous_gen)
         step.done("texts: each document's text kept for the explorer of `policygraph serve`")
         if views:
-            written = write_default_views(store, gen / VIEWS)
+            written = views(store, gen / VIEWS)
             result.views = [folder.out / VIEWS / p.name for p in written]
             checkpoint("views.written")
             step.done(f"views: {len(written)} HTML view(s) written")
@@ -652,7 +659,7 @@ def write_files(
     return triples, {c: counts[c] for c in SUMMARY_CLASSES if counts.get(c)}
 
 
-class _Steps:
+class Steps:
     """``-v``: each step of a build logged with what it did and the seconds it took."""
 
     def __init__(self) -> None:

@@ -22,7 +22,15 @@ from pathlib import Path
 
 from policygraph.errors import InputError
 from policygraph.namespaces import ID
-from policygraph.pipeline.build import BuildResult, Corpus, _Kept, _Steps, chunk_path, publish
+from policygraph.pipeline.build import (
+    BuildResult,
+    Corpus,
+    Kept,
+    Steps,
+    ViewWriter,
+    chunk_path,
+    publish,
+)
 from policygraph.pipeline.cache import ExtractionCache, extractor_version
 from policygraph.resolve.summary import merge_all
 from policygraph.store import chunks, incremental
@@ -45,7 +53,7 @@ def merge(
     parts: Sequence[Path],
     out: Path = Path("exports"),
     *,
-    views: bool = True,
+    views: ViewWriter | None = None,
     jobs: int | None = None,
     progress: bool = False,
 ) -> BuildResult:
@@ -70,7 +78,7 @@ def merge(
     with OutputFolder(out) as folder:
         cache = ExtractionCache(folder.cache)
         folder.cache.mkdir(parents=True, exist_ok=True)
-        kept: list[_Kept] = []
+        kept: list[Kept] = []
         texts: dict[str, Path] = {}  # doc id → the part's kept text
         first: dict[str, str] = {}  # sha256 of the bytes → the first name with them
         for name, (key, part) in sorted(owner.items()):
@@ -85,7 +93,7 @@ def merge(
                 log.warning("left out %s: the same bytes as %s", name, first[digest])
                 result.duplicates.append((name, first[digest]))
                 continue
-            kept.append(_Kept(header.doc_id, name, key))
+            kept.append(Kept(header.doc_id, name, key))
             texts[header.doc_id] = text_path(part.gen / TEXTS, header.doc_id)
         summary = merge_all(cache.header(k.key).summary() for k in kept)  # type: ignore[union-attr]
 
@@ -97,7 +105,7 @@ def merge(
 
         size = sum(chunk_path(folder.cache, k.key).stat().st_size for k in kept)
         corpus = Corpus(kept, summary, size, keep_texts)
-        publish(folder, corpus, result, jobs, views=views, progress=progress, step=_Steps())
+        publish(folder, corpus, result, jobs, views=views, progress=progress, step=Steps())
     result.seconds = time.perf_counter() - started
     return result
 

@@ -7,18 +7,12 @@ votes and lives in :data:`LABELS_GRAPH` (and in the default graph, the merge que
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-
-from rdflib import URIRef
-from rdflib.term import Node
+from collections.abc import Mapping
 
 from policygraph.model import EntityRef
-from policygraph.rdf.iris import entity_iri
 from policygraph.resolve.summary import Summary
 
 LABELS_GRAPH = "https://w3id.org/policygraph/graph/labels"
-
-_RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 
 
 def canonical(votes: Mapping[str, int], key: str) -> str:
@@ -33,11 +27,3 @@ def canonical(votes: Mapping[str, int], key: str) -> str:
 def labels(summary: Summary) -> dict[EntityRef, str]:
     """The canonical label of every shared entity that some document graph declares."""
     return {ref: canonical(summary.votes.get(ref, {}), ref.key) for ref in summary.entities}
-
-
-def label_triples(summary: Summary) -> Iterator[tuple[URIRef, URIRef, Node]]:
-    """``rdfs:label`` triples of the labels graph, in a stable order."""
-    from policygraph.rdf.builder import zh  # the builder imports this package
-
-    for ref, label in sorted(labels(summary).items(), key=lambda item: entity_iri(item[0])):
-        yield entity_iri(ref), _RDFS_LABEL, zh(label)

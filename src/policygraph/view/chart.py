@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from markupsafe import Markup
 
 from policygraph.store.serialize import atomic_file
-from policygraph.view.html import _asset, _environment, script_json
+from policygraph.view.html import asset, environment, script_json
 from policygraph.view.indicator import (
     Series,
     Source,
@@ -52,7 +52,7 @@ def write_indicator_chart(
     )
     data = {"indicators": [_series_data(s) for s in series if s.rows]}
     page = (
-        _environment()
+        environment()
         .get_template("chart.html.j2")
         .render(
             title=heading,
@@ -60,8 +60,8 @@ def write_indicator_chart(
             picker=len(data["indicators"]) > 1,
             data_json=Markup(script_json(data)),
             chart_js=Markup(_chart_library()),
-            page_js=Markup(_asset("indicator.js")),
-            page_css=Markup(_asset("chart.css")),
+            page_js=Markup(asset("indicator.js")),
+            page_css=Markup(asset("chart.css")),
         )
     )
     with atomic_file(Path(path)) as handle:
@@ -91,12 +91,12 @@ def write_indicator_list(
         for s in series
     ]
     page = (
-        _environment()
+        environment()
         .get_template("indicators.html.j2")
         .render(
             title=title or "指标 indicators",
             rows=rows,
-            page_css=Markup(_asset("chart.css")),
+            page_css=Markup(asset("chart.css")),
         )
     )
     with atomic_file(Path(path)) as handle:
@@ -140,7 +140,7 @@ def _source_data(source: Source | None) -> dict[str, str] | None:
 @cache
 def _chart_library() -> str:
     """Chart.js, without its source-map comment (the map is not shipped)."""
-    text = _asset("chartjs/chart.umd.min.js")
+    text = asset("chartjs/chart.umd.min.js")
     text = "\n".join(
         line for line in text.split("\n") if not line.startswith("//# sourceMappingURL=")
     )

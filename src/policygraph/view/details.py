@@ -15,12 +15,12 @@ import rdflib
 from policygraph.namespaces import PGO
 from policygraph.store.oxigraph import from_ox
 from policygraph.view.network import (
-    _MAX_SOURCES,
-    _TARGET_FIELDS,
-    _Lookup,
-    _number,
-    _plain,
-    _term_key,
+    MAX_SOURCES,
+    TARGET_FIELDS,
+    Lookup,
+    as_number,
+    one_line,
+    term_key,
 )
 
 #: A tooltip lists this many documents by name (and says how many there are in all).
@@ -36,7 +36,7 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 
 # The entities' own facts. Entities never share IRIs with the ontology's or vocabularies'
 # terms, so the default graph (the merge of the documents' graphs) says only what documents said.
-_OWN = (
+OWN_FACTS = (
     _PREAMBLE
     + """
 CONSTRUCT { ?s ?p ?o } WHERE {
@@ -109,16 +109,16 @@ def relation_sentences(
         if any(term is None for term in terms):
             continue
         s, p, o, x = (term.value for term in terms)  # type: ignore[union-attr]
-        found.setdefault((s, p, o), set()).add(_plain(rdflib.Literal(x)))
-    return {key: sorted(v - {""})[:_MAX_SOURCES] for key, v in found.items()}
+        found.setdefault((s, p, o), set()).add(one_line(rdflib.Literal(x)))
+    return {key: sorted(v - {""})[:MAX_SOURCES] for key, v in found.items()}
 
 
 def _iris(values: Iterable[str]) -> str:
     return " ".join(f"<{iri}>" for iri in values)
 
 
-class _Facts(_Lookup):
-    """What a CONSTRUCT of ``query`` over ``iris`` states, answered as :class:`_Lookup` does.
+class Facts(Lookup):
+    """What a CONSTRUCT of ``query`` over ``iris`` states, answered as :class:`Lookup` does.
 
     The triples are kept by subject and predicate, not loaded into an rdflib graph: the
     overview's tens of thousands of facts cost a dictionary, not an indexed graph."""
@@ -138,7 +138,7 @@ class _Facts(_Lookup):
         self, subject: rdflib.term.Node, predicate: rdflib.URIRef
     ) -> list[rdflib.term.Node]:
         found = {from_ox(t) for t in self._facts.get((str(subject), str(predicate)), ())}
-        return sorted(found, key=_term_key)
+        return sorted(found, key=term_key)
 
 
 def _pairs(
@@ -158,18 +158,18 @@ def _pairs(
 def entity_attributes(store: ox.Store, classes: dict[str, str]) -> dict[str, dict[str, object]]:
     """Node attributes for each IRI of ``classes`` (IRI → the class it is drawn as)."""
     iris = sorted(classes)
-    own = _Facts(store, _OWN, iris)
+    own = Facts(store, OWN_FACTS, iris)
     # One query for all the drawn entities, not two per entity (600 queries on a corpus).
     sentences: dict[str, list[str]] = {}
     for iri, terms in _pairs(store, _SENTENCES, iris).items():
         first = sorted(terms, key=lambda t: t.value)[:_SENTENCES_READ]
-        found = {_plain(rdflib.Literal(t.value)) for t in first}
+        found = {one_line(rdflib.Literal(t.value)) for t in first}
         found.discard("")
-        sentences[iri] = sorted(found)[:_MAX_SOURCES]
+        sentences[iri] = sorted(found)[:MAX_SOURCES]
     documents = {
         iri: [t.value for t in terms] for iri, terms in _pairs(store, _DOCUMENTS, iris).items()
     }
-    names = _Facts(store, _DOCUMENT_NAMES, sorted({d for ds in documents.values() for d in ds}))
+    names = Facts(store, _DOCUMENT_NAMES, sorted({d for ds in documents.values() for d in ds}))
     attributes: dict[str, dict[str, object]] = {}
     for iri in iris:
         subject = rdflib.URIRef(iri)
@@ -178,7 +178,7 @@ def entity_attributes(store: ox.Store, classes: dict[str, str]) -> dict[str, dic
         attrs: dict[str, object] = {"label": own.label(subject), "cls": cls, "iri": iri}
         alt = sorted(
             {
-                _plain(o)
+                one_line(o)
                 for o in own.objects(subject, rdflib.SKOS.altLabel)
                 if isinstance(o, rdflib.Literal)
             }
@@ -190,12 +190,12 @@ def entity_attributes(store: ox.Store, classes: dict[str, str]) -> dict[str, dic
         if len(titles) > MAX_DOCUMENTS:
             attrs["document_count"] = len(titles)
         if cls in ("Target", "Statistic"):
-            for name in _TARGET_FIELDS:
+            for name in TARGET_FIELDS:
                 value = own.text(subject, PGO[name])
                 if value is not None:
                     attrs[name] = value
             literals = [o for o in own.objects(subject, PGO.value) if isinstance(o, rdflib.Literal)]
-            numbers = [n for n in map(_number, literals) if n is not None]
+            numbers = [n for n in map(as_number, literals) if n is not None]
             if numbers:
                 attrs["value"] = min(numbers)
         attributes[iri] = attrs

@@ -16,8 +16,8 @@ import pyoxigraph as ox
 import rdflib
 
 from policygraph.namespaces import PGO
-from policygraph.view.details import _OWN, _Facts
-from policygraph.view.network import _number
+from policygraph.view.details import OWN_FACTS, Facts
+from policygraph.view.network import as_number
 
 #: The classes folded into the policy or document they belong to.
 FOLDED = ("Target", "Statistic")
@@ -123,7 +123,7 @@ def folded_items(
         for owner, items in folded_by_owner.items()
     }
     iris = sorted({e for items in chosen.values() for e in items})
-    own = _Facts(store, _OWN, iris)
+    own = Facts(store, OWN_FACTS, iris)
     result: dict[str, list[dict[str, object]]] = {}
     for owner, items in chosen.items():
         rows = []
@@ -139,7 +139,7 @@ def folded_items(
                 if value is not None:
                     item[name] = value
             literals = [o for o in own.objects(subject, PGO.value) if isinstance(o, rdflib.Literal)]
-            numbers = [n for n in map(_number, literals) if n is not None]
+            numbers = [n for n in map(as_number, literals) if n is not None]
             if numbers:
                 item["value"] = min(numbers)
             if iri in year_of:

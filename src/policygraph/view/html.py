@@ -474,7 +474,7 @@ def render_page(
             cls: {"colour": style_of(cls).colour, "shape": style_of(cls).shape} for cls in FOLDED
         }
     vis_js, vis_css = _vis_assets()
-    template = _environment().get_template("page.html.j2")
+    template = environment().get_template("page.html.j2")
     return template.render(
         title=title,
         note=note,
@@ -486,8 +486,8 @@ def render_page(
         data_json=Markup(script_json(data)),
         vis_js=Markup(vis_js),
         vis_css=Markup(vis_css),
-        page_js=Markup(_asset("page.js")),
-        page_css=Markup(_asset("page.css")),
+        page_js=Markup(asset("page.js")),
+        page_css=Markup(asset("page.css")),
     )
 
 
@@ -502,7 +502,7 @@ def _year_span(g: nx.MultiDiGraph) -> tuple[int, int] | None:
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("policygraph.view", "assets"),
         autoescape=True,
@@ -512,7 +512,7 @@ def _environment() -> jinja2.Environment:
 
 
 @cache
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
     return (resources.files("policygraph.view") / "assets" / name).read_text(encoding="utf-8")
 
 

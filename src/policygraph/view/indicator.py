@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from policygraph.errors import LookupFailed
 from policygraph.query.sparql import entities_named
-from policygraph.view.overview import _PREAMBLE, _select
+from policygraph.view.overview import SPARQL_PREAMBLE, select_rows
 
 _VOCAB = "https://w3id.org/policygraph/vocab/"
 _TARGET = "https://w3id.org/policygraph/ontology#Target"
@@ -107,7 +107,7 @@ class _Measure:
 
 
 _MEASURES = (
-    _PREAMBLE
+    SPARQL_PREAMBLE
     + """
 SELECT ?i ?label ?m ?kind ?year ?comparator ?value ?low ?high ?unit ?attained
        ?sentence ?file ?title ?date ?rule WHERE {
@@ -133,9 +133,9 @@ SELECT ?i ?label ?m ?kind ?year ?comparator ?value ?low ?high ?unit ?attained
 """
 )
 
-_OUTCOMES = _PREAMBLE + "SELECT ?t ?s WHERE { ?t pgo:outcome ?s }"
+_OUTCOMES = SPARQL_PREAMBLE + "SELECT ?t ?s WHERE { ?t pgo:outcome ?s }"
 _LABELS = (
-    _PREAMBLE
+    SPARQL_PREAMBLE
     + """
 SELECT DISTINCT ?name WHERE {
   ?i a pgo:Indicator . { ?i rdfs:label ?name } UNION { ?i skos:altLabel ?name }
@@ -150,7 +150,7 @@ def find_indicator(store: ox.Store, name: str) -> ox.NamedNode:
     for entity in entities_named(store, name):
         if any(True for _ in store.quads_for_pattern(entity, _RDF_TYPE, _INDICATOR)):
             return entity
-    labels = sorted({row[0] for row in _select(store, _LABELS)})
+    labels = sorted({row[0] for row in select_rows(store, _LABELS)})
     close = difflib.get_close_matches(name.strip(), labels, n=CLOSE_MATCHES, cutoff=0.5)
     if not close:
         close = [label for label in labels if name.strip() and name.strip() in label]
@@ -173,7 +173,7 @@ Ask = Callable[[str], list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]]
 def _tuples(source: ox.Store | Ask, query: str) -> Iterator[tuple[str, ...]]:
     """The rows of ``query`` as strings ("" when unbound), in the SELECT's order."""
     if isinstance(source, ox.Store):
-        yield from _select(source, query)
+        yield from select_rows(source, query)
         return
     head = query[query.index("SELECT") : query.index("WHERE")]
     names = re.findall(r"\?(\w+)", head)

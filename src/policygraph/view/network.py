@@ -84,8 +84,8 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
     ("oa", "http://www.w3.org/ns/oa#"),
 )
 
-_TARGET_FIELDS = ("indicator", "comparator", "unit")
-_MAX_SOURCES = 3
+TARGET_FIELDS = ("indicator", "comparator", "unit")
+MAX_SOURCES = 3
 
 
 class EntityNotFound(LookupFailed, LookupError):
@@ -123,7 +123,7 @@ def _union(graph: rdflib.Graph) -> rdflib.Graph:
     return merged
 
 
-class _Lookup:
+class Lookup:
     """Reads facts about one resource from one or more graphs (a result and its context)."""
 
     def __init__(self, graphs: Sequence[rdflib.Graph]) -> None:
@@ -133,7 +133,7 @@ class _Lookup:
         found: set[rdflib.term.Node] = set()
         for graph in self.graphs:
             found.update(graph.objects(subject, predicate))
-        return sorted(found, key=_term_key)
+        return sorted(found, key=term_key)
 
     def classes(self, subject: rdflib.term.Node) -> list[str]:
         names = {
@@ -149,7 +149,7 @@ class _Lookup:
         if not literals:
             return None
         chinese = [o for o in literals if (o.language or "").lower().startswith("zh")]
-        return _plain(min(chinese or literals, key=str))
+        return one_line(min(chinese or literals, key=str))
 
     def label(self, subject: rdflib.term.Node) -> str:
         return (
@@ -159,12 +159,12 @@ class _Lookup:
         )
 
 
-def _term_key(term: rdflib.term.Node) -> str:
+def term_key(term: rdflib.term.Node) -> str:
     # n3() tells a URIRef from a Literal with the same text, so the order is total.
     return term.n3() if isinstance(term, rdflib.term.Identifier) else str(term)
 
 
-def _plain(literal: Literal) -> str:
+def one_line(literal: Literal) -> str:
     # Sentences may carry layout line breaks; a tooltip or CSV cell wants one line.
     return " ".join(str(literal).split())
 
@@ -180,7 +180,7 @@ def pick_class(classes: Iterable[str]) -> str:
     return min(names) if names else UNTYPED
 
 
-def _number(literal: Literal) -> float | None:
+def as_number(literal: Literal) -> float | None:
     try:
         number = float(literal.toPython())
     except (TypeError, ValueError):
@@ -188,9 +188,11 @@ def _number(literal: Literal) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _attributes(lookup: _Lookup, iri: URIRef, cls: str) -> dict[str, object]:
+def _attributes(lookup: Lookup, iri: URIRef, cls: str) -> dict[str, object]:
     attrs: dict[str, object] = {"label": lookup.label(iri), "cls": cls, "iri": str(iri)}
-    alt = sorted({_plain(o) for o in lookup.objects(iri, SKOS.altLabel) if isinstance(o, Literal)})
+    alt = sorted(
+        {one_line(o) for o in lookup.objects(iri, SKOS.altLabel) if isinstance(o, Literal)}
+    )
     if alt:
         attrs["alt_labels"] = alt
     mentions = [iri] if cls == "Mention" else lookup.objects(iri, PGO.hasMention)
@@ -198,21 +200,21 @@ def _attributes(lookup: _Lookup, iri: URIRef, cls: str) -> dict[str, object]:
     documents: set[str] = set()
     for mention in mentions:
         sentences.update(
-            _plain(s) for s in lookup.objects(mention, PGO.sentence) if isinstance(s, Literal)
+            one_line(s) for s in lookup.objects(mention, PGO.sentence) if isinstance(s, Literal)
         )
         documents.update(lookup.label(d) for d in lookup.objects(mention, PGO.inDocument))
     if cls != "Mention":
         # An Article names its document directly rather than through a mention.
         documents.update(lookup.label(d) for d in lookup.objects(iri, PGO.inDocument))
     sentences.discard("")
-    attrs["sources"] = sorted(sentences)[:_MAX_SOURCES]
+    attrs["sources"] = sorted(sentences)[:MAX_SOURCES]
     attrs["documents"] = sorted(documents)
     if cls in ("Target", "Statistic"):
-        for name in _TARGET_FIELDS:
+        for name in TARGET_FIELDS:
             value = lookup.text(iri, PGO[name])
             if value is not None:
                 attrs[name] = value
-        values = [_number(o) for o in lookup.objects(iri, PGO.value) if isinstance(o, Literal)]
+        values = [as_number(o) for o in lookup.objects(iri, PGO.value) if isinstance(o, Literal)]
         numbers = [v for v in values if v is not None]
         if numbers:
             attrs["value"] = min(numbers)
@@ -236,7 +238,7 @@ def rdf_to_networkx(
     ``sources`` sentences each relation was read in (for the views' edge tooltips).
     """
     graph = _union(graph)
-    lookup = _Lookup([graph])
+    lookup = Lookup([graph])
     typed: dict[URIRef, set[str]] = {}
     pgo = str(PGO)
     for s, o in graph.subject_objects(RDF.type):
@@ -277,9 +279,9 @@ def _relation_sentences(graph: rdflib.Graph) -> dict[tuple[str, str, str], list[
             continue
         key = (str(parts[0]), str(parts[1]), str(parts[2]))
         found.setdefault(key, set()).update(
-            _plain(x) for x in graph.objects(mention, PGO.sentence) if isinstance(x, Literal)
+            one_line(x) for x in graph.objects(mention, PGO.sentence) if isinstance(x, Literal)
         )
-    return {key: sorted(v - {""})[:_MAX_SOURCES] for key, v in found.items()}
+    return {key: sorted(v - {""})[:MAX_SOURCES] for key, v in found.items()}
 
 
 QueryPair = tuple[object, object] | tuple[object, object, object]
@@ -301,7 +303,7 @@ def result_to_networkx(
     if isinstance(result, rdflib.Graph):
         result = _union(result)
     graphs = [result] if isinstance(result, rdflib.Graph) else []
-    lookup = _Lookup(graphs + ([context] if context is not None else []))
+    lookup = Lookup(graphs + ([context] if context is not None else []))
     rows: list[tuple[str, str, str, str]] = []  # source, predicate IRI, target, edge key
     terms: dict[str, rdflib.term.Node] = {}
     if isinstance(result, rdflib.Graph):

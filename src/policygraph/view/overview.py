@@ -38,7 +38,7 @@ from policygraph.view.network import (
 MENTIONED = "pgo:mentions"
 
 _PGO = str(PGO)
-_PREAMBLE = f"""
+SPARQL_PREAMBLE = f"""
 PREFIX pgo: <{_PGO}>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -73,7 +73,7 @@ _NOT_RELATIONS = frozenset({str(PGO.hasMention), str(PGO.mentions)})
 # Where the lonely entities are named: mentions counted per entity and document, and apart
 # the few mentions read in an article (the container is the article, else the document).
 _IN_DOCUMENTS = (
-    _PREAMBLE
+    SPARQL_PREAMBLE
     + """
 SELECT ?e ?d (COUNT(?m) AS ?n) WHERE {
   VALUES ?e { %s }
@@ -83,7 +83,7 @@ SELECT ?e ?d (COUNT(?m) AS ?n) WHERE {
 """
 )
 _IN_ARTICLES = (
-    _PREAMBLE
+    SPARQL_PREAMBLE
     + "SELECT ?e ?d ?a ?m WHERE { ?m pgo:inArticle ?a ; pgo:inDocument ?d . ?e pgo:hasMention ?m }"
 )
 
@@ -108,7 +108,7 @@ def entity_classes(store: ox.Store) -> dict[str, str]:
     mentions; an entity with another class is checked for a mention type on its own."""
     types: dict[str, set[str]] = {}
     default = ox.DefaultGraph()
-    for (cls,) in sorted(_select(store, _CLASSES)):
+    for (cls,) in sorted(select_rows(store, _CLASSES)):
         name = cls[len(_PGO) :]
         if not cls.startswith(_PGO) or name in _PROVENANCE:
             continue
@@ -123,7 +123,7 @@ def entity_classes(store: ox.Store) -> dict[str, str]:
     for start in range(0, len(doubtful), 500):
         values = " ".join(f"<{iri}>" for iri in doubtful[start : start + 500])
         for name in _PROVENANCE:
-            provenance.update(s for (s,) in _select(store, _TYPED % (values, _PGO + name)))
+            provenance.update(s for (s,) in select_rows(store, _TYPED % (values, _PGO + name)))
     return {iri: cls for iri, cls in picked.items() if iri not in provenance}
 
 
@@ -133,11 +133,11 @@ def relation_predicates(store: ox.Store) -> list[str]:
     The candidates are the properties the store's ontology declares and the DCMI terms, each
     asked for in the predicate index, not a scan of every triple for its predicate (a store
     without an ontology is scanned); a property whose objects are literals is no relation."""
-    declared = [p for (p,) in _select(store, _DECLARED) if p.startswith(_RELATION_NAMESPACES)]
+    declared = [p for (p,) in select_rows(store, _DECLARED) if p.startswith(_RELATION_NAMESPACES)]
     if declared:
         candidates = sorted({*declared, *_DCMI_TERMS})
     else:
-        candidates = sorted(p for (p,) in _select(store, _PREDICATES))
+        candidates = sorted(p for (p,) in select_rows(store, _PREDICATES))
     found = []
     default = ox.DefaultGraph()
     for predicate in candidates:
@@ -182,7 +182,7 @@ def relations(store: ox.Store, entities: dict[str, str]) -> list[tuple[str, str,
 
 
 def _count(store: ox.Store, predicate: str) -> int:
-    return int(next(_select(store, _COUNT % predicate))[0])
+    return int(next(select_rows(store, _COUNT % predicate))[0])
 
 
 def mention_links(
@@ -196,7 +196,7 @@ def mention_links(
     mentions = str(PGO.mentions)
     found: set[tuple[str, str, str]] = set()
     in_articles: dict[tuple[str, str], set[str]] = {}
-    for e, d, a, m in _select(store, _IN_ARTICLES):
+    for e, d, a, m in select_rows(store, _IN_ARTICLES):
         if e in lonely:
             in_articles.setdefault((e, d), set()).add(m)
             if a in entities:
@@ -207,7 +207,7 @@ def mention_links(
     # of it than articles do.
     for start in range(0, len(iris), 500):
         values = " ".join(f"<{iri}>" for iri in iris[start : start + 500])
-        for e, d, n in _select(store, _IN_DOCUMENTS % values):
+        for e, d, n in select_rows(store, _IN_DOCUMENTS % values):
             if d in entities and int(n) > len(in_articles.get((e, d), ())):
                 found.add((d, mentions, e))
     return sorted(found)
@@ -337,7 +337,7 @@ def _detailed_graph(
     return g
 
 
-def _select(store: ox.Store, query: str) -> Iterator[tuple[str, ...]]:
+def select_rows(store: ox.Store, query: str) -> Iterator[tuple[str, ...]]:
     result = store.query(query)
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from policygraph.namespaces import ID
 from policygraph.view.details import entity_attributes
-from policygraph.view.overview import _PREAMBLE, _select
+from policygraph.view.overview import SPARQL_PREAMBLE, select_rows
 
 #: Horizontal distance between two years, and vertical distance between stacked targets.
 YEAR_WIDTH = 230
@@ -37,7 +37,7 @@ NO_POLICY = "未注明政策 no policy named"
 _COMPARATORS = {">": "超", ">=": "≥", "=": "达", "~": "约", "<": "低于", "<=": "≤"}
 
 _TARGETS = (
-    _PREAMBLE
+    SPARQL_PREAMBLE
     + """
 SELECT ?t ?y ?p WHERE {
   ?t a pgo:Target ; pgo:deadline ?d . ?d pgo:year ?y .
@@ -47,7 +47,7 @@ SELECT ?t ?y ?p WHERE {
 )
 
 _PERIODS = (
-    _PREAMBLE
+    SPARQL_PREAMBLE
     + """
 SELECT ?p ?start ?end ?issued WHERE {
   ?p a pgo:Policy .
@@ -124,10 +124,10 @@ def target_caption(data: dict[str, object], year: int | None = None) -> str:
 def timeline(store: ox.Store) -> Timeline:
     """Every target with a deadline, by policy (rows) and deadline year (columns)."""
     rows: dict[str | None, _Row] = {}
-    for target, deadline_year, policy in sorted(_select(store, _TARGETS)):
+    for target, deadline_year, policy in sorted(select_rows(store, _TARGETS)):
         key = policy or None
         rows.setdefault(key, _Row(key)).targets[int(deadline_year)].append(target)
-    for policy, start, end, issued in sorted(_select(store, _PERIODS)):
+    for policy, start, end, issued in sorted(select_rows(store, _PERIODS)):
         first = int(start or issued or end)
         last = int(end or start)
         rows.setdefault(policy, _Row(policy)).period = (min(first, last), max(first, last))
