@@ -253,12 +253,12 @@ def test_an_out_folder_that_is_not_utf8_is_a_one_line_error(tmp_path: Path) -> N
 
 
 def test_a_bug_is_one_line_with_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import policygraph.pipeline.build
+    import policygraph.api
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug\nover two lines")
 
-    monkeypatch.setattr(policygraph.pipeline.build, "build", broken)
+    monkeypatch.setattr(policygraph.api, "build", broken)
     code, _, stderr = invoke("build", str(tmp_path))
     assert code == 1
     assert stderr == (

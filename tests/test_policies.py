@@ -15,6 +15,7 @@ from policygraph.extract.base import entity_key
 from policygraph.extract.policies import is_policy_title, parse_words, plan_label
 from policygraph.extract.years import five_year_plan_period as plan_period
 from policygraph.model import EntityMention, EntityRef, Fact, Relation
+from policygraph.rules import policy_words
 from policygraph.rules.wordlists import read_data
 from policygraph.text.document import Document
 from policygraph.text.loader import find_sources, load_document
@@ -324,7 +325,7 @@ def policies_txt(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], No
     """Have the loader read an edited ``data/policies.txt``; the word lists are reloaded."""
 
     def use(text: str) -> None:
-        monkeypatch.setattr(policy_rules.patterns, "read_data", lambda name: text)
+        monkeypatch.setattr(policy_words, "read_data", lambda name: text)
         policy_rules.words.cache_clear()
         policy_rules._patterns.cache_clear()
 
