@@ -163,12 +163,14 @@ def copy_user_graphs(previous: Path, into: ox.Store) -> int:
         if not g.value.startswith(OWN_NAMESPACE)  # type: ignore[union-attr]
     ]
     default = ox.DefaultGraph()
+    quads: list[ox.Quad] = []
     copied = 0
     for graph in sorted(graphs, key=lambda g: g.value):
-        quads = list(old.quads_for_pattern(None, None, None, graph))
-        into.bulk_extend(quads)
-        into.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
-        copied += len(quads)
+        named = list(old.quads_for_pattern(None, None, None, graph))
+        quads += named
+        quads += (ox.Quad(q.subject, q.predicate, q.object, default) for q in named)
+        copied += len(named)
+    into.bulk_extend(quads)  # once: each bulk load costs about 70 ms whatever its size
     return copied
 
 
