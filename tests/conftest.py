@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
@@ -37,11 +38,26 @@ def make_doc(
 
 @pytest.fixture(scope="session")
 def seed_build(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """The seeds built once into a temporary folder (store, Turtle, TriG, views)."""
+    """The seeds built once into a temporary folder (store, Turtle, TriG, views): read it,
+    never write into it; a test that changes a build takes :func:`copy_of_seed_build`."""
     from policygraph.api import build
 
     out = tmp_path_factory.mktemp("exports")
     return build([SEEDS], out)
+
+
+def copy_of_seed_build(seed_build, folder: Path) -> Path:  # type: ignore[no-untyped-def]
+    """A private copy of the session's seed build at ``folder`` (its outputs are relative
+    links into its generation, so the copy is a build of its own): milliseconds, where
+    building the seeds again takes seconds."""
+    shutil.copytree(seed_build.out, folder, symlinks=True)
+    return folder
+
+
+@pytest.fixture
+def seed_copy(seed_build, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """A copy of the seed build this test may change (update, rebuild, break)."""
+    return copy_of_seed_build(seed_build, tmp_path / "exports")
 
 
 #: Three work reports: targets for 2022 (5.5%左右) and 2023 (a range, 5%－5.5%), the outcomes

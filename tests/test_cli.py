@@ -365,9 +365,8 @@ def test_every_entity_has_a_mention(built: Path) -> None:
     assert rows == []
 
 
-def test_update_keeps_the_merged_graph_in_step(tmp_path: Path) -> None:
-    invoke("build", str(SEEDS), "--out", str(tmp_path), "--no-views")
-    store = str(tmp_path / "store")
+def test_update_keeps_the_merged_graph_in_step(seed_copy: Path) -> None:
+    store = str(seed_copy / "store")
     code, _, _ = invoke(
         "query", "--store", store, "--update", "DELETE WHERE { GRAPH ?g { year:2025 ?p ?o } }"
     )

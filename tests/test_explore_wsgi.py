@@ -9,16 +9,14 @@ from wsgiref.validate import validator
 
 import pytest
 
-from policygraph.api import build
 from policygraph.serve.explore.wsgi import from_store
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    out = tmp_path_factory.mktemp("wsgi") / "out"
-    build([SEEDS], out, views=False)
+def app(seed_build):  # type: ignore[no-untyped-def]
+    out = seed_build.out  # read only
     with pytest.MonkeyPatch.context() as m:
         m.setenv("POLICYGRAPH_STORE", str(out / "store"))
         yield validator(from_store())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SEEDS
+from conftest import SEEDS, copy_of_seed_build
 from policygraph.cli import main
 from policygraph.query.update import default_graph_writes
 
@@ -21,11 +21,8 @@ def invoke(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("update") / "exports"
-    code, stdout, _ = invoke("build", str(SEEDS), "--out", str(folder), "--no-views")
-    assert code == 0, stdout
-    return folder
+def out(seed_build, tmp_path_factory: pytest.TempPathFactory) -> Path:  # type: ignore[no-untyped-def]
+    return copy_of_seed_build(seed_build, tmp_path_factory.mktemp("update") / "exports")
 
 
 def ask(out: Path, sparql: str) -> bool:
