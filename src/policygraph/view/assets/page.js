@@ -330,19 +330,26 @@
     // time order), with the year headers at the top; the reader scrolls on from there.
     network.once("afterDrawing", function () {
       network.fit();
-      var scale = Math.max(network.getScale() * 0.9, 0.7);
       var box = container.getBoundingClientRect();
+      // What must be in view when it fits: every row's marker and the label under it, which
+      // hangs about LABEL units either side (a policy issued before the first target year
+      // sits left of the year columns), and the last year's column with its labels.
+      var LABEL = 130;
+      var west = grid.rows.reduce(function (x, row) { return Math.min(x, row.x); }, grid.left);
+      var minX = west - LABEL;
+      var maxX = grid.right + LABEL;
+      var scale = Math.max(Math.min(network.getScale() * 0.9, box.width / (maxX - minX)), 0.7);
       var halfWidth = box.width / 2 / scale;
       var halfHeight = box.height / 2 / scale;
       var bottom = grid.rows.length ? grid.rows[grid.rows.length - 1].bottom : 0;
       var top = -150;
       var first = grid.rows.length ? grid.rows[0].x : grid.left;
-      var left = Math.max(grid.left, Math.min(first, grid.open) - 160);
+      var left = Math.max(minX, Math.min(first, grid.open) - 160);
       var fitsTall = bottom - top <= 2 * halfHeight;
-      var fitsWide = grid.right - grid.left <= 2 * halfWidth;
+      var fitsWide = maxX - minX <= 2 * halfWidth;
       network.moveTo({
         position: {
-          x: fitsWide ? (grid.left + grid.right) / 2 : left + halfWidth,
+          x: fitsWide ? (minX + maxX) / 2 : left + halfWidth,
           y: fitsTall ? (top + bottom) / 2 : top + halfHeight
         },
         scale: scale
