@@ -188,11 +188,22 @@ class Index:
 
 
 class Explorer:
-    def __init__(self, ask: Callable[[str], list[Row]], location: Callable[[], Path]) -> None:
+    def __init__(
+        self,
+        ask: Callable[[str], list[Row]],
+        location: Callable[[], Path],
+        *,
+        warm_saved: bool = True,
+    ) -> None:
         """``ask`` answers a SELECT query with its rows (see :func:`rows`); ``location``
-        is the store folder being served now (its ``../texts`` holds the documents)."""
+        is the store folder being served now (its ``../texts`` holds the documents).
+        ``warm_saved``: read each saved query's whole result without parameters once per
+        generation, in the background, and serve its pages as slices (:class:`L.Warm`);
+        without it every page runs its query with a LIMIT."""
         self._ask = ask
         self._location = location
+        self._warm_saved = warm_saved
+        self._warm: tuple[Path, L.Warm] | None = None
         self._index: tuple[Path, Index] | None = None
         self._lists: tuple[Path, dict[str, list[L.Row]], dict[str, bool]] | None = None
         self._saved_pages: (
@@ -327,7 +338,26 @@ class Explorer:
                 threading.Thread(
                     target=warm_sentences, args=(location, documents), daemon=True
                 ).start()
-            return self._index[1]
+            index = self._index[1]
+        self.warm()
+        return index
+
+    def warm(self) -> L.Warm | None:
+        """The saved queries' results without parameters for the generation served now;
+        the first call for a generation starts reading them all in a background thread.
+        ``None`` when the explorer was made without ``warm_saved``."""
+        if not self._warm_saved:
+            return None
+        location = self._location()
+        with self._lock:
+            if self._warm is None or self._warm[0] != location:
+                if self._warm is not None:
+                    self._warm[1].stopped = True
+                self._warm = (location, L.Warm(self.select))
+                threading.Thread(
+                    target=self._warm[1].fill, name="policygraph-saved-queries", daemon=True
+                ).start()
+            return self._warm[1]
 
     def forget(self) -> None:
         """A write changed the store: read the index again on the next page."""
@@ -335,6 +365,9 @@ class Explorer:
             self._index = None
             self._lists = None
             self._saved_pages = None
+            if self._warm is not None:
+                self._warm[1].stopped = True
+            self._warm = None
 
     def _read_index(self) -> Index:
         labels: list[tuple[str, str, str, bool]] = []
@@ -775,6 +808,7 @@ class Explorer:
             if self._lists is None or self._lists[0] != location:
                 self._lists = (location, {}, {})
             cache = self._lists[1]
+        self.warm()
         if name not in cache:  # read outside the lock: two first readers both read, harmlessly
             cache[name] = L.read_list(self.select, L.LISTS[name])
         return cache[name]
@@ -896,8 +930,12 @@ class Explorer:
         offset = 0 if csv else (page - 1) * L.PAGE_SIZE
         error, variables, found = None, list[str](), list[Row]()
         status = 200
+        warm = None if given else self.warm()
+        sliced = warm.page(name, limit, offset) if warm is not None else None
         try:
-            if csv:
+            if sliced is not None:  # the whole result, read once this generation: a slice
+                variables, found = sliced
+            elif csv:
                 variables, found = L.run_saved(self.select, name, given, limit, offset)
             else:
                 variables, found = self._saved_page(name, given, limit, offset)

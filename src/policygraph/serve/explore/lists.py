@@ -7,7 +7,11 @@ policies of the bulk graph take a second to read; their pages then take millisec
 
 A saved query (``policygraph/queries/*.rq``) is run as the CLI runs it, its parameters
 bound by :func:`policygraph.query.sparql.bind_params` (which writes each value as an escaped
-literal, never as SPARQL text), with a LIMIT for the page.
+literal, never as SPARQL text), with a LIMIT for the page. Without parameters, its whole
+result is read once per store generation (:class:`Warm`, in the background from the first
+page) and its pages are slices of it: Oxigraph sorts every row for ``ORDER BY`` even for a
+page of 100 (``statistics``: seconds on the bulk graph), and the query, the rows and their
+order are the same whichever page is asked.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -27,9 +33,13 @@ from policygraph.query.sparql import bind_params, saved_queries
 PAGE_SIZE = 100
 #: Rows in one CSV download: past it the file says so in its last row.
 MAX_CSV_ROWS = 100_000
+#: A saved query whose result without parameters has more rows than this is not kept for
+#: the generation: each of its pages runs the query, as one with parameters does.
+MAX_WARM_ROWS = 100_000
 
 Row = dict[str, str]
-Select = Callable[[str], list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]]
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Select = Callable[[str], list[dict[str, Term]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,3 +313,79 @@ def _variables(text: str) -> list[str]:
     clause = (match.group(1) or match.group(2) or "") if match else ""
     names = re.findall(r"AS\s+\?(\w+)\s*\)|(?<![(\w])\?(\w+)", clause)
     return [a or b for a, b in names]
+
+
+class Warm:
+    """The whole result of each saved query run without parameters, for one store
+    generation: read once, by :meth:`fill` in a background thread or by the first page that
+    asks before it got there, and then sliced into pages and CSV.
+
+    Each query is read by one thread only: a page that asks while another thread reads it
+    waits for that read and gets the same rows, never a result of its own. A query that
+    fails, needs a parameter (:data:`NEEDS`) or passes :data:`MAX_WARM_ROWS` rows is not
+    kept: :meth:`result` says ``None`` and the page runs the query as before."""
+
+    def __init__(self, select: Select) -> None:
+        self._select = select
+        self._lock = threading.Lock()
+        self._done: dict[str, threading.Event] = {}
+        self._results: dict[str, tuple[list[str], list[tuple[Term | None, ...]]] | None] = {}
+        #: Set when the store changed: the background thread stops after its current query.
+        self.stopped = False
+        #: Seconds each query took to read, in the order they were read.
+        self.seconds: dict[str, float] = {}
+
+    def rows(self, name: str) -> tuple[list[str], list[tuple[Term | None, ...]]] | None:
+        """The variables and every row of ``name`` without parameters (each row a tuple in
+        the variables' order, ``None`` where unbound), read now if no thread has started
+        to; ``None`` when it is not kept."""
+        if name in NEEDS or name not in saved_queries():
+            return None
+        with self._lock:
+            done = self._done.get(name)
+            mine = done is None
+            if done is None:
+                done = self._done[name] = threading.Event()
+        if mine:
+            try:
+                self._results[name] = self._read(name)
+            finally:
+                done.set()
+        else:
+            done.wait()
+        return self._results.get(name)
+
+    def page(
+        self, name: str, limit: int, offset: int
+    ) -> tuple[list[str], list[dict[str, Term]]] | None:
+        """What :func:`run_saved` gives for ``name`` without parameters, as a slice."""
+        kept = self.rows(name)
+        if kept is None:
+            return None
+        variables, rows = kept
+        return variables, [
+            {v: t for v, t in zip(variables, row, strict=True) if t is not None}
+            for row in rows[offset : offset + limit]
+        ]
+
+    def fill(self) -> None:
+        """Read every saved query not read yet (run in a background thread)."""
+        for name in saved_queries():
+            if self.stopped:
+                return
+            with self._lock:
+                claimed = name in self._done
+            if not claimed:
+                self.rows(name)
+
+    def _read(self, name: str) -> tuple[list[str], list[tuple[Term | None, ...]]] | None:
+        started = time.perf_counter()
+        try:
+            variables, found = run_saved(self._select, name, {}, MAX_WARM_ROWS + 1)
+        except Exception:  # the page runs the query itself and shows why it failed
+            return None
+        finally:
+            self.seconds[name] = time.perf_counter() - started
+        if len(found) > MAX_WARM_ROWS:
+            return None
+        return variables, [tuple(row.get(v) for v in variables) for row in found]
