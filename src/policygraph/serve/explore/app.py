@@ -331,6 +331,7 @@ class Explorer:
 
     def index(self) -> Index:
         location = self._location()
+        self.warm()  # first: the saved queries are read while the index is
         with self._lock:
             if self._index is None or self._index[0] != location:
                 self._index = (location, self._read_index())
@@ -338,9 +339,7 @@ class Explorer:
                 threading.Thread(
                     target=warm_sentences, args=(location, documents), daemon=True
                 ).start()
-            index = self._index[1]
-        self.warm()
-        return index
+            return self._index[1]
 
     def warm(self) -> L.Warm | None:
         """The saved queries' results without parameters for the generation served now;
