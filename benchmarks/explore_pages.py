@@ -149,9 +149,9 @@ def warm_up(store: Path) -> dict[str, object]:
     or reads it itself)."""
     import pyoxigraph as ox
 
+    from policygraph.query.sparql import saved_queries
     from policygraph.serve.explore.app import Explorer, rows
     from policygraph.serve.explore.lists import Warm
-    from policygraph.query.sparql import saved_queries
 
     location = store.resolve()
     db = ox.Store.read_only(str(location))

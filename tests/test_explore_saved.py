@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 from policygraph.cli import main
+from policygraph.query.sparql import saved_queries
 from policygraph.serve.explore import lists as L
 from policygraph.serve.explore.app import Explorer, Row, rows
-from policygraph.query.sparql import saved_queries
 
 #: Every saved query a page runs without a parameter (provenance needs its entity).
 NAMES = [n for n in saved_queries() if n not in L.NEEDS]
