@@ -37,12 +37,11 @@ Meeting names, conference words and inspection verbs live in ``data/events.txt``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from policygraph.extract.base import entity_key
-from policygraph.model import EntityMention, EntityRef, Fact
+from policygraph.extract.driver import BlockRecognizer, BlockScan, Found, Match
 from policygraph.rules.vocab import load_scheme
 from policygraph.rules.wordlists import (
     alternation,
@@ -51,10 +50,8 @@ from policygraph.rules.wordlists import (
     parse_word_file,
     read_data,
 )
-from policygraph.text.document import Document
+from policygraph.text.document import Block, Document
 from policygraph.text.spans import Claims
-
-SKIP_KINDS = frozenset({"byline", "editor"})
 
 _N = "[一二三四五六七八九十]+"
 _CJK = "[\u4e00-\u9fff]"
@@ -347,14 +344,11 @@ def _plenum_lists(text: str) -> Iterator[tuple[int, int, str, str]]:
             start = end + 1  # past the 、
 
 
-def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
-    for block in doc.blocks:
-        if block.kind in SKIP_KINDS:
-            continue
-        for i, j, label, rule in find_events(block.text):
-            yield EntityMention(
-                ref=EntityRef("Event", entity_key(label)),
-                label=label,
-                mention=doc.mention(block, i, j, rule),
-                article=block.article,
-            )
+def _scan(doc: Document, found: Found) -> BlockScan:
+    def match(block: Block, n: int) -> list[Match]:
+        return [Match(i, j, "Event", label, rule) for i, j, label, rule in find_events(block.text)]
+
+    return match
+
+
+RECOGNIZER = BlockRecognizer("events", _scan)

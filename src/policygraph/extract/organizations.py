@@ -32,10 +32,10 @@ Canonical label of a pattern name: the name as written, full-width brackets.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from policygraph.extract.events import find_events
+from policygraph.extract.driver import BlockRecognizer, BlockScan, Found, Match
 from policygraph.extract.local import (
     LocalPrefix,
     Seat,
@@ -46,13 +46,11 @@ from policygraph.extract.local import (
     local_prefix,
     org_key,
 )
-from policygraph.model import EntityMention, EntityRef, Fact
+from policygraph.model import EntityMention
 from policygraph.rules.vocab import load_scheme, tidy_label, tokenizer
 from policygraph.text.document import Block, Document
 from policygraph.text.layout import is_person_name
 from policygraph.text.spans import Spans, Stabbing
-
-SKIP_KINDS = frozenset({"byline", "editor"})
 
 # Words an institution name in running text ends in (checked at a jieba word boundary).
 # Bare 中心/院/所/部 are left to affiliation lines: in running text they end goals
@@ -309,23 +307,25 @@ def _covered(block: Block, doc_spans: Spans, i: int, j: int) -> bool:
 
 
 def find_organizations(
-    text: str, *, affiliation: bool = False, seat: Seat | None = None
+    text: str,
+    *,
+    affiliation: bool = False,
+    seat: Seat | None = None,
+    events: Iterable[tuple[int, int]] = (),
 ) -> list[tuple[int, int, str, str]]:
     """Organizations in one block's clean text as ``(i, j, canonical label, rule)``. A known
     body after a level word (省发展改革委) is a local body (:mod:`.local`), placed by ``seat``
-    (the document's province and city) when it is known; its key: :func:`.local.org_key`."""
+    (the document's province and city) when it is known; its key: :func:`.local.org_key`.
+    No name overlaps ``events``, the spans of the event names in ``text`` (the events
+    recognizer's matches): 中央政治局 inside ``中央政治局会议`` is no mention."""
     orgs = load_scheme("organizations")
     places = load_scheme("places")
-    events: Spans | None = None
+    event_spans = Spans(events)
     # The overlap questions below ask indexes (extract.base), not every earlier span: a
     # single long line (a file without line breaks) made them quadratic.
 
     def free(i: int, j: int) -> bool:
-        # Event names are looked for only once a name needs checking: most blocks have none.
-        nonlocal events
-        if events is None:
-            events = Spans((a, b) for a, b, _, _ in find_events(text))
-        return not events.overlap(i, j)
+        return not event_spans.overlap(i, j)
 
     hits: list[tuple[int, int, str, str]] = []
     concepts = {
@@ -390,7 +390,7 @@ def find_organizations(
     return sorted(hits)
 
 
-def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
+def _scan(doc: Document, found: Found) -> BlockScan:
     # Policy titles (their issuer is mentioned by the policy extractor) and organizations
     # already mentioned are not mentioned again.
     taken = Spans(
@@ -399,18 +399,22 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
         if isinstance(f, EntityMention) and f.ref.cls in ("Policy", "Organization")
     )
     seat: Seat | None = None
-    for block in doc.blocks:
-        if block.kind in SKIP_KINDS:
-            continue
+
+    def match(block: Block, n: int) -> list[Match]:
+        nonlocal seat
         if seat is None and _LEVEL_WORD.search(block.text):
             seat = document_seat(doc)  # only documents that name a body by its level
-        hits = find_organizations(block.text, affiliation=block.kind == "affiliation", seat=seat)
-        for i, j, label, rule in hits:
-            if _covered(block, taken, i, j):
-                continue
-            yield EntityMention(
-                ref=EntityRef("Organization", org_key(label, rule, doc.id)),
-                label=label,
-                mention=doc.mention(block, i, j, rule),
-                article=block.article,
-            )
+        events = [(m.start, m.end) for m in found.matches("events", n)]
+        hits = find_organizations(
+            block.text, affiliation=block.kind == "affiliation", seat=seat, events=events
+        )
+        return [
+            Match(i, j, "Organization", label, rule, key=org_key(label, rule, doc.id))
+            for i, j, label, rule in hits
+            if not _covered(block, taken, i, j)
+        ]
+
+    return match
+
+
+RECOGNIZER = BlockRecognizer("organizations", _scan, needs=("policies", "events"))

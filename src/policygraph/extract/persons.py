@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from policygraph.extract.base import entities, entity_key
+from policygraph.extract.driver import FactRecognizer
 from policygraph.model import EntityMention, EntityRef, Fact
 from policygraph.text.document import Block, Document
 from policygraph.text.layout import byline_names, editor_names, is_person_name
@@ -230,3 +231,6 @@ def _person(doc: Document, block: Block, i: int, j: int, name: str, rule: str) -
         mention=doc.mention(block, i, j, rule),
         article=block.article,
     )
+
+
+RECOGNIZER = FactRecognizer("persons", extract, needs=("policies", "organizations", "places"))

@@ -5,16 +5,15 @@ resolved through the document date. Also the year arithmetic other extractors sh
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Literal, TypeAlias
 
-from policygraph.model import EntityMention, EntityRef, Fact
-from policygraph.text.document import Document
+from policygraph.extract.driver import SKIP_KINDS, BlockRecognizer, BlockScan, Found, Match
+from policygraph.text.document import Block, Document
 from policygraph.text.numerals import CHINESE_DIGITS, YEAR_DIGIT_CLASS, chinese_year
 from policygraph.text.spans import Claims
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
-_SKIP_KINDS = frozenset({"byline", "editor", "affiliation"})
 
 _CN = YEAR_DIGIT_CLASS
 # Full-width digits are folded one for one so offsets stay put.
@@ -37,13 +36,22 @@ _DURATION_BEFORE = ("近", "约", "逾", "超", "数", "上", "千")
 
 @dataclass(frozen=True, slots=True)
 class YearSpan:
-    """A year found in a text: ``text[i:j]`` is the expression, ``rule`` the rule that fired."""
+    """A year found in a text: ``text[i:j]`` is the expression, ``kind`` how it is written
+    (``years.{kind}`` is the rule that fired)."""
 
     i: int
     j: int
     year: int
-    rule: str
+    kind: YearKind
     first: int | None = None  # the first year, for a plan period (十四五时期: 2021, year 2025)
+
+    @property
+    def rule(self) -> str:
+        return f"years.{self.kind}"
+
+
+#: How a year is written: 2025年, 二〇二五年, 2021—2025年, 十四五时期, 今年.
+YearKind: TypeAlias = Literal["explicit", "chinese", "range", "plan-period", "relative"]
 
 
 def plausible(year: int) -> bool:
@@ -72,27 +80,27 @@ def find_years(text: str, *, base_year: int | None) -> list[YearSpan]:
     spans: list[YearSpan] = []
     taken = Claims()  # (an index: a scan of every year so far cost the square of their number)
 
-    def add(i: int, j: int, year: int | None, rule: str) -> None:
+    def add(i: int, j: int, year: int | None, kind: YearKind) -> None:
         if year is None or not plausible(year):
             return
         if taken.overlap(i, j):
             return
         taken.add(i, j)
-        spans.append(YearSpan(i, j, year, rule))
+        spans.append(YearSpan(i, j, year, kind))
 
     for m in _RANGE.finditer(folded):
         first, last = int(m[1]), int(m[2])
         if first < last and not _duration(folded, m.start()):
-            add(m.start(1), m.end(1), first, "years.range")
-            add(m.start(2), m.end(), last, "years.range")
+            add(m.start(1), m.end(1), first, "range")
+            add(m.start(2), m.end(), last, "range")
     for m in _ARABIC.finditer(folded):
         if not _duration(folded, m.start()):
-            add(m.start(), m.end(), int(m[1]), "years.explicit")
+            add(m.start(), m.end(), int(m[1]), "explicit")
     for m in _CHINESE.finditer(folded):
-        add(m.start(), m.end(), chinese_year(m[1]), "years.chinese")
+        add(m.start(), m.end(), chinese_year(m[1]), "chinese")
     if base_year is not None:
         for m in _RELATIVE.finditer(folded):
-            add(m.start(), m.end(), base_year + _RELATIVE_SHIFT[m[1]], "years.relative")
+            add(m.start(), m.end(), base_year + _RELATIVE_SHIFT[m[1]], "relative")
     return sorted(spans, key=lambda s: (s.i, s.j))
 
 
@@ -118,7 +126,7 @@ def find_plan_periods(text: str) -> list[YearSpan]:
         first, last = five_year_plan_period(ordinal)
         # the span starts at the numeral, like a year's: an opening quote is punctuation
         i = m.start(1) if m[1] else m.start(2)
-        out.append(YearSpan(i, m.end(), last, "years.plan-period", first))
+        out.append(YearSpan(i, m.end(), last, "plan-period", first))
     return out
 
 
@@ -136,16 +144,17 @@ def _duration(text: str, i: int) -> bool:
     return i > 0 and text[i - 1] in _DURATION_BEFORE
 
 
-def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
-    for block in doc.blocks:
-        if block.kind in _SKIP_KINDS:
-            continue
-        for span in find_years(block.text, base_year=doc.meta.year):
-            label = str(span.year)
-            yield EntityMention(
-                ref=EntityRef("Year", label),
-                label=label,
-                mention=doc.mention(block, span.i, span.j, span.rule),
-                article=block.article,
-                alias=span.rule != "years.relative",
+def _scan(doc: Document, found: Found) -> BlockScan:
+    def match(block: Block, n: int) -> list[Match]:
+        return [
+            Match(
+                s.i, s.j, "Year", str(s.year), s.rule, key=str(s.year), alias=s.kind != "relative"
             )
+            for s in find_years(block.text, base_year=doc.meta.year)
+        ]
+
+    return match
+
+
+# an author's affiliation line names no year worth a mention
+RECOGNIZER = BlockRecognizer("years", _scan, skip=SKIP_KINDS | {"affiliation"})

@@ -58,7 +58,7 @@ def on_year(text: str, ca: int, year: YearSpan, frame: Frame, para: Paragraph) -
     base = para.base_year
     if before.endswith(_COMPARISON):
         return
-    if year.rule == "years.plan-period":
+    if year.kind == "plan-period":
         _on_period(year, frame, para)
         return
     first = frame.mode is None  # the sentence's first time frame
@@ -72,7 +72,7 @@ def on_year(text: str, ca: int, year: YearSpan, frame: Frame, para: Paragraph) -
     if (by and (base is None or year.year >= base)) or (base is not None and year.year > base):
         frame.mode, frame.year = "target", year.year
         # a period (2006－2020年的科技发展) frames its sentence but sets no deadline
-        if year.rule != "years.range" and not after.startswith("的"):
+        if year.kind != "range" and not after.startswith("的"):
             para.deadline, para.by = year.year, by
     elif base is not None and year.year == base:
         frame.mode, frame.year = "current", year.year

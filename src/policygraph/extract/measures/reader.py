@@ -226,7 +226,7 @@ def _dated_starts(
     paragraph's positions."""
     out: list[tuple[Quantity, int]] = []
     for y in years:
-        if y.year >= base or y.rule == "years.plan-period" or not from_year(sentence, y.i, y.j):
+        if y.year >= base or y.kind == "plan-period" or not from_year(sentence, y.i, y.j):
             continue
         q = next((q for q in found if q.start >= y.j), None)
         if q is not None and sentence[y.j : q.start].strip(" 的") == "":

@@ -11,8 +11,6 @@ from policygraph.model import EntityClass
 from policygraph.text.document import Block
 from policygraph.text.spans import Claims
 
-SKIP_KINDS = frozenset({"byline", "editor"})
-
 
 @dataclass(slots=True)
 class Candidate:

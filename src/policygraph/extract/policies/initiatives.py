@@ -8,7 +8,8 @@ from bisect import bisect_right
 from collections.abc import Iterator, KeysView
 from functools import cache
 
-from policygraph.extract.policies.candidates import SKIP_KINDS, Candidate
+from policygraph.extract.driver import SKIP_KINDS
+from policygraph.extract.policies.candidates import Candidate
 from policygraph.extract.policies.plans import FYP_SHORT
 from policygraph.rules.policy_words import patterns, words
 from policygraph.rules.vocab import tidy_label
