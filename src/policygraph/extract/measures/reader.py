@@ -8,7 +8,7 @@ from dataclasses import replace
 from functools import cache
 from typing import cast
 
-from policygraph.extract.measures.classify import classify
+from policygraph.extract.measures.classify import PLAN_SECTION, classify
 from policygraph.extract.measures.clauses import clauses
 from policygraph.extract.measures.frame import Frame, Paragraph, on_year
 from policygraph.extract.measures.indicators import (
@@ -186,7 +186,7 @@ def _on_quantity(
     kind, year, rule = classify(text, ca, i, quantity, years, frame, para)
     if estimate and kind == "Target":
         kind, rule = "Statistic", "measures.estimate"
-    if (kind == "Statistic" or rule == "measures.plan-section") and not found.named_before:
+    if (kind == "Statistic" or rule == PLAN_SECTION) and not found.named_before:
         return  # 6.5%左右的增速可以…: a report must say what it measures before the number
     inherited = found.from_pre and frame.subject is not None and continues(indicator)
     if inherited and frame.subject:

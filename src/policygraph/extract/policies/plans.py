@@ -59,7 +59,7 @@ def five_year_plans(block: Block) -> Iterator[Candidate]:
                 m.start(),
                 m.end(),
                 plan_label(n, m["tail"]),
-                "policies.five-year-plan",
+                "five-year-plan",
                 period=five_year_plan_period(n),
             )
 
@@ -81,7 +81,7 @@ def named_documents(block: Block, doc: Document) -> Iterator[Candidate]:
             m.start(),
             m.end(),
             f"{year}年{m['name']}",
-            "policies.named-document",
+            "named-document",
             issued_in=year,
         )
         cand.known_issuers = words().named_documents[m["name"]]

@@ -61,7 +61,7 @@ def facts(
         label=labels[key],
         mention=m,
         article=block.article,
-        alias=cand.rule != "policies.self-reference",
+        alias=cand.kind != "self-reference",
     )
     for i, j, cls, label in cand.issuers:
         issuer = EntityRef(cls, entity_key(label))
@@ -74,14 +74,14 @@ def facts(
         yield Relation(ref, "issuedBy", issuer, m)
     for label in cand.known_issuers:
         yield Relation(ref, "issuedBy", EntityRef("Organization", entity_key(label)), m)
-    if cand.issued_in is not None and cand.rule == "policies.named-document":
+    if cand.issued_in is not None and cand.kind == "named-document":
         yield Relation(ref, "issuedIn", EntityRef("Year", str(cand.issued_in)), m)
-    if cand.rule in ("policies.title-brackets", "policies.title-heading"):
+    if cand.titled:
         stated = {EntityRef(cls, entity_key(label)) for _, _, cls, label in cand.issuers}
         for issuer in _issuers_before(cand, doc, events):
             if issuer not in stated:
                 yield Relation(ref, "issuedBy", issuer, m)
-        if cand.rule == "policies.title-heading":
+        if cand.kind == "title-heading":
             cand.issued_in, cand.adopted_at = _date_line(cand, doc, events)
         year = cand.issued_in or _issued_in(cand, doc)
         if year is not None:

@@ -80,7 +80,7 @@ def bracket_titles(block: Block) -> Iterator[Candidate]:
             continue
         i, j = m.start("title"), m.end("title")
         cand = Candidate(
-            block, i, j, tidy_label(title), "policies.title-brackets", period=title_period(title)
+            block, i, j, tidy_label(title), "title-brackets", period=title_period(title)
         )
         cand.issuers = [(i + a, i + b, cls, label) for a, b, cls, label in issuers_at_start(title)]
         yield cand
@@ -100,7 +100,7 @@ def heading_title(block: Block, doc: Document) -> Candidate | None:
         lead,
         lead + len(text),
         tidy_label(text),
-        "policies.title-heading",
+        "title-heading",
         period=title_period(text),
     )
     cand.issuers = [(lead + a, lead + b, cls, label) for a, b, cls, label in issuers]
@@ -114,4 +114,4 @@ def self_references(block: Block, doc: Document) -> Iterator[Candidate]:
     for m in patterns().self_reference.finditer(block.text):
         if m.group().startswith("该") and not own_type.endswith(m["type"]):
             continue
-        yield Candidate(block, m.start(), m.end(), doc.meta.title, "policies.self-reference")
+        yield Candidate(block, m.start(), m.end(), doc.meta.title, "self-reference")
