@@ -17,15 +17,15 @@ from __future__ import annotations
 from policygraph.extract.driver import BlockRecognizer, BlockScan, Found, Match
 from policygraph.model import EntityMention
 from policygraph.rules.vocab import load_scheme
+from policygraph.rules.wordlists import load, rows_of
 from policygraph.text.document import Block, Document
 from policygraph.text.spans import Spans
 
 # Words that, right after a place name, make it part of a fixed phrase, not a place.
 NOT_PLACE_AFTER: dict[str, tuple[str, ...]] = {
-    "中国": ("特色", "式", "梦", "制造", "创造", "方案", "智慧", "力量", "故事", "经验", "道路",
-             "精神", "人民", "共产党", "化", "品牌", "声音", "风格", "气派", "之治", "号",
-             "智造", "标准", "模式", "理论", "实践", "共产主义"),
-}  # fmt: skip
+    row[0]: row[1:]
+    for row in rows_of(load("places.txt", rows=("not-place-after",)), "not-place-after")
+}
 
 
 def find_places(text: str) -> list[tuple[int, int, str]]:

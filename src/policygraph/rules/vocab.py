@@ -287,6 +287,16 @@ def vocab_path(name: str) -> Path:
     return ontology_dir() / "vocab" / f"{name}.ttl"
 
 
+#: Kinds of place in ``places.ttl`` (the ``skos:broader`` of every place).
+PROVINCE = "https://w3id.org/policygraph/vocab/place-kind/province"
+CITY = "https://w3id.org/policygraph/vocab/place-kind/city"
+
+
+def provinces() -> list[Concept]:
+    """The provinces, autonomous regions, municipalities and SARs of ``places.ttl`` (34)."""
+    return [c for c in load_scheme("places") if PROVINCE in c.broader]
+
+
 @cache
 def load_scheme(name: str) -> Vocabulary:
     """The vocabulary in ``ontology/vocab/{name}.ttl``: the concepts of its main
