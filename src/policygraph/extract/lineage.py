@@ -35,7 +35,7 @@ from policygraph.extract.base import policy_key
 from policygraph.extract.driver import FactRecognizer, text_blocks
 from policygraph.extract.policies import is_policy_title
 from policygraph.model import Attribute, EntityMention, EntityRef, Fact, Relation
-from policygraph.rules.vocab import tidy_label
+from policygraph.rules.normalize import tidy_label
 from policygraph.text.document import Block, Document
 
 #: Longest sentence read for lineage: basis and repeal clauses are short; a run without

@@ -19,6 +19,7 @@ from typing import cast
 import cn2an
 
 from policygraph.model import Comparator
+from policygraph.rules.normalize import HAS_NUMBER_DIGITS, NUMBER_DIGITS
 from policygraph.rules.wordlists import Entry, entry_error, load, rows_of
 from policygraph.rules.wordlists import words as words_of
 from policygraph.text.numerals import CHINESE_DIGITS
@@ -31,8 +32,6 @@ _MORE = "多余"  # 2000多亿, 2万余: a little more than the number
 # Approximations that are not a number: 十几亿, 几十个, 数十.
 _VAGUE_BEFORE = "几数若"
 _VAGUE_AFTER = "几来"
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
-_HAS_FULLWIDTH = re.compile("[０-９．％]")
 _DASH = r"\s*(?:[—–\-－~～至到])\s*"
 _RANGE_AFTER = re.compile(_DASH + r"\d")
 _RANGE_BEFORE = re.compile(r"\d[%‰]?" + _DASH + "$")
@@ -225,7 +224,7 @@ def _cn2an(written: str) -> tuple[bool, Decimal | None]:
 def _fold_digits(text: str) -> str:
     # str.translate looks up every character, slow on text that has nothing to change
     # (most of it); a regex search says so in a fraction of the time.
-    return text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
+    return text.translate(NUMBER_DIGITS) if HAS_NUMBER_DIGITS.search(text) else text
 
 
 def parse_number(text: str) -> Decimal | None:

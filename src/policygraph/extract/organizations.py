@@ -48,7 +48,8 @@ from policygraph.extract.local import (
     org_key,
 )
 from policygraph.model import EntityMention
-from policygraph.rules.vocab import load_scheme, tidy_label, tokenizer
+from policygraph.rules.normalize import tidy_label
+from policygraph.rules.vocab import load_scheme, tokenizer
 from policygraph.rules.wordlists import load, longest_first, words
 from policygraph.text.document import Block, Document
 from policygraph.text.layout import is_person_name

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
 from policygraph.extract.driver import SKIP_KINDS, BlockRecognizer, BlockScan, Found, Match
+from policygraph.rules.normalize import HAS_YEAR_DIGITS, YEAR_DIGITS
 from policygraph.text.document import Block, Document
 from policygraph.text.numerals import CHINESE_DIGITS, YEAR_DIGIT_CLASS, chinese_year
 from policygraph.text.spans import Claims
@@ -16,10 +17,6 @@ from policygraph.text.spans import Claims
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 _CN = YEAR_DIGIT_CLASS
-# Full-width digits are folded one for one so offsets stay put.
-_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
-# str.translate looks up every character; most text has no full-width digit to fold.
-_HAS_FULLWIDTH = re.compile("[０-９]")
 
 _DASH = r"\s*(?:[—–\-－~～]{1,2}|至|到)\s*"
 # A year is four digits not glued to other digits or a decimal point. ``年`` is required
@@ -76,7 +73,9 @@ def find_years(text: str, *, base_year: int | None) -> list[YearSpan]:
     (each end of ``2025—2027年``) and ``years.relative``."""
     if "年" not in text:
         return []  # every rule below ends in 年 (and folding digits adds none)
-    folded = text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
+    # full-width digits folded one for one, so offsets stay put; str.translate looks up every
+    # character, and most text has no full-width digit to fold
+    folded = text.translate(YEAR_DIGITS) if HAS_YEAR_DIGITS.search(text) else text
     spans: list[YearSpan] = []
     taken = Claims()  # (an index: a scan of every year so far cost the square of their number)
 

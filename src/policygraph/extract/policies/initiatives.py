@@ -11,8 +11,8 @@ from functools import cache
 from policygraph.extract.driver import SKIP_KINDS
 from policygraph.extract.policies.candidates import Candidate, CandidateKind
 from policygraph.extract.policies.plans import FYP_SHORT
+from policygraph.rules.normalize import tidy_label
 from policygraph.rules.policy_words import patterns, words
-from policygraph.rules.vocab import tidy_label
 from policygraph.text.document import Block, Document
 from policygraph.text.spans import Claims
 

@@ -11,8 +11,9 @@ from policygraph.extract.policies.candidates import Candidate
 from policygraph.extract.policies.plans import FYP_LONG, FYP_SHORT, ordinal
 from policygraph.extract.years import five_year_plan_period
 from policygraph.model import EntityClass
+from policygraph.rules.normalize import tidy_label
 from policygraph.rules.policy_words import is_policy_title, patterns, strip_notes, words
-from policygraph.rules.vocab import load_scheme, tidy_label
+from policygraph.rules.vocab import load_scheme
 from policygraph.text.document import Block, Document
 
 _BRACKET = re.compile(r"《(?P<title>[^《》\n]{2,100})》")
