@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from conftest import make_doc
 from policygraph.extract import years
 from policygraph.extract.driver import Found
-from policygraph.extract.years import find_plan_periods, find_years, five_year_plan_period
 from policygraph.model import EntityMention
+from policygraph.text.years import find_plan_periods, find_years, five_year_plan_period
 
 # (text, base year, [(surface, year, rule)])
 CASES = [

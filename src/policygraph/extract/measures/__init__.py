@@ -43,10 +43,10 @@ from policygraph.extract.measures.classify import reviewed
 from policygraph.extract.measures.reader import measure_spans, read_paragraph
 from policygraph.extract.measures.spans import MeasureSpan
 from policygraph.extract.measures.words import MeasureWords
-from policygraph.extract.years import find_plan_periods, find_years
 from policygraph.model import EntityRef, Fact, Measure, QuoteFact
 from policygraph.text.document import Document
 from policygraph.text.spans import Stabbing
+from policygraph.text.years import find_plan_periods, find_years
 
 __all__ = ["MeasureSpan", "MeasureWords", "extract", "measure_spans"]
 

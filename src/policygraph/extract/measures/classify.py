@@ -9,8 +9,8 @@ from policygraph.extract.measures.frame import Frame, Paragraph
 from policygraph.extract.measures.spans import Kind
 from policygraph.extract.measures.words import words
 from policygraph.extract.numbers import Quantity
-from policygraph.extract.years import YearSpan
 from policygraph.text.document import MAX_SENTENCE
+from policygraph.text.years import YearSpan
 
 #: A target found only by standing in a plan's targets section: like a statistic, it counts
 #: only when its indicator is named before the figure.

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from policygraph.extract.measures.words import words
-from policygraph.extract.years import YearSpan
+from policygraph.text.years import YearSpan
 
 _CLAUSE_SEP = "，,；;：:"
 # one search per separator, not a Python test per character

@@ -10,7 +10,7 @@ from typing import Literal
 from policygraph.extract.measures.spans import MeasureSpan
 from policygraph.extract.measures.words import words
 from policygraph.extract.numbers import Quantity
-from policygraph.extract.years import YearSpan
+from policygraph.text.years import YearSpan
 
 _COMPARISON = ("比", "较", "同比", "相比", "与", "于")  # 比去年…: a comparison, not a time frame
 _FIRST_N = re.compile(r"前[一二三四五六七八九两几\d]")

@@ -25,9 +25,9 @@ from policygraph.extract.measures.respectively import RESPECTIVELY, respectively
 from policygraph.extract.measures.spans import Kind, MeasureSpan
 from policygraph.extract.measures.words import words
 from policygraph.extract.numbers import Quantity, find_quantities
-from policygraph.extract.years import YearSpan, find_plan_periods, find_years
 from policygraph.model import Comparator
 from policygraph.text.document import Block
+from policygraph.text.years import YearSpan, find_plan_periods, find_years
 
 _PROTECTED = re.compile(r"《[^《》]*》|[（(][^（）()]*[）)]")
 _SHORT_QUOTE = re.compile(r"“[^“”]{0,12}”")

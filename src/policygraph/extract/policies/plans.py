@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import cn2an
 
 from policygraph.extract.policies.candidates import Candidate
-from policygraph.extract.years import five_year_plan_period
 from policygraph.rules.policy_words import patterns, words
 from policygraph.text.document import Block, Document
+from policygraph.text.years import five_year_plan_period
 
 FYP_SHORT = re.compile(
     r"(?<![一二三四五六七八九十])(?P<open>[“\"]?)(?P<n>十[一二三四五六七八九]?|[一二三四五六七八九])五"

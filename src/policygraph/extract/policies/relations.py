@@ -11,10 +11,10 @@ from policygraph.extract.driver import Found, Match
 from policygraph.extract.local import document_seat, org_key
 from policygraph.extract.organizations import find_organizations
 from policygraph.extract.policies.candidates import Candidate
-from policygraph.extract.years import find_years
 from policygraph.model import EntityMention, EntityRef, Fact, Mention, Relation
 from policygraph.rules.policy_words import patterns, words
 from policygraph.text.document import Block, Document
+from policygraph.text.years import find_years
 
 _LEVEL_WORD = re.compile("[省市区县州盟旗]")
 _ADOPTED_BY = re.compile(r"^(?:上)?(?:审议)?(?:通过|批准)(?:了)?(?:的)?$")

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from policygraph.extract.base import entity_key
 from policygraph.extract.policies.candidates import Candidate
 from policygraph.extract.policies.plans import FYP_LONG, FYP_SHORT, ordinal
-from policygraph.extract.years import five_year_plan_period
 from policygraph.model import EntityClass
 from policygraph.rules.normalize import tidy_label
 from policygraph.rules.policy_words import is_policy_title, patterns, strip_notes, words
 from policygraph.rules.vocab import load_scheme
 from policygraph.text.document import Block, Document
+from policygraph.text.years import five_year_plan_period
 
 _BRACKET = re.compile(r"《(?P<title>[^《》\n]{2,100})》")
 _YEAR_RANGE_NOTE = re.compile(
