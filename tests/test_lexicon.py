@@ -12,7 +12,8 @@ from conftest import make_doc
 from policygraph.extract import run
 from policygraph.extract.base import entity_key
 from policygraph.model import EntityMention, Relation
-from policygraph.rules.vocab import VOCAB_BASE, load_scheme, normalise, ontology_dir
+from policygraph.rules.normalize import normalise
+from policygraph.rules.vocab import VOCAB_BASE, load_scheme, ontology_dir
 
 SCHEMES = ("industries", "technologies", "organizations", "places")
 PIPELINE = ("policies", "organizations", "places", "events", "lexicon")
@@ -177,7 +178,7 @@ def test_rules_are_data() -> None:
 
 
 def test_no_white_space_after_the_ideographic_space() -> None:
-    """fold() scans code points up to U+3000 for white space (extract/base.py)."""
-    from policygraph.extract import base
+    """fold() scans code points up to U+3000 for white space (rules/normalize.py)."""
+    from policygraph.rules import normalize
 
-    assert [c for c in range(base._LAST_SPACE + 1, 0x110000) if chr(c).isspace()] == []
+    assert [c for c in range(normalize.LAST_SPACE + 1, 0x110000) if chr(c).isspace()] == []

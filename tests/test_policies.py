@@ -13,12 +13,12 @@ from policygraph.extract import policies as policy_rules
 from policygraph.extract import run
 from policygraph.extract.base import entity_key
 from policygraph.extract.policies import is_policy_title, parse_words, plan_label
-from policygraph.extract.years import five_year_plan_period as plan_period
 from policygraph.model import EntityMention, EntityRef, Fact, Relation
 from policygraph.rules import policy_words
 from policygraph.rules.wordlists import read_data
 from policygraph.text.document import Document
 from policygraph.text.loader import find_sources, load_document
+from policygraph.text.years import five_year_plan_period as plan_period
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 UPSTREAM = ("policies", "organizations", "places", "events", "lexicon")

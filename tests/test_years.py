@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from conftest import make_doc
 from policygraph.extract import years
-from policygraph.extract.years import find_plan_periods, find_years, five_year_plan_period
+from policygraph.extract.driver import Found
 from policygraph.model import EntityMention
+from policygraph.text.years import find_plan_periods, find_years, five_year_plan_period
 
 # (text, base year, [(surface, year, rule)])
 CASES = [
@@ -126,7 +127,7 @@ def test_spans_are_ordered_disjoint_and_plausible(text: str, base: int | None) -
 def test_extract_emits_year_entities_in_original_offsets() -> None:
     text = "标题一二\n\n今年，《意见》印发。到2027年，普及率超70%。\n\n本版编辑 2024年\n"
     doc = make_doc(text, date="2025-11-01")
-    found = list(years.extract(doc, []))
+    found = list(years.RECOGNIZER.find(doc, Found()))
     assert all(isinstance(f, EntityMention) for f in found)
     got = [(f.ref.cls, f.ref.key, f.label, f.mention.surface, f.mention.rule) for f in found]
     assert got == [
@@ -140,4 +141,4 @@ def test_extract_emits_year_entities_in_original_offsets() -> None:
 
 def test_extract_without_document_date_skips_relative_years() -> None:
     doc = make_doc("今年，到2027年，普及率超70%。", date=None)
-    assert [f.label for f in years.extract(doc, [])] == ["2027"]
+    assert [f.label for f in years.RECOGNIZER.find(doc, Found())] == ["2027"]

@@ -50,6 +50,10 @@ class WordListError(PolicyGraphError, ValueError):
     """A malformed line in one of the rule word files under ``policygraph/data/``."""
 
 
+class UnknownRule(PolicyGraphError, LookupError):
+    """A rule id that is not registered in ``rules/data/rules.txt``."""
+
+
 class QueryRefused(QueryError):
     """A query refused before it runs: over a size, nesting or operator limit (which would
     crash Oxigraph's parser) or asking for a remote request (``SERVICE``, ``LOAD``)."""

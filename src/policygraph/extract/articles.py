@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 
 from policygraph.extract.base import entities
+from policygraph.extract.driver import FactRecognizer
 from policygraph.model import ArticleFact, EntityMention, Fact, Relation
 from policygraph.text.document import Block, Document
 
@@ -98,3 +99,6 @@ def _inside(mentions: list[EntityMention], blocks: list[Block]) -> list[EntityMe
         j = bisect_right(mentions, block.end, lo=i, key=lambda m: m.mention.start)
         picked.update(k for k in range(i, j) if mentions[k].mention.end <= block.end)
     return [mentions[k] for k in sorted(picked)]
+
+
+RECOGNIZER = FactRecognizer("articles", extract, needs=("persons", "organizations"))

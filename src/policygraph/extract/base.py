@@ -1,45 +1,17 @@
-"""What every extractor shares: the protocol, text normalisation and lookups of earlier facts."""
+"""What every extractor shares: the keys of names (folded by
+:func:`~policygraph.rules.normalize.fold`) and lookups of earlier facts."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 
 from policygraph.model import EntityClass, EntityMention, Fact, Mention
+from policygraph.rules.normalize import fold
 
 # Quotation marks and title brackets that do not change what a name refers to.
 _QUOTES = re.compile(r"[“”\"'‘’「」『』《》〈〉]")
-
-
-def _fold_table() -> dict[int, int | None]:
-    table: dict[int, int | None] = {
-        code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in "（）：；，！？"
-    }
-    # Every white-space code point is below U+3001 (U+3000, the ideographic space, is the
-    # last; tests/test_lexicon.py checks it): scanning all 1.1 M code points took 0.17 s of
-    # every process's start.
-    table.update((code, None) for code in range(_LAST_SPACE + 1) if chr(code).isspace())
-    return table
-
-
-_LAST_SPACE = 0x3000
-
-
-# One translate table, not a Python loop per character: every mention's label is folded,
-# and most labels have nothing to fold, which a regex search tells fastest.
-_FOLD = _fold_table()
-_NOT_FOLDED = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_FOLD)) + "]")
-
-
-def fold(text: str) -> str:
-    """Fold full-width ASCII to half-width and drop white space (NFKC would also rewrite
-    Chinese punctuation such as 、 and （ that we want to keep as written)."""
-    if _NOT_FOLDED.search(text):
-        text = text.translate(_FOLD)
-    folded = unicodedata.normalize("NFC", text)
-    return folded.replace("(", "（").replace(")", "）")
 
 
 def entity_key(label: str) -> str:
@@ -89,3 +61,6 @@ def starting_in(mentions: Sequence[EntityMention], start: int, end: int) -> Sequ
     i = bisect_left(mentions, start, key=lambda f: f.mention.start)
     j = bisect_left(mentions, end, lo=i, key=lambda f: f.mention.start)
     return mentions[i:j]
+
+
+__all__ = ["entities", "entity_key", "fold", "policy_key", "starting_in", "within"]

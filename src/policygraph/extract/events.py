@@ -37,12 +37,11 @@ Meeting names, conference words and inspection verbs live in ``data/events.txt``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from policygraph.extract.base import entity_key
-from policygraph.model import EntityMention, EntityRef, Fact
+from policygraph.extract.driver import BlockRecognizer, BlockScan, Found, Match
 from policygraph.rules.vocab import load_scheme
 from policygraph.rules.wordlists import (
     alternation,
@@ -51,10 +50,8 @@ from policygraph.rules.wordlists import (
     parse_word_file,
     read_data,
 )
-from policygraph.text.document import Document
+from policygraph.text.document import Block, Document
 from policygraph.text.spans import Claims
-
-SKIP_KINDS = frozenset({"byline", "editor"})
 
 _N = "[一二三四五六七八九十]+"
 _CJK = "[\u4e00-\u9fff]"
@@ -130,6 +127,10 @@ def words() -> EventWords:
 # Patterns
 
 
+def _as_written(m: re.Match[str]) -> str | None:
+    return m.group()
+
+
 @dataclass(frozen=True, slots=True)
 class _Rule:
     """A rule's pattern and words one of which every match of it contains (a literal the
@@ -140,6 +141,10 @@ class _Rule:
     name: str
     pattern: re.Pattern[str]
     needs: tuple[str, ...]
+    # the canonical label of a match, None to drop it
+    label: Callable[[re.Match[str]], str | None] = _as_written
+    # the mention starts at this group (a named meeting's trigger word is not part of it)
+    start_group: int | str = 0
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         if not any(map(text.__contains__, self.needs)):
@@ -170,16 +175,19 @@ def _patterns() -> _Patterns:
                 rf"第?(?P<b>{_N})(?P<kind>中全会|次全体会议)"
             ),
             ("届",),
+            label=_plenum,
         ),
         _Rule(
             "events.congress",
             re.compile(rf"(?:党的|中共)(?P<a>{_N})大{none_of(not_congress)}"),
             ("党的", "中共"),
+            label=_congress,
         ),
         _Rule(
             "events.congress",
             re.compile(rf"中国共产党第(?P<a>{_N})次全国代表大会"),
             ("中国共产党第",),
+            label=_congress,
         ),
         _Rule(
             "events.npc-session",
@@ -188,32 +196,38 @@ def _patterns() -> _Patterns:
                 rf"第?(?P<b>{_N})次(?:全体)?会议"
             ),
             ("届全国",),
+            label=_npc_session,
         ),
         _Rule(
             "events.npc-session",
             re.compile(rf"全国人大(?P<a>{_N})届(?P<b>{_N})次会议"),
             ("全国人大",),
+            label=_npc_session,
         ),
         _Rule(
             "events.cppcc-session",
             re.compile(rf"中国人民政治协商会议第(?P<a>{_N})届全国委员会第(?P<b>{_N})次会议"),
             ("中国人民政治协商会议第",),
+            label=_cppcc_session,
         ),
         _Rule(
             "events.cppcc-session",
             re.compile(rf"全国政协(?P<a>{_N})届(?P<b>{_N})次会议"),
             ("全国政协",),
+            label=_cppcc_session,
         ),
         _Rule(
             "events.cppcc-session",
             re.compile(rf"第?(?P<a>{_N})届全国政协第?(?P<b>{_N})次会议"),
             ("届全国政协",),
+            label=_cppcc_session,
         ),
         _Rule("events.two-sessions", re.compile(r"全国两会"), ("全国两会",)),
         _Rule(
             "events.collective-study",
             re.compile(rf"(?:中共)?(?:第?(?P<a>{_N})届)?中央政治局第(?P<b>{_N})次集体学习"),
             ("中央政治局第",),
+            label=_collective_study,
         ),
         _Rule(
             "events.meeting",
@@ -231,6 +245,7 @@ def _patterns() -> _Patterns:
                 rf"(?P<kind>{alternation(w.conference_kinds)})"
             ),
             w.conference_kinds,
+            label=_work_conference,
         ),
         _Rule(
             "events.named-meeting",
@@ -242,6 +257,8 @@ def _patterns() -> _Patterns:
                 r"(?=上|时|期间|开幕|闭幕|的讲话|的致辞|[，,。；、并])"
             ),
             w.named_kinds,
+            label=_named_meeting,
+            start_group="name",
         ),
     )
     inspection = _Rule(
@@ -270,10 +287,9 @@ def find_events(text: str) -> list[tuple[int, int, str, str]]:
     hits: list[tuple[int, int, str, str]] = []
     for rule in patterns.rules:
         for m in rule.finditer(text):
-            label = _label(rule.name, m)
+            label = rule.label(m)
             if label is not None:
-                start = m.start("name") if rule.name == "events.named-meeting" else m.start()
-                hits.append((start, m.end(), label, rule.name))
+                hits.append((m.start(rule.start_group), m.end(), label, rule.name))
     hits.extend(_inspections(text))
     hits.extend(_plenum_lists(text))
     chosen: list[tuple[int, int, str, str]] = []
@@ -285,40 +301,50 @@ def find_events(text: str) -> list[tuple[int, int, str, str]]:
     return sorted(chosen)
 
 
-def _label(rule: str, m: re.Match[str]) -> str | None:
-    if rule == "events.plenum":
-        if m["kind"] == "次全体会议" and not m["cc"]:
-            return None  # 第五次全体会议 of what? Only the Central Committee's count here.
-        return f"党的{m['a']}届{m['b']}中全会"
-    if rule == "events.congress":
-        return f"党的{m['a']}大"
-    if rule == "events.npc-session":
-        if m.groupdict().get("sc"):
-            return f"{m['a']}届全国人大常委会第{m['b']}次会议"
-        return f"{m['a']}届全国人大{m['b']}次会议"
-    if rule == "events.cppcc-session":
-        return f"全国政协{m['a']}届{m['b']}次会议"
-    if rule == "events.collective-study":
-        prefix = f"{m['a']}届" if m["a"] else ""
-        return f"{prefix}中央政治局第{m['b']}次集体学习"
-    if rule == "events.work-conference":
-        name = m["name"]
-        w = words()
-        if m["kind"] == "大会" and (
-            name.endswith(w.congress_tails) or name.startswith(w.congress_heads)
-        ):
-            return None  # 全国人民代表大会, 全国代表大会: bodies and congresses, not this rule
-        return m.group()
-    if rule == "events.named-meeting":
-        name = m["name"]
-        w = words()
-        if name.startswith(w.named_not_heads) or (
-            m["kind"] == "大会"
-            and (name.endswith(w.congress_tails) or name.startswith(w.congress_heads))
-        ):
-            return None
-        return name + m["kind"]
+def _plenum(m: re.Match[str]) -> str | None:
+    if m["kind"] == "次全体会议" and not m["cc"]:
+        return None  # 第五次全体会议 of what? Only the Central Committee's count here.
+    return f"党的{m['a']}届{m['b']}中全会"
+
+
+def _congress(m: re.Match[str]) -> str | None:
+    return f"党的{m['a']}大"
+
+
+def _npc_session(m: re.Match[str]) -> str | None:
+    if m.groupdict().get("sc"):
+        return f"{m['a']}届全国人大常委会第{m['b']}次会议"
+    return f"{m['a']}届全国人大{m['b']}次会议"
+
+
+def _cppcc_session(m: re.Match[str]) -> str | None:
+    return f"全国政协{m['a']}届{m['b']}次会议"
+
+
+def _collective_study(m: re.Match[str]) -> str | None:
+    prefix = f"{m['a']}届" if m["a"] else ""
+    return f"{prefix}中央政治局第{m['b']}次集体学习"
+
+
+def _work_conference(m: re.Match[str]) -> str | None:
+    name = m["name"]
+    w = words()
+    if m["kind"] == "大会" and (
+        name.endswith(w.congress_tails) or name.startswith(w.congress_heads)
+    ):
+        return None  # 全国人民代表大会, 全国代表大会: bodies and congresses, not this rule
     return m.group()
+
+
+def _named_meeting(m: re.Match[str]) -> str | None:
+    name = m["name"]
+    w = words()
+    if name.startswith(w.named_not_heads) or (
+        m["kind"] == "大会"
+        and (name.endswith(w.congress_tails) or name.startswith(w.congress_heads))
+    ):
+        return None
+    return name + m["kind"]
 
 
 def _inspections(text: str) -> Iterator[tuple[int, int, str, str]]:
@@ -347,14 +373,11 @@ def _plenum_lists(text: str) -> Iterator[tuple[int, int, str, str]]:
             start = end + 1  # past the 、
 
 
-def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
-    for block in doc.blocks:
-        if block.kind in SKIP_KINDS:
-            continue
-        for i, j, label, rule in find_events(block.text):
-            yield EntityMention(
-                ref=EntityRef("Event", entity_key(label)),
-                label=label,
-                mention=doc.mention(block, i, j, rule),
-                article=block.article,
-            )
+def _scan(doc: Document, found: Found) -> BlockScan:
+    def match(block: Block, n: int) -> list[Match]:
+        return [Match(i, j, "Event", label, rule) for i, j, label, rule in find_events(block.text)]
+
+    return match
+
+
+RECOGNIZER = BlockRecognizer("events", _scan)

@@ -23,12 +23,12 @@ from collections.abc import Iterator, Sequence
 from functools import cache
 
 from policygraph.extract.base import entity_key
+from policygraph.extract.driver import FactRecognizer, text_blocks
 from policygraph.model import EntityClass, EntityMention, EntityRef, Fact, Relation
 from policygraph.rules.vocab import Concept, WordBounds, load_scheme
 from policygraph.text.document import Document
 from policygraph.text.spans import Spans, Stabbing
 
-SKIP_KINDS = frozenset({"byline", "editor"})
 SCHEMES: tuple[tuple[str, EntityClass, str], ...] = (
     ("industries", "Industry", "lexicon.industry"),
     ("technologies", "Technology", "lexicon.technology"),
@@ -95,9 +95,7 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
     # the policies around a term, by bisection: a scan of every policy per term made a
     # long document's extraction quadratic
     around = Stabbing((p.mention.start, p.mention.end) for p in policies)
-    for block in doc.blocks:
-        if block.kind in SKIP_KINDS:
-            continue
+    for _, block in text_blocks(doc):
         for i, j, concept, cls, rule in find_terms(block.text):
             start, end = block.original_span(i, j)
             if blocking.cover(start, end):
@@ -108,3 +106,8 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
             for n in around.at(start):
                 if end <= policies[n].mention.end:
                     yield Relation(policies[n].ref, "concerns", ref, m)
+
+
+RECOGNIZER = FactRecognizer(
+    "lexicon", extract, needs=("policies", "organizations", "places", "events")
+)

@@ -32,12 +32,12 @@ import re
 from collections.abc import Iterator, Sequence
 
 from policygraph.extract.base import policy_key
+from policygraph.extract.driver import FactRecognizer, text_blocks
 from policygraph.extract.policies import is_policy_title
 from policygraph.model import Attribute, EntityMention, EntityRef, Fact, Relation
-from policygraph.rules.vocab import tidy_label
+from policygraph.rules.normalize import tidy_label
 from policygraph.text.document import Block, Document
 
-SKIP_KINDS = frozenset({"byline", "editor"})
 #: Longest sentence read for lineage: basis and repeal clauses are short; a run without
 #: punctuation (an OCR dump) is not searched in full.
 MAX_SENTENCE = 1000
@@ -97,9 +97,7 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
         related.add((rel.predicate, rel.object.key))
         yield rel
     in_force_done = False
-    for block in doc.blocks:
-        if block.kind in SKIP_KINDS:
-            continue
+    for _, block in text_blocks(doc):
         for a, b in block.sentences():
             if b - a > MAX_SENTENCE:
                 b = a + MAX_SENTENCE
@@ -273,3 +271,6 @@ def _repealed(text: str, j: int, b: int) -> bool:
     # Only other titles, list words, a date or an edition note between the title and 废止.
     rest = re.sub(r"《[^《》]*》|[（(][^（）()]*[）)]", "", between)
     return re.fullmatch(r"[\s和与及、，,也均都]*", rest) is not None
+
+
+RECOGNIZER = FactRecognizer("lineage", extract)

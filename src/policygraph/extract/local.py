@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from policygraph.extract.base import entity_key
-from policygraph.rules.vocab import Concept, load_scheme, tokenizer
+from policygraph.rules.vocab import CITY, PROVINCE, Concept, load_scheme, tokenizer
+from policygraph.rules.wordlists import load, words
 from policygraph.text.document import Document
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -42,19 +43,24 @@ _BEFORE_BARE = frozenset("各本全该由经向与和及同对在将为请报交
 # Scope words that make the level word a collective (每个省), not the document's own place.
 _COLLECTIVE = frozenset("各")
 # Words ending in a level character that are not places.
-_NOT_PLACE = frozenset({
-    "城市", "超市", "上市", "都市", "门市", "股市", "楼市", "车市", "集市", "夜市", "城区",
-    "地区", "社区", "园区", "景区", "街区", "片区", "山区", "湾区", "郊区", "市区", "小区",
-    "辖区", "营区", "牧区", "矿区", "灾区", "战区", "专区", "展区", "分区", "校区", "厂区",
-    "反省", "节省", "全省", "本省", "各省", "全市", "本市", "各市", "全区", "本区", "各区",
-    "全县", "本县", "各县", "外省", "跨省", "外市",
-})  # fmt: skip
+#: The sections of ``data/organizations.txt`` (read here and by :mod:`.organizations`).
+ORGANIZATION_SECTIONS = (
+    "institution-suffixes",
+    "affiliation-suffixes",
+    "not-institutions",
+    "job-titles",
+    "middle-stopwords",
+    "not-level-words",
+    "parent-suffixes",
+    "national-names",
+    "not-places",
+    "national-prefixes",
+)
+_WORDS = load("organizations.txt", lists=ORGANIZATION_SECTIONS)
+_NOT_PLACE = frozenset(words(_WORDS, "not-places"))
 # Prefixes of a national body's name that a local one does not repeat (国家发展改革委 →
 # 省发展改革委, 国务院国资委 → 市国资委).
-_NATIONAL_PREFIXES = ("中华人民共和国", "国务院", "国家", "中国", "中央")
-
-_PROVINCE = "https://w3id.org/policygraph/vocab/place-kind/province"
-_CITY = "https://w3id.org/policygraph/vocab/place-kind/city"
+_NATIONAL_PREFIXES = words(_WORDS, "national-prefixes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,12 +171,12 @@ def _seat_of(counts: Counter[Concept], *, decisive: bool) -> Seat:
     """The province and city in ``counts``: the only one of its level when ``decisive``
     (a head names its own place), else one named at least twice and more often than all
     others of its level together."""
-    provinces = Counter({c: n for c, n in counts.items() if _PROVINCE in c.broader})
+    provinces = Counter({c: n for c, n in counts.items() if PROVINCE in c.broader})
     cities = Counter(
         {
             c: n
             for c, n in counts.items()
-            if _CITY in c.broader or (_PROVINCE in c.broader and c.pref_label.endswith("市"))
+            if CITY in c.broader or (PROVINCE in c.broader and c.pref_label.endswith("市"))
         }
     )
 

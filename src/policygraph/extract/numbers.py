@@ -18,9 +18,10 @@ from typing import cast
 
 import cn2an
 
-from policygraph.errors import WordListError
 from policygraph.model import Comparator
-from policygraph.rules.wordlists import sections as word_sections
+from policygraph.rules.normalize import HAS_NUMBER_DIGITS, NUMBER_DIGITS
+from policygraph.rules.wordlists import Entry, entry_error, load, rows_of
+from policygraph.rules.wordlists import words as words_of
 from policygraph.text.numerals import CHINESE_DIGITS
 
 _ARABIC = re.compile(r"\d+(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?")
@@ -31,8 +32,6 @@ _MORE = "多余"  # 2000多亿, 2万余: a little more than the number
 # Approximations that are not a number: 十几亿, 几十个, 数十.
 _VAGUE_BEFORE = "几数若"
 _VAGUE_AFTER = "几来"
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
-_HAS_FULLWIDTH = re.compile("[０-９．％]")
 _DASH = r"\s*(?:[—–\-－~～至到])\s*"
 _RANGE_AFTER = re.compile(_DASH + r"\d")
 _RANGE_BEFORE = re.compile(r"\d[%‰]?" + _DASH + "$")
@@ -75,14 +74,18 @@ class QuantityWords:
     not_quantity: tuple[str, ...]
 
 
+_FILE = "quantities.txt"
 _COMPARATORS = (">", ">=", "=", "~", "<", "<=")
 
 
-def _comparators(rows: list[tuple[str, ...]], name: str) -> dict[str, Comparator]:
+def _comparators(entries: list[Entry], name: str) -> dict[str, Comparator]:
     out: dict[str, Comparator] = {}
-    for row in rows:
+    for entry in entries:
+        row = entry.words
         if len(row) != 2 or row[1] not in _COMPARATORS:
-            raise WordListError(f"data/quantities.txt [{name}]: bad entry {' '.join(row)!r}")
+            raise entry_error(
+                _FILE, entry, f"[{name}] takes a word and one of {' '.join(_COMPARATORS)}"
+            )
         out[row[0]] = cast(Comparator, row[1])
     return out
 
@@ -94,16 +97,18 @@ def _longest_first(words: Mapping[str, object] | list[str]) -> list[str]:
 @cache
 def words() -> QuantityWords:
     """Loaded and checked once."""
-    sections = word_sections("quantities.txt")
-    units = {row[0]: row[-1] for row in sections["units"]}
+    sections = load(
+        _FILE, single=("not-units", "not-quantity"), rows=("before", "after"), lists=("units",)
+    )
+    units = {row[0]: row[-1] for row in rows_of(sections, "units")}
     before = _comparators(sections["before"], "before")
     after = _comparators(sections["after"], "after")
     return QuantityWords(
         units={u: units[u] for u in _longest_first(units)},
-        not_units=tuple(_longest_first([r[0] for r in sections["not-units"]])),
+        not_units=tuple(_longest_first(list(words_of(sections, "not-units")))),
         before={w: before[w] for w in _longest_first(before)},
         after={w: after[w] for w in _longest_first(after)},
-        not_quantity=tuple(_longest_first([r[0] for r in sections["not-quantity"]])),
+        not_quantity=tuple(_longest_first(list(words_of(sections, "not-quantity")))),
     )
 
 
@@ -219,7 +224,7 @@ def _cn2an(written: str) -> tuple[bool, Decimal | None]:
 def _fold_digits(text: str) -> str:
     # str.translate looks up every character, slow on text that has nothing to change
     # (most of it); a regex search says so in a fraction of the time.
-    return text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
+    return text.translate(NUMBER_DIGITS) if HAS_NUMBER_DIGITS.search(text) else text
 
 
 def parse_number(text: str) -> Decimal | None:

@@ -32,11 +32,12 @@ Canonical label of a pattern name: the name as written, full-width brackets.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from policygraph.extract.events import find_events
+from policygraph.extract.driver import BlockRecognizer, BlockScan, Found, Match
 from policygraph.extract.local import (
+    ORGANIZATION_SECTIONS,
     LocalPrefix,
     Seat,
     bare_levels,
@@ -46,60 +47,30 @@ from policygraph.extract.local import (
     local_prefix,
     org_key,
 )
-from policygraph.model import EntityMention, EntityRef, Fact
-from policygraph.rules.vocab import load_scheme, tidy_label, tokenizer
+from policygraph.model import EntityMention
+from policygraph.rules.normalize import tidy_label
+from policygraph.rules.vocab import load_scheme, tokenizer
+from policygraph.rules.wordlists import load, longest_first, words
 from policygraph.text.document import Block, Document
 from policygraph.text.layout import is_person_name
 from policygraph.text.spans import Spans, Stabbing
 
-SKIP_KINDS = frozenset({"byline", "editor"})
-
 # Words an institution name in running text ends in (checked at a jieba word boundary).
 # Bare 中心/院/所/部 are left to affiliation lines: in running text they end goals
 # (上海国际金融中心) and regions (广东东部) as often as institutions.
-INSTITUTION_SUFFIXES: tuple[str, ...] = (
-    "研究中心", "研究基地", "研究院", "研究所", "研究室", "研究会", "实验室", "教研部",
-    "科学院", "社科院", "工程院", "事务所", "人民政府", "委员会", "办公厅", "办公室",
-    "联合会", "基金会",
-    "出版社", "检察院", "组织部", "宣传部", "统战部", "总局", "学院", "大学", "党校", "学校",
-    "法院", "银行", "集团", "公司", "协会", "学会", "商会", "报社", "政府", "党委",
-    "局", "厅", "署", "委", "司",
-)  # fmt: skip
+_WORDS = load("organizations.txt", lists=ORGANIZATION_SECTIONS)
+INSTITUTION_SUFFIXES: tuple[str, ...] = words(_WORDS, "institution-suffixes")
 # In affiliation lines (作者系……) every item is an institution, so any of these endings do.
-_AFFILIATION_EXTRA = (
-    "中心", "院", "所", "室", "部", "系", "处", "科", "站", "馆",
-    "社", "组", "台", "校", "会", "团",
-)  # fmt: skip
+_AFFILIATION_EXTRA = words(_WORDS, "affiliation-suffixes")
 # Words that end in an institution character without being institutions.
-_NOT_INSTITUTION = frozenset({
-    "大局", "全局", "格局", "布局", "开局", "当局", "结局", "政局", "时局", "变局", "新局",
-    "大厅", "餐厅", "客厅", "展厅", "部署", "签署", "常委", "编委", "上司", "官司",
-})  # fmt: skip
+_NOT_INSTITUTION = frozenset(words(_WORDS, "not-institutions"))
 
 # Job titles at the end of an affiliation item, longest first.
-JOB_TITLES: tuple[str, ...] = tuple(sorted((
-    "特约研究员", "特聘研究员", "客座研究员", "高级研究员", "副研究员", "助理研究员", "研究员",
-    "首席经济学家", "首席专家", "首席科学家", "学部委员", "博士生导师", "硕士生导师",
-    "博士研究生", "硕士研究生", "博士后", "研究生", "特聘教授", "讲席教授", "副教授", "教授",
-    "讲师", "助教", "常务副院长", "执行院长", "副院长", "院长", "副所长", "所长", "副主任",
-    "主任", "副校长", "校长", "副部长", "部长", "副局长", "局长", "副秘书长", "秘书长",
-    "副理事长", "理事长", "副会长", "会长", "党委书记", "副书记", "书记", "总经济师",
-    "高级经济师", "经济师", "院士", "主编", "副主编", "总编辑", "社长", "学者", "专家",
-    "成员", "委员", "常委", "研究馆员", "编审", "记者", "董事长", "总经理", "负责人",
-    "主任委员", "博士", "硕士",
-), key=lambda t: (-len(t), t)))  # fmt: skip
+JOB_TITLES: tuple[str, ...] = longest_first(words(_WORDS, "job-titles"))
 
 # Words that cannot stand inside an institution name in running text: verbs of the
 # sentence around it, and the particles that join phrases.
-_MIDDLE_STOPWORDS = frozenset({
-    "关于", "印发", "发布", "加快", "推动", "推进", "实施", "提出", "强调", "要求", "召开",
-    "举办", "支持", "建设", "成立", "设立", "组建", "牵头", "会同", "联合", "指导", "审议",
-    "通过", "明确", "部署", "开展", "组织", "依托", "加强", "鼓励", "引导", "促进", "发挥",
-    "围绕", "面向", "构建", "打造", "完善", "健全", "深化", "落实", "贯彻", "等", "和", "与",
-    "及", "或", "在", "对", "把", "将", "从", "向", "于", "为", "是", "了", "并", "以", "其",
-    "赋能", "描绘", "提供", "负责", "领导", "统筹", "的", "地", "得", "这", "那", "我们",
-    "两个", "各", "各级", "直属", "所属", "下属", "有关", "相关", "所有", "一些", "部分",
-})  # fmt: skip
+_MIDDLE_STOPWORDS = frozenset(words(_WORDS, "middle-stopwords"))
 _NAME_RUN = re.compile(r"[\u4e00-\u9fff（）()]+")
 _CENTRAL = re.compile(
     r"(?<![\u4e00-\u9fff])中央(?=明确|提出|要求|强调|决定|部署|作出|做出|出台|印发|高度重视|号召|指出)"
@@ -116,7 +87,7 @@ _SUFFIX_ENDS = re.compile(f"[{''.join(sorted({s[-1] for s in INSTITUTION_SUFFIXE
 
 # Names that say they are national: a level word before them (香港地区全国人大代表, 驻本市
 # 全国人民代表大会代表) does not make them a local body.
-_NATIONAL_NAMES = ("全国", "国家", "国务院", "中国", "中华", "中央", "中共中央", "最高")
+_NATIONAL_NAMES = words(_WORDS, "national-names")
 # A level word a local body may be written after (the check that a document's seat is needed).
 _LEVEL_WORD = re.compile("[省市区县州盟旗]")
 
@@ -158,7 +129,7 @@ def affiliation_orgs(text: str) -> list[tuple[int, int, str]]:
 
 # A body whose name can open a sub-unit's (内蒙古自治区社会科学院|社会学研究所,
 # 财经战略研究院|服务经济与互联网发展研究室): the affiliation names the parent too.
-_PARENT_SUFFIXES = ("社会科学院", "科学院", "研究院", "大学", "党校")
+_PARENT_SUFFIXES = words(_WORDS, "parent-suffixes")
 
 
 def _parent_end(name: str) -> int | None:
@@ -224,12 +195,7 @@ def _pattern_orgs(text: str, anchors: list[tuple[int, int]]) -> list[tuple[int, 
 _NOT_BEFORE_LEVEL = frozenset("本全该在将为是并或对从至按据归")
 # Words a level character opens that make it no level word of a body's name (jieba cuts
 # 市大数据局 as 市大|数据|局 and 省政府 as one word, so its word bounds cannot tell).
-_NOT_LEVEL_WORDS = frozenset({
-    "市场", "省级", "市级", "区级", "县级", "市县", "县区", "区县", "市区", "省内", "市内",
-    "区内", "县内", "县域", "市域", "省域", "区域", "市民", "县城", "市政", "省市", "市州",
-    "州市", "区块", "省外", "市外", "旗县", "盟市", "区位", "市值", "区间", "县乡", "省部",
-    "市属", "省属", "区属", "县属", "区别", "区分", "市面", "省份", "县市", "区市",
-})  # fmt: skip
+_NOT_LEVEL_WORDS = frozenset(words(_WORDS, "not-level-words"))
 
 
 # Words that do not stand inside a local body's name: the verbs and places of the sentence
@@ -309,23 +275,25 @@ def _covered(block: Block, doc_spans: Spans, i: int, j: int) -> bool:
 
 
 def find_organizations(
-    text: str, *, affiliation: bool = False, seat: Seat | None = None
+    text: str,
+    *,
+    affiliation: bool = False,
+    seat: Seat | None = None,
+    events: Iterable[tuple[int, int]] = (),
 ) -> list[tuple[int, int, str, str]]:
     """Organizations in one block's clean text as ``(i, j, canonical label, rule)``. A known
     body after a level word (省发展改革委) is a local body (:mod:`.local`), placed by ``seat``
-    (the document's province and city) when it is known; its key: :func:`.local.org_key`."""
+    (the document's province and city) when it is known; its key: :func:`.local.org_key`.
+    No name overlaps ``events``, the spans of the event names in ``text`` (the events
+    recognizer's matches): 中央政治局 inside ``中央政治局会议`` is no mention."""
     orgs = load_scheme("organizations")
     places = load_scheme("places")
-    events: Spans | None = None
+    event_spans = Spans(events)
     # The overlap questions below ask indexes (extract.base), not every earlier span: a
     # single long line (a file without line breaks) made them quadratic.
 
     def free(i: int, j: int) -> bool:
-        # Event names are looked for only once a name needs checking: most blocks have none.
-        nonlocal events
-        if events is None:
-            events = Spans((a, b) for a, b, _, _ in find_events(text))
-        return not events.overlap(i, j)
+        return not event_spans.overlap(i, j)
 
     hits: list[tuple[int, int, str, str]] = []
     concepts = {
@@ -390,7 +358,7 @@ def find_organizations(
     return sorted(hits)
 
 
-def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
+def _scan(doc: Document, found: Found) -> BlockScan:
     # Policy titles (their issuer is mentioned by the policy extractor) and organizations
     # already mentioned are not mentioned again.
     taken = Spans(
@@ -399,18 +367,22 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
         if isinstance(f, EntityMention) and f.ref.cls in ("Policy", "Organization")
     )
     seat: Seat | None = None
-    for block in doc.blocks:
-        if block.kind in SKIP_KINDS:
-            continue
+
+    def match(block: Block, n: int) -> list[Match]:
+        nonlocal seat
         if seat is None and _LEVEL_WORD.search(block.text):
             seat = document_seat(doc)  # only documents that name a body by its level
-        hits = find_organizations(block.text, affiliation=block.kind == "affiliation", seat=seat)
-        for i, j, label, rule in hits:
-            if _covered(block, taken, i, j):
-                continue
-            yield EntityMention(
-                ref=EntityRef("Organization", org_key(label, rule, doc.id)),
-                label=label,
-                mention=doc.mention(block, i, j, rule),
-                article=block.article,
-            )
+        events = [(m.start, m.end) for m in found.matches("events", n)]
+        hits = find_organizations(
+            block.text, affiliation=block.kind == "affiliation", seat=seat, events=events
+        )
+        return [
+            Match(i, j, "Organization", label, rule, key=org_key(label, rule, doc.id))
+            for i, j, label, rule in hits
+            if not _covered(block, taken, i, j)
+        ]
+
+    return match
+
+
+RECOGNIZER = BlockRecognizer("organizations", _scan, needs=("policies", "events"))

@@ -18,30 +18,30 @@ import re
 from collections.abc import Iterator, Sequence
 
 from policygraph.extract.base import entities, entity_key
+from policygraph.extract.driver import FactRecognizer
 from policygraph.model import EntityMention, EntityRef, Fact
+from policygraph.rules.vocab import provinces
+from policygraph.rules.wordlists import load, words
 from policygraph.text.document import Block, Document
 from policygraph.text.layout import byline_names, editor_names, is_person_name
 from policygraph.text.spans import Claims, Spans
 
 # Titles that follow a bare name directly; 部长, 主任 and the like usually follow an
 # organization name instead, so they are left out.
-_TITLES = "总书记|国家主席|副主席|主席|副总理|总理|委员长|同志|先生|女士"
-_SPEECH = "指出|强调|明确指出|深刻指出|提出|表示|要求|说"
+_WORDS = load(
+    "persons.txt",
+    lists=("titles", "speech-verbs", "offices", "after-name", "contact-words", "not-names"),
+)
+_TITLES = "|".join(words(_WORDS, "titles"))
+_SPEECH = "|".join(words(_WORDS, "speech-verbs"))
 _TITLED = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?P<title>{_TITLES})")
 # Where a title is: _TITLED tries a name at every Han character, this skips to the titles
 # (rare; a block without one holds no titled name).
 _TITLE = re.compile(_TITLES)
 # 国家主席习近平出席, 国务院总理李强主持, 国家统计局局长康义介绍: an office before the name;
 # the verb after it fixes where the name ends (李明 in 市长李明强调, not 李明强).
-_OFFICES = (
-    "国家副主席|国家主席|国务院副总理|国务院总理|副总理|总理|总书记|委员长|副主席|主席"
-    "|副部长|部长|副局长|局长|副省长|省长|副市长|市长|区长|县长|副书记|书记|副校长|校长"
-    "|副院长|院长|副主任|主任|董事长|总经理|发言人"
-)
-_AFTER_NAME = (
-    "指出|强调|表示|说|认为|介绍|主持|出席|发表|会见|会谈|致信|致电|签署|宣布|考察|调研"
-    "|视察|参加|在|同|与|向|对|就"
-)
+_OFFICES = "|".join(words(_WORDS, "offices"))
+_AFTER_NAME = "|".join(words(_WORDS, "after-name"))
 _TITLE_FIRST = re.compile(
     rf"(?:{_OFFICES})[ \u3000]?(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?:同志)?(?={_AFTER_NAME}|$)"
 )
@@ -59,91 +59,14 @@ _CONTACT = re.compile(
     rf"[ \u3000]+(?={_PHONE})"
 )
 # Words of a contact line that stand where a name would (电话 010-…).
-_CONTACT_WORDS = frozenset({"电话", "手机", "传真", "邮编", "座机", "热线", "联系", "咨询", "办公"})
+_CONTACT_WORDS = frozenset(words(_WORDS, "contact-words"))
 _CONTACT_HINT = re.compile(_PHONE)
 _SPEAKING = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,3}})(?:{_SPEECH})")
 # Two- and three-character words that begin with a surname character but are not names.
-_NOT_NAMES = frozenset(
-    [
-        "国家",
-        "中央",
-        "党中央",
-        "全国",
-        "全党",
-        "全军",
-        "全体",
-        "广大",
-        "领导",
-        "年轻",
-        "青年",
-        "各级",
-        "同时",
-        "政府",
-        "人民",
-        "高校",
-        "全会",
-        "会议",
-        "部门",
-        "地方",
-        "相关",
-        "有关",
-        "企业",
-        "这些",
-        "他们",
-        "我们",
-        "总体",
-        "重点",
-        "管理",
-        "安全",
-        "龙头",
-        "成员",
-        "明确",
-        "常委",
-        "万人",
-        "方面",
-        "文件",
-        "市委",
-        "省委",
-        "区委",
-        "县委",
-        "党委",
-        "支部",
-        "党组",
-        "江苏",
-        "湖南",
-        "湖北",
-        "山东",
-        "山西",
-        "广东",
-        "广西",
-        "河南",
-        "河北",
-        "云南",
-        "贵州",
-        "海南",
-        "福建",
-        "浙江",
-        "安徽",
-        "江西",
-        "四川",
-        "甘肃",
-        "青海",
-        "宁夏",
-        "新疆",
-        "西藏",
-        "吉林",
-        "辽宁",
-        "黑龙",
-        "上海",
-        "天津",
-        "重庆",
-        "北京",
-        "香港",
-        "澳门",
-        "台湾",
-        "内蒙",
-        "陕西",
-    ]
+# and the provinces' short names, cut to two characters as a name is (江苏, 黑龙 of 黑龙江),
+# from ontology/vocab/places.ttl
+_NOT_NAMES = frozenset(words(_WORDS, "not-names")) | frozenset(
+    min(c.labels, key=lambda s: (len(s), s))[:2] for c in provinces()
 )
 
 
@@ -230,3 +153,6 @@ def _person(doc: Document, block: Block, i: int, j: int, name: str, rule: str) -
         mention=doc.mention(block, i, j, rule),
         article=block.article,
     )
+
+
+RECOGNIZER = FactRecognizer("persons", extract, needs=("policies", "organizations", "places"))

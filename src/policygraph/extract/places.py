@@ -14,22 +14,18 @@ Policy mention (北京市 in ``北京市习近平新时代中国特色社会主�
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-
-from policygraph.extract.base import entity_key
-from policygraph.model import EntityMention, EntityRef, Fact
+from policygraph.extract.driver import BlockRecognizer, BlockScan, Found, Match
+from policygraph.model import EntityMention
 from policygraph.rules.vocab import load_scheme
-from policygraph.text.document import Document
+from policygraph.rules.wordlists import load, rows_of
+from policygraph.text.document import Block, Document
 from policygraph.text.spans import Spans
-
-SKIP_KINDS = frozenset({"byline", "editor"})
 
 # Words that, right after a place name, make it part of a fixed phrase, not a place.
 NOT_PLACE_AFTER: dict[str, tuple[str, ...]] = {
-    "中国": ("特色", "式", "梦", "制造", "创造", "方案", "智慧", "力量", "故事", "经验", "道路",
-             "精神", "人民", "共产党", "化", "品牌", "声音", "风格", "气派", "之治", "号",
-             "智造", "标准", "模式", "理论", "实践", "共产主义"),
-}  # fmt: skip
+    row[0]: row[1:]
+    for row in rows_of(load("places.txt", rows=("not-place-after",)), "not-place-after")
+}
 
 
 def find_places(text: str) -> list[tuple[int, int, str]]:
@@ -42,23 +38,22 @@ def find_places(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
+def _scan(doc: Document, found: Found) -> BlockScan:
     # indexed: a scan of every mention per place made long documents quadratic
     covering = Spans(
         (f.mention.start, f.mention.end)
         for f in found
         if isinstance(f, EntityMention) and f.ref.cls in ("Organization", "Policy", "Place")
     )
-    for block in doc.blocks:
-        if block.kind in SKIP_KINDS:
-            continue
-        for i, j, label in find_places(block.text):
-            start, end = block.original_span(i, j)
-            if covering.cover(start, end):
-                continue
-            yield EntityMention(
-                ref=EntityRef("Place", entity_key(label)),
-                label=label,
-                mention=doc.mention(block, i, j, "places.vocab"),
-                article=block.article,
-            )
+
+    def match(block: Block, n: int) -> list[Match]:
+        return [
+            Match(i, j, "Place", label, "places.vocab")
+            for i, j, label in find_places(block.text)
+            if not covering.cover(*block.original_span(i, j))
+        ]
+
+    return match
+
+
+RECOGNIZER = BlockRecognizer("places", _scan, needs=("policies", "organizations"))

@@ -19,7 +19,9 @@ import re
 from collections.abc import Iterator, Sequence
 
 from policygraph.extract.base import entities, starting_in
+from policygraph.extract.driver import FactRecognizer
 from policygraph.model import EntityMention, Fact, Mention, QuoteFact
+from policygraph.rules.registry import check
 from policygraph.text.document import Block, Document
 from policygraph.text.numerals import iso_dates
 from policygraph.text.spans import Stabbing
@@ -66,7 +68,7 @@ def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
         yield QuoteFact(
             text="\n".join(b.text for b in quoted),
             mention=Mention(
-                start, end, doc.text[start:end], quoted[0].sentence_at(0), "quotes.sidebar"
+                start, end, doc.text[start:end], quoted[0].sentence_at(0), check("quotes.sidebar")
             ),
             attribution=doc.mention(block, 0, len(block.text), "quotes.attribution"),
             speaker=_first_in(persons, inside),
@@ -159,3 +161,6 @@ def _first_in(mentions: list[EntityMention], span: tuple[int, int]) -> EntityMen
 
 def _date(text: str) -> str | None:
     return next((iso for iso, _, _ in iso_dates(text)), None)
+
+
+RECOGNIZER = FactRecognizer("quotes", extract, needs=("persons", "events", "places", "policies"))

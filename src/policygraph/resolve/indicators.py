@@ -21,7 +21,8 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from policygraph.rules.vocab import normalise, vocab_path
+from policygraph.rules.normalize import normalise
+from policygraph.rules.vocab import vocab_path
 
 VOCABULARY = "indicators"
 _PGO = "https://w3id.org/policygraph/ontology#"

@@ -17,55 +17,15 @@ import jieba
 import pyoxigraph as ox
 
 from policygraph.errors import PolicyGraphError
+from policygraph.rules.normalize import normalise
 
 VOCAB_BASE = "https://w3id.org/policygraph/vocab/"
 
-# Full-width brackets and punctuation that Chinese text keeps as written (see extract.base.fold).
-_KEEP_FULL_WIDTH = "（）：；，！？"
 _ASCII_WORD = re.compile(r"[0-9A-Za-z]")
 
 
 class VocabularyError(PolicyGraphError):
     """An ontology folder or vocabulary file is missing or malformed."""
-
-
-def _normal_form_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for code in range(0xFF01, 0xFF5F):
-        if chr(code) not in _KEEP_FULL_WIDTH:
-            table[code] = chr(code - 0xFEE0)
-    for code in range(0x80):
-        table.setdefault(code, chr(code))
-    # Applied after the full-width fold, so ＡＩ and AI and ai all meet.
-    for code, ch in table.items():
-        table[code] = {"(": "（", ")": "）"}.get(ch, ch.lower() if ch.isascii() else ch)
-    return {code: ch for code, ch in table.items() if ch != chr(code)}
-
-
-# One translate table instead of a Python loop per character: normalise runs on every block
-# several times (once per vocabulary scan), so its speed is the build's speed.
-_NORMAL_FORM = _normal_form_table()
-# Most Chinese text has nothing to change: finding that out is ten times cheaper than
-# translating it.
-_NOT_NORMAL = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_NORMAL_FORM)) + "]")
-
-
-def normalise(text: str) -> str:
-    """A same-length normal form for matching: full-width ASCII to half-width, ``()`` to
-    ``（）``, Latin letters to lower case. ``normalise(t)[i]`` stands for ``t[i]``."""
-    return text.translate(_NORMAL_FORM) if _NOT_NORMAL.search(text) else text
-
-
-def tidy_label(text: str) -> str:
-    """The nicest written form of a name: full-width ASCII folded to half-width, brackets as
-    full-width ``（）`` (Chinese official typography), runs of white space as one space."""
-    out = []
-    for ch in re.sub(r"\s+", " ", text.strip()):
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E and ch not in _KEEP_FULL_WIDTH:
-            ch = chr(code - 0xFEE0)
-        out.append({"(": "（", ")": "）"}.get(ch, ch))
-    return "".join(out)
 
 
 def ontology_dir() -> Path:
@@ -285,6 +245,16 @@ def _piece_starts(text: str) -> list[int]:
 
 def vocab_path(name: str) -> Path:
     return ontology_dir() / "vocab" / f"{name}.ttl"
+
+
+#: Kinds of place in ``places.ttl`` (the ``skos:broader`` of every place).
+PROVINCE = "https://w3id.org/policygraph/vocab/place-kind/province"
+CITY = "https://w3id.org/policygraph/vocab/place-kind/city"
+
+
+def provinces() -> list[Concept]:
+    """The provinces, autonomous regions, municipalities and SARs of ``places.ttl`` (34)."""
+    return [c for c in load_scheme("places") if PROVINCE in c.broader]
 
 
 @cache

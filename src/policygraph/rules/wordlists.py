@@ -1,7 +1,10 @@
-"""Word files: the small data files under ``policygraph/data/`` that hold rule vocabulary.
+"""Word files: the small data files under ``policygraph/rules/data/`` that hold rule
+vocabulary, all read by :func:`load` (checked, cached).
 
 Format: ``[section]`` headers, one entry a line (white-space separated words), ``#`` starts
 a comment. Errors name the file and the line, so a user who edits a list sees what to fix.
+A section is ``single`` (one word a line), ``rows`` (a word and what goes with it) or
+``lists`` (any number of words a line; :func:`words` reads them all, in file order).
 """
 
 from __future__ import annotations
@@ -32,13 +35,18 @@ def entry_error(name: str, entry: Entry, message: str) -> WordListError:
 
 
 def parse_word_file(
-    text: str, *, name: str, single: Collection[str] = (), rows: Collection[str] = ()
+    text: str,
+    *,
+    name: str,
+    single: Collection[str] = (),
+    rows: Collection[str] = (),
+    lists: Collection[str] = (),
 ) -> dict[str, list[Entry]]:
     """The ``[section]``s of a word file (one entry a line, ``#`` starts a comment). When
-    ``single`` or ``rows`` name sections, the file is checked: every section named and no
-    other, one word a line in the ``single`` sections, a word and what goes with it in the
-    ``rows`` sections. With neither, any section and any entry is accepted."""
-    known = [*single, *rows]
+    ``single``, ``rows`` or ``lists`` name sections, the file is checked: every section
+    named and no other, one word a line in the ``single`` sections, a word and what goes
+    with it in the ``rows`` sections. With none, any section and any entry is accepted."""
+    known = [*single, *rows, *lists]
     sections: dict[str, list[Entry]] = {}
     current: str | None = None
     for n, raw in enumerate(text.splitlines(), start=1):
@@ -88,7 +96,25 @@ def none_of(words: Sequence[str]) -> str:
 
 
 @cache
-def sections(name: str) -> dict[str, list[tuple[str, ...]]]:
-    """The entries of ``data/{name}`` by section, unchecked (the caller checks its shapes)."""
-    parsed = parse_word_file(read_data(name), name=name)
-    return {section: [e.words for e in entries] for section, entries in parsed.items()}
+def load(
+    name: str,
+    *,
+    single: tuple[str, ...] = (),
+    rows: tuple[str, ...] = (),
+    lists: tuple[str, ...] = (),
+) -> dict[str, list[Entry]]:
+    """The entries of ``data/{name}`` by section, checked against the sections named (see
+    :func:`parse_word_file`): the one way every word file is read."""
+    if not (single or rows or lists):
+        raise ValueError(f"data/{name}: name its sections to have them checked")
+    return parse_word_file(read_data(name), name=name, single=single, rows=rows, lists=lists)
+
+
+def words(sections: dict[str, list[Entry]], section: str) -> tuple[str, ...]:
+    """Every word of ``section``, in file order."""
+    return tuple(w for entry in sections[section] for w in entry.words)
+
+
+def rows_of(sections: dict[str, list[Entry]], section: str) -> list[tuple[str, ...]]:
+    """The lines of ``section``, each a tuple of its words."""
+    return [entry.words for entry in sections[section]]

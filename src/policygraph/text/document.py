@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
 from policygraph.model import DocumentMeta, Mention
+from policygraph.rules.registry import check as check_rule
 
 BlockKind: TypeAlias = Literal[
     "title",  # article title
@@ -137,7 +138,7 @@ class Document:
             surface=surface,
             # interned: the mentions of one sentence share its text (and pickle it once)
             sentence=sys.intern(block.sentence_at(i)),
-            rule=rule,
+            rule=check_rule(rule),
             clean=None if clean == surface else clean,
         )
 

@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 
+from policygraph.rules.wordlists import load, words
 from policygraph.text.document import Block, BlockKind, join_blocks
 from policygraph.text.spans import Stabbing
 
@@ -36,7 +36,8 @@ _AFFILIATION = re.compile(
 )
 _EDITOR = re.compile(r"^本版(?:责任)?编辑")
 # A line above a byline that names a company is a table row, not an article's title.
-_COMPANY = ("公司", "集团", "银行")
+_WORDS = load("layout.txt", lists=("staff-roles", "company-words"))
+_COMPANY = words(_WORDS, "company-words")
 _MIN_REPEAT = 40  # shorter lines (headings, 本版编辑 …) may repeat on purpose
 _NAME_TOKEN = re.compile(r"^[\u4e00-\u9fff·]{1,4}$")
 
@@ -44,10 +45,7 @@ _NAME_TOKEN = re.compile(r"^[\u4e00-\u9fff·]{1,4}$")
 @cache
 def surnames() -> frozenset[str]:
     """Surnames from ``data/surnames.txt`` (data, not code: extend the file)."""
-    text = files("policygraph").joinpath("rules/data/surnames.txt").read_text(encoding="utf-8")
-    return frozenset(
-        w for line in text.splitlines() if not line.startswith("#") for w in line.split()
-    )
+    return frozenset(words(load("surnames.txt", lists=("surnames",)), "surnames"))
 
 
 def is_person_name(name: str) -> bool:
@@ -91,10 +89,7 @@ def _byline_name(name: str) -> bool:
 
 
 # Roles on a page's staff line (本版编辑 李笑语 美编 倪梦婷): each is followed by names.
-_STAFF_ROLES = frozenset({
-    "本版编辑", "本版责任编辑", "责任编辑", "编辑", "美编", "校对", "制图", "摄影", "图片编辑",
-    "版式设计", "设计", "责编", "本版统筹", "统筹",
-})  # fmt: skip
+_STAFF_ROLES = frozenset(words(_WORDS, "staff-roles"))
 
 # What follows the names on a staff line: contact details, not people (来 is a surname).
 _NOT_STAFF = re.compile(r"来稿|投稿|邮箱|电话|传真|地址|邮编|网址")

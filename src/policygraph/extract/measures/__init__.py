@@ -37,15 +37,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from policygraph.extract.base import entities, policy_key
+from policygraph.extract.driver import FactRecognizer
 from policygraph.extract.measures.attribution import concerns, owning_policy
 from policygraph.extract.measures.classify import reviewed
 from policygraph.extract.measures.reader import measure_spans, read_paragraph
 from policygraph.extract.measures.spans import MeasureSpan
 from policygraph.extract.measures.words import MeasureWords
-from policygraph.extract.years import find_plan_periods, find_years
 from policygraph.model import EntityRef, Fact, Measure, QuoteFact
 from policygraph.text.document import Document
 from policygraph.text.spans import Stabbing
+from policygraph.text.years import find_plan_periods, find_years
 
 __all__ = ["MeasureSpan", "MeasureWords", "extract", "measure_spans"]
 
@@ -220,9 +221,9 @@ def _plan_year(heading: str, base_year: int | None) -> int | None:
     if base_year is None or any(w in heading for w in _REVIEW):
         return None
     years = find_years(heading, base_year=base_year) + find_plan_periods(heading)
-    if any(y.year == base_year and y.rule != "years.plan-period" for y in years):
+    if any(y.year == base_year and y.kind != "plan-period" for y in years):
         return base_year
-    ends = [y.year for y in years if y.rule == "years.plan-period" and y.year > base_year]
+    ends = [y.year for y in years if y.kind == "plan-period" and y.year > base_year]
     return ends[0] if ends else None
 
 
@@ -275,3 +276,6 @@ def _restates(measure: Measure, targets: dict[tuple[object, ...], list[str]]) ->
 
 def _figure(measure: Measure) -> tuple[str, object, str, str | None]:
     return measure.indicator, measure.value, measure.comparator, measure.unit
+
+
+RECOGNIZER = FactRecognizer("measures", extract, needs=("policies", "lexicon", "quotes"))

@@ -9,8 +9,12 @@ from policygraph.extract.measures.frame import Frame, Paragraph
 from policygraph.extract.measures.spans import Kind
 from policygraph.extract.measures.words import words
 from policygraph.extract.numbers import Quantity
-from policygraph.extract.years import YearSpan
 from policygraph.text.document import MAX_SENTENCE
+from policygraph.text.years import YearSpan
+
+#: A target found only by standing in a plan's targets section: like a statistic, it counts
+#: only when its indicator is named before the figure.
+PLAN_SECTION = "measures.plan-section"
 
 
 def classify(
@@ -59,7 +63,7 @@ def classify(
         frame.mode is None and reviewed(text, _sentence_start(text, ca))
     )
     if para.plan_year is not None and frame.mode in (None, "current") and not reports:
-        return "Target", frame.year or para.plan_year, "measures.plan-section"
+        return "Target", frame.year or para.plan_year, PLAN_SECTION
     year = frame.year if frame.mode is not None else para.reported
     return "Statistic", year, "measures.statistic"
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from policygraph.extract.measures.words import words
-from policygraph.extract.years import YearSpan
+from policygraph.text.years import YearSpan
 
 _CLAUSE_SEP = "，,；;：:"
 # one search per separator, not a Python test per character
@@ -44,7 +44,7 @@ def skip_time(
         if year is not None:
             k = year.j
             tail = _YEAR_TAIL.match(text, k, j)
-            if tail and year.rule != "years.plan-period":  # not the 年 of 十五期间年均增长
+            if tail and year.kind != "plan-period":  # not the 年 of 十五期间年均增长
                 k = tail.end()
             continue
         item = _ITEM.match(text, k, j) if k == i or text[k - 1] in "（(" else None

@@ -10,7 +10,7 @@ from typing import Literal
 from policygraph.extract.measures.spans import MeasureSpan
 from policygraph.extract.measures.words import words
 from policygraph.extract.numbers import Quantity
-from policygraph.extract.years import YearSpan
+from policygraph.text.years import YearSpan
 
 _COMPARISON = ("比", "较", "同比", "相比", "与", "于")  # 比去年…: a comparison, not a time frame
 _FIRST_N = re.compile(r"前[一二三四五六七八九两几\d]")
@@ -58,7 +58,7 @@ def on_year(text: str, ca: int, year: YearSpan, frame: Frame, para: Paragraph) -
     base = para.base_year
     if before.endswith(_COMPARISON):
         return
-    if year.rule == "years.plan-period":
+    if year.kind == "plan-period":
         _on_period(year, frame, para)
         return
     first = frame.mode is None  # the sentence's first time frame
@@ -72,7 +72,7 @@ def on_year(text: str, ca: int, year: YearSpan, frame: Frame, para: Paragraph) -
     if (by and (base is None or year.year >= base)) or (base is not None and year.year > base):
         frame.mode, frame.year = "target", year.year
         # a period (2006－2020年的科技发展) frames its sentence but sets no deadline
-        if year.rule != "years.range" and not after.startswith("的"):
+        if year.kind != "range" and not after.startswith("的"):
             para.deadline, para.by = year.year, by
     elif base is not None and year.year == base:
         frame.mode, frame.year = "current", year.year

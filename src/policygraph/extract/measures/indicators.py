@@ -10,7 +10,7 @@ from policygraph.extract.measures.clauses import PUNCT, skip_time
 from policygraph.extract.measures.frame import Frame
 from policygraph.extract.measures.words import words
 from policygraph.extract.numbers import Quantity
-from policygraph.extract.years import YearSpan
+from policygraph.text.years import YearSpan
 
 # 由10.2%下降到3.1%, 由2002年7703元增加到…, 从去年的2.1%提高到…, 由每人每年50元提高到…: the start
 # value is no measure

@@ -8,7 +8,7 @@ from dataclasses import replace
 from functools import cache
 from typing import cast
 
-from policygraph.extract.measures.classify import classify
+from policygraph.extract.measures.classify import PLAN_SECTION, classify
 from policygraph.extract.measures.clauses import clauses
 from policygraph.extract.measures.frame import Frame, Paragraph, on_year
 from policygraph.extract.measures.indicators import (
@@ -25,9 +25,9 @@ from policygraph.extract.measures.respectively import RESPECTIVELY, respectively
 from policygraph.extract.measures.spans import Kind, MeasureSpan
 from policygraph.extract.measures.words import words
 from policygraph.extract.numbers import Quantity, find_quantities
-from policygraph.extract.years import YearSpan, find_plan_periods, find_years
 from policygraph.model import Comparator
 from policygraph.text.document import Block
+from policygraph.text.years import YearSpan, find_plan_periods, find_years
 
 _PROTECTED = re.compile(r"《[^《》]*》|[（(][^（）()]*[）)]")
 _SHORT_QUOTE = re.compile(r"“[^“”]{0,12}”")
@@ -186,7 +186,7 @@ def _on_quantity(
     kind, year, rule = classify(text, ca, i, quantity, years, frame, para)
     if estimate and kind == "Target":
         kind, rule = "Statistic", "measures.estimate"
-    if (kind == "Statistic" or rule == "measures.plan-section") and not found.named_before:
+    if (kind == "Statistic" or rule == PLAN_SECTION) and not found.named_before:
         return  # 6.5%左右的增速可以…: a report must say what it measures before the number
     inherited = found.from_pre and frame.subject is not None and continues(indicator)
     if inherited and frame.subject:
@@ -226,7 +226,7 @@ def _dated_starts(
     paragraph's positions."""
     out: list[tuple[Quantity, int]] = []
     for y in years:
-        if y.year >= base or y.rule == "years.plan-period" or not from_year(sentence, y.i, y.j):
+        if y.year >= base or y.kind == "plan-period" or not from_year(sentence, y.i, y.j):
             continue
         q = next((q for q in found if q.start >= y.j), None)
         if q is not None and sentence[y.j : q.start].strip(" 的") == "":

@@ -7,7 +7,7 @@ import re
 from policygraph.extract.measures.clauses import PUNCT, skip_time
 from policygraph.extract.measures.indicators import strip_trailing
 from policygraph.extract.numbers import Quantity
-from policygraph.extract.years import YearSpan
+from policygraph.text.years import YearSpan
 
 RESPECTIVELY = "分别"
 

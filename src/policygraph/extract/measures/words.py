@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from policygraph.rules.wordlists import sections as word_sections
+from policygraph.rules.wordlists import load
+from policygraph.rules.wordlists import words as words_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +31,32 @@ class MeasureWords:
     change_words: tuple[str, ...]
 
 
+_SECTIONS = (
+    "target-cues",
+    "forecast-cues",
+    "projection-cues",
+    "not-cues",
+    "clause-cues",
+    "current-cues",
+    "statistic-cues",
+    "list-leads",
+    "skip",
+    "deadline-before",
+    "leading",
+    "trailing",
+    "lead-verbs",
+    "count-units",
+    "inherit",
+    "change-words",
+)
+
+
 @cache
 def words() -> MeasureWords:
-    sections = word_sections("measures.txt")
+    sections = load("measures.txt", single=_SECTIONS)
 
     def section(name: str) -> tuple[str, ...]:
-        return tuple(sorted((row[0] for row in sections[name]), key=lambda w: (-len(w), w)))
+        return tuple(sorted(words_of(sections, name), key=lambda w: (-len(w), w)))
 
     return MeasureWords(
         target_cues=section("target-cues"),

@@ -65,10 +65,10 @@ labels, and ``relations`` turns what is kept into facts.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
+from policygraph.extract.driver import SKIP_KINDS, FactRecognizer, Found
 from policygraph.extract.policies.candidates import (
-    SKIP_KINDS,
     Candidate,
     first_come,
     unified_labels,
@@ -80,7 +80,7 @@ from policygraph.extract.policies.initiatives import (
     repeats,
 )
 from policygraph.extract.policies.plans import five_year_plans, named_documents, plan_label
-from policygraph.extract.policies.relations import facts
+from policygraph.extract.policies.relations import Events, facts
 from policygraph.extract.policies.titles import (
     bracket_titles,
     heading_title,
@@ -102,7 +102,6 @@ from policygraph.text.document import Block, Document
 # What the package offers besides ``extract``; tests clear the ``words``/``_patterns`` caches to
 # read an edited data file.
 __all__ = [
-    "SKIP_KINDS",
     "Candidate",
     "PolicyWords",
     "_patterns",
@@ -117,19 +116,17 @@ __all__ = [
 ]
 
 
-def extract(doc: Document, found: Sequence[Fact]) -> Iterator[Fact]:
+def extract(doc: Document, found: Found) -> Iterator[Fact]:
     per_block = [
         [] if block.kind in SKIP_KINDS else _block_candidates(block, doc) for block in doc.blocks
     ]
     repeats(doc, per_block)
     labels = unified_labels(per_block)
     periods_done: set[str] = set()
-    positions: dict[int, int] = {}  # a block's index, for the line under a title heading
-    for n, block in enumerate(doc.blocks):
-        positions.setdefault(id(block), n)
+    events = Events(doc, found)
     for cands in per_block:
         for cand in cands:
-            yield from facts(cand, doc, labels, periods_done, positions)
+            yield from facts(cand, doc, labels, periods_done, events)
 
 
 def _block_candidates(block: Block, doc: Document) -> list[Candidate]:
@@ -145,3 +142,6 @@ def _block_candidates(block: Block, doc: Document) -> list[Candidate]:
     ordered += initiatives(block)
     ordered += list(self_references(block, doc))
     return first_come(ordered)
+
+
+RECOGNIZER = FactRecognizer("policies", extract, needs=("events",))

@@ -5,13 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
 
 from policygraph.extract.base import policy_key
 from policygraph.model import EntityClass
 from policygraph.text.document import Block
 from policygraph.text.spans import Claims
 
-SKIP_KINDS = frozenset({"byline", "editor"})
+#: How a policy candidate was found (its rule is ``policies.{kind}``).
+CandidateKind: TypeAlias = Literal[
+    "named-document",
+    "title-brackets",
+    "title-heading",
+    "five-year-plan",
+    "initiative",
+    "initiative-quoted",
+    "initiative-plus",
+    "initiative-list",
+    "initiative-repeat",
+    "self-reference",
+]
 
 
 @dataclass(slots=True)
@@ -22,13 +35,22 @@ class Candidate:
     i: int
     j: int
     label: str
-    rule: str
+    kind: CandidateKind  # the rule that found it is ``policies.{kind}``
     period: tuple[int, int] | None = None
     issuers: list[tuple[int, int, EntityClass, str]] = field(default_factory=list)
     issued_in: int | None = None
     adopted_at: str | None = None
     initiative: bool = False
     known_issuers: tuple[str, ...] = ()  # organizations that always issue this kind of document
+
+    @property
+    def rule(self) -> str:
+        return f"policies.{self.kind}"
+
+    @property
+    def titled(self) -> bool:
+        """A title (in brackets or as the heading): its issuers and year may stand around it."""
+        return self.kind in ("title-brackets", "title-heading")
 
 
 def first_come(ordered: Iterable[Candidate]) -> list[Candidate]:

@@ -8,10 +8,11 @@ from bisect import bisect_right
 from collections.abc import Iterator, KeysView
 from functools import cache
 
-from policygraph.extract.policies.candidates import SKIP_KINDS, Candidate
+from policygraph.extract.driver import SKIP_KINDS
+from policygraph.extract.policies.candidates import Candidate, CandidateKind
 from policygraph.extract.policies.plans import FYP_SHORT
+from policygraph.rules.normalize import tidy_label
 from policygraph.rules.policy_words import patterns, words
-from policygraph.rules.vocab import tidy_label
 from policygraph.text.document import Block, Document
 from policygraph.text.spans import Claims
 
@@ -33,9 +34,7 @@ def quoted_initiatives(block: Block) -> Iterator[Candidate]:
             if not _good_core(whole[: -len(suffix)], quoted=True):
                 continue
             label = tidy_label(whole)
-        yield Candidate(
-            block, m.start(), m.end(), label, "policies.initiative-quoted", initiative=True
-        )
+        yield Candidate(block, m.start(), m.end(), label, "initiative-quoted", initiative=True)
 
 
 # “互联网+”, “人工智能+”: a quoted name that ends in the plus sign and stands alone is the
@@ -56,9 +55,7 @@ def plus_initiatives(block: Block) -> Iterator[Candidate]:
         if m.start() > 0 and block.text[m.start() - 1] == "”":
             continue  # the second of a run of patterns: “超算+”“AI+”
         label = tidy_label(f"“{m['x']}+”行动")
-        yield Candidate(
-            block, m.start(), m.end(), label, "policies.initiative-plus", initiative=True
-        )
+        yield Candidate(block, m.start(), m.end(), label, "initiative-plus", initiative=True)
 
 
 def _good_core(core: str, *, quoted: bool = False) -> bool:
@@ -87,13 +84,14 @@ def initiatives(block: Block) -> list[Candidate]:
             found[n] = hit
     out: list[Candidate] = []
     for n, (i, j, suffix, triggered) in sorted(found.items()):
+        kind: CandidateKind
         if triggered:
-            rule = "policies.initiative"
+            kind = "initiative"
         elif _in_list(text, runs, found, n, suffix):
-            rule = "policies.initiative-list"
+            kind = "initiative-list"
         else:
             continue
-        out.append(Candidate(block, i, j, tidy_label(text[i:j]), rule, initiative=True))
+        out.append(Candidate(block, i, j, tidy_label(text[i:j]), kind, initiative=True))
     return out
 
 
@@ -221,8 +219,6 @@ def repeats(doc: Document, per_block: list[list[Candidate]]) -> None:
                 if _followed_by_word(block.text, j, suffix):
                     continue
                 label = tidy_label(f"{name}行动" if name.endswith("+”") else name)
-                cands.append(
-                    Candidate(block, i, j, label, "policies.initiative-repeat", initiative=True)
-                )
+                cands.append(Candidate(block, i, j, label, "initiative-repeat", initiative=True))
                 taken.add(i, j)
         cands.sort(key=lambda c: (c.i, c.j))

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import cn2an
 
 from policygraph.extract.policies.candidates import Candidate
-from policygraph.extract.years import five_year_plan_period
 from policygraph.rules.policy_words import patterns, words
 from policygraph.text.document import Block, Document
+from policygraph.text.years import five_year_plan_period
 
 FYP_SHORT = re.compile(
     r"(?<![一二三四五六七八九十])(?P<open>[“\"]?)(?P<n>十[一二三四五六七八九]?|[一二三四五六七八九])五"
@@ -59,7 +59,7 @@ def five_year_plans(block: Block) -> Iterator[Candidate]:
                 m.start(),
                 m.end(),
                 plan_label(n, m["tail"]),
-                "policies.five-year-plan",
+                "five-year-plan",
                 period=five_year_plan_period(n),
             )
 
@@ -81,7 +81,7 @@ def named_documents(block: Block, doc: Document) -> Iterator[Candidate]:
             m.start(),
             m.end(),
             f"{year}年{m['name']}",
-            "policies.named-document",
+            "named-document",
             issued_in=year,
         )
         cand.known_issuers = words().named_documents[m["name"]]

@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from policygraph.extract.base import entity_key
 from policygraph.extract.policies.candidates import Candidate
 from policygraph.extract.policies.plans import FYP_LONG, FYP_SHORT, ordinal
-from policygraph.extract.years import five_year_plan_period
 from policygraph.model import EntityClass
+from policygraph.rules.normalize import tidy_label
 from policygraph.rules.policy_words import is_policy_title, patterns, strip_notes, words
-from policygraph.rules.vocab import load_scheme, tidy_label
+from policygraph.rules.vocab import load_scheme
 from policygraph.text.document import Block, Document
+from policygraph.text.years import five_year_plan_period
 
 _BRACKET = re.compile(r"《(?P<title>[^《》\n]{2,100})》")
 _YEAR_RANGE_NOTE = re.compile(
@@ -80,7 +81,7 @@ def bracket_titles(block: Block) -> Iterator[Candidate]:
             continue
         i, j = m.start("title"), m.end("title")
         cand = Candidate(
-            block, i, j, tidy_label(title), "policies.title-brackets", period=title_period(title)
+            block, i, j, tidy_label(title), "title-brackets", period=title_period(title)
         )
         cand.issuers = [(i + a, i + b, cls, label) for a, b, cls, label in issuers_at_start(title)]
         yield cand
@@ -100,7 +101,7 @@ def heading_title(block: Block, doc: Document) -> Candidate | None:
         lead,
         lead + len(text),
         tidy_label(text),
-        "policies.title-heading",
+        "title-heading",
         period=title_period(text),
     )
     cand.issuers = [(lead + a, lead + b, cls, label) for a, b, cls, label in issuers]
@@ -114,4 +115,4 @@ def self_references(block: Block, doc: Document) -> Iterator[Candidate]:
     for m in patterns().self_reference.finditer(block.text):
         if m.group().startswith("该") and not own_type.endswith(m["type"]):
             continue
-        yield Candidate(block, m.start(), m.end(), doc.meta.title, "policies.self-reference")
+        yield Candidate(block, m.start(), m.end(), doc.meta.title, "self-reference")
