@@ -53,6 +53,10 @@ EMPTY_GRAPH = "没有可显示的实体。 Nothing to draw: see the note above."
 #: Label font sizes, in canvas pixels, of the least and the most connected node.
 FONT_MIN = 14
 FONT_MAX = 40
+#: Nodes from which a graph's hubs get the whole FONT_MAX: big labels are a level of detail
+#: for graphs too big to label at once; a small neighbourhood draws every label anyway, and
+#: there 40-pixel hub labels only covered their neighbours.
+FONT_FULL_RANGE_AT = 150
 
 CJK_FONT_STACK = (
     '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", '
@@ -253,12 +257,13 @@ def node_sizes(g: nx.MultiDiGraph) -> dict[str, tuple[float, int]]:
     """
     roots = {n: math.sqrt(d) for n, d in g.degree()}
     low, high = min(roots.values(), default=0.0), max(roots.values(), default=0.0)
+    top = FONT_MIN + (FONT_MAX - FONT_MIN) * min(1.0, len(g) / FONT_FULL_RANGE_AT)
     sizes: dict[str, tuple[float, int]] = {}
     for node, data in g.nodes(data=True):
         share = (roots[node] - low) / (high - low) if high > low else 0.0
         given = data.get("size")
         size = float(given) if isinstance(given, int | float) else round(12 + 4 * roots[node], 1)
-        sizes[node] = (size, FONT_MIN if given else round(FONT_MIN + share * (FONT_MAX - FONT_MIN)))
+        sizes[node] = (size, FONT_MIN if given else round(FONT_MIN + share * (top - FONT_MIN)))
     return sizes
 
 
