@@ -90,12 +90,17 @@ def checkpoint_store(previous: Path, target: Path) -> ox.Store:
     return ox.Store(str(target))
 
 
-def replace_graph(store: ox.Store, graph: str, new: bytes) -> tuple[set[bytes], set[bytes]]:
+def replace_graph(
+    store: ox.Store, graph: str, new: bytes, previous: bytes | None = None
+) -> tuple[set[bytes], set[bytes]]:
     """Make the named ``graph`` hold exactly the triples of the N-Triples ``new`` (b"" to
     remove it), and keep the default graph the merge of all graphs. Only the triples that
-    differ are written. Returns the lines that left the graph and those that came in."""
+    differ are written. Returns the lines that left the graph and those that came in.
+    ``previous``: the graph's lines now, when the caller knows them (else dumped)."""
     node = ox.NamedNode(graph)
-    old = set(_lines(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node) or b""))
+    if previous is None:
+        previous = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node) or b""
+    old = set(_lines(previous))
     wanted = set(_lines(new))
     gone, added = old - wanted, wanted - old
     if gone:
