@@ -594,7 +594,10 @@ def publish(
             for graph in changed:
                 key = graphs.get(graph)
                 new = (parts.get(key) or _chunk(cache.folder, key)).read("triples") if key else b""
-                moved.update(*incremental.replace_graph(store, graph, new))
+                # the graph's lines now: those of the chunk it was loaded from (no dump)
+                was = parts.get(old.get(graph, ""))
+                now = was.read("triples") if was is not None else None
+                moved.update(*incremental.replace_graph(store, graph, new, now))
                 checkpoint("store.replacing")
             # the previous labels are the previous reduce's (the store is a copy of its)
             moved.update(*incremental.replace_graph(store, LABELS_GRAPH, labels, old_labels))
@@ -718,13 +721,16 @@ def _reduce(
                     if found is None:
                         raise PolicyGraphError(f"the cache entry of {k.key} is missing or damaged")
                     changes.append((k.key, k.doc_id, *found))
-            for key, doc_id, p, size in changes:
-                touched.update(p.summary.votes, p.summary.entities)
-                if doc_id is None:
-                    st.remove(key, p)
-                else:
-                    st.add(key, doc_id, p, size)
-            return st, touched, parts
+            try:
+                for key, doc_id, p, size in changes:
+                    touched.update(p.summary.votes, p.summary.entities)
+                    if doc_id is None:
+                        st.remove(key, p)
+                    else:
+                        st.add(key, doc_id, p, size)
+                return st, touched, parts
+            except ValueError as e:  # a count below zero: the state lied; never trusted
+                log.info("the previous reduce does not add up (%s): reducing again", e)
     fresh = reduce_state.State(extractor_version())
     for k in kept:
         found = part(k.key, summaries.get(k.key))
