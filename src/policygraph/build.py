@@ -651,8 +651,6 @@ def publish(
         corpus.texts(gen, previous_gen)
         step.done("texts: each document's text kept for the explorer of `policygraph serve`")
         if views:
-            from policygraph.view.defaults import write_default_views  # networkx: 0.3 s
-
             written = write_default_views(store, gen / VIEWS)
             result.views = [folder.out / VIEWS / p.name for p in written]
             checkpoint("views.written")
@@ -665,6 +663,14 @@ def publish(
         raise
     # Only now: a build killed before this point finds these extractions again.
     cache.prune(current.values())
+
+
+def write_default_views(store: ox.Store, folder: Path) -> list[Path]:
+    """The default views (view/defaults.py), imported when written: networkx and the
+    view modules take 0.3 s to import, which a build without views does not pay."""
+    from policygraph.view.defaults import write_default_views as write
+
+    return write(store, folder)
 
 
 def _chunk_ok(folder: Path, key: str, size: int | None) -> bool:
