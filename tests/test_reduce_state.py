@@ -145,6 +145,24 @@ def test_an_update_after_a_lost_cache_entry_reduces_again(tmp_path: Path) -> Non
     _same_as_clean(folder, out, tmp_path / "clean")
 
 
+def test_a_lost_extraction_of_a_kept_document_is_made_again(tmp_path: Path) -> None:
+    """A document the state holds whose extraction left the cache is extracted again (as
+    any build does), and a later update that takes it out finds it there."""
+    folder = _corpus(tmp_path)
+    out = tmp_path / "out"
+    pg.build([folder], out, views=False)
+    st = _load(out)
+    assert st is not None
+    key = next(k for k, d in st.docs.items() if d == "a")
+    (out / ".policygraph" / "cache" / f"{key}.pkl").unlink()
+    again = pg.build([folder], out, views=False)
+    assert again.extracted == 1
+    assert (out / ".policygraph" / "cache" / f"{key}.pkl").is_file()
+    _change(folder)
+    pg.build([folder], out, views=False)
+    _same_as_clean(folder, out, tmp_path / "clean")
+
+
 def test_an_interrupted_update_keeps_the_previous_state(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

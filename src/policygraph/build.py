@@ -440,7 +440,7 @@ def _build(
             key = source_key(source, data)
             sizes[source.name] = len(data)
             del data
-            if key in known:
+            if key in known and cache.path(key).exists():  # (a lost extraction: made again)
                 kept.append(_Kept(known[key], source.name, key))
                 continue
             header = cache.header(key)
