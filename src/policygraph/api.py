@@ -11,10 +11,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from policygraph.pipeline.build import BuildResult, ViewWriter
 from policygraph.pipeline.build import build as _pipeline_build
 from policygraph.pipeline.merge import merge as _pipeline_merge
-from policygraph.view.defaults import write_default_views
+
+
+def write_default_views(store: ox.Store, folder: Path) -> list[Path]:
+    """The default views (view/defaults.py), imported when written: networkx and the view
+    modules take 0.3 s to import, which a build without views does not pay."""
+    from policygraph.view.defaults import write_default_views as write
+
+    return write(store, folder)
 
 
 def _writer(views: bool) -> ViewWriter | None:

@@ -23,7 +23,7 @@ Rules (rule id: what; each sentence is read on its own, one relation per referen
 - ``lineage.in-force``: ``本法/本条例/… 自2002年1月1日起施行`` (also 实施, 生效) →
   ``inForceFrom "2002-01-01"^^xsd:date``. ``自公布之日起施行`` gives no date here: the day of
   publication is not in the text. When a later document repeals this one, the reduce step of
-  the build (``graph/lineage.py``) derives ``inForceUntil``.
+  the build (``resolve/lineage.py``) derives ``inForceUntil``.
 """
 
 from __future__ import annotations

@@ -16,10 +16,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
 from policygraph.errors import InputError, PolicyGraphError
+from policygraph.model import EntityRef
 from policygraph.namespaces import ONTOLOGY_GRAPH, PGO, RDF, VOCAB_GRAPH
 from policygraph.pipeline import dask_executor, workers
 from policygraph.pipeline.cache import ExtractionCache, Header, extractor_version, source_key
@@ -27,13 +29,14 @@ from policygraph.pipeline.mapstep import Mapped, extract_bytes, failure_mapped, 
 from policygraph.pipeline.progress import Progress
 from policygraph.rdf.builder import Extraction, build_triples
 from policygraph.rdf.iris import entity_iri, graph_iri
-from policygraph.resolve.labels import LABELS_GRAPH
+from policygraph.resolve.labels import LABELS_GRAPH, canonical
 from policygraph.resolve.labels import labels as canonical_labels
 from policygraph.resolve.lineage import LINEAGE_GRAPH, LINEAGE_READS, derive_lineage
 from policygraph.resolve.outcomes import OUTCOMES_GRAPH, OUTCOMES_READS, derive_outcomes
-from policygraph.resolve.summary import Summary, merge_all
+from policygraph.resolve.summary import Summary
 from policygraph.rules.vocab import ontology_dir
 from policygraph.store import chunks, incremental
+from policygraph.store import state as reduce_state
 from policygraph.store.outputs import OutputFolder, checkpoint
 from policygraph.store.oxigraph import OWN_NAMESPACE, copy_user_graphs, nt_lines, nt_literal
 from policygraph.store.serialize import atomic_file
@@ -178,6 +181,7 @@ def extract_all(
     jobs: int,
     seconds: float | None = DOC_TIMEOUT,
     megabytes: int | None = DOC_MEMORY,
+    pool: workers.Pool | None = None,
 ) -> Generator[Outcome, None, None]:
     """Outcomes of ``tasks`` in their order, from ``jobs`` worker processes (at least one:
     the budgets need a process to stop). A document over its budget of ``seconds`` or
@@ -189,6 +193,7 @@ def extract_all(
         init=warm_up,
         seconds=seconds,
         megabytes=megabytes,
+        pool=pool,
     )
     for index, value in results:
         if isinstance(value, workers.Failure):
@@ -206,10 +211,10 @@ def document_nquads(ex: Extraction) -> bytes:
 
 
 def document_chunk(ex: Extraction) -> chunks.Chunk:
-    """One document's graph as its share of the outputs (graph/chunks.py)."""
+    """One document's graph as its share of the outputs (store/chunks.py)."""
     if ex.doc.meta.source:
         # The store loads with lenient=True (no IRI validation, ~10 % faster): every IRI
-        # is made by graph/iris.py from IRI-safe parts, except a manifest's source URL.
+        # is made by rdf/iris.py from IRI-safe parts, except a manifest's source URL.
         ox.NamedNode(ex.doc.meta.source)  # ValueError when it is not an IRI, as before
     graph = str(graph_iri(ex.doc.id))
     return chunks.document_chunk(ex.doc.id, graph, nt_lines(build_triples(ex)))
@@ -244,7 +249,7 @@ def chunk_path(folder: Path, key: str) -> Path:
 
 
 def graph_all(kept: Sequence[Kept], folder: Path, *, jobs: int) -> Iterator[tuple[str, bytes]]:
-    """Make the chunk file (graph/chunks.py) of every document of ``kept`` in ``jobs``
+    """Make the chunk file (store/chunks.py) of every document of ``kept`` in ``jobs``
     worker processes, largest extraction first so that one big document does not finish
     last, and yield ``(key, shared lines)`` as each is made. The order they come in does
     not matter: the store orders quads by their terms, and the files are assembled from
@@ -405,9 +410,25 @@ def _build(
     step = Steps()
     log.info("building %d input file(s) into %s", len(sources), folder.out)
     sizes: dict[str, int] = {}
+    # The previous build's reduce (store/state.py): its documents need no header read.
+    previous_gen = folder.current()
+    old = None
+    if previous_gen is not None:
+        version = extractor_version()
+        old = reduce_state.load(previous_gen, version, incremental.recorded(previous_gen, version))
+    known = old.docs if old is not None else {}
 
-    def headers() -> Iterator[Summary]:
-        """Every document's summary, streamed to the merge as extraction goes (map)."""
+    # One extraction worker starts now, while the sources are read and hashed: starting
+    # it (Python, the extractors, jieba's dictionary) takes about a second, which an
+    # update that adds or changes a document would otherwise wait for. Stopped unused
+    # when every document is in the cache.
+    pool = workers.Pool()
+    if budget.executor == "local":
+        pool.start(warm_up)
+
+    def headers() -> Iterator[tuple[str, Summary]]:
+        """The summary of every document the previous reduce does not hold, as
+        extraction goes (map)."""
         tasks: list[tuple[Source, str, Path]] = []
         first: dict[bytes, Source] = {}  # by the sha256 of the bytes
         for source in sources:
@@ -426,12 +447,15 @@ def _build(
             key = source_key(source, data)
             sizes[source.name] = len(data)
             del data
+            if key in known and cache.path(key).exists():  # (a lost extraction: made again)
+                kept.append(Kept(known[key], source.name, key))
+                continue
             header = cache.header(key)
             if header is None:
                 tasks.append((source, key, cache.folder))
             else:
                 kept.append(Kept(header.doc_id, source.name, key))
-                yield header.summary()
+                yield key, header.summary()
         size = sum(sizes[task[0].name] for task in tasks)
         result.megabytes = size / 1e6
         result.jobs = budget.jobs or auto_jobs(size)
@@ -451,7 +475,11 @@ def _build(
             )
         else:
             extracted = extract_all(
-                tasks, jobs=result.jobs, seconds=budget.seconds, megabytes=budget.megabytes
+                tasks,
+                jobs=result.jobs,
+                seconds=budget.seconds,
+                megabytes=budget.megabytes,
+                pool=pool,
             )
         bar = Progress("extracting", total=len(tasks), size=size, enabled=progress)
         with closing(extracted), bar:  # closing: a --strict stop kills the workers now
@@ -464,16 +492,20 @@ def _build(
                 result.extracted += 1
                 h = outcome.header
                 kept.append(Kept(h.doc_id, outcome.source.name, outcome.key))
-                yield h.summary()
+                yield outcome.key, h.summary()
 
-    # Reduce: the summaries merged (associative and commutative: any order, any split).
-    summary = merge_all(headers())
+    # Reduce: the summaries merged (associative and commutative: any order, any split), in
+    # publish, into the previous build's reduce when there is one.
+    try:
+        summaries = dict(headers())
+    finally:
+        pool.close()
     checkpoint("extracted")
     step.done(
         f"extraction: {result.extracted} document(s) read and extracted by {result.jobs} "
         "worker(s), "
         f"{len(kept) - result.extracted} taken from the cache, {len(result.skipped)} skipped; "
-        "summaries merged"
+        "summaries read"
     )
     if not kept:
         raise InputError("no document could be read; see the warnings above")
@@ -486,20 +518,24 @@ def _build(
             previous_gen / TEXTS if previous_gen is not None else None,
         )
 
-    corpus = Corpus(kept, summary, sum(sizes.values()), texts)
+    corpus = Corpus(kept, None, sum(sizes.values()), texts, summaries, old)
     publish(folder, corpus, result, budget.jobs, views=views, progress=progress, step=step)
 
 
 @dataclass(slots=True)
 class Corpus:
     """What the map step gives the rest of a build: the documents kept (each with its
-    extraction in the cache), their summaries merged, the bytes of input, and how to
-    keep each document's text in a generation folder (``texts(gen, previous gen)``)."""
+    extraction in the cache), the bytes of input, how to keep each document's text in a
+    generation folder (``texts(gen, previous gen)``), the summaries read (cache key →
+    summary; the others are read from the cache), and the previous build's reduce, if
+    it can be trusted (store/state.py)."""
 
     kept: list[Kept]
-    summary: Summary
+    summary: Summary | None  # (merged again in publish, from ``summaries`` and ``state``)
     size: int
     texts: Callable[[Path, Path | None], None]
+    summaries: dict[str, Summary] = field(default_factory=dict)
+    state: reduce_state.State | None = None
 
 
 def publish(
@@ -514,7 +550,7 @@ def publish(
 ) -> None:
     """The rest of a build once its documents are extracted: their chunks (map), the
     corpus-level graphs (reduce), the store, the files, the texts and the views, into a
-    new generation published in one step (graph/outputs.py)."""
+    new generation published in one step (store/outputs.py)."""
     cache = ExtractionCache(folder.cache)
     previous = folder.previous_sources()
     kept = sorted(corpus.kept, key=lambda k: k.doc_id)
@@ -526,47 +562,64 @@ def publish(
     )
     result.unchanged = sum(previous.get(name) == key for name, key in current.items())
     result.removed = sum(name not in current for name in previous)
-    summary = corpus.summary
+    st = corpus.state
 
     gen = folder.new_generation()
     try:
         previous_gen = folder.current()
         graphs = {str(graph_iri(k.doc_id)): k.key for k in kept}
-        # Map, the rest: each document's chunk (graph/chunks.py), made once per cache key.
-        todo = [k for k in kept if chunks.stored(chunk_path(cache.folder, k.key)) is None]
-        made: dict[str, bytes] = {}  # key → shared lines of the chunks made now
+        # Map, the rest: each document's chunk (store/chunks.py), made once per cache key.
+        # A chunk the previous reduce read is checked by its size; any other is read.
+        sizes = st.sizes if st is not None else {}
+        todo = [k for k in kept if not _chunk_ok(cache.folder, k.key, sizes.get(k.key))]
         jobs = jobs or auto_jobs(corpus.size)
         with Progress("graphs", total=len(todo), enabled=progress) as bar:
-            for key, lines in graph_all(todo, cache.folder, jobs=jobs):
-                made[key] = lines
+            for _key, _lines in graph_all(todo, cache.folder, jobs=jobs):
                 bar.advance()
                 checkpoint("graphing")
         step.done(f"graphs: {len(todo)} document graph(s) made, {len(kept) - len(todo)} cached")
-        shared: set[bytes] = set()  # the union of the chunks' shared lines
-        for key in graphs.values():
-            mine = made.get(key)
-            if mine is None:
-                mine = _chunk(cache.folder, key).read("shared")
-            shared.update(mine.splitlines(keepends=True))
-        labels = labels_lines(summary)
+        st, touched, parts = _reduce(st, kept, corpus.summaries, cache)
+        old_labels = b"".join(sorted(st.labels.values())) if touched is not None else None
+        labels = _update_labels(st, touched)
+        step.done(
+            "reduce: "
+            + (
+                f"{len(parts)} document(s) added to or taken from the previous reduce"
+                if touched is not None
+                else f"the summaries and chunks of {len(kept)} document(s) merged"
+            )
+        )
         old = None
         if previous_gen is not None:
             old = incremental.recorded(previous_gen, extractor_version())
+        rederived: set[str] = set()
+        reuse = False
         if old is not None and incremental.worth_it(old, graphs):
             store = incremental.checkpoint_store(previous_gen / STORE, gen / STORE)  # type: ignore[operator]
             changed = sorted(g for g in {*old, *graphs} if old.get(g) != graphs.get(g))
             moved: set[bytes] = set()  # every line that left or entered a graph
             for graph in changed:
-                now = graphs.get(graph)
-                new = _chunk(cache.folder, now).read("triples") if now else b""
-                moved.update(*incremental.replace_graph(store, graph, new))
+                ckey = graphs.get(graph)
+                new = (
+                    (parts.get(ckey) or _chunk(cache.folder, ckey)).read("triples") if ckey else b""
+                )
+                # the graph's lines now: those of the chunk it was loaded from (no dump)
+                was = parts.get(old.get(graph, ""))
+                now = was.read("triples") if was is not None else None
+                moved.update(*incremental.replace_graph(store, graph, new, now))
                 checkpoint("store.replacing")
-            moved.update(*incremental.replace_graph(store, LABELS_GRAPH, labels))
+            # the previous labels are the previous reduce's (the store is a copy of its)
+            moved.update(*incremental.replace_graph(store, LABELS_GRAPH, labels, old_labels))
             # A corpus-level graph is derived again only when a triple it reads moved.
             if incremental.touches(moved, LINEAGE_READS):
                 incremental.rederive(store, LINEAGE_GRAPH, derive_lineage)
+                rederived.add(LINEAGE_GRAPH)
             if incremental.touches(moved, OUTCOMES_READS):
                 incremental.rederive(store, OUTCOMES_GRAPH, derive_outcomes)
+                rederived.add(OUTCOMES_GRAPH)
+            # The other graphs of the store are those of the previous build, as the state
+            # that came with it recorded them, when that state is the previous one.
+            reuse = touched is not None
             how = f"{len(changed)} document graph(s) replaced in a copy of the previous store"
         else:
             store = ox.Store(str(gen / STORE))
@@ -584,7 +637,7 @@ def publish(
                 load_documents(store, documents(), bar)
             # Reduce: what is decided across documents, into corpus-level graphs: canonical
             # labels from the merged summaries (resolve/labels.py, above), then what follows
-            # from several document graphs together (graph/lineage.py, graph/outcomes.py).
+            # from several document graphs together (resolve/lineage.py, resolve/outcomes.py).
             derive_lineage(store)
             derive_outcomes(store)
             how = f"{len(kept)} document graph(s) bulk-loaded"
@@ -592,8 +645,15 @@ def publish(
         store.flush()
         checkpoint("store.written")
         step.done(f"store: {how} into {gen.name}")
-        parts = {graph: chunk_path(cache.folder, key) for graph, key in graphs.items()}
-        result.triples, result.entities = write_files(store, gen, parts, shared)
+        result.triples, result.entities = write_files(
+            store,
+            gen,
+            {graph: chunk_path(cache.folder, key) for graph, key in graphs.items()},
+            st,
+            labels,
+            rederived if reuse else None,
+        )
+        reduce_state.save(gen, st)
         checkpoint("turtle.written")
         checkpoint("trig.written")
         step.done(f"files: {TURTLE} and {TRIG} written, {result.triples} triples counted")
@@ -614,49 +674,189 @@ def publish(
     cache.prune(current.values())
 
 
+def _chunk_ok(folder: Path, key: str, size: int | None) -> bool:
+    """Is the chunk file of ``key`` there and whole? By its size when the previous reduce
+    read it (a stat, not an open), else by its header."""
+    if size is not None:
+        return _size(chunk_path(folder, key)) == size
+    return chunks.stored(chunk_path(folder, key)) is not None
+
+
+def _reduce(
+    st: reduce_state.State | None,
+    kept: Sequence[Kept],
+    summaries: dict[str, Summary],
+    cache: ExtractionCache,
+) -> tuple[reduce_state.State, set[EntityRef] | None, dict[str, chunks.Stored]]:
+    """The reduce of ``kept``: the previous one (``st``) with the documents that left
+    taken out and those that came added, or (no previous reduce, or a document that
+    left can no longer be read from the cache) every document's summary and chunk merged.
+    Returns it, the shared entities whose votes or presence changed (None: all of them,
+    a fresh reduce), and the chunk files read (cache key → sections)."""
+    parts: dict[str, chunks.Stored] = {}
+
+    def part(key: str, summary: Summary | None) -> tuple[reduce_state.Part, int] | None:
+        if summary is None:
+            header = cache.header(key)
+            if header is None:
+                return None
+            summary = header.summary()
+        read = reduce_state.read_chunk(chunk_path(cache.folder, key))
+        if read is None:
+            return None
+        stored, shared, counts = read
+        parts[key] = stored
+        size = stored.counts[0] + stored.counts[1]
+        return reduce_state.part_of(summary, shared, counts), size
+
+    if st is not None:
+        keys = {k.key for k in kept}
+        touched: set[EntityRef] = set()
+        changes: list[tuple[str, str | None, reduce_state.Part, int]] = []
+        for key in sorted(st.docs):
+            if key not in keys:
+                found = part(key, None)
+                if found is None:
+                    log.info("the cache no longer holds %s: reducing every document", key)
+                    st = None
+                    break
+                changes.append((key, None, *found))
+        if st is not None:
+            for k in kept:
+                if k.key not in st.docs:
+                    found = part(k.key, summaries.get(k.key))
+                    if found is None:
+                        raise PolicyGraphError(f"the cache entry of {k.key} is missing or damaged")
+                    changes.append((k.key, k.doc_id, *found))
+            try:
+                for key, doc_id, p, size in changes:
+                    touched.update(p.summary.votes, p.summary.entities)
+                    if doc_id is None:
+                        st.remove(key, p)
+                    else:
+                        st.add(key, doc_id, p, size)
+                return st, touched, parts
+            except ValueError as e:  # a count below zero: the state lied; never trusted
+                log.info("the previous reduce does not add up (%s): reducing again", e)
+    fresh = reduce_state.State(extractor_version())
+    for k in kept:
+        found = part(k.key, summaries.get(k.key))
+        if found is None:
+            raise PolicyGraphError(f"the cache entry of {k.key} is missing or damaged")
+        fresh.add(k.key, k.doc_id, *found)
+    return fresh, None, parts
+
+
+def _update_labels(st: reduce_state.State, touched: set[EntityRef] | None) -> bytes:
+    """The labels graph's lines (one canonical ``rdfs:label`` per shared entity, from the
+    merged summaries, sorted), made again for the ``touched`` entities (None: all)."""
+    if touched is None:
+        st.labels = {
+            ref: _label_line(ref, label) for ref, label in canonical_labels(st.summary()).items()
+        }
+    else:
+        for ref in touched:
+            if ref in st.entities:
+                label = canonical(st.votes.get(ref) or {}, ref.key)
+                st.labels[ref] = _label_line(ref, label)
+            else:
+                st.labels.pop(ref, None)
+    return b"".join(sorted(st.labels.values()))
+
+
+def _label_line(ref: EntityRef, label: str) -> bytes:
+    return f"<{entity_iri(ref)}> <{RDFS_LABEL}> {nt_literal(label, 'zh')} .\n".encode()
+
+
 def write_files(
-    store: ox.Store, gen: Path, parts: dict[str, Path], shared: set[bytes]
+    store: ox.Store,
+    gen: Path,
+    parts: dict[str, Path],
+    st: reduce_state.State,
+    labels: bytes,
+    rederived: set[str] | None = None,
 ) -> tuple[int, dict[str, int]]:
     """``policygraph.trig`` and ``policygraph.ttl`` from the documents' chunk files
     (``parts``: graph IRI → chunk file) and the store's other graphs (ontology,
     vocabularies, corpus-level graphs, the user's graphs), which are small: copied, not
-    dumped (graph/chunks.py says how each triple is written once). Returns the summary's
-    counts, made from the same lines: the triples in the Turtle (every distinct triple,
-    once: what ``count_triples`` counts in the store) and the entities of each class in
-    the document graphs (``count_entities``), without a pass over the store."""
-    stored = {graph: chunks.stored(path) for graph, path in parts.items()}
-    missing = [graph for graph, part in stored.items() if part is None]
-    if missing:
-        raise PolicyGraphError(f"the chunk of {missing[0]} is missing or damaged")
-    others: dict[str, list[bytes]] = {}
+    dumped (store/chunks.py says how each triple is written once). ``st`` is the reduce:
+    the chunks' shared lines and counts, and the other graphs as the previous build
+    wrote them, which are used again (``rederived`` names those made again since; None:
+    none is used) — and it is given this build's other graphs. Returns the summary's
+    counts: the triples in the Turtle (every distinct triple, once: what
+    ``count_triples`` counts in the store) and the entities of each class in the
+    document graphs (``count_entities``), without a pass over the store."""
+    before = st.others
+    others: dict[str, tuple[list[bytes], bytes]] = {}
+    label_lines = labels.splitlines(keepends=True)
     for graph in store.named_graphs():
         name = graph.value  # type: ignore[union-attr]
-        if name not in stored:
-            others[name] = sorted(set(chunks.store_lines(store, graph)))  # type: ignore[arg-type]
-    blocks = (
-        (name, stored[name] or b"" if name in stored else chunks.trig_block(name, others[name]))
-        for name in sorted({*stored, *others})
-    )
-    with atomic_file(gen / TRIG) as f:
-        chunks.write_trig(f, blocks)
+        if name in parts:
+            continue
+        reused = rederived is not None and name in before and name not in rederived
+        if reused and (name != LABELS_GRAPH or before[name][0] == label_lines):
+            others[name] = before[name]
+            continue
+        if name == LABELS_GRAPH:
+            lines = label_lines
+        else:
+            lines = sorted(set(chunks.store_lines(store, graph)))  # type: ignore[arg-type]
+        others[name] = (lines, chunks.trig_block(name, lines))
+    st.others = others
+    shared = st.shared_lines()
     everything = set(shared)
-    for lines in others.values():
+    for lines, _ in others.values():
         everything.update(lines)
-    once = chunks.not_owned(store, sorted(everything), stored)
-    with atomic_file(gen / TURTLE) as f:
-        chunks.write_turtle(f, once, (stored[g] for g in sorted(stored)))  # type: ignore[misc]
-    triples = len(once)
-    types: Counter[str] = Counter()
-    for part in stored.values():
-        local, own = chunks.counts(part)  # type: ignore[arg-type]
-        triples += local
-        types.update(own)
+    once = chunks.not_owned(store, sorted(everything), parts)
+    digest = hashlib.sha256(b"".join(once)).digest()
+    if st.shared_body[0] != digest:
+        st.shared_body = (digest, chunks.turtle_body(once))
+    with atomic_file(gen / TRIG) as trig, atomic_file(gen / TURTLE) as turtle:
+        turtle.write(chunks.prefix_lines())
+        turtle.write(st.shared_body[1])
+        _assemble(trig, turtle, parts, others)
+    triples = len(once) + st.local
+    types: Counter[str] = Counter(st.types)
     if any(not name.startswith(OWN_NAMESPACE) for name in others):
         return triples, count_entities(store)  # the user's graphs count too: ask the store
     for cls, subjects in chunks.shared_types(shared).items():
         types[cls] += len(subjects)
     counts = {c.removeprefix(str(PGO)): n for c, n in types.items() if c.startswith(str(PGO))}
     return triples, {c: counts[c] for c in SUMMARY_CLASSES if counts.get(c)}
+
+
+def _assemble(
+    trig: IO[bytes],
+    turtle: IO[bytes],
+    parts: dict[str, Path],
+    others: dict[str, tuple[list[bytes], bytes]],
+) -> None:
+    """Both files in one pass over the graphs in name order, each chunk file opened once:
+    its TriG block into ``trig`` (after the other graphs' blocks that come before it) and
+    its own part into ``turtle``, in document order (chunks.write_trig/write_turtle)."""
+    started = False
+    for name in sorted({*parts, *others}):
+        path = parts.get(name)
+        if path is None:
+            block = others[name][1]
+            if block:
+                if not started:
+                    trig.write(chunks.prefix_lines())
+                    started = True
+                trig.write(block)
+            continue
+        with open(path, "rb") as f:
+            stored = reduce_state.chunk_spans(f, path)
+            if stored is None:
+                raise PolicyGraphError(f"the chunk of {name} is missing or damaged")
+            if stored.trig[1] and not started:
+                trig.write(chunks.prefix_lines())
+                started = True
+            trig.flush()
+            turtle.flush()
+            for out, (offset, length) in ((trig, stored.trig), (turtle, stored.turtle)):
+                if length:
+                    chunks._copy_range(f.fileno(), out.fileno(), offset, length)
 
 
 class Steps:

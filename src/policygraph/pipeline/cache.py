@@ -159,7 +159,7 @@ class ExtractionCache:
         if not self.folder.is_dir():
             return
         keep = list(keep)
-        # the extraction, and the chunk of the outputs made from it (graph/chunks.py)
+        # the extraction, and the chunk of the outputs made from it (store/chunks.py)
         wanted = {f"{key}{SUFFIX}" for key in keep} | {f"{key}.chunk" for key in keep}
         for path in self.folder.iterdir():
             if path.name not in wanted:

@@ -397,3 +397,17 @@ class Pool:
         worker.deadline = float("inf")
         with self._lock:
             self._idle.append((init, worker))
+
+    def start(self, function: Callable[..., Any], *args: Any) -> None:
+        """Start a worker now that runs ``function(*args)`` (the initializer a later
+        :func:`run` names), and keep it: its start-up overlaps what the caller does
+        before it knows its tasks."""
+        init = call(function, *args)
+        self.keep(init, _Worker(init))
+
+    def close(self) -> None:
+        """Stop the idle workers (those no run took)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for _, worker in idle:
+            worker.stop(kill=True)

@@ -140,7 +140,7 @@ def run_update(
     refuse_default_graph_writes(sparql)
     with _build_lock(store):
         db = open_store(store, read_only=False)
-        mark_edited(store.resolve())  # the next build loads afresh (graph/incremental.py)
+        mark_edited(store.resolve())  # the next build loads afresh (store/incremental.py)
         before = _named_quads(db)
         try:
             db.update(sparql, prefixes=PREFIXES)

@@ -16,7 +16,7 @@ from policygraph.namespaces import PREFIXES
 LINEAGE_GRAPH = "https://w3id.org/policygraph/graph/lineage"
 
 #: The terms the derivation reads: an update that moves no triple with one of them leaves
-#: the graph as it is (graph/incremental.py).
+#: the graph as it is (store/incremental.py).
 LINEAGE_READS = (
     b"<https://w3id.org/policygraph/ontology#repeals>",
     b"<https://w3id.org/policygraph/ontology#inForceFrom>",

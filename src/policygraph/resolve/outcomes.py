@@ -45,7 +45,7 @@ _BASELINE = re.compile(r"(?:与|同|比)(\d{4})年(?:相比|比较|底|末)?")
 
 #: What the derivation reads, as bytes of N-Triples lines: any triple of a target or a
 #: statistic or of a statistic's mention, the indicators' labels, the documents' dates. An
-#: update that moves no such line leaves the graph as it is (graph/incremental.py).
+#: update that moves no such line leaves the graph as it is (store/incremental.py).
 OUTCOMES_READS = (
     b"/id/target/",
     b"/id/statistic/",
@@ -68,7 +68,9 @@ SELECT ?t ?ind ?y ?c ?v ?vmax ?tu ?better WHERE {
 """
 _STATISTICS = """
 SELECT ?s ?ind ?y ?o ?su WHERE {
-    ?s a pgo:Statistic ; pgo:measures ?ind ; pgo:refYear ?y ; pgo:value ?o .
+    VALUES ?ind { %s }
+    ?s pgo:measures ?ind .
+    ?s a pgo:Statistic ; pgo:refYear ?y ; pgo:value ?o .
     OPTIONAL { ?s pgo:unit ?su }
 }
 """
@@ -90,10 +92,15 @@ def candidates(store: ox.Store) -> list[dict[str, Any]]:
     for r in store.query(_TARGETS, prefixes=PREFIXES):  # type: ignore[union-attr]
         targets.setdefault((r["ind"].value, r["y"].value), []).append(r)
     pairs = []
-    for r in store.query(_STATISTICS, prefixes=PREFIXES):  # type: ignore[union-attr]
-        for t in targets.get((r["ind"].value, r["y"].value), ()):
-            if _unit(t["tu"]) == _unit(r["su"]):
-                pairs.append((t, r))
+    # only the statistics of the targets' indicators: 0.1 s instead of 0.5 s for all of
+    # them on the bulk corpus (14,164 statistics, 911 indicators with a target)
+    indicators = sorted({ind for ind, _ in targets})
+    for i in range(0, len(indicators), 500):
+        values = " ".join(f"<{iri}>" for iri in indicators[i : i + 500])
+        for r in store.query(_STATISTICS % values, prefixes=PREFIXES):  # type: ignore[union-attr]
+            for t in targets.get((r["ind"].value, r["y"].value), ()):
+                if _unit(t["tu"]) == _unit(r["su"]):
+                    pairs.append((t, r))
     sources: dict[str, list[ox.QuerySolution]] = {}
     stats = sorted({s["s"].value for _, s in pairs})
     for i in range(0, len(stats), 500):

@@ -354,7 +354,7 @@ class Handler(BaseHTTPRequestHandler):
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
         if body or self.command in ("POST", "PUT", "PATCH"):
             headers["Content-Length"] = str(len(body))
-        if write:  # the next build then loads afresh (graph/incremental.py says why)
+        if write:  # the next build then loads afresh (store/incremental.py says why)
             mark_edited(backend.store.resolve())
         for attempt in range(2):
             child = backend.acquire()

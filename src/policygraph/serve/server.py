@@ -11,7 +11,7 @@ at ``/``.
 
 The front keeps the child alive and current (:class:`Backend`): every half second it
 restarts a child that died (a crash, its memory limit) and moves to a new generation of
-the store when a build publishes one (``DIR/store`` is a link; see graph/outputs.py).
+the store when a build publishes one (``DIR/store`` is a link; see store/outputs.py).
 The child's address space is limited to ``max_memory_mb`` (``RLIMIT_AS``): a query that
 needs more makes the child abort, the client gets 502 and the child is restarted. That is
 the only memory bound there is: Oxigraph has no per-query limit.

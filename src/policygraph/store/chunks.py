@@ -37,7 +37,7 @@ import pyoxigraph as ox
 from policygraph.namespaces import ID, PREFIXES
 from policygraph.rdf.iris import SEGMENT
 
-#: Classes whose IRIs are made from a document's id (graph/iris.py ``local_iri``), plus the
+#: Classes whose IRIs are made from a document's id (rdf/iris.py ``local_iri``), plus the
 #: document and its graph: a triple that names one of these belongs to that document alone.
 LOCAL_SEGMENTS = (
     "doc",

@@ -5,9 +5,9 @@ previous generation's (RocksDB hard-links its immutable files: 0.2 s for the 955
 of the bulk corpus), then replaces only what changed: the graphs of documents added,
 changed or removed, and the corpus-level graphs, which follow from all of them. The store
 then holds the same quads as a clean build of the same input, and the files are assembled
-from the same chunks (graph/chunks.py), so they are the same bytes.
+from the same chunks (store/chunks.py), so they are the same bytes.
 
-The default graph is the merge of the named graphs (graph/store.py says why it is
+The default graph is the merge of the named graphs (store/oxigraph.py says why it is
 materialised). Removing a graph's triple from it is right only when no other graph states
 that triple, so every triple that leaves a graph is looked up across the others first.
 
@@ -90,12 +90,17 @@ def checkpoint_store(previous: Path, target: Path) -> ox.Store:
     return ox.Store(str(target))
 
 
-def replace_graph(store: ox.Store, graph: str, new: bytes) -> tuple[set[bytes], set[bytes]]:
+def replace_graph(
+    store: ox.Store, graph: str, new: bytes, previous: bytes | None = None
+) -> tuple[set[bytes], set[bytes]]:
     """Make the named ``graph`` hold exactly the triples of the N-Triples ``new`` (b"" to
     remove it), and keep the default graph the merge of all graphs. Only the triples that
-    differ are written. Returns the lines that left the graph and those that came in."""
+    differ are written. Returns the lines that left the graph and those that came in.
+    ``previous``: the graph's lines now, when the caller knows them (else dumped)."""
     node = ox.NamedNode(graph)
-    old = set(_lines(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node) or b""))
+    if previous is None:
+        previous = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node) or b""
+    old = set(_lines(previous))
     wanted = set(_lines(new))
     gone, added = old - wanted, wanted - old
     if gone:

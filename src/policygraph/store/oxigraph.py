@@ -181,7 +181,7 @@ def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
             f"{path}: no policygraph store here; run `policygraph build` first "
             "or pass --store DIR/store"
         )
-    # ``DIR/store`` is a link to the current generation (graph/outputs.py); RocksDB opens
+    # ``DIR/store`` is a link to the current generation (store/outputs.py); RocksDB opens
     # its files lazily by path, so resolve the link once: a reader stays on the generation
     # it opened while a build publishes the next one.
     location = str(path.resolve())

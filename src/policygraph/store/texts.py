@@ -1,7 +1,7 @@
 """Each document's decoded text, kept beside the store in the output generation.
 
 The store holds offsets into a document's text (``pgo:start``/``pgo:end``) but not the text
-itself, and the extraction cache drops it too (graph/cache.py). The explorer of
+itself, and the extraction cache drops it too (pipeline/cache.py). The explorer of
 ``policygraph serve`` shows a document with its mentions highlighted, so a build writes
 ``DIR/.policygraph/gen-<id>/texts/<document id>.txt`` (UTF-8, exactly the text the offsets
 count in), next to ``store/``: the explorer reads the copy that belongs to the generation it
