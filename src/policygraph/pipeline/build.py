@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -422,7 +423,10 @@ def _build(
     # it (Python, the extractors, jieba's dictionary) takes about a second, which an
     # update that adds or changes a document would otherwise wait for. Stopped unused
     # when every document is in the cache.
-    pool = workers.Pool()
+    # A worker kept from an earlier build of this process serves too, from the main thread
+    # only: a worker is killed when the thread that started it ends (PR_SET_PDEATHSIG).
+    shared = threading.current_thread() is threading.main_thread()
+    pool = workers.SHARED if shared else workers.Pool()
     if budget.executor == "local":
         pool.start(warm_up)
 
@@ -499,7 +503,7 @@ def _build(
     try:
         summaries = dict(headers())
     finally:
-        pool.close()
+        pool.trim(1 if shared else 0)  # one warm worker for the next build, not --jobs
     checkpoint("extracted")
     step.done(
         f"extraction: {result.extracted} document(s) read and extracted by {result.jobs} "

@@ -16,6 +16,7 @@ it is never the process that runs out of memory.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
@@ -379,13 +380,20 @@ class Pool:
     process that started them."""
 
     def __init__(self) -> None:
-        self._idle: list[tuple[bytes | None, _Worker]] = []
+        self._idle: list[tuple[tuple[bytes | None, int], _Worker]] = []
         self._lock = threading.Lock()
 
+    @staticmethod
+    def _key(init: bytes | None) -> tuple[bytes | None, int]:
+        # A worker read its environment when it started (the interpreter's path, the fault
+        # hooks of the tests): it serves only a run with the same initializer and environment.
+        return init, hash(tuple(sorted(os.environ.items())))
+
     def take(self, init: bytes | None) -> _Worker | None:
+        key = self._key(init)
         with self._lock:
-            for i, (kept_init, worker) in enumerate(self._idle):
-                if kept_init == init:
+            for i, (kept, worker) in enumerate(self._idle):
+                if kept == key:
                     del self._idle[i]
                     if worker.proc.poll() is None:
                         return worker
@@ -396,14 +404,30 @@ class Pool:
     def keep(self, init: bytes | None, worker: _Worker) -> None:
         worker.deadline = float("inf")
         with self._lock:
-            self._idle.append((init, worker))
+            self._idle.append((self._key(init), worker))
+
+    def has(self, function: Callable[..., Any], *args: Any) -> bool:
+        """Is an idle worker with this initializer (and this environment) kept?"""
+        key = self._key(call(function, *args))
+        with self._lock:
+            return any(kept == key and w.proc.poll() is None for kept, w in self._idle)
 
     def start(self, function: Callable[..., Any], *args: Any) -> None:
         """Start a worker now that runs ``function(*args)`` (the initializer a later
         :func:`run` names), and keep it: its start-up overlaps what the caller does
-        before it knows its tasks."""
+        before it knows its tasks. Not when an idle one is kept already."""
+        if self.has(function, *args):
+            return
         init = call(function, *args)
         self.keep(init, _Worker(init))
+
+    def trim(self, most: int) -> None:
+        """Stop the idle workers beyond the ``most`` most recently kept."""
+        with self._lock:
+            cut = max(0, len(self._idle) - most)
+            stopped, self._idle = self._idle[:cut], self._idle[cut:]
+        for _, worker in stopped:
+            worker.stop(kill=True)
 
     def close(self) -> None:
         """Stop the idle workers (those no run took)."""
@@ -411,3 +435,10 @@ class Pool:
             idle, self._idle = self._idle, []
         for _, worker in idle:
             worker.stop(kill=True)
+
+
+#: The idle workers of this process, kept from one build to the next: a script or notebook
+#: that builds again (the tests build dozens of times) waits about a second less each time.
+#: Closed when the process exits; workers also die with it.
+SHARED = Pool()
+atexit.register(SHARED.close)
