@@ -381,19 +381,18 @@ def start(
 
     if not (store / "CURRENT").is_file():
         raise StoreMissing(
-            f"{store}: no policygraph store here; run `policygraph build` first "
-            "or pass --store DIR/store"
+            f"{store}: no policygraph store here; run pg.build() first or pass store=DIR/store"
         )
     location = store.resolve()
     if _written_by_another_process(location):
         raise ServeError(
             f"{store}: the store is in use by another process that writes to it (a build or "
-            "`policygraph serve --writable`); wait for it to finish or stop it"
+            "a writable server); wait for it to finish or stop it"
         )
     if not _port_free(host, port):
-        raise ServeError(f"{host}:{port} is already in use; choose another --port")
+        raise ServeError(f"{host}:{port} is already in use; choose another port=")
     if max_memory_mb < 0:
-        raise ServeError(f"--max-memory-mb must be 0 (no limit) or more, not {max_memory_mb}")
+        raise ServeError(f"max_memory_mb={max_memory_mb}: must be 0 (no limit) or more")
     program = oxigraph_program()
     check_version(program)
     generated = False
@@ -567,5 +566,5 @@ def _why(lines: list[str], store: Path, host: str, port: int) -> str:
             f"wait for it to finish or stop it ({error})"
         )
     if re.search(r"address (already )?in use", text, re.IGNORECASE):
-        return f"{host}:{port} is already in use; choose another --port"
+        return f"{host}:{port} is already in use; choose another port="
     return f"the Oxigraph server stopped at once: {error or 'no message'}"
