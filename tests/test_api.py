@@ -70,9 +70,10 @@ def test_store_query_is_run_query_on_its_path(out: Path) -> None:
     store = pg.open(out)
     rows = store.query(POLICIES).rows()
     assert rows and rows == pg.run_query(POLICIES, store=out / "store").rows()
-    assert store.query(name="policies").rows() == pg.run_query(
-        pg.saved_queries()["policies"].text, store=out / "store"
-    ).rows()
+    assert (
+        store.query(name="policies").rows()
+        == pg.run_query(pg.saved_queries()["policies"].text, store=out / "store").rows()
+    )
     with pytest.raises(QueryError, match="give exactly one of sparql=, file= or name="):
         store.query(POLICIES, name="policies")
 

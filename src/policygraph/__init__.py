@@ -8,7 +8,7 @@ The same things the command line does, from Python::
     rows = store.query("SELECT ?p WHERE { ?p a pgo:Policy }").rows()
     rows = store.query(name="targets", params={"policy": "北京市"}).rows()   # a saved query
     page = store.view(entity="习近平", depth=2)     # an HTML page, its path returned
-    store.export("graphml", out="graph.graphml")   # a name of pg.export.FORMATS
+    store.export("graphml", out="graph.graphml")   # a name in policygraph.export.FORMATS
     nt = store.export("nt")                        # no out: the bytes
     dataset = store.dataset()                      # the store under rdflib's API
 
@@ -79,7 +79,8 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
-        # (``build``, ``export`` and ``evaluate`` are modules that call as their function
-        # once imported: see _callable.py)
-        return getattr(import_module(_EXPORTS[name]), name)
+        # ``export`` and ``evaluate`` are packages that call as their function (see
+        # _callable.py): the package itself, the same object the import binds here.
+        module = import_module(_EXPORTS[name])
+        return module if module.__name__ == f"policygraph.{name}" else getattr(module, name)
     raise AttributeError(f"module 'policygraph' has no attribute {name!r}")
