@@ -184,3 +184,18 @@ def test_cli_choices_come_from_the_library_tables() -> None:
     assert _choices("push", "default_graph") == list(DEFAULT_GRAPH_MODES)
     for name, fmt in EXPORT_FORMATS.items():
         assert fmt.name == name and fmt.description
+
+
+def test_a_skip_reason_names_the_argument_and_the_cli_its_flag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import SEEDS
+
+    first = sorted(p.name for p in SEEDS.glob("*.txt"))[0]
+    monkeypatch.setenv("POLICYGRAPH_FAULT", f"alloc:{first}")
+    args = ("build", str(SEEDS), "--no-views", "-j", "1", "--doc-memory", "300")
+    code, output = cli(*args, "--out", str(tmp_path / "out"))
+    assert code == 0
+    assert f"skipped {SEEDS / first}: stopped, over the memory budget of 300 MB (--doc-memory)" in (
+        output
+    )

@@ -88,7 +88,8 @@ def test_a_cluster_builds_the_same_bytes_and_skips_the_same_documents(
     assert "extracted with 2 job(s)" in result.output
     reasons = {Path(path).name: reason for path, reason in local.skipped}
     assert set(reasons) == {SLOW, BUGGY, BINARY}
-    assert reasons[SLOW] == f"stopped, over the time budget of {TIMEOUT:g} s (--doc-timeout)"
+    assert reasons[SLOW] == f"stopped, over the time budget of {TIMEOUT:g} s (doc_timeout=)"
+    assert f"over the time budget of {TIMEOUT:g} s (--doc-timeout)" in result.output
     assert reasons[BUGGY] == "extraction failed: ZeroDivisionError: a bug"
     for name, reason in reasons.items():  # the same reasons, from the cluster
         assert f"skipped {corpus / name}: {reason}" in result.output

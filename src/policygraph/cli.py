@@ -59,6 +59,21 @@ def as_flags(message: str, command: click.Command | None) -> str:
     return re.sub(pattern, flag, message)
 
 
+def _in_flags(text: str) -> str:
+    """``text`` from the library in the words of the command that runs (:func:`as_flags`)."""
+    ctx = click.get_current_context(silent=True)
+    return as_flags(text, ctx.command if ctx is not None else None)
+
+
+class _FlagsInLog(logging.Filter):
+    """The library's log messages (a document skipped over ``doc_timeout=``) in flags."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if click.get_current_context(silent=True) is not None:
+            record.msg, record.args = _in_flags(record.getMessage()), None
+        return True
+
+
 def _flag(param: click.Parameter) -> str:
     """How the shell user names ``param``: its long flag, or an argument's metavar."""
     if isinstance(param, click.Argument):
@@ -101,6 +116,9 @@ def main(verbose: bool) -> None:
         level=logging.INFO if verbose else logging.WARNING,
         format="policygraph: %(levelname)s: %(message)s",
     )
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, _FlagsInLog) for f in handler.filters):
+            handler.addFilter(_FlagsInLog())
 
 
 @main.command()
@@ -218,7 +236,7 @@ def _summary(result: BuildResult, verb: str) -> None:
     for cls, n in result.entities.items():
         click.echo(f"  {cls:<13} {n:>7}")
     for path, reason in result.skipped:
-        click.echo(f"  skipped {_shown(path)}: {_shown(reason)}")
+        click.echo(f"  skipped {_shown(path)}: {_shown(_in_flags(reason))}")
     for path, kept in result.duplicates:
         click.echo(f"  left out {_shown(path)}: the same bytes as {_shown(kept)}")
     click.echo(f"Store:  {result.store}")
