@@ -25,6 +25,14 @@ from policygraph.export import FORMATS as EXPORT_FORMATS
 from policygraph.pipeline import EXECUTORS
 from policygraph.query import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 from policygraph.query import FORMATS as RESULT_FORMATS
+from policygraph.serve import (
+    DEFAULT_HOST,
+    DEFAULT_MAX_ANSWER_MB,
+    DEFAULT_MAX_MEMORY_MB,
+    DEFAULT_PORT,
+    TOKEN_ENV,
+)
+from policygraph.serve import DEFAULT_TIMEOUT as SERVE_TIMEOUT
 from policygraph.store import DEFAULT_OUT, DEFAULT_STORE
 
 if TYPE_CHECKING:
@@ -354,8 +362,8 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @main.command()
 @click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True)
 @click.option(
     "--writable",
     is_flag=True,
@@ -363,14 +371,13 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option(
     "--token",
-    envvar="POLICYGRAPH_SERVE_TOKEN",
-    help="Token writes must send [env POLICYGRAPH_SERVE_TOKEN; default: a random one, "
-    "printed at start].",
+    envvar=TOKEN_ENV,
+    help=f"Token writes must send [env {TOKEN_ENV}; default: a random one, printed at start].",
 )
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0),
-    default=60.0,
+    default=SERVE_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
     help="Answer 503 to a query that runs longer; 0 for no limit.",
@@ -378,7 +385,7 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--max-memory-mb",
     type=click.IntRange(min=0),
-    default=4096,
+    default=DEFAULT_MAX_MEMORY_MB,
     show_default=True,
     help="Address-space limit of the Oxigraph process; past it, it is restarted and the "
     "query gets 502. 0 for none.",
@@ -386,7 +393,7 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--max-answer-mb",
     type=click.IntRange(min=0),
-    default=1024,
+    default=DEFAULT_MAX_ANSWER_MB,
     show_default=True,
     help="Largest answer the front holds (it sends only complete answers); past it, 503. "
     "0 for none.",

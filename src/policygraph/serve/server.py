@@ -38,17 +38,15 @@ from types import FrameType
 from typing import IO
 
 from policygraph.errors import PolicyGraphError, StoreMissing
+from policygraph.serve import (
+    DEFAULT_HOST,
+    DEFAULT_MAX_ANSWER_MB,
+    DEFAULT_MAX_MEMORY_MB,
+    DEFAULT_PORT,
+    DEFAULT_TIMEOUT,
+    TOKEN_ENV,
+)
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7878
-#: Seconds a served query may run (the same default as ``policygraph query``).
-DEFAULT_TIMEOUT = 60.0
-#: The child's address-space limit in MiB (``--max-memory-mb``; 0: none).
-DEFAULT_MAX_MEMORY_MB = 4096
-#: The largest answer the front holds, in MiB (``--max-answer-mb``; 0: none).
-DEFAULT_MAX_ANSWER_MB = 1024
-#: Where the write token comes from when ``--token`` is not given.
-TOKEN_ENV = "POLICYGRAPH_SERVE_TOKEN"
 _STARTUP_SECONDS = 60.0
 _STOP_SECONDS = 10.0
 #: How often the front looks for a dead child or a new build.
