@@ -89,10 +89,10 @@ def test_a_cluster_builds_the_same_bytes_and_skips_the_same_documents(
     reasons = {Path(path).name: reason for path, reason in local.skipped}
     assert set(reasons) == {SLOW, BUGGY, BINARY}
     assert reasons[SLOW] == f"stopped, over the time budget of {TIMEOUT:g} s (doc_timeout=)"
-    assert f"over the time budget of {TIMEOUT:g} s (--doc-timeout)" in result.output
     assert reasons[BUGGY] == "extraction failed: ZeroDivisionError: a bug"
-    for name, reason in reasons.items():  # the same reasons, from the cluster
-        assert f"skipped {corpus / name}: {reason}" in result.output
+    for name, reason in reasons.items():  # the same reasons, from the cluster, as flags
+        shown = reason.replace("(doc_timeout=)", "(--doc-timeout)")
+        assert f"skipped {corpus / name}: {shown}" in result.output
     # --strict stops at the first bad input in name order, as a local build does
     with pytest.raises(InputError, match=SLOW):
         build(
