@@ -88,10 +88,11 @@ def test_a_cluster_builds_the_same_bytes_and_skips_the_same_documents(
     assert "extracted with 2 job(s)" in result.output
     reasons = {Path(path).name: reason for path, reason in local.skipped}
     assert set(reasons) == {SLOW, BUGGY, BINARY}
-    assert reasons[SLOW] == f"stopped, over the time budget of {TIMEOUT:g} s (--doc-timeout)"
+    assert reasons[SLOW] == f"stopped, over the time budget of {TIMEOUT:g} s (doc_timeout=)"
     assert reasons[BUGGY] == "extraction failed: ZeroDivisionError: a bug"
-    for name, reason in reasons.items():  # the same reasons, from the cluster
-        assert f"skipped {corpus / name}: {reason}" in result.output
+    for name, reason in reasons.items():  # the same reasons, from the cluster, as flags
+        shown = reason.replace("(doc_timeout=)", "(--doc-timeout)")
+        assert f"skipped {corpus / name}: {shown}" in result.output
     # --strict stops at the first bad input in name order, as a local build does
     with pytest.raises(InputError, match=SLOW):
         build(

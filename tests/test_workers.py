@@ -57,7 +57,7 @@ def test_a_document_over_the_time_budget_is_skipped(
     assert result.documents == 1
     [(path, reason)] = result.skipped
     assert path.endswith(FIRST)
-    assert reason == "stopped, over the time budget of 2 s (--doc-timeout)"
+    assert reason == "stopped, over the time budget of 2 s (doc_timeout=)"
     with pytest.raises(InputError, match=f"{FIRST}: stopped, over the time budget"):
         build([SEEDS], tmp_path / "strict", views=False, jobs=1, doc_timeout=1, strict=True)
     assert not (tmp_path / "strict").exists()
@@ -70,7 +70,7 @@ def test_a_document_over_the_memory_budget_is_skipped(
     result = build([SEEDS], tmp_path / "out", views=False, jobs=1, doc_memory=300)
     assert result.documents == 1
     assert result.skipped == [
-        (str(SEEDS / FIRST), "stopped, over the memory budget of 300 MB (--doc-memory)")
+        (str(SEEDS / FIRST), "stopped, over the memory budget of 300 MB (doc_memory=)")
     ]
 
 
@@ -87,7 +87,7 @@ def test_a_document_whose_graph_is_over_the_memory_budget_is_skipped(tmp_path: P
     assert over.reason is not None
     assert re.fullmatch(
         rf"{re.escape(str(path))}: stopped, its graph would take about \d+ MB to build and "
-        r"load, over the memory budget of 50 MB \(--doc-memory\)",
+        r"load, over the memory budget of 50 MB \(doc_memory=\)",
         over.reason,
     )
     assert extract_source(source, "k", cache, megabytes=1024).header is not None

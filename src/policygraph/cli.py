@@ -1,34 +1,92 @@
 """The ``policygraph`` command: a thin layer over the library.
 
 Each command parses options, calls one library function and prints. Errors of the tool's
-own kind become a one-line message: exit 2 for bad input or usage, 1 for anything else.
-Heavy imports happen inside the commands so that ``policygraph --help`` stays fast.
+own kind become a one-line message: exit 2 for bad input or usage, 1 for anything else. The
+library's messages name its arguments (``entity=``); :func:`as_flags` puts them in the
+shell's words (``--entity``) in this one place. Choices and defaults come from the library's
+tables (export formats, result formats, executors). Heavy imports happen inside the
+commands so that ``policygraph --help`` stays fast.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from policygraph.errors import InputError, PolicyGraphError
+from policygraph.export import DEFAULT_GRAPH_MODES
+from policygraph.export import FORMATS as EXPORT_FORMATS
+from policygraph.pipeline import EXECUTORS
+from policygraph.query import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
+from policygraph.query import FORMATS as RESULT_FORMATS
+from policygraph.serve import (
+    DEFAULT_HOST,
+    DEFAULT_MAX_ANSWER_MB,
+    DEFAULT_MAX_MEMORY_MB,
+    DEFAULT_PORT,
+    TOKEN_ENV,
+)
+from policygraph.serve import DEFAULT_TIMEOUT as SERVE_TIMEOUT
+from policygraph.store import DEFAULT_OUT, DEFAULT_STORE
 
 if TYPE_CHECKING:
     from policygraph.pipeline.build import BuildResult
 
-DEFAULT_STORE = Path("exports/store")
+#: Library functions a message may name, and the command that does the same in the shell.
+_COMMANDS = {"pg.build()": "`policygraph build`", "pg.run_update()": "`policygraph query --update`"}
 
 
-def fail(error: Exception) -> NoReturn:
-    click.echo(f"policygraph: error: {error}", err=True)
+def fail(error: Exception, message: str | None = None) -> NoReturn:
+    click.echo(f"policygraph: error: {message or error}", err=True)
     sys.exit(2 if isinstance(error, InputError) else 1)
+
+
+def as_flags(message: str, command: click.Command | None) -> str:
+    """A library message in the shell's words. The library names the arguments of its
+    functions (``entity=``, ``scheduler='tcp://…'``, ``timeline=True``); the user of
+    ``command`` typed its flags (``--entity``, ``--scheduler tcp://…``, ``--timeline``), which
+    are found from the command's parameters: the argument a flag sets has the same name."""
+    for function, words in _COMMANDS.items():
+        message = message.replace(function, words)
+    if command is None:
+        return message
+    flags = {p.name: _flag(p) for p in command.params if p.name}
+    names = "|".join(sorted(flags, key=len, reverse=True))
+    pattern = rf"(?<![\w?$/.-])({names})=('[^']*'|[\w./:+-]*[\w/])?"
+
+    def flag(m: re.Match[str]) -> str:
+        value = (m[2] or "").strip("'")
+        return flags[m[1]] if value in ("", "True") else f"{flags[m[1]]} {value}"
+
+    return re.sub(pattern, flag, message)
+
+
+def _in_flags(text: str) -> str:
+    """``text`` from the library in the words of the command that runs (:func:`as_flags`)."""
+    ctx = click.get_current_context(silent=True)
+    return as_flags(text, ctx.command if ctx is not None else None)
+
+
+class _FlagsInLog(logging.Filter):
+    """The library's log messages (a document skipped over ``doc_timeout=``) in flags."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if click.get_current_context(silent=True) is not None:
+            record.msg, record.args = _in_flags(record.getMessage()), None
+        return True
+
+
+def _flag(param: click.Parameter) -> str:
+    """How the shell user names ``param``: its long flag, or an argument's metavar."""
+    if isinstance(param, click.Argument):
+        return param.human_readable_name
+    return next((o for o in param.opts if o.startswith("--")), param.opts[0])
 
 
 class _Group(click.Group):
@@ -38,7 +96,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except PolicyGraphError as e:
-            fail(e)
+            name = ctx.invoked_subcommand
+            fail(e, as_flags(str(e), self.get_command(ctx, name) if name else None))
         except BrokenPipeError:
             # The reader went away (`| head`): stop quietly, as Python's docs advise.
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -65,6 +124,9 @@ def main(verbose: bool) -> None:
         level=logging.INFO if verbose else logging.WARNING,
         format="policygraph: %(levelname)s: %(message)s",
     )
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, _FlagsInLog) for f in handler.filters):
+            handler.addFilter(_FlagsInLog())
 
 
 @main.command()
@@ -72,7 +134,7 @@ def main(verbose: bool) -> None:
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
-    default=Path("exports"),
+    default=DEFAULT_OUT,
     show_default=True,
     help="Output folder: store/, policygraph.ttl, policygraph.trig, views/.",
 )
@@ -106,7 +168,7 @@ def main(verbose: bool) -> None:
 )
 @click.option(
     "--executor",
-    type=click.Choice(["local", "dask"]),
+    type=click.Choice(EXECUTORS),
     default="local",
     show_default=True,
     help="Where documents are extracted: local worker processes, or a Dask cluster.",
@@ -135,20 +197,19 @@ def build(
     A rebuild into the same --out extracts only new and changed documents."""
     from policygraph.api import build as run_build
 
-    with _as_flags("executor", "scheduler"):
-        result = run_build(
-            inputs or (Path("seeds"),),
-            out,
-            strict=strict,
-            views=not no_views,
-            jobs=jobs,
-            progress=sys.stderr.isatty(),
-            follow_links=follow_links,
-            doc_timeout=doc_timeout,
-            doc_memory=doc_memory,
-            executor=executor,
-            scheduler=scheduler,
-        )
+    result = run_build(
+        inputs or (Path("seeds"),),
+        out,
+        strict=strict,
+        views=not no_views,
+        jobs=jobs,
+        progress=sys.stderr.isatty(),
+        follow_links=follow_links,
+        doc_timeout=doc_timeout,
+        doc_memory=doc_memory,
+        executor=executor,
+        scheduler=scheduler,
+    )
     _summary(result, "Built")
 
 
@@ -157,7 +218,7 @@ def build(
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
-    default=Path("exports"),
+    default=DEFAULT_OUT,
     show_default=True,
     help="Output folder of the merged graph (as for build).",
 )
@@ -183,7 +244,7 @@ def _summary(result: BuildResult, verb: str) -> None:
     for cls, n in result.entities.items():
         click.echo(f"  {cls:<13} {n:>7}")
     for path, reason in result.skipped:
-        click.echo(f"  skipped {_shown(path)}: {_shown(reason)}")
+        click.echo(f"  skipped {_shown(path)}: {_shown(_in_flags(reason))}")
     for path, kept in result.duplicates:
         click.echo(f"  left out {_shown(path)}: the same bytes as {_shown(kept)}")
     click.echo(f"Store:  {result.store}")
@@ -191,17 +252,6 @@ def _summary(result: BuildResult, verb: str) -> None:
     click.echo(f"TriG:   {result.trig}")
     for view in result.views:
         click.echo(f"View:   {view}")
-
-
-@contextlib.contextmanager
-def _as_flags(*names: str) -> Iterator[None]:
-    """The library names its arguments (``scheduler='…'``); the shell user typed flags."""
-    try:
-        yield
-    except PolicyGraphError as e:
-        pattern = rf"\b({'|'.join(names)})=('[^']*'|\S+)"
-        message = re.sub(pattern, lambda m: f"--{m[1]} {m[2].strip(chr(39))}", str(e))
-        raise type(e)(message) from None
 
 
 def _shown(text: str) -> str:
@@ -215,7 +265,7 @@ def _shown(text: str) -> str:
 @click.option(
     "-f",
     "--file",
-    "query_file",
+    "file",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Read the query from a .rq file.",
 )
@@ -233,21 +283,21 @@ def _shown(text: str) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
+    type=click.Choice(RESULT_FORMATS),
     default="table",
     show_default=True,
 )
 @click.option(
     "--max-rows",
     type=click.IntRange(min=0),
-    default=1000,
+    default=DEFAULT_MAX_ROWS,
     show_default=True,
     help="Rows shown by the table format, 0 for all (other formats give all).",
 )
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0),
-    default=60.0,
+    default=DEFAULT_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
     help="Stop a query that runs longer (exit 1); 0 for no limit.",
@@ -260,7 +310,7 @@ def _shown(text: str) -> str:
 )
 def query(
     sparql: str | None,
-    query_file: Path | None,
+    file: Path | None,
     name: str | None,
     list_saved: bool,
     params: tuple[str, ...],
@@ -282,7 +332,7 @@ def query(
             extra = f"  [--param {', '.join(saved.params)}]" if saved.params else ""
             click.echo(f"{saved.name:<12} {saved.title}{extra}")
         return
-    text = q.query_text(sparql, file=query_file, name=name)
+    text = q.query_text(sparql, file=file, name=name)
     if update:
         from policygraph.query.update import run_update
 
@@ -312,8 +362,8 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @main.command()
 @click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True)
 @click.option(
     "--writable",
     is_flag=True,
@@ -321,14 +371,13 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option(
     "--token",
-    envvar="POLICYGRAPH_SERVE_TOKEN",
-    help="Token writes must send [env POLICYGRAPH_SERVE_TOKEN; default: a random one, "
-    "printed at start].",
+    envvar=TOKEN_ENV,
+    help=f"Token writes must send [env {TOKEN_ENV}; default: a random one, printed at start].",
 )
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0),
-    default=60.0,
+    default=SERVE_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
     help="Answer 503 to a query that runs longer; 0 for no limit.",
@@ -336,7 +385,7 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--max-memory-mb",
     type=click.IntRange(min=0),
-    default=4096,
+    default=DEFAULT_MAX_MEMORY_MB,
     show_default=True,
     help="Address-space limit of the Oxigraph process; past it, it is restarted and the "
     "query gets 502. 0 for none.",
@@ -344,7 +393,7 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--max-answer-mb",
     type=click.IntRange(min=0),
-    default=1024,
+    default=DEFAULT_MAX_ANSWER_MB,
     show_default=True,
     help="Largest answer the front holds (it sends only complete answers); past it, 503. "
     "0 for none.",
@@ -439,7 +488,7 @@ def serve(
 @click.option("--token", envvar="POLICYGRAPH_TOKEN", help="Bearer token [env POLICYGRAPH_TOKEN].")
 @click.option(
     "--default-graph",
-    type=click.Choice(["replace", "add", "skip"]),
+    type=click.Choice(DEFAULT_GRAPH_MODES),
     default="replace",
     show_default=True,
     help="The server's default graph: replace it with the store's (the merge the saved "
@@ -508,7 +557,6 @@ def push(
 )
 @click.option(
     "--indicators",
-    "all_indicators",
     is_flag=True,
     help="List every indicator with a small series each, linked to a page charting them all.",
 )
@@ -522,7 +570,7 @@ def push(
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="HTML file to write (default: exports/views/<kind>.html).",
+    help="HTML file to write (default: views/<kind>.html beside the store).",
 )
 def view(
     store: Path,
@@ -532,7 +580,7 @@ def view(
     timeline: bool,
     lineage: str | None,
     indicator: str | None,
-    all_indicators: bool,
+    indicators: bool,
     max_nodes: int,
     out: Path | None,
 ) -> None:
@@ -551,7 +599,7 @@ def view(
         out=out,
         lineage=lineage,
         indicator=indicator,
-        indicators=all_indicators,
+        indicators=indicators,
     )
     click.echo(str(path))
 
@@ -561,7 +609,8 @@ def view(
     "--format",
     "fmt",
     required=True,
-    type=click.Choice(["ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf", "csv"]),
+    type=click.Choice(list(EXPORT_FORMATS)),
+    help="; ".join(f.description for f in EXPORT_FORMATS.values()) + ".",
 )
 @click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE, show_default=True)
 @click.option(

@@ -167,7 +167,7 @@ def evaluate(gold_path: Path, input_dir: Path | None = None) -> Report:
     else:
         folder = (gold_path.parent / str(gold.get("input", "."))).resolve()
     if not folder.is_dir():
-        raise InputError(f"{gold_path}: input folder {folder} not found (see --input)")
+        raise InputError(f"{gold_path}: input folder {folder} not found (see input_dir=)")
     wanted = {str(d["file"]): d for d in gold["documents"]}
     sources = [s for s in find_sources([folder]) if s.name in wanted]
     missing = sorted(set(wanted) - {s.name for s in sources})

@@ -29,6 +29,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from policygraph.errors import InputError, PolicyGraphError
+from policygraph.export import DEFAULT_GRAPH_MODES
+from policygraph.store import DEFAULT_STORE
 from policygraph.store.oxigraph import open_store
 
 #: Every graph under this prefix is ours to replace or delete on the server.
@@ -66,10 +68,6 @@ class PushResult:
     default_triples: int = 0
 
 
-#: What push does with the server's default graph.
-DEFAULT_GRAPH_MODES = ("replace", "add", "skip")
-
-
 def owned_graphs(store: ox.Store) -> list[str]:
     """The store's named graphs that policygraph owns, sorted."""
     return sorted(
@@ -96,7 +94,7 @@ def graph_body(store: ox.Store, iri: str | None) -> tuple[bytes, int]:
 def push(
     endpoint: str,
     *,
-    store: Path = Path("exports/store"),
+    store: Path = DEFAULT_STORE,
     query_endpoint: str | None = None,
     auth: Auth | None = None,
     on_graph: Callable[[str], None] | None = None,
@@ -111,11 +109,11 @@ def push(
     default graph goes last, so a server never shows a merge newer than its graphs."""
     if default_graph not in DEFAULT_GRAPH_MODES:
         raise InputError(
-            f"default graph mode {default_graph!r}: choose one of {', '.join(DEFAULT_GRAPH_MODES)}"
+            f"default_graph={default_graph!r}: choose one of {', '.join(DEFAULT_GRAPH_MODES)}"
         )
-    _check_url(endpoint, "--endpoint")
+    _check_url(endpoint, "endpoint")
     if query_endpoint:
-        _check_url(query_endpoint, "--query-endpoint")
+        _check_url(query_endpoint, "query_endpoint")
     client = _Client(auth or Auth())
     started = time.perf_counter()
     db = open_store(store)
@@ -152,7 +150,7 @@ def push(
         except PushError as e:
             raise PushError(
                 f"{e} (all named graphs sent; the default graph was not; run push again, "
-                "or --default-graph skip for a server that derives it itself)"
+                "or default_graph='skip' for a server that derives it itself)"
             ) from None
         result.default_triples = count
     result.seconds = time.perf_counter() - started
@@ -244,10 +242,10 @@ def _default_url(endpoint: str) -> str:
     return f"{endpoint}{joiner}default"
 
 
-def _check_url(url: str, option: str) -> None:
+def _check_url(url: str, argument: str) -> None:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError(f"{option} {url!r} is not an http(s) URL")
+        raise InputError(f"{argument}={url!r}: not an http(s) URL")
 
 
 def _progress(result: PushResult, total: int) -> str:

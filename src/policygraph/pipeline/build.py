@@ -36,7 +36,7 @@ from policygraph.resolve.lineage import LINEAGE_GRAPH, LINEAGE_READS, derive_lin
 from policygraph.resolve.outcomes import OUTCOMES_GRAPH, OUTCOMES_READS, derive_outcomes
 from policygraph.resolve.summary import Summary
 from policygraph.rules.vocab import ontology_dir
-from policygraph.store import chunks, incremental
+from policygraph.store import DEFAULT_OUT, chunks, incremental
 from policygraph.store import state as reduce_state
 from policygraph.store.outputs import OutputFolder, checkpoint
 from policygraph.store.oxigraph import OWN_NAMESPACE, copy_user_graphs, nt_lines, nt_literal
@@ -331,7 +331,7 @@ def _bulk_load(store: ox.Store, data: bytes) -> None:
 
 def build(
     inputs: Sequence[Path] = (Path("seeds"),),
-    out: Path = Path("exports"),
+    out: Path = DEFAULT_OUT,
     *,
     strict: bool = False,
     views: ViewWriter | None = None,
@@ -366,7 +366,7 @@ def build(
     started = time.perf_counter()
     dask_executor.check(executor, scheduler)
     if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: --out must be a folder, and this is a file")
+        raise InputError(f"{out}: out= must be a folder, and this is a file")
     try:
         str(out.absolute()).encode("utf-8")
     except UnicodeEncodeError:  # bytes that are not UTF-8 come as lone surrogates

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policygraph.errors import InputError, PolicyGraphError
+from policygraph.pipeline import EXECUTORS
 from policygraph.pipeline.cache import ExtractionCache, extractor_version
 from policygraph.pipeline.mapstep import Mapped, map_batch
 from policygraph.text.loader import Source, read_source
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXECUTORS = ("local", "dask")
 MISSING = "executor='dask' needs dask.distributed: pip install 'policygraph[dask]'"
 #: Seconds to reach a scheduler, and to wait for its first worker.
 CONNECT_TIMEOUT = 10.0

@@ -61,7 +61,7 @@ def extract_bytes(source: Source, data: bytes, megabytes: int | None = None) -> 
     if megabytes is not None and need > megabytes:
         reason = (
             f"{source.path}: stopped, its graph would take about {need} MB to build and "
-            f"load, over the memory budget of {megabytes} MB (--doc-memory)"
+            f"load, over the memory budget of {megabytes} MB (doc_memory=)"
         )
         return Mapped(reason=reason, bad_input=True)
     return Mapped(payload=serialize(ex))
@@ -90,9 +90,9 @@ def failure_mapped(source: Source, failure: workers.Failure) -> Mapped:
 
 def _budget_reason(reason: str) -> str:
     if "time budget" in reason:
-        return f"stopped, {reason} (--doc-timeout)"
+        return f"stopped, {reason} (doc_timeout=)"
     if "memory budget" in reason:
-        return f"stopped, {reason} (--doc-memory)"
+        return f"stopped, {reason} (doc_memory=)"
     return f"stopped, {reason} (out of memory?)"
 
 

@@ -33,7 +33,7 @@ from policygraph.pipeline.build import (
 )
 from policygraph.pipeline.cache import ExtractionCache, extractor_version
 from policygraph.resolve.summary import merge_all
-from policygraph.store import chunks, incremental
+from policygraph.store import DEFAULT_OUT, chunks, incremental
 from policygraph.store.outputs import CACHE, CURRENT, SOURCES, STATE, OutputFolder
 from policygraph.store.texts import TEXTS, text_path
 
@@ -51,7 +51,7 @@ class _Part:
 
 def merge(
     parts: Sequence[Path],
-    out: Path = Path("exports"),
+    out: Path = DEFAULT_OUT,
     *,
     views: ViewWriter | None = None,
     jobs: int | None = None,

@@ -23,22 +23,17 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 
 from policygraph.errors import PolicyGraphError, QueryError, QueryRefused
 from policygraph.namespaces import PREFIXES
+from policygraph.query import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, FORMATS
 from policygraph.query import guard as sparql_guard
 from policygraph.query.display import written
+from policygraph.store import DEFAULT_STORE
 from policygraph.store.oxigraph import damaged, open_store
 
-OutputFormat = TypingLiteral["table", "csv", "tsv", "json"]
-FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json")
-#: Seconds a query may run in ``policygraph query`` before it is given up (0: no limit).
-DEFAULT_TIMEOUT = 60.0
-#: Rows the table format shows; it is meant for reading, the other formats give all rows.
-DEFAULT_MAX_ROWS = 1000
 _UPDATE = re.compile(
     r"^\s*(?:(?:PREFIX|BASE)\s[^\n]*\n\s*)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b",
     re.IGNORECASE,
@@ -88,7 +83,7 @@ def query_text(
     """The query a user asked for: given inline, in a ``.rq`` file, or by saved name."""
     given = [x for x in (sparql, file, name) if x]
     if len(given) != 1:
-        raise QueryError("give exactly one of a SPARQL string, -f FILE or --name SAVED")
+        raise QueryError("give exactly one of sparql=, file= or name=")
     if file is not None:
         try:
             # Refuse a huge file before reading it into memory.
@@ -254,7 +249,7 @@ class Result:
 def run_query(
     sparql: str,
     *,
-    store: Path = Path("exports/store"),
+    store: Path = DEFAULT_STORE,
     params: Mapping[str, str] | None = None,
     allow_remote: bool = False,
 ) -> Result:
@@ -264,7 +259,7 @@ def run_query(
     sparql_guard.check(sparql, kind="query", allow_remote=allow_remote)
     if is_update(sparql):
         raise QueryError(
-            "this is a SPARQL Update; queries only read (use --update to change the store)"
+            "this is a SPARQL Update; queries only read (use pg.run_update() to change the store)"
         )
     db = open_store(store)
     text = bind_params(sparql, params or {}, store=db)
@@ -279,7 +274,7 @@ def run_query(
 def execute(
     sparql: str,
     *,
-    store: Path = Path("exports/store"),
+    store: Path = DEFAULT_STORE,
     params: Mapping[str, str] | None = None,
     fmt: str = "table",
     max_rows: int | None = DEFAULT_MAX_ROWS,
@@ -295,7 +290,7 @@ def execute(
     the caller gets control back at once, and the thread ends with the process (the CLI
     exits right after the message)."""
     if timeout is not None and timeout < 0:
-        raise QueryError(f"--timeout must be 0 (no limit) or more seconds, not {timeout}")
+        raise QueryError(f"timeout={timeout}: must be 0 (no limit) or more seconds")
     # Refused here, in the caller's thread: a refusal is not a timeout.
     sparql_guard.check(sparql, kind="query", allow_remote=allow_remote)
 
@@ -322,7 +317,7 @@ def execute(
     if worker.is_alive() or not outcome:
         raise QueryTimeout(
             f"the query ran longer than {timeout:g} s and was stopped; "
-            "narrow it (a --param, a LIMIT) or raise --timeout (0: no limit)"
+            "narrow it (a params=, a LIMIT) or raise timeout= (0: no limit)"
         )
     done = outcome[0]
     if isinstance(done, BaseException):
@@ -330,9 +325,7 @@ def execute(
     return done
 
 
-def run_update(
-    sparql: str, *, store: Path = Path("exports/store"), allow_remote: bool = False
-) -> None:
+def run_update(sparql: str, *, store: Path = DEFAULT_STORE, allow_remote: bool = False) -> None:
     """Apply a SPARQL Update to the named graphs of the store (see
     :func:`policygraph.query.update.run_update`, which also says what changed). ``allow_remote``
     lets ``LOAD`` and ``SERVICE`` fetch from other servers (refused by default)."""

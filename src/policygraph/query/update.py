@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from policygraph.errors import InputError, QueryError
 from policygraph.namespaces import PREFIXES
 from policygraph.query import guard as sparql_guard
+from policygraph.store import DEFAULT_STORE
 from policygraph.store.incremental import mark_edited
 from policygraph.store.oxigraph import merge_into_default_graph, open_store
 
@@ -129,7 +130,7 @@ def _oxigraph_syntax_check(sparql: str) -> None:
 
 
 def run_update(
-    sparql: str, *, store: Path = Path("exports/store"), allow_remote: bool = False
+    sparql: str, *, store: Path = DEFAULT_STORE, allow_remote: bool = False
 ) -> UpdateResult:
     """Apply a SPARQL Update to the named graphs of the store and derive the default graph
     again. Refused (:class:`QueryError`, nothing changed) when it writes the default graph.

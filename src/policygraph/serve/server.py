@@ -38,17 +38,15 @@ from types import FrameType
 from typing import IO
 
 from policygraph.errors import PolicyGraphError, StoreMissing
+from policygraph.serve import (
+    DEFAULT_HOST,
+    DEFAULT_MAX_ANSWER_MB,
+    DEFAULT_MAX_MEMORY_MB,
+    DEFAULT_PORT,
+    DEFAULT_TIMEOUT,
+    TOKEN_ENV,
+)
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7878
-#: Seconds a served query may run (the same default as ``policygraph query``).
-DEFAULT_TIMEOUT = 60.0
-#: The child's address-space limit in MiB (``--max-memory-mb``; 0: none).
-DEFAULT_MAX_MEMORY_MB = 4096
-#: The largest answer the front holds, in MiB (``--max-answer-mb``; 0: none).
-DEFAULT_MAX_ANSWER_MB = 1024
-#: Where the write token comes from when ``--token`` is not given.
-TOKEN_ENV = "POLICYGRAPH_SERVE_TOKEN"
 _STARTUP_SECONDS = 60.0
 _STOP_SECONDS = 10.0
 #: How often the front looks for a dead child or a new build.
@@ -381,19 +379,18 @@ def start(
 
     if not (store / "CURRENT").is_file():
         raise StoreMissing(
-            f"{store}: no policygraph store here; run `policygraph build` first "
-            "or pass --store DIR/store"
+            f"{store}: no policygraph store here; run pg.build() first or pass store=DIR/store"
         )
     location = store.resolve()
     if _written_by_another_process(location):
         raise ServeError(
             f"{store}: the store is in use by another process that writes to it (a build or "
-            "`policygraph serve --writable`); wait for it to finish or stop it"
+            "a writable server); wait for it to finish or stop it"
         )
     if not _port_free(host, port):
-        raise ServeError(f"{host}:{port} is already in use; choose another --port")
+        raise ServeError(f"{host}:{port} is already in use; choose another port=")
     if max_memory_mb < 0:
-        raise ServeError(f"--max-memory-mb must be 0 (no limit) or more, not {max_memory_mb}")
+        raise ServeError(f"max_memory_mb={max_memory_mb}: must be 0 (no limit) or more")
     program = oxigraph_program()
     check_version(program)
     generated = False
@@ -567,5 +564,5 @@ def _why(lines: list[str], store: Path, host: str, port: int) -> str:
             f"wait for it to finish or stop it ({error})"
         )
     if re.search(r"address (already )?in use", text, re.IGNORECASE):
-        return f"{host}:{port} is already in use; choose another --port"
+        return f"{host}:{port} is already in use; choose another port="
     return f"the Oxigraph server stopped at once: {error or 'no message'}"

@@ -97,7 +97,7 @@ class OutputFolder:
                 self.created = False  # refused: what is there belongs to the build that runs
                 raise InputError(
                     f"{self.out}: another build is writing to this folder; "
-                    "wait for it to finish or choose another --out"
+                    "wait for it to finish or choose another out="
                 ) from None
             if _still_there(fd, self.state / LOCK):
                 break

@@ -178,8 +178,7 @@ def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
     """Open the store at ``path``; a clear error when there is none."""
     if not (path / "CURRENT").is_file():
         raise StoreMissing(
-            f"{path}: no policygraph store here; run `policygraph build` first "
-            "or pass --store DIR/store"
+            f"{path}: no policygraph store here; run pg.build() first or pass store=DIR/store"
         )
     # ``DIR/store`` is a link to the current generation (store/outputs.py); RocksDB opens
     # its files lazily by path, so resolve the link once: a reader stays on the generation

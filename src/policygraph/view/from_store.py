@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from policygraph.errors import InputError, QueryError
 from policygraph.namespaces import PREFIXES
 from policygraph.query.sparql import run_query
+from policygraph.store import DEFAULT_STORE
 from policygraph.store.oxigraph import from_ox, merged_graph, open_store
 from policygraph.view.defaults import (
     INDICATOR,
@@ -21,7 +22,7 @@ from policygraph.view.defaults import (
 
 def write_view(
     *,
-    store: Path = Path("exports/store"),
+    store: Path = DEFAULT_STORE,
     entity: str | None = None,
     depth: int = 1,
     sparql: str | None = None,
@@ -48,13 +49,13 @@ def write_view(
 
     if sum(x is not None for x in (entity, sparql, lineage, indicator)) + timeline + indicators > 1:
         raise InputError(
-            "draw one view at a time: give only one of --entity, --query, --lineage, "
-            "--timeline, --indicator, --indicators"
+            "draw one view at a time: give only one of entity=, sparql=, lineage=, "
+            "timeline=, indicator=, indicators="
         )
     if timeline and (entity is not None or sparql is not None):
-        raise InputError("--timeline draws every policy; leave out --entity and --query")
+        raise InputError("timeline=True draws every policy; leave out entity= and sparql=")
     if max_nodes < 1:
-        raise InputError(f"--max-nodes must be at least 1, not {max_nodes}")
+        raise InputError(f"max_nodes={max_nodes}: must be at least 1")
     folder = store.parent / "views"
     opened = open_store(store)
     # The overview and the timeline read the store by SPARQL; the other two still need the

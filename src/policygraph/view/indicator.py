@@ -157,7 +157,7 @@ def find_indicator(store: ox.Store, name: str) -> ox.NamedNode:
         close = close[:CLOSE_MATCHES]
     hint = f"; close matches: {', '.join(close)}" if close else ""
     raise IndicatorNotFound(
-        f"no indicator '{name}' in the graph{hint} (list them: policygraph query --name indicators)"
+        f"no indicator '{name}' in the graph{hint} (the saved query 'indicators' lists them)"
     )
 
 

@@ -49,7 +49,7 @@ def lineage_network(store: ox.Store, name: str, depth: int = 2) -> tuple[nx.Mult
     if not found:  # 水法 for 中华人民共和国水法: the same work key (extract/base.py)
         found = _policies_by_work(store, name)
     if not found:
-        raise InputError(f"no policy named '{name}'; try `policygraph query --name policies`")
+        raise InputError(f"no policy named '{name}'; the saved query 'policies' lists them")
     if len(found) > 1:
         names = ", ".join(f"<{e.value}>" for e in found[:5])
         raise InputError(f"'{name}' names {len(found)} policies ({names}); give one IRI")
