@@ -14,7 +14,8 @@ and at the end: the machine may be shared.
 Lists are the three lists with filters drawn from those labels and from years, and their
 first pages (each list is read from the store once, before timing, as the index is);
 saved queries are each saved query without parameters and with five labels for each
-parameter, and each without parameters as CSV. Without parameters a saved query's pages
+parameter (``query with a parameter``, ``query NAME with a parameter``: those pages
+alone), and each without parameters as CSV. Without parameters a saved query's pages
 are slices of its whole result, read once per store generation in a background thread
 that starts at the first page (the "warm-up"): with ``--lists-only``, the first page is
 ``/explore.json`` (the index, read once and not timed, its time given as ``index read``),
@@ -119,6 +120,9 @@ def lists(port: int, labels: list[str], pages: int, kinds: dict[str, list[float]
             assert status in (200, 400), path  # 400: a label given for a year
             kinds["query"].append(ms)
             kinds.setdefault(f"query {name}", []).append(ms)
+            if "?" in path:
+                kinds.setdefault("query with a parameter", []).append(ms)
+                kinds.setdefault(f"query {name} with a parameter", []).append(ms)
         if name not in NEEDS:
             ms, status, _ = timed(port, f"/explore/queries/{name}.csv", "text/csv")
             assert status == 200, name

@@ -929,10 +929,14 @@ class Explorer:
         offset = 0 if csv else (page - 1) * L.PAGE_SIZE
         error, variables, found = None, list[str](), list[Row]()
         status = 200
-        warm = None if given else self.warm()
-        sliced = warm.page(name, limit, offset) if warm is not None else None
+        # Without parameters, or with parameters the query declares as filters of its result
+        # without them (``# filter: NAME contains``): a slice of that result, read once this
+        # generation (filtered in Python); otherwise, or when it is not kept, run the query.
+        filters = not given or set(given) <= L.contains_filters(name)
+        warm = self.warm() if filters else None
         try:
-            if sliced is not None:  # the whole result, read once this generation: a slice
+            sliced = warm.page(name, limit, offset, given) if warm is not None else None
+            if sliced is not None:
                 variables, found = sliced
             elif csv:
                 variables, found = L.run_saved(self.select, name, given, limit, offset)

@@ -12,6 +12,18 @@ result is read once per store generation (:class:`Warm`, in the background from 
 page) and its pages are slices of it: Oxigraph sorts every row for ``ORDER BY`` even for a
 page of 100 (``statistics``: seconds on the bulk graph), and the query, the rows and their
 order are the same whichever page is asked.
+
+A saved query whose header declares ``# filter: NAME contains`` takes parameter NAME from
+that result too: ``--param NAME=T`` gives exactly the rows of the result without parameters
+whose ``?NAME`` contains T (``CONTAINS(STR(?NAME), STR(T))``: code points as written, no
+case or width folding; a row without ``?NAME`` is not kept), so the page filters the kept
+rows in Python (:meth:`Warm.page`) instead of running the query. A stable filter of rows
+sorted by the query's ``ORDER BY`` stays sorted by it; rows the ``ORDER BY`` ties (the same
+values of its variables) are put in the order of their values (:func:`untie`), so the page
+does not depend on the order Oxigraph happened to give them, and may order them otherwise
+than ``policygraph query --name X --param NAME=T``. Parameters without such a line
+(``lineage``, ``provenance``, ``series``: an entity looked up by label, alias or IRI;
+``statistics``: a year) still run the query, as does any query whose result is not kept.
 """
 
 from __future__ import annotations
@@ -36,6 +48,8 @@ MAX_CSV_ROWS = 100_000
 #: A saved query whose result without parameters has more rows than this is not kept for
 #: the generation: each of its pages runs the query, as one with parameters does.
 MAX_WARM_ROWS = 100_000
+#: Filtered results of saved queries (one per query and parameters) kept for a generation.
+MAX_FILTERED = 64
 
 Row = dict[str, str]
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -305,6 +319,50 @@ def run_saved(
     return variables, rows
 
 
+#: ``# filter: NAME contains`` in a saved query's header (see the module's docstring).
+_FILTER_LINE = re.compile(r"^# filter: (\w+) contains\s*$", re.M)
+
+
+def contains_filters(name: str) -> frozenset[str]:
+    """The parameters of saved query ``name`` that its header declares as filters of its
+    result without parameters (``# filter: NAME contains``)."""
+    saved = saved_queries()[name]
+    return frozenset(p for p in _FILTER_LINE.findall(saved.text) if p in saved.params)
+
+
+def order_keys(text: str) -> list[str]:
+    """The variables a query's ``ORDER BY`` reads, in order (``DESC(BOUND(?x))``: ``x``)."""
+    code = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
+    match = re.search(r"\bORDER\s+BY\b(.*)$", code, re.S | re.I)
+    return list(dict.fromkeys(re.findall(r"\?(\w+)", match.group(1)))) if match else []
+
+
+def _text_of(term: Term | None) -> str:
+    return "" if term is None else str(term)
+
+
+def untie(rows: list[tuple[Term | None, ...]], keys: list[int]) -> list[tuple[Term | None, ...]]:
+    """Rows sorted by an ``ORDER BY`` on the columns ``keys``, with each run of rows that
+    have the same values in those columns (the ties) sorted by all their values as
+    N-Triples text: an order that depends on the rows only, not on how they were found."""
+    out: list[tuple[Term | None, ...]] = []
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or any(rows[i][k] != rows[start][k] for k in keys):
+            run = rows[start:i]
+            if len(run) > 1:
+                run.sort(key=lambda r: tuple(_text_of(t) for t in r))
+            out += run
+            start = i
+    return out
+
+
+def _contains(term: Term | None, needle: str) -> bool:
+    """``CONTAINS(STR(?x), STR(needle))``: STR of a blank node or of nothing is an error,
+    which a FILTER takes as false."""
+    return isinstance(term, (ox.Literal, ox.NamedNode)) and needle in term.value
+
+
 def _variables(text: str) -> list[str]:
     """The projected variables of a SELECT, in order (``(… AS ?x)`` gives ``x``): the
     columns of the table even when no row came back."""
@@ -334,6 +392,10 @@ class Warm:
         self.stopped = False
         #: Seconds each query took to read, in the order they were read.
         self.seconds: dict[str, float] = {}
+        #: Rows a filter kept (:meth:`page` with parameters), the last :data:`MAX_FILTERED`.
+        self._pages: dict[
+            tuple[str, tuple[tuple[str, str], ...]], list[tuple[Term | None, ...]]
+        ] = {}
 
     def rows(self, name: str) -> tuple[list[str], list[tuple[Term | None, ...]]] | None:
         """The variables and every row of ``name`` without parameters (each row a tuple in
@@ -356,17 +418,55 @@ class Warm:
         return self._results.get(name)
 
     def page(
-        self, name: str, limit: int, offset: int
+        self, name: str, limit: int, offset: int, given: Mapping[str, str] | None = None
     ) -> tuple[list[str], list[dict[str, Term]]] | None:
-        """What :func:`run_saved` gives for ``name`` without parameters, as a slice."""
-        kept = self.rows(name)
-        if kept is None:
+        """What :func:`run_saved` gives for ``name``, as a slice of its result without
+        parameters: with none given, or with only parameters its header declares as filters
+        (``# filter: NAME contains``), the kept rows that contain them (:func:`untie`d).
+        ``None`` when the page must run the query: the result is not kept, or a parameter
+        is not such a filter."""
+        saved = saved_queries().get(name)
+        if saved is None:
             return None
-        variables, rows = kept
+        params = {k: v.strip() for k, v in (given or {}).items() if k in saved.params and v.strip()}
+        if params:
+            if not set(params) <= contains_filters(name):
+                return None
+            try:  # the same refusals as running it (a value that looks like an IRI and is not)
+                bind_params(saved.text, params)
+            except PolicyGraphError as e:
+                raise BadInput(str(e)) from None
+        found = self._filtered(name, params)
+        if found is None:
+            return None
+        variables, rows = found
         return variables, [
             {v: t for v, t in zip(variables, row, strict=True) if t is not None}
             for row in rows[offset : offset + limit]
         ]
+
+    def _filtered(
+        self, name: str, params: Mapping[str, str]
+    ) -> tuple[list[str], list[tuple[Term | None, ...]]] | None:
+        kept = self.rows(name)
+        if kept is None or not params:
+            return kept
+        variables, rows = kept
+        order = order_keys(saved_queries()[name].text)
+        if not set(params) | set(order) <= set(variables):
+            return None  # a filter or an ORDER BY on a column not shown: run the query
+        key = (name, tuple(sorted(params.items())))
+        with self._lock:
+            if key in self._pages:
+                return variables, self._pages[key]
+        columns = [(variables.index(p), value) for p, value in params.items()]
+        chosen = [r for r in rows if all(_contains(r[i], value) for i, value in columns)]
+        chosen = untie(chosen, [variables.index(k) for k in order])
+        with self._lock:
+            while len(self._pages) >= MAX_FILTERED:
+                self._pages.pop(next(iter(self._pages)))  # the oldest first
+            self._pages[key] = chosen
+        return variables, chosen
 
     def fill(self) -> None:
         """Read every saved query not read yet (run in a background thread)."""
