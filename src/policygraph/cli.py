@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from policygraph.errors import InputError, PolicyGraphError
+from policygraph.errors import InputError, PolicyGraphError, printable
 from policygraph.export import DEFAULT_GRAPH_MODES
 from policygraph.export import FORMATS as EXPORT_FORMATS
 from policygraph.pipeline import EXECUTORS
@@ -255,9 +255,8 @@ def _summary(result: BuildResult, verb: str) -> None:
 
 
 def _shown(text: str) -> str:
-    """A path that is not valid UTF-8 (its bytes kept as surrogates) with those bytes as
-    ``\\xff``: printing it as is would fail."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """A path that is not valid UTF-8 with its bytes as ``\\xff`` (errors.printable)."""
+    return printable(text)
 
 
 @main.command()

@@ -57,3 +57,10 @@ class UnknownRule(PolicyGraphError, LookupError):
 class QueryRefused(QueryError):
     """A query refused before it runs: over a size, nesting or operator limit (which would
     crash Oxigraph's parser) or asking for a remote request (``SERVICE``, ``LOAD``)."""
+
+
+def printable(text: object) -> str:
+    """``text`` with the bytes of a path that is not valid UTF-8 (kept by Python as lone
+    surrogates) written as ``\\xff``: printing or logging it as is fails in any UTF-8 stream
+    (a log file, a terminal, pytest-xdist's channel)."""
+    return str(text).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -21,7 +21,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from policygraph.errors import InputError, PolicyGraphError
+from policygraph.errors import InputError, PolicyGraphError, printable
 from policygraph.model import EntityRef
 from policygraph.namespaces import ONTOLOGY_GRAPH, PGO, RDF, VOCAB_GRAPH
 from policygraph.pipeline import dask_executor, workers
@@ -409,7 +409,7 @@ def _build(
     previous = folder.previous_sources()
     kept: list[Kept] = []
     step = Steps()
-    log.info("building %d input file(s) into %s", len(sources), folder.out)
+    log.info("building %d input file(s) into %s", len(sources), printable(folder.out))
     sizes: dict[str, int] = {}
     # The previous build's reduce (store/state.py): its documents need no header read.
     previous_gen = folder.current()
@@ -878,7 +878,7 @@ class Steps:
 def _duplicate(source: Source, kept: Source, result: BuildResult) -> None:
     """The same bytes under a second name: its facts would count twice. The first name in
     sorted order is built; this one is named in the summary, never silently dropped."""
-    log.warning("left out %s: the same bytes as %s", source.path, kept.path)
+    log.warning("left out %s: the same bytes as %s", printable(source.path), printable(kept.path))
     result.duplicates.append((str(source.path), str(kept.path)))
 
 
@@ -888,13 +888,17 @@ def _skip(outcome: Outcome, result: BuildResult, *, strict: bool) -> None:
     if outcome.bad_input:
         if strict:
             raise InputError(reason)
-        log.warning("skipped %s", reason)
+        log.warning("skipped %s", printable(reason))
         result.skipped.append((str(path), reason.removeprefix(f"{path}: ")))
         return
     if strict:
         raise PolicyGraphError(f"{path}: {reason}")
-    log.error("%s: %s; document skipped (run with -v for the traceback)", path, reason)
-    log.info("%s", outcome.detail)
+    log.error(
+        "%s: %s; document skipped (run with -v for the traceback)",
+        printable(path),
+        printable(reason),
+    )
+    log.info("%s", printable(outcome.detail))
     result.skipped.append((str(path), reason))
 
 

@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from policygraph.errors import DocumentTooLarge, EmptyDocument, InputError, ManifestError
+from policygraph.errors import (
+    DocumentTooLarge,
+    EmptyDocument,
+    InputError,
+    ManifestError,
+    printable,
+)
 from policygraph.model import DocumentMeta
 from policygraph.rules.policy_words import is_policy_title
 from policygraph.text.document import Document
@@ -87,7 +93,7 @@ def find_sources(inputs: Iterable[Path], *, follow_links: bool = False) -> list[
                 if not (root / name).exists():
                     add(Source(root / name, name, entry))
             if ignored:
-                log.info("%s: ignored %d file(s) that are not .txt", root, ignored)
+                log.info("%s: ignored %d file(s) that are not .txt", printable(root), ignored)
         elif root.exists() or root.is_symlink():
             bad_name = None if _utf8(root.name) else "the file name is not valid UTF-8; rename it"
             add(Source(root, root.name, load_manifest(root.parent).get(root.name), bad_name))
