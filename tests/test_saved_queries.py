@@ -77,3 +77,24 @@ def test_both_shapes_of_a_saved_query_give_the_same_rows(
         expected = [r for r in everything if value in r.get(column, "")]
         key = sorted(map(str, expected))
         assert sorted(map(str, picked)) == key, value
+
+
+def test_a_line_can_need_several_parameters() -> None:
+    """``#+policy+depth`` keeps a line only when both are given: lineage's links of links
+    are not computed for depth 1 (Oxigraph evaluates a UNION branch before a FILTER drops it)."""
+    text = (
+        "SELECT * WHERE {\n  VALUES ?pText { UNDEF }\n  VALUES ?dText { UNDEF }\n"
+        "  a #+p\n  b #+p+d\n  c #-d\n  e #+p-d\n}"
+    )
+    kept = {
+        frozenset(given): [
+            line.strip().split()[0]
+            for line in bind_params(text, {k: "x" for k in given}).split("\n")
+            if line.strip()[:1] in "abce" and line.strip()
+        ]
+        for given in ({"p"}, {"p", "d"}, {"d"}, set())
+    }
+    assert kept[frozenset({"p"})] == ["a", "c", "e"]
+    assert kept[frozenset({"p", "d"})] == ["a", "b"]
+    assert kept[frozenset({"d"})] == []
+    assert kept[frozenset()] == ["c"]

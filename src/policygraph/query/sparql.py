@@ -115,10 +115,11 @@ def bind_params(text: str, params: Mapping[str, str], *, store: ox.Store | None 
     ``rdfs:label``/``skos:altLabel``), looked up in ``store`` first.
 
     A line ending in ``#+NAME`` is kept only when NAME is given, one ending in ``#-NAME``
-    only when it is not. Oxigraph applies a FILTER on a parameter only after the joins
-    around it, so a query that filters statistics by year reads every statistic (0.5 s on the
-    bulk graph); written so that the given value is the first pattern, it reads only its
-    own (1 ms). The markers let one saved query have both shapes."""
+    only when it is not; ``#+NAME+OTHER`` only when both are. Oxigraph applies a FILTER on
+    a parameter only after the joins around it, so a query that filters statistics by year
+    reads every statistic (0.5 s on the bulk graph); written so that the given value is the
+    first pattern, it reads only its own (1 ms). The markers let one saved query have both
+    shapes."""
     for name, value in params.items():
         for kind in ("Text", "Year", "Entity"):
             placeholder = f"VALUES ?{name}{kind} {{ UNDEF }}"
@@ -139,15 +140,21 @@ def bind_params(text: str, params: Mapping[str, str], *, store: ox.Store | None 
         else:
             terms = str(_term(value))
         text = text.replace(placeholder, f"VALUES ?{name}{kind} {{ {terms} }}")
-    return "\n".join(
-        line
-        for line in text.split("\n")
-        if not (m := _CONDITION.search(line)) or (m[2] in params) == (m[1] == "+")
-    )
+    return "\n".join(line for line in text.split("\n") if _kept(line, params))
 
 
-#: ``#+NAME`` / ``#-NAME`` at the end of a line: kept only with / without parameter NAME.
-_CONDITION = re.compile(r"#([+-])(\w+)\s*$")
+def _kept(line: str, params: Mapping[str, str]) -> bool:
+    """Whether every ``+NAME``/``-NAME`` condition at the end of ``line`` holds."""
+    m = _CONDITION.search(line)
+    if m is None:
+        return True
+    return all((name in params) == (sign == "+") for sign, name in _TERM.findall(m[1]))
+
+
+#: ``#+NAME`` / ``#-NAME`` (or several, ``#+NAME+OTHER``) at the end of a line: kept only
+#: with / without those parameters.
+_CONDITION = re.compile(r"#((?:[+-]\w+)+)\s*$")
+_TERM = re.compile(r"([+-])(\w+)")
 XSD_GYEAR = "http://www.w3.org/2001/XMLSchema#gYear"
 
 
