@@ -6,11 +6,13 @@ This is the library entry point behind ``policygraph build``; a notebook user ca
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import threading
 import time
+import traceback
 from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -671,7 +673,12 @@ def publish(
         del store  # RocksDB holds a lock on the folder until the store is dropped
         folder.publish(gen, current)
         step.done("publish: the new outputs replaced the old ones in one step")
-    except BaseException:
+    except BaseException as e:
+        # Close the store before its folder goes: RocksDB's own threads may still write
+        # into it, and the frames of the traceback (a failed view, say) hold the store.
+        with contextlib.suppress(NameError):  # not opened yet
+            del store  # noqa: F821 (bound once the store is opened below the try)
+        traceback.clear_frames(e.__traceback__)
         folder.discard(gen)
         raise
     # Only now: a build killed before this point finds these extractions again.
