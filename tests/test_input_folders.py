@@ -265,3 +265,20 @@ def test_a_bug_is_one_line_with_exit_1(tmp_path: Path, monkeypatch: pytest.Monke
         "policygraph: error: internal error: RuntimeError: a bug over two lines "
         "(run with -v for the traceback)\n"
     )
+
+
+def test_log_lines_name_a_non_utf8_file_as_the_cli_prints_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A lone surrogate in a log record fails in any UTF-8 stream (a log file, a terminal,
+    pytest-xdist's channel): the log writes the byte as \\xfe."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    (folder / os.fsdecode(b"n\xfe.txt")).write_text(TEXT + "\n另一篇。\n", encoding="utf-8")
+    with caplog.at_level("INFO", logger="policygraph"):
+        build([folder], tmp_path / "out", views=False, jobs=1)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("n\\xfe.txt" in m for m in messages)
+    for message in messages:
+        message.encode("utf-8")  # no lone surrogate

@@ -733,3 +733,18 @@ def test_cli_view_timeline_and_max_nodes(seed_build, tmp_path: Path) -> None:  #
     assert len(page_data(page.read_text(encoding="utf-8"))["nodes"]) == 12
     result = runner.invoke(main, ["view", "--store", store, "--timeline", "--entity", "国务院"])
     assert result.exit_code == 2 and "--timeline" in result.output
+
+
+def test_a_small_graphs_hub_labels_grow_less() -> None:
+    """Big hub labels are a level of detail for graphs too big to label at once: in a
+    19-node star the hub's label stays small; from FONT_FULL_RANGE_AT nodes it reaches
+    FONT_MAX."""
+    from policygraph.view.html import FONT_FULL_RANGE_AT, FONT_MAX, FONT_MIN, node_sizes
+
+    def hub_font(n: int) -> int:
+        g = nx.MultiDiGraph()
+        g.add_edges_from(("hub", f"n{i}") for i in range(n - 1))
+        return node_sizes(g)["hub"][1]
+
+    assert FONT_MIN < hub_font(19) <= FONT_MIN + 4
+    assert hub_font(FONT_FULL_RANGE_AT) == FONT_MAX

@@ -125,3 +125,31 @@ def test_default_jobs_follow_the_size_of_the_input() -> None:
     assert auto_jobs(0) == 1
     assert auto_jobs(60_000) == 1
     assert auto_jobs(BYTES_PER_JOB * 100) >= 1
+
+
+def test_a_second_build_in_the_process_reuses_the_kept_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One warm worker is kept from one build to the next of this process; a build under
+    another environment (the worker read it when it started) starts its own."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("国务院关于加快发展的意见\n到2027年，普及率超过70%。\n", "utf-8")
+    started: list[object] = []
+    real = workers._Worker
+
+    def counted(init: bytes | None) -> object:
+        started.append(init)
+        return real(init)
+
+    workers.SHARED.close()
+    monkeypatch.setattr(workers, "_Worker", counted)
+    build([folder], tmp_path / "one", views=False, jobs=1)
+    assert len(started) == 1
+    (folder / "a.txt").write_text("国务院关于加快发展的意见\n到2028年，普及率超过80%。\n", "utf-8")
+    build([folder], tmp_path / "two", views=False, jobs=1)
+    assert len(started) == 1  # the kept worker extracted it
+    monkeypatch.setenv("POLICYGRAPH_TEST_MARK", "another environment")
+    (folder / "a.txt").write_text("国务院关于加快发展的意见\n到2029年，普及率超过90%。\n", "utf-8")
+    build([folder], tmp_path / "three", views=False, jobs=1)
+    assert len(started) == 2

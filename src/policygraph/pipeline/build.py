@@ -867,7 +867,7 @@ def _assemble(
             turtle.flush()
             for out, (offset, length) in ((trig, stored.trig), (turtle, stored.turtle)):
                 if length:
-                    chunks._copy_range(f.fileno(), out.fileno(), offset, length)
+                    chunks.copy_range(f.fileno(), out.fileno(), offset, length)
 
 
 class Steps:

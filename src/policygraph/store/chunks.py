@@ -253,7 +253,7 @@ class Stored:
         offset, length = getattr(self, section)
         out.flush()
         with open(self.path, "rb") as f:
-            _copy_range(f.fileno(), out.fileno(), offset, length)
+            copy_range(f.fileno(), out.fileno(), offset, length)
 
 
 def stored(path: Path) -> Stored | None:
@@ -278,7 +278,7 @@ def stored(path: Path) -> Stored | None:
     return Stored(path, *spans)
 
 
-def _copy_range(src: int, dst: int, offset: int, length: int) -> None:
+def copy_range(src: int, dst: int, offset: int, length: int) -> None:
     while length > 0:
         try:
             done = os.copy_file_range(src, dst, length, offset)
