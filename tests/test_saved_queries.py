@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 
 from policygraph.errors import QueryError
-from policygraph.query.sparql import NOTHING, bind_params, entities_named, run_query, saved_queries
+from policygraph.namespaces import PREFIXES
+from policygraph.query.sparql import (
+    NOTHING,
+    NameIndex,
+    bind_params,
+    entities_named,
+    run_query,
+    saved_queries,
+)
 from policygraph.store.oxigraph import open_store
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 
 
 def _rows(build: Any, **params: str) -> list[dict[str, str]]:
@@ -98,3 +110,52 @@ def test_a_line_can_need_several_parameters() -> None:
     assert kept[frozenset({"p", "d"})] == ["a", "b"]
     assert kept[frozenset({"d"})] == []
     assert kept[frozenset()] == ["c"]
+
+
+def _names(store: Any) -> list[str]:
+    rows = store.query(
+        "SELECT DISTINCT ?n WHERE { { ?e rdfs:label ?n } UNION { ?e skos:altLabel ?n } }",
+        prefixes=PREFIXES,
+    )
+    return sorted({str(r["n"].value) for r in rows})
+
+
+def test_the_name_index_answers_as_entities_named(seed_build: Any) -> None:
+    """The explorer looks entity parameters up in memory (NameIndex): the same entities as
+    the store's lookup for every name of the seed graph, their prefixes, and odd values."""
+    store = open_store(seed_build.store)
+    index = NameIndex.read(store)
+    names = _names(store)
+    assert len(names) > 100
+    values = names + [n[:2] for n in names[::7]] + ["", "  国务院 ", "无此名", "https://x.org/a b"]
+    values += ["https://w3id.org/policygraph/id/org/国务院"]
+    for value in values:
+        assert index(value) == entities_named(store, value), value
+
+
+def test_the_name_index_keeps_the_exact_forms_first() -> None:
+    """``"v"@zh`` and ``"v"`` match before any other form of ``v`` (another language, a
+    typed literal, an IRI as a name); those match only when no exact form does. Blank
+    nodes are never named entities."""
+    store = ox.Store()
+    label, alt = ox.NamedNode(RDFS_LABEL), ox.NamedNode(SKOS_ALT)
+
+    def n(x: str) -> ox.NamedNode:
+        return ox.NamedNode(f"urn:e:{x}")
+
+    quads = [
+        (n("zh"), label, ox.Literal("甲", language="zh")),
+        (n("plain"), alt, ox.Literal("甲")),
+        (n("en"), label, ox.Literal("甲", language="en")),
+        (n("en-only"), label, ox.Literal("乙", language="en")),
+        (n("typed"), alt, ox.Literal("乙", datatype=ox.NamedNode("urn:t"))),
+        (n("iri"), label, ox.NamedNode("urn:丙")),
+        (ox.BlankNode("b"), label, ox.Literal("甲")),
+    ]
+    for s, p, o in quads:
+        store.add(ox.Quad(s, p, o))  # queries read the default graph
+    index = NameIndex.read(store)
+    for value in ("甲", "乙", "urn:丙", "丙", "丁"):
+        assert index(value) == entities_named(store, value), value
+    assert [e.value for e in index("甲")] == ["urn:e:plain", "urn:e:zh"]
+    assert [e.value for e in index("乙")] == ["urn:e:en-only", "urn:e:typed"]

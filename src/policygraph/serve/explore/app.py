@@ -43,7 +43,7 @@ import pyoxigraph as ox
 from markupsafe import Markup
 
 from policygraph.namespaces import ID, ONTOLOGY_GRAPH, PGO, PREFIXES, VOCAB
-from policygraph.query.sparql import saved_queries
+from policygraph.query.sparql import NameIndex, saved_queries
 from policygraph.rdf.iris import slug
 from policygraph.serve.explore import lists as L
 from policygraph.serve.explore import twins
@@ -185,6 +185,7 @@ class Index:
     classes: dict[str, str]  # iri -> class local name
     counts: list[tuple[str, int]]
     documents: list[tuple[str, str]]  # (iri, title)
+    named: NameIndex  # entity parameters of saved queries, looked up without a query
 
 
 class Explorer:
@@ -374,15 +375,20 @@ class Explorer:
         preferred: dict[str, str] = {}
         # The vocabularies name their concepts with skos:prefLabel (and most with rdfs:label
         # too): a prefLabel is a name, used on pages when there is no rdfs:label.
-        for row in self.select(
-            f"""SELECT ?x ?l ?kind WHERE {{
-                {{ ?x rdfs:label ?l BIND(0 AS ?kind) }}
-                UNION {{ ?x skos:prefLabel ?l BIND(1 AS ?kind) }}
-                UNION {{ ?x skos:altLabel ?l BIND(2 AS ?kind) }}
-                FILTER(STRSTARTS(STR(?x), "{ID_PREFIX}") || STRSTARTS(STR(?x), "{VOCAB_PREFIX}")
-                    || STRSTARTS(STR(?x), "{PGO_PREFIX}"))
-            }}"""
-        ):
+        # Every subject's names are read (one scan): labels and aliases of any IRI are what
+        # a saved query's entity parameter is matched against; pages show only ours.
+        found = self.select(
+            """SELECT ?x ?l ?kind WHERE {
+                { ?x rdfs:label ?l BIND(0 AS ?kind) }
+                UNION { ?x skos:prefLabel ?l BIND(1 AS ?kind) }
+                UNION { ?x skos:altLabel ?l BIND(2 AS ?kind) }
+            }"""
+        )
+        named = NameIndex((row["x"], row["l"]) for row in found if row["kind"].value != "1")
+        ours = (ID_PREFIX, VOCAB_PREFIX, PGO_PREFIX)
+        for row in found:
+            if not isinstance(row["x"], ox.NamedNode) or not row["x"].value.startswith(ours):
+                continue
             iri, label, kind = str(row["x"].value), str(row["l"].value), row["kind"].value
             alias = kind == "2"
             labels.append((fold(label), label, iri, alias))
@@ -432,7 +438,12 @@ class Explorer:
                 classes.setdefault(iri, "Property")
         documents = sorted((iri, names.get(iri, iri)) for iri in typed_document)
         return Index(
-            sorted(labels), names, classes, sorted(counts.items(), key=lambda c: -c[1]), documents
+            sorted(labels),
+            names,
+            classes,
+            sorted(counts.items(), key=lambda c: -c[1]),
+            documents,
+            named,
         )
 
     # -- search --------------------------------------------------------------------------
@@ -833,7 +844,7 @@ class Explorer:
             pages = self._saved_pages[1]
             if key in pages:
                 return pages[key]
-        answer = L.run_saved(self.select, name, given, limit, offset)
+        answer = L.run_saved(self.select, name, given, limit, offset, self.index().named)
         with self._lock:
             while len(pages) >= SAVED_PAGES:
                 pages.pop(next(iter(pages)))  # the oldest first
@@ -939,7 +950,9 @@ class Explorer:
             if sliced is not None:
                 variables, found = sliced
             elif csv:
-                variables, found = L.run_saved(self.select, name, given, limit, offset)
+                variables, found = L.run_saved(
+                    self.select, name, given, limit, offset, self.index().named
+                )
             else:
                 variables, found = self._saved_page(name, given, limit, offset)
         except L.BadInput as e:

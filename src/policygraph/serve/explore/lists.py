@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from policygraph.errors import PolicyGraphError
-from policygraph.query.sparql import bind_params, saved_queries
+from policygraph.query.sparql import NameIndex, bind_params, saved_queries
 
 #: Rows on one HTML page of a list or a saved query.
 PAGE_SIZE = 100
@@ -299,10 +299,16 @@ class _Asker:
 
 
 def run_saved(
-    select: Select, name: str, given: Mapping[str, str], limit: int, offset: int = 0
+    select: Select,
+    name: str,
+    given: Mapping[str, str],
+    limit: int,
+    offset: int = 0,
+    named: NameIndex | None = None,
 ) -> tuple[list[str], list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]]:
     """The variables and up to ``limit`` rows of saved query ``name`` with the parameters
-    given (empty ones left out, as if not given)."""
+    given (empty ones left out, as if not given). ``named``: the store's names in memory,
+    to look an entity parameter up without a query (else the store is asked)."""
     saved = saved_queries()[name]
     params = {k: v.strip() for k, v in given.items() if k in saved.params and v.strip()}
     if name in NEEDS and NEEDS[name] not in params:
@@ -311,7 +317,7 @@ def run_saved(
             f"in the graph (policygraph query --name {name} runs it whole)"
         )
     try:
-        text = bind_params(saved.text, params, store=_Asker(select))  # type: ignore[arg-type]
+        text = bind_params(saved.text, params, store=_Asker(select), named=named)  # type: ignore[arg-type]
     except PolicyGraphError as e:  # a year that is not a year, an IRI that is not one
         raise BadInput(str(e)) from None
     variables = list(dict.fromkeys(_variables(text)))
