@@ -194,3 +194,37 @@ def test_a_new_edition_repeals_the_old_one_as_a_node_of_its_own() -> None:
     assert not any(o == "信访条例" and p == "repeals" for _, p, o in found)
     old = lineage("一九八四年九月十日国务院发布的《某某条例》即行废止。")
     assert ("某某条例", "repeals", "某某条例@1984") in old
+
+
+def test_the_links_of_one_policy_are_the_links_of_all_that_touch_it(tmp_path: Path) -> None:
+    """``lineage`` with a policy finds each link's sentences from the link (LATERAL) and
+    without one from the sub-select of every link's sentences: at depth 1 the rows of a
+    policy are exactly the rows of all links that start or end at it, sentences included."""
+    import policygraph as pg
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    texts = {
+        "a": "中华人民共和国专利法\n第一条 为了保护专利权，根据宪法，制定本法。\n",
+        "b": "专利法实施细则\n第一条 根据《专利法》，制定本细则。\n"
+        "第九条 1992年12月12日发布的《旧专利法实施细则》同时废止。\n",
+        "c": "某省专利保护条例\n第一条 根据《中华人民共和国专利法》和《专利法实施细则》，"
+        "结合本省实际，制定本条例。\n第二条 依照《专利法》的规定执行。\n",
+    }
+    for name, text in texts.items():
+        (docs / f"{name}.txt").write_text(text, encoding="utf-8")
+    pg.build([docs], out=tmp_path / "out", views=False)
+    store = pg.open(tmp_path / "out")
+    every = store.query(name="lineage").rows()
+    assert len(every) >= 4 and all(r.get("sentence") for r in every)
+    policies = {r["from"] for r in every} | {r["to"] for r in every}
+    for policy in sorted(policies):
+        mine = store.query(name="lineage", params={"policy": policy}).rows()
+        strip = ("distance", "direction")
+        got = sorted(tuple(sorted((k, v) for k, v in r.items() if k not in strip)) for r in mine)
+        want = sorted(
+            tuple(sorted((k, v) for k, v in r.items() if k not in strip))
+            for r in every
+            if policy in (r["from"], r["to"])
+        )
+        assert got == want, policy
