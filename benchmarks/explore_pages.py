@@ -13,8 +13,9 @@ as a running server does after its first page. The load average is given at the 
 and at the end: the machine may be shared.
 Lists are the three lists with filters drawn from those labels and from years, and their
 first pages (each list is read from the store once, before timing, as the index is);
-saved queries are each saved query without parameters and with five labels for each
-parameter (``query with a parameter``, ``query NAME with a parameter``: those pages
+saved queries are each saved query without parameters and with, for each parameter, five
+two-character prefixes and ten whole labels (spread over the entities' or the lists'
+labels; ``query with a parameter``, ``query NAME with a parameter``: those pages
 alone), and each without parameters as CSV. Without parameters a saved query's pages
 are slices of its whole result, read once per store generation in a background thread
 that starts at the first page (the "warm-up"): with ``--lists-only``, the first page is
@@ -33,6 +34,7 @@ every class of the ontology (``/page/ontology/Policy``, listing its first instan
 from __future__ import annotations
 
 import argparse
+import html
 import http.client
 import json
 import os
@@ -74,27 +76,32 @@ def summary(ms: list[float]) -> dict[str, float]:
     }
 
 
-def labels_of_lists(port: int) -> list[str]:
-    """Two-character prefixes of policy titles, issuers and indicators, from the CSV."""
+def labels_of_lists(port: int) -> tuple[list[str], list[str]]:
+    """Two-character prefixes of policy titles, issuers and indicators, from the CSV, and
+    the whole labels."""
     import csv
     import io
 
     out: list[str] = []
+    whole: list[str] = []
     for name, columns in (("policies", ("policy", "issued by")), ("targets", ("indicator",))):
         rows = list(csv.DictReader(io.StringIO(timed(port, f"/explore/{name}.csv")[2][1:])))
         for row in rows[::97]:
             out += [row[c][:2] for c in columns if row.get(c)]
-    return list(dict.fromkeys(out))
+            whole += [row[c] for c in columns if row.get(c)]
+    return list(dict.fromkeys(out)), list(dict.fromkeys(whole))
 
 
-def lists(port: int, labels: list[str], pages: int, kinds: dict[str, list[float]]) -> None:
+def lists(
+    port: int, labels: list[str], names: list[str], pages: int, kinds: dict[str, list[float]]
+) -> None:
     from policygraph.query.sparql import saved_queries
     from policygraph.serve.explore.lists import NEEDS
 
-    names = ("policies", "targets", "documents")
-    for name in names:
+    listed = ("policies", "targets", "documents")
+    for name in listed:
         timed(port, f"/explore/{name}")  # read once per store generation: not timed
-    paths = [f"/explore/{n}?page={p}" for n in names for p in (1, 2, 3)]
+    paths = [f"/explore/{n}?page={p}" for n in listed for p in (1, 2, 3)]
     for year in range(2000, 2031):
         paths += [f"/explore/policies?year={year}", f"/explore/policies?period={year}"]
         paths += [f"/explore/targets?deadline={year}", f"/explore/documents?year={year}"]
@@ -114,7 +121,7 @@ def lists(port: int, labels: list[str], pages: int, kinds: dict[str, list[float]
         for path in [f"/explore/queries/{name}"] + [
             f"/explore/queries/{name}?{p}=" + quote(unquote(label))
             for p in saved.params
-            for label in labels[:5]
+            for label in labels[:5] + spread(names, 10)
         ]:
             ms, status, _ = timed(port, path)
             assert status in (200, 400), path  # 400: a label given for a year
@@ -276,6 +283,7 @@ def main() -> None:
                 assert status == 200, doc
                 kinds["document .json"].append(ms)
         labels: list[str] = []
+        names: list[str] = []
         for i, page in enumerate(spread(entities, args.pages)):
             ms, status, body = timed(port, page)
             assert status == 200, (page, status, body[-300:])
@@ -287,6 +295,7 @@ def main() -> None:
             h1 = re.search(r"</span> (.+?)</h1>", body)
             if h1:
                 labels.append(h1.group(1)[:2])
+                names.append(html.unescape(h1.group(1)))
             rest = page.removeprefix("/page/")
             kinds["data"].append(timed(port, f"/data/{rest}.ttl", "text/turtle")[0])
             kinds["303"].append(timed(port, f"/id/{rest}")[0])
@@ -295,8 +304,10 @@ def main() -> None:
             assert status == 200, label
             kinds["search"].append(ms)
         if args.lists_only:
-            labels = labels_of_lists(port)
-        lists(port, [] if args.vocab_only else labels, args.pages, kinds)
+            labels, names = labels_of_lists(port)
+        if args.vocab_only:
+            labels, names = [], []
+        lists(port, labels, names, args.pages, kinds)
     seconds = warm_up(args.store) if args.lists_only else {}
     print(
         json.dumps(

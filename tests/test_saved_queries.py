@@ -159,3 +159,13 @@ def test_the_name_index_keeps_the_exact_forms_first() -> None:
         assert index(value) == entities_named(store, value), value
     assert [e.value for e in index("甲")] == ["urn:e:plain", "urn:e:zh"]
     assert [e.value for e in index("乙")] == ["urn:e:en-only", "urn:e:typed"]
+
+
+def test_a_parameter_that_acts_only_with_another_is_left_out_without_it(seed_build: Any) -> None:
+    """``# only with: depth policy``: depth alone gives the rows of no parameter at all."""
+    text = saved_queries()["lineage"].text
+    assert "# only with: depth policy" in text
+    store = open_store(seed_build.store)
+    assert bind_params(text, {"depth": "0"}, store=store) == bind_params(text, {}, store=store)
+    with_policy = bind_params(text, {"depth": "2", "policy": "无此政策"}, store=store)
+    assert '"2"' in with_policy and "#+policy+depth" in with_policy

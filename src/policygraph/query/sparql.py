@@ -127,6 +127,7 @@ def bind_params(
     reads every statistic (0.5 s on the bulk graph); written so that the given value is the
     first pattern, it reads only its own (1 ms). The markers let one saved query have both
     shapes."""
+    params = effective_params(text, params)
     for name, value in params.items():
         for kind in ("Text", "Year", "Entity"):
             placeholder = f"VALUES ?{name}{kind} {{ UNDEF }}"
@@ -149,6 +150,18 @@ def bind_params(
             terms = str(_term(value))
         text = text.replace(placeholder, f"VALUES ?{name}{kind} {{ {terms} }}")
     return "\n".join(line for line in text.split("\n") if _kept(line, params))
+
+
+#: ``# only with: NAME OTHER`` in a saved query's header: NAME acts only when OTHER is given.
+_ONLY_WITH = re.compile(r"^# only with: (\w+) (\w+)\s*$", re.M)
+
+
+def effective_params(text: str, params: Mapping[str, str]) -> dict[str, str]:
+    """``params`` without those the query's header says act only with another parameter
+    that is not given (``# only with: depth policy``: a depth of links of links means
+    nothing without the policy they start from); the answer is the same without them."""
+    dropped = {name for name, other in _ONLY_WITH.findall(text) if other not in params}
+    return {k: v for k, v in params.items() if k not in dropped}
 
 
 def _kept(line: str, params: Mapping[str, str]) -> bool:

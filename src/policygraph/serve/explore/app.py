@@ -43,7 +43,7 @@ import pyoxigraph as ox
 from markupsafe import Markup
 
 from policygraph.namespaces import ID, ONTOLOGY_GRAPH, PGO, PREFIXES, VOCAB
-from policygraph.query.sparql import NameIndex, saved_queries
+from policygraph.query.sparql import NameIndex, effective_params, saved_queries
 from policygraph.rdf.iris import slug
 from policygraph.serve.explore import lists as L
 from policygraph.serve.explore import twins
@@ -936,6 +936,8 @@ class Explorer:
         saved = saved_queries()[name]
         given = {p: params.get(p, "").strip() for p in saved.params}
         given = {k: v for k, v in given.items() if v}
+        shown = given  # in the form; ``given`` below: those that change the answer
+        given = effective_params(saved.text, given)
         limit = L.MAX_CSV_ROWS + 1 if csv else L.PAGE_SIZE + 1
         offset = 0 if csv else (page - 1) * L.PAGE_SIZE
         error, variables, found = None, list[str](), list[Row]()
@@ -970,13 +972,13 @@ class Explorer:
             for r in found[: L.PAGE_SIZE]
         ]
         fields = [
-            dict(name=p, title=p, kind="text", value=given.get(p, ""), choices=())
+            dict(name=p, title=p, kind="text", value=shown.get(p, ""), choices=())
             for p in saved.params
         ]
         return self._table_html(
             status,
             f"/explore/queries/{name}",
-            given,
+            shown,
             page,
             title=saved.title,
             intro=f"The saved query {name}.rq (policygraph query --name {name}).",
