@@ -151,6 +151,12 @@ def first_views(port: int, kinds: dict[str, list[float]]) -> None:
         kinds["query first view"].append(ms)
 
 
+def resident_mb() -> int:
+    """This process's resident memory now, in MB (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 2**20
+
+
 def warm_up(store: Path) -> dict[str, object]:
     """In this process, on the store opened read-only, after the server stopped: the
     seconds to read each saved query's whole result without parameters, one after the
@@ -168,12 +174,27 @@ def warm_up(store: Path) -> dict[str, object]:
     db = ox.Store.read_only(str(location))
     explorer = Explorer(lambda q: rows(db.query(q)), lambda: location, warm_saved=False)
     warm = Warm(explorer.select)
+    rss = resident_mb()
     started = time.perf_counter()
     warm.fill()
     out: dict[str, object] = {name: round(s, 2) for name, s in warm.seconds.items()}
     out["total"] = round(time.perf_counter() - started, 2)
     out["rows kept"] = sum(len(kept[1]) for n in warm.seconds if (kept := warm.rows(n)))
-    explorer.index()  # read before: a server reads it at its first page
+    out["resident MB before and after"] = [rss, resident_mb()]
+    index = explorer.index()  # read before: a server reads it at its first page
+    # The hubs' provenance (the biggest entities, read whole by the warm-up): pages 1 to 3
+    # of each, asked by label, from the explorer whose warm-up this was.
+    explorer._warm_saved, explorer._warm = True, (location, warm)
+    hub_pages: list[float] = []
+    for key in [k for k in warm.seconds if k.startswith("provenance ")]:
+        label = quote(index.names[key.removeprefix("provenance ")])
+        for n in (1, 2, 3):
+            started = time.perf_counter()
+            page = explorer.respond("/explore/queries/provenance", f"entity={label}&page={n}", "")
+            hub_pages.append((time.perf_counter() - started) * 1000)
+            assert page.status == 200, key
+    out["hub provenance pages, ms"] = summary(hub_pages) if hub_pages else {}
+    explorer._warm_saved, explorer._warm = False, None
     explorer._warm_saved = True  # the warm-up starts with the first page below
     during: dict[str, float] = {}
     for name in SLOW + [n for n in saved_queries() if n not in SLOW]:

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
@@ -183,3 +184,58 @@ def test_a_new_generation_reads_again(store: tuple[Path, ox.Store]) -> None:
     explorer.forget()  # a write
     assert first is not None and first.stopped
     assert explorer.warm() is not first
+
+
+def test_the_provenance_of_a_hub_is_a_slice_of_its_whole_result(
+    store: tuple[Path, ox.Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``provenance`` of an entity with many mentions (L.HUBS; here over 20 on the seeds)
+    is read whole in the background: every page of it, asked by label, is the CLI's answer
+    in the CLI's order, and no page runs the query again."""
+    monkeypatch.setattr(L, "HUB_MENTIONS", 20)
+    location, db = store
+    asked: list[str] = []
+
+    def ask(q: str) -> list[Row]:
+        asked.append(q)
+        return rows(db.query(q))
+
+    explorer = make(store, True, ask)
+    warm = explorer.warm()
+    assert warm is not None and warm.hub_mentions == 20
+    warm.fill()  # waits for the background thread's reads, or reads here
+    hubs = [k.removeprefix("provenance ") for k in warm.seconds if k.startswith("provenance ")]
+    assert len(hubs) >= 2, warm.seconds
+    names = explorer.index().names
+    for iri in hubs[:3]:
+        label = names[iri]
+        before = len(asked)
+        out: list[tuple[str | None, ...]] = []
+        path, query = "/explore/queries/provenance.json", f"entity={quote(label)}"
+        while path:
+            page = explorer.respond(path, query, "application/json")
+            assert page.status == 200, page.body[:300]
+            data = json.loads(page.body)
+            out += [tuple(r.values()) for r in data["rows"]]
+            path, _, query = (data["next_url"] or "").partition("?")
+        assert not [q for q in asked[before:] if "pgo:hasMention ?m" in q], label
+        args = ["query", "--name", "provenance", "--param", f"entity={label}"]
+        args += ["--store", str(location), "--format", "json"]
+        result = CliRunner().invoke(main, args)
+        answer = json.loads(result.output)
+        variables = answer["head"]["vars"]
+        want = [
+            tuple(b[v]["value"] if v in b else None for v in variables)
+            for b in answer["results"]["bindings"]
+        ]
+        assert len(out) > 20 and out == want, label
+    # A page of an entity that is not a hub still runs the query.
+    few = db.query(
+        "SELECT ?l WHERE { ?e <https://w3id.org/policygraph/ontology#hasMention> ?m ; "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?l } GROUP BY ?e ?l "
+        "HAVING (COUNT(?m) < 3) ORDER BY ?l LIMIT 1"
+    )
+    label = str(next(iter(few))["l"].value)  # type: ignore[index]
+    before = len(asked)
+    page = explorer.respond("/explore/queries/provenance.json", f"entity={quote(label)}", "")
+    assert page.status == 200 and [q for q in asked[before:] if "pgo:hasMention ?m" in q]

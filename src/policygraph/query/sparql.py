@@ -257,7 +257,7 @@ class NameIndex:
     @classmethod
     def read(cls, store: ox.Store) -> NameIndex:
         rows = store.query(NAMES_QUERY, prefixes=PREFIXES)
-        return cls((row["e"], row["name"]) for row in rows)  # type: ignore[index]
+        return cls((row["e"], row["name"]) for row in rows)  # type: ignore[index,union-attr]
 
     def __call__(self, value: str) -> list[ox.NamedNode]:
         value = value.strip()

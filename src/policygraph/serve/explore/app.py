@@ -945,10 +945,12 @@ class Explorer:
         # Without parameters, or with parameters the query declares as filters of its result
         # without them (``# filter: NAME contains``): a slice of that result, read once this
         # generation (filtered in Python); otherwise, or when it is not kept, run the query.
-        filters = not given or set(given) <= L.contains_filters(name)
+        # The whole results of a few big entities (L.HUBS) are kept too.
+        filters = not given or set(given) <= L.contains_filters(name) or name in L.HUBS
         warm = self.warm() if filters else None
         try:
-            sliced = warm.page(name, limit, offset, given) if warm is not None else None
+            named = self.index().named if given else None
+            sliced = warm.page(name, limit, offset, given, named) if warm is not None else None
             if sliced is not None:
                 variables, found = sliced
             elif csv:
