@@ -310,8 +310,12 @@ class _Asker:
     """What :func:`policygraph.query.sparql.entities_named` needs of a store (``query``), answered
     by the explorer's own ``select``: an entity parameter is looked up in the store served."""
 
-    def __init__(self, select: Select) -> None:
+    def __init__(self, select: Select, named: Callable[[], NameIndex] | None = None) -> None:
+        """``named``: the store's names (asked in the background thread), so that a hub's
+        result is also read as its labels ask for it (教育 names an industry and an
+        indicator: the query by that label is another query)."""
         self._select = select
+        self._named = named
 
     def query(self, sparql: str, prefixes: object = None) -> list[dict[str, object]]:
         return self._select(sparql)  # type: ignore[return-value]
@@ -408,8 +412,12 @@ class Warm:
     fails, needs a parameter (:data:`NEEDS`) or passes :data:`MAX_WARM_ROWS` rows is not
     kept: :meth:`result` says ``None`` and the page runs the query as before."""
 
-    def __init__(self, select: Select) -> None:
+    def __init__(self, select: Select, named: Callable[[], NameIndex] | None = None) -> None:
+        """``named``: the store's names (asked in the background thread), so that a hub's
+        result is also read as its labels ask for it (教育 names an industry and an
+        indicator: the query by that label is another query)."""
         self._select = select
+        self._named = named
         self._lock = threading.Lock()
         self._done: dict[str, threading.Event] = {}
         self._results: dict[str, tuple[list[str], list[tuple[Term | None, ...]]] | None] = {}
@@ -477,15 +485,23 @@ class Warm:
                 hubs = [str(row["e"].value) for row in listed]
             except Exception:  # no hubs kept: their pages run the query
                 continue
-            iris = NameIndex(())  # looks up IRIs only: each hub is given by its IRI
+            # Each hub by its IRI, then by each of its names (which may name others too).
+            lookup = NameIndex(())  # IRIs only
             given = [{param: iri} for iri in hubs]
-            texts = [bind_params(saved_queries()[name].text, g, named=iris) for g in given]
+            if self._named is not None:
+                lookup = self._named()
+                given += [{param: n} for n in lookup.names_of(hubs)]
+            texts: dict[str, Mapping[str, str]] = {}
+            for params in given:
+                texts.setdefault(
+                    bind_params(saved_queries()[name].text, params, named=lookup), params
+                )
             with self._lock:
                 self._hub_texts.update(texts)
-            for params, text in zip(given, texts, strict=True):
+            for text, asked in texts.items():
                 if self.stopped:
                     return
-                self._once(text, partial(self._read, name, params, iris))
+                self._once(text, partial(self._read, name, asked, lookup))
 
     def page(
         self,
