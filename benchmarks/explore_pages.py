@@ -186,7 +186,7 @@ def warm_up(store: Path) -> dict[str, object]:
     # of each, asked by label, from the explorer whose warm-up this was.
     explorer._warm_saved, explorer._warm = True, (location, warm)
     hub_pages: list[float] = []
-    for key in [k for k in warm.seconds if k.startswith("provenance ")]:
+    for key in [k for k in warm.seconds if k.startswith("provenance http")]:
         label = quote(index.names[key.removeprefix("provenance ")])
         for n in (1, 2, 3):
             started = time.perf_counter()

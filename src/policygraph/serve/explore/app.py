@@ -353,7 +353,7 @@ class Explorer:
             if self._warm is None or self._warm[0] != location:
                 if self._warm is not None:
                     self._warm[1].stopped = True
-                self._warm = (location, L.Warm(self.select, lambda: self.index().named))
+                self._warm = (location, L.Warm(self.select))
                 threading.Thread(
                     target=self._warm[1].fill, name="policygraph-saved-queries", daemon=True
                 ).start()

@@ -29,7 +29,7 @@ One exception, :data:`HUBS`: ``provenance`` of an entity with more than
 :data:`HUB_MENTIONS` mentions (国务院 has 14,584 on the bulk graph) costs Oxigraph about
 0.2 ms a mention, seconds, however small the page, because ``ORDER BY`` sorts them all.
 Those few entities' results are read whole in the background after the saved queries, and
-a page whose query (with its parameters bound) is exactly one of them is a slice of it.
+a page whose parameter names one of them (and only entities that add no row) is a slice.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from functools import partial
 import pyoxigraph as ox
 
 from policygraph.errors import PolicyGraphError
-from policygraph.query.sparql import NameIndex, bind_params, saved_queries
+from policygraph.query.sparql import NameIndex, bind_params, entities_named, saved_queries
 
 #: Rows on one HTML page of a list or a saved query.
 PAGE_SIZE = 100
@@ -60,13 +60,27 @@ MAX_FILTERED = 64
 #: ``provenance`` of an entity with more mentions than this is read whole per generation
 #: (20 entities, 76,000 rows on the bulk graph, read in about 16 s in the background).
 HUB_MENTIONS = 1000
-#: Saved queries read whole per generation for their hubs: the parameter, and the query
-#: that lists the hubs (entities, as IRIs; MENTIONS: :attr:`Warm.hub_mentions`).
+
+
+@dataclass(frozen=True)
+class Hubs:
+    """A saved query read whole per generation for its hubs (:class:`Warm`)."""
+
+    param: str  #: the parameter that names the entity
+    listing: str  #: lists the hubs as ``?e`` (MENTIONS: :attr:`Warm.hub_mentions`)
+    #: A pattern every row's entity ``?e`` matches (the query requires it): an entity
+    #: without it adds no row, so a name that finds a hub and such entities (国务院's
+    #: alias 中华人民共和国国务院 also names the vocabulary's concept) gives the hub's rows.
+    rows_need: str
+
+
+#: Saved queries read whole per generation for their hubs.
 HUBS = {
-    "provenance": (
+    "provenance": Hubs(
         "entity",
         """SELECT ?e WHERE { ?e pgo:hasMention ?m }
         GROUP BY ?e HAVING (COUNT(?m) > MENTIONS) ORDER BY DESC(COUNT(?m)) ?e""",
+        "?e pgo:hasMention ?m",
     )
 }
 
@@ -310,12 +324,8 @@ class _Asker:
     """What :func:`policygraph.query.sparql.entities_named` needs of a store (``query``), answered
     by the explorer's own ``select``: an entity parameter is looked up in the store served."""
 
-    def __init__(self, select: Select, named: Callable[[], NameIndex] | None = None) -> None:
-        """``named``: the store's names (asked in the background thread), so that a hub's
-        result is also read as its labels ask for it (教育 names an industry and an
-        indicator: the query by that label is another query)."""
+    def __init__(self, select: Select) -> None:
         self._select = select
-        self._named = named
 
     def query(self, sparql: str, prefixes: object = None) -> list[dict[str, object]]:
         return self._select(sparql)  # type: ignore[return-value]
@@ -412,12 +422,8 @@ class Warm:
     fails, needs a parameter (:data:`NEEDS`) or passes :data:`MAX_WARM_ROWS` rows is not
     kept: :meth:`result` says ``None`` and the page runs the query as before."""
 
-    def __init__(self, select: Select, named: Callable[[], NameIndex] | None = None) -> None:
-        """``named``: the store's names (asked in the background thread), so that a hub's
-        result is also read as its labels ask for it (教育 names an industry and an
-        indicator: the query by that label is another query)."""
+    def __init__(self, select: Select) -> None:
         self._select = select
-        self._named = named
         self._lock = threading.Lock()
         self._done: dict[str, threading.Event] = {}
         self._results: dict[str, tuple[list[str], list[tuple[Term | None, ...]]] | None] = {}
@@ -425,8 +431,9 @@ class Warm:
         self.stopped = False
         #: Seconds each query took to read, in the order they were read.
         self.seconds: dict[str, float] = {}
-        #: The hubs' queries with their parameter bound (:data:`HUBS`).
-        self._hub_texts: set[str] = set()
+        #: The hubs (:data:`HUBS`), by IRI, and the keys of the results read for them.
+        self._hub_iris: set[str] = set()
+        self._hub_keys: set[str] = set()
         #: An entity with more mentions is a hub (:data:`HUB_MENTIONS`).
         self.hub_mentions = HUB_MENTIONS
         #: Rows a filter kept (:meth:`page` with parameters), the last :data:`MAX_FILTERED`.
@@ -464,44 +471,65 @@ class Warm:
     def hub(
         self, name: str, params: Mapping[str, str], named: NameIndex | None
     ) -> tuple[list[str], list[tuple[Term | None, ...]]] | None:
-        """The whole result of ``name`` with ``params`` when it is one of the hubs' results
-        read for this generation (:data:`HUBS`), waiting for it if it is being read."""
-        if name not in HUBS or set(params) != {HUBS[name][0]} or named is None:
+        """The whole result of ``name`` with ``params`` when the entities they name that
+        add rows are a hub, or a hub and the others its label names, whose result is read
+        for this generation (:data:`HUBS`); ``None`` otherwise (the page runs the query)."""
+        hubs = HUBS.get(name)
+        if hubs is None or set(params) != {hubs.param} or named is None:
             return None
         try:
-            text = bind_params(saved_queries()[name].text, params, named=named)
+            found = [e.value for e in named(params[hubs.param])]
         except PolicyGraphError:
             return None
         with self._lock:
-            known = text in self._hub_texts
-        # Asked before the background thread got to it: read here, as the thread would.
-        return self._once(text, partial(self._read, name, params, named)) if known else None
+            if not self._hub_iris.intersection(found):
+                return None
+        key = self._hub_key(name, hubs, found)
+        with self._lock:
+            known = key in self._hub_keys
+        return self._once(key, partial(self._read, name, params, named)) if known else None
+
+    def _hub_key(self, name: str, hubs: Hubs, iris: list[str]) -> str:
+        """``name`` and the entities of ``iris`` that add rows: those the query's rows
+        come from (the others add none: the same rows, in the same order)."""
+        with self._lock:
+            adding = [iri for iri in iris if iri in self._hub_iris]
+        others = [iri for iri in iris if iri not in adding]
+        if others:
+            values = " ".join(f"<{iri}>" for iri in others)
+            sparql = f"SELECT DISTINCT ?e WHERE {{ VALUES ?e {{ {values} }} {hubs.rows_need} }}"
+            adding += [str(row["e"].value) for row in self._select(sparql)]
+        return f"{name} {' '.join(sorted(adding))}"
 
     def fill_hubs(self) -> None:
-        """Read the hubs' results (:data:`HUBS`), the biggest first."""
-        for name, (param, listing) in HUBS.items():
+        """Read the hubs' results (:data:`HUBS`), the biggest first, each as its IRI asks
+        for it and then as its label does when that names others that add rows (教育: an
+        industry and an indicator)."""
+        for name, hubs in HUBS.items():
             try:
-                listed = self._select(listing.replace("MENTIONS", str(self.hub_mentions)))
-                hubs = [str(row["e"].value) for row in listed]
+                listed = self._select(hubs.listing.replace("MENTIONS", str(self.hub_mentions)))
             except Exception:  # no hubs kept: their pages run the query
                 continue
-            # Each hub by its IRI, then by each of its names (which may name others too).
-            lookup = NameIndex(())  # IRIs only
-            given = [{param: iri} for iri in hubs]
-            if self._named is not None:
-                lookup = self._named()
-                given += [{param: n} for n in lookup.names_of(hubs)]
-            texts: dict[str, Mapping[str, str]] = {}
-            for params in given:
-                texts.setdefault(
-                    bind_params(saved_queries()[name].text, params, named=lookup), params
-                )
+            iris = [str(row["e"].value) for row in listed]
             with self._lock:
-                self._hub_texts.update(texts)
-            for text, asked in texts.items():
+                self._hub_iris.update(iris)
+            asks: list[dict[str, str]] = [{hubs.param: iri} for iri in iris]
+            if iris:
+                values = " ".join(f"<{iri}>" for iri in iris)
+                labels = self._select(
+                    f"SELECT ?l WHERE {{ VALUES ?e {{ {values} }} ?e rdfs:label ?l }}"
+                )
+                asks += [{hubs.param: str(row["l"].value)} for row in labels]
+            for given in asks:
                 if self.stopped:
                     return
-                self._once(text, partial(self._read, name, asked, lookup))
+                found = entities_named(_Asker(self._select), given[hubs.param])  # type: ignore[arg-type]
+                key = self._hub_key(name, hubs, [e.value for e in found])
+                with self._lock:
+                    new = key not in self._hub_keys
+                    self._hub_keys.add(key)
+                if new:
+                    self._once(key, partial(self._read, name, given))
 
     def page(
         self,
@@ -587,4 +615,10 @@ class Warm:
             self.seconds[label] = time.perf_counter() - started
         if len(found) > MAX_WARM_ROWS:
             return None
-        return variables, [tuple(row.get(v) for v in variables) for row in found]
+        # One object per distinct term: a hub's 14,584 rows repeat its label, its class, a
+        # few thousand titles and rules; kept once each, they take a fraction of the memory.
+        seen: dict[Term, Term] = {}
+        return variables, [
+            tuple(None if (t := row.get(v)) is None else seen.setdefault(t, t) for v in variables)
+            for row in found
+        ]
