@@ -58,8 +58,9 @@ MAX_WARM_ROWS = 100_000
 #: Filtered results of saved queries (one per query and parameters) kept for a generation.
 MAX_FILTERED = 64
 #: ``provenance`` of an entity with more mentions than this is read whole per generation
-#: (20 entities, 76,000 rows on the bulk graph, read in about 16 s in the background).
-HUB_MENTIONS = 1000
+#: (48 entities, 95,000 rows on the bulk graph, read in about 25 s in the background); an
+#: entity with fewer takes Oxigraph under 110 ms (0.2 ms a mention).
+HUB_MENTIONS = 500
 
 
 @dataclass(frozen=True)
