@@ -25,8 +25,6 @@ from policygraph.query.sparql import Result, query_text, run_query
 from policygraph.query.update import UpdateResult, run_update
 from policygraph.store import DEFAULT_OUT, store_path
 from policygraph.store.oxigraph import merged_graph, open_store, rdflib_dataset
-from policygraph.view.defaults import write_default_views
-from policygraph.view.from_store import write_view
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -37,7 +35,12 @@ if TYPE_CHECKING:
 
 
 def _writer(views: bool) -> ViewWriter | None:
-    return write_default_views if views else None
+    if not views:
+        return None
+    # Imported only when views are written (networkx and the layouts: 0.1 s of start-up).
+    from policygraph.view.defaults import write_default_views
+
+    return write_default_views
 
 
 def build(
@@ -108,6 +111,8 @@ class Store:
         :func:`policygraph.write_view`: ``entity``, ``depth``, ``sparql``, ``timeline``,
         ``lineage``, ``indicator``, ``indicators``, ``max_nodes``, ``out`` (default:
         ``views/`` beside the store)."""
+        from policygraph.view.from_store import write_view
+
         return write_view(store=self.path, **options)
 
     @overload

@@ -373,15 +373,30 @@ def build(
         str(out.absolute()).encode("utf-8")
     except UnicodeEncodeError:  # bytes that are not UTF-8 come as lone surrogates
         raise InputError(f"{out}: not valid UTF-8; the store needs a UTF-8 path") from None
-    sources = find_sources(inputs, follow_links=follow_links)
-    if not sources:
-        raise InputError(f"no .txt files in {', '.join(str(p) for p in inputs)}")
-    result = BuildResult(out=out, jobs=max(1, jobs or 1))
-    budget = Budget(jobs, doc_timeout or None, doc_memory or None, executor, scheduler)
-    # A failure removes the folder if this build made it, under the lock (see OutputFolder):
-    # never a folder that a concurrent build made or is writing.
-    with OutputFolder(out) as folder:
-        _build(folder, sources, result, budget, strict=strict, views=views, progress=progress)
+    # One extraction worker starts first, while the sources are found, read and hashed
+    # and the previous reduce is loaded: starting it (Python, the extractors, jieba's
+    # dictionary) takes about a second, which an update that adds or changes a document
+    # would otherwise wait for. Stopped unused when every document is in the cache.
+    # A worker kept from an earlier build of this process serves too, from the main thread
+    # only: a worker is killed when the thread that started it ends (PR_SET_PDEATHSIG).
+    shared = threading.current_thread() is threading.main_thread()
+    pool = workers.SHARED if shared else workers.Pool()
+    if executor == "local":
+        pool.start(warm_up)
+    try:
+        sources = find_sources(inputs, follow_links=follow_links)
+        if not sources:
+            raise InputError(f"no .txt files in {', '.join(str(p) for p in inputs)}")
+        result = BuildResult(out=out, jobs=max(1, jobs or 1))
+        budget = Budget(jobs, doc_timeout or None, doc_memory or None, executor, scheduler)
+        # A failure removes the folder if this build made it, under the lock (see
+        # OutputFolder): never a folder that a concurrent build made or is writing.
+        with OutputFolder(out) as folder:
+            _build(
+                folder, sources, result, budget, pool, strict=strict, views=views, progress=progress
+            )
+    finally:
+        pool.trim(1 if shared else 0)  # one warm worker for the next build, not --jobs
     result.seconds = time.perf_counter() - started
     return result
 
@@ -402,11 +417,14 @@ def _build(
     sources: Sequence[Source],
     result: BuildResult,
     budget: Budget,
+    pool: workers.Pool,
     *,
     strict: bool,
     views: ViewWriter | None,
     progress: bool,
 ) -> None:
+    """The build under the output folder's lock; ``pool``: the extraction workers, one
+    of them starting already (:func:`build`)."""
     cache = ExtractionCache(folder.cache)
     previous = folder.previous_sources()
     kept: list[Kept] = []
@@ -420,17 +438,6 @@ def _build(
         version = extractor_version()
         old = reduce_state.load(previous_gen, version, incremental.recorded(previous_gen, version))
     known = old.docs if old is not None else {}
-
-    # One extraction worker starts now, while the sources are read and hashed: starting
-    # it (Python, the extractors, jieba's dictionary) takes about a second, which an
-    # update that adds or changes a document would otherwise wait for. Stopped unused
-    # when every document is in the cache.
-    # A worker kept from an earlier build of this process serves too, from the main thread
-    # only: a worker is killed when the thread that started it ends (PR_SET_PDEATHSIG).
-    shared = threading.current_thread() is threading.main_thread()
-    pool = workers.SHARED if shared else workers.Pool()
-    if budget.executor == "local":
-        pool.start(warm_up)
 
     def headers() -> Iterator[tuple[str, Summary]]:
         """The summary of every document the previous reduce does not hold, as
@@ -505,7 +512,8 @@ def _build(
     try:
         summaries = dict(headers())
     finally:
-        pool.trim(1 if shared else 0)  # one warm worker for the next build, not --jobs
+        # one warm worker for the next build, not --jobs
+        pool.trim(1 if pool is workers.SHARED else 0)
     checkpoint("extracted")
     step.done(
         f"extraction: {result.extracted} document(s) read and extracted by {result.jobs} "

@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
-import jieba
 import pyoxigraph as ox
 
 from policygraph.errors import PolicyGraphError
 from policygraph.rules.normalize import normalise
+
+if TYPE_CHECKING:  # jieba is imported where it is used: a build that extracts nothing
+    import jieba  # in this process (an update) does not pay for it (60 ms, pkg_resources)
 
 VOCAB_BASE = "https://w3id.org/policygraph/vocab/"
 
@@ -182,6 +184,8 @@ def _trie_pattern(keys: Iterable[str]) -> str:
 @cache
 def tokenizer() -> jieba.Tokenizer:
     """A jieba tokenizer of its own (initialised once), for word boundaries around matches."""
+    import jieba
+
     tok = jieba.Tokenizer()
     # jieba logs its dictionary loading at DEBUG on its own stderr handler; keep it quiet.
     logger = jieba.default_logger
@@ -237,10 +241,18 @@ def _piece_starts(text: str) -> list[int]:
     """Where the pieces of ``jieba.re_han_default.split(text)`` start (``text`` not empty):
     at 0 and at both ends of every run the pattern matches."""
     starts = {0}
-    for m in jieba.re_han_default.finditer(text):
+    for m in _re_han().finditer(text):
         starts.update(m.span())
     starts.discard(len(text))
     return sorted(starts)
+
+
+@cache
+def _re_han() -> re.Pattern[str]:
+    import jieba
+
+    pattern: re.Pattern[str] = jieba.re_han_default
+    return pattern
 
 
 def vocab_path(name: str) -> Path:
