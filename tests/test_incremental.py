@@ -153,3 +153,56 @@ def test_the_summary_counts_are_the_stores(tmp_path: Path) -> None:
     store = ox.Store.read_only(str((tmp_path / "out" / "store").resolve()))
     assert result.triples == count_triples(store)
     assert result.entities == count_entities(store)
+
+
+def test_unchanged_graphs_are_copied_from_the_previous_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update reads the chunk of the changed document only: the other graphs are copied
+    from the previous generation's files (store/layout.py), the same bytes as a clean
+    build. A previous file edited since it was written (its size or time differ) is never
+    copied from: the files are assembled from the chunks again."""
+    from policygraph.store import layout
+    from policygraph.store import state as reduce_state
+
+    folder = _corpus(tmp_path)
+    for i in range(8):  # more documents than the update reads chunks of
+        (folder / f"n{i}.txt").write_text(
+            f"关于第{i + 1}批试点的通知\n国务院办公厅\n2025年{i + 1}月1日\n"
+            f"到2030年，试点城市达到{10 + i}个。\n",
+            encoding="utf-8",
+        )
+    out = tmp_path / "out"
+    pg.build([folder], out, views=False)
+    opened: list[Path] = []
+    spans = reduce_state.chunk_spans
+
+    def spy(f, path):  # type: ignore[no-untyped-def]
+        opened.append(path)
+        return spans(f, path)
+
+    monkeypatch.setattr(reduce_state, "chunk_spans", spy)
+    text = (folder / "b.txt").read_text(encoding="utf-8")
+    (folder / "b.txt").write_text(text.replace("接近70%", "超过72%"), encoding="utf-8")
+    pg.build([folder], out, views=False)
+    # the changed document's chunks (old and new: the reduce takes one back, adds the
+    # other; the new one is assembled), no other
+    assert len(opened) <= 3, opened
+    clean = tmp_path / "clean"
+    pg.build([folder], clean, views=False)
+    _same(out, clean)
+    # Edit the current generation's TriG in place (same size): it must not be copied from.
+    gen = (out / "store").resolve().parent
+    assert layout.load(gen) is not None
+    trig = gen / "policygraph.trig"
+    data = bytearray(trig.read_bytes())
+    data[-2:-1] = b"#"
+    trig.write_bytes(bytes(data))
+    assert layout.load(gen) is None
+    (folder / "b.txt").write_text(text, encoding="utf-8")
+    opened.clear()
+    pg.build([folder], out, views=False)
+    assert len(opened) > 12  # every chunk again
+    clean2 = tmp_path / "clean2"
+    pg.build([folder], clean2, views=False)
+    _same(out, clean2)

@@ -38,7 +38,7 @@ from policygraph.resolve.lineage import LINEAGE_GRAPH, LINEAGE_READS, derive_lin
 from policygraph.resolve.outcomes import OUTCOMES_GRAPH, OUTCOMES_READS, derive_outcomes
 from policygraph.resolve.summary import Summary
 from policygraph.rules.vocab import ontology_dir
-from policygraph.store import DEFAULT_OUT, chunks, incremental
+from policygraph.store import DEFAULT_OUT, chunks, incremental, layout
 from policygraph.store import state as reduce_state
 from policygraph.store.outputs import OutputFolder, checkpoint
 from policygraph.store.oxigraph import OWN_NAMESPACE, copy_user_graphs, nt_lines, nt_literal
@@ -666,6 +666,7 @@ def publish(
             st,
             labels,
             rederived if reuse else None,
+            layout.load(previous_gen) if previous_gen is not None else None,
         )
         reduce_state.save(gen, st)
         checkpoint("turtle.written")
@@ -794,6 +795,7 @@ def write_files(
     st: reduce_state.State,
     labels: bytes,
     rederived: set[str] | None = None,
+    previous: layout.Layout | None = None,
 ) -> tuple[int, dict[str, int]]:
     """``policygraph.trig`` and ``policygraph.ttl`` from the documents' chunk files
     (``parts``: graph IRI → chunk file) and the store's other graphs (ontology,
@@ -804,7 +806,8 @@ def write_files(
     none is used) — and it is given this build's other graphs. Returns the summary's
     counts: the triples in the Turtle (every distinct triple, once: what
     ``count_triples`` counts in the store) and the entities of each class in the
-    document graphs (``count_entities``), without a pass over the store."""
+    document graphs (``count_entities``), without a pass over the store. ``previous``: the
+    previous generation's files, where unchanged graphs are copied from (store/layout.py)."""
     before = st.others
     others: dict[str, tuple[list[bytes], bytes]] = {}
     label_lines = labels.splitlines(keepends=True)
@@ -831,9 +834,10 @@ def write_files(
     if st.shared_body[0] != digest:
         st.shared_body = (digest, chunks.turtle_body(once))
     with atomic_file(gen / TRIG) as trig, atomic_file(gen / TURTLE) as turtle:
-        turtle.write(chunks.prefix_lines())
-        turtle.write(st.shared_body[1])
-        _assemble(trig, turtle, parts, others)
+        head = chunks.prefix_lines() + st.shared_body[1]
+        turtle.write(head)
+        placed = _assemble(trig, turtle, parts, others, previous, len(head))
+    layout.save(gen, layout.Layout(gen / TRIG, gen / TURTLE, placed))
     triples = len(once) + st.local
     types: Counter[str] = Counter(st.types)
     if any(not name.startswith(OWN_NAMESPACE) for name in others):
@@ -849,33 +853,70 @@ def _assemble(
     turtle: IO[bytes],
     parts: dict[str, Path],
     others: dict[str, tuple[list[bytes], bytes]],
-) -> None:
-    """Both files in one pass over the graphs in name order, each chunk file opened once:
-    its TriG block into ``trig`` (after the other graphs' blocks that come before it) and
-    its own part into ``turtle``, in document order (chunks.write_trig/write_turtle)."""
+    previous: layout.Layout | None,
+    turtle_at: int,
+) -> dict[str, layout.Entry]:
+    """Both files in one pass over the graphs in name order: each graph's TriG block into
+    ``trig`` and a document's own part into ``turtle`` (which holds ``turtle_at`` bytes
+    already), from its chunk file (opened once) or, when the graph is the one the
+    ``previous`` generation's files hold, from those files in runs (store/layout.py).
+    Returns where each graph went."""
+    placed: dict[str, layout.Entry] = {}
+    prefix = chunks.prefix_lines()
     started = False
-    for name in sorted({*parts, *others}):
-        path = parts.get(name)
-        if path is None:
-            block = others[name][1]
-            if block:
-                if not started:
-                    trig.write(chunks.prefix_lines())
-                    started = True
+    tpos, upos = 0, turtle_at
+    with contextlib.ExitStack() as files:
+        runs: list[layout.Runs] = []  # from the previous TriG, and Turtle
+        if previous is not None:
+            old_trig = files.enter_context(open(previous.trig, "rb"))
+            old_turtle = files.enter_context(open(previous.turtle, "rb"))
+            runs = [layout.Runs(old_trig.fileno(), trig), layout.Runs(old_turtle.fileno(), turtle)]
+
+        def flush() -> None:
+            for run in runs:
+                run.flush()
+
+        for name in sorted({*parts, *others}):
+            path = parts.get(name)
+            ident = path.name if path is not None else hashlib.sha256(others[name][1]).hexdigest()
+            was = previous.graphs.get(name) if previous is not None else None
+            if was is not None and was[0] == ident:
+                _, to, tl, uo, ul = was
+                if tl and not started:
+                    flush()
+                    trig.write(prefix)
+                    tpos, started = tpos + len(prefix), True
+                runs[0].add(to, tl)
+                runs[1].add(uo, ul)
+                placed[name] = (ident, tpos, tl, upos, ul)
+                tpos, upos = tpos + tl, upos + ul
+                continue
+            flush()
+            if path is None:
+                block = others[name][1]
+                if block and not started:
+                    trig.write(prefix)
+                    tpos, started = tpos + len(prefix), True
                 trig.write(block)
-            continue
-        with open(path, "rb") as f:
-            stored = reduce_state.chunk_spans(f, path)
-            if stored is None:
-                raise PolicyGraphError(f"the chunk of {name} is missing or damaged")
-            if stored.trig[1] and not started:
-                trig.write(chunks.prefix_lines())
-                started = True
-            trig.flush()
-            turtle.flush()
-            for out, (offset, length) in ((trig, stored.trig), (turtle, stored.turtle)):
-                if length:
-                    chunks.copy_range(f.fileno(), out.fileno(), offset, length)
+                placed[name] = (ident, tpos, len(block), upos, 0)
+                tpos += len(block)
+                continue
+            with open(path, "rb") as f:
+                stored = reduce_state.chunk_spans(f, path)
+                if stored is None:
+                    raise PolicyGraphError(f"the chunk of {name} is missing or damaged")
+                if stored.trig[1] and not started:
+                    trig.write(prefix)
+                    tpos, started = tpos + len(prefix), True
+                trig.flush()
+                turtle.flush()
+                for out, (offset, length) in ((trig, stored.trig), (turtle, stored.turtle)):
+                    if length:
+                        chunks.copy_range(f.fileno(), out.fileno(), offset, length)
+            placed[name] = (ident, tpos, stored.trig[1], upos, stored.turtle[1])
+            tpos, upos = tpos + stored.trig[1], upos + stored.turtle[1]
+        flush()
+    return placed
 
 
 class Steps:
