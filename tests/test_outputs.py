@@ -18,7 +18,7 @@ from policygraph.errors import InputError
 from policygraph.store.outputs import OUTPUTS, STATE, OutputFolder
 
 # the module, not the function `policygraph.pipeline.build` (the package exports the function)
-api_module = importlib.import_module("policygraph.api")
+view_defaults = importlib.import_module("policygraph.view.defaults")
 
 # Paths as in conftest.py (not imported: tests/browser has a conftest module of its own).
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +55,8 @@ def test_a_failed_build_leaves_the_previous_outputs(
     def broken(*args: object, **kwargs: object) -> list[Path]:
         raise RuntimeError("the disk is on fire")
 
-    monkeypatch.setattr(api_module, "write_default_views", broken)
+    # (imported by the API when views are written: patched where it is defined)
+    monkeypatch.setattr(view_defaults, "write_default_views", broken)
     with pytest.raises(RuntimeError):
         build([ONE_SEED], tmp_path)
     assert outputs(tmp_path) == before
