@@ -105,3 +105,52 @@ def test_the_stages_are_folders_a_newcomer_sees() -> None:
     assert loose == sorted(
         ["__init__", "__main__", "_callable", "api", "cli", "errors", "model", "namespaces"]
     )
+
+
+def _is_module(dotted: str) -> bool:
+    """Whether ``policygraph.a.b`` names a module or package of the source tree."""
+    parts = dotted.split(".")[1:]
+    base = PACKAGE.joinpath(*parts)
+    return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
+
+
+def _module_aliases(path: Path) -> dict[str, str]:
+    """The local names a file binds to policygraph modules (``from policygraph.serve.explore
+    import lists as L``: L; ``import policygraph.x.y as m``: m)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    here = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = here[: len(here) - node.level]
+                module = ".".join(["policygraph", *base, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            if not (module == "policygraph" or module.startswith("policygraph.")):
+                continue
+            for alias in node.names:
+                if _is_module(f"{module}.{alias.name}"):
+                    aliases[alias.asname or alias.name] = f"{module}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("policygraph.") and alias.asname:
+                    aliases[alias.asname] = alias.name
+    return aliases
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_module_reaches_into_another_modules_private_names(path: Path) -> None:
+    """``lists._helper`` through a module imported whole is as private as importing it."""
+    aliases = _module_aliases(path)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    reached = [
+        f"line {node.lineno}: {aliases[node.value.id]}.{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in aliases
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+    ]
+    assert not reached, f"{path.name} uses private names of other modules: {reached}"
