@@ -261,21 +261,27 @@ def stored(path: Path) -> Stored | None:
     whole (it is then made again)."""
     try:
         with open(path, "rb") as f:
-            head = f.read(len(_MAGIC) + _LENGTHS.size)
-            size = os.fstat(f.fileno()).st_size
+            return spans(f, path)
     except OSError:
         return None
+
+
+def spans(f: IO[bytes], path: Path) -> Stored | None:
+    """The sections of the chunk file open as ``f`` (at its start), or None when it is
+    not whole."""
+    head = f.read(len(_MAGIC) + _LENGTHS.size)
+    size = os.fstat(f.fileno()).st_size
     if len(head) < len(_MAGIC) + _LENGTHS.size or not head.startswith(_MAGIC):
         return None
     lengths = _LENGTHS.unpack(head[len(_MAGIC) :])
     offset = len(head)
-    spans = []
+    found = []
     for length in lengths:
-        spans.append((offset, length))
+        found.append((offset, length))
         offset += length
     if offset != size:
         return None
-    return Stored(path, *spans)
+    return Stored(path, *found)
 
 
 def copy_range(src: int, dst: int, offset: int, length: int) -> None:

@@ -206,21 +206,8 @@ def fresh(version: str, parts: Iterable[tuple[str, str, Part, int]]) -> State:
 
 def chunk_spans(f: IO[bytes], path: Path) -> Stored | None:
     """The sections of the chunk file open as ``f`` (at its start), or None when it is
-    not whole (as :func:`~policygraph.store.chunks.stored` says)."""
-    head_size = len(chunks._MAGIC) + chunks._LENGTHS.size
-    head = f.read(head_size)
-    size = os.fstat(f.fileno()).st_size
-    if len(head) < head_size or not head.startswith(chunks._MAGIC):
-        return None
-    lengths = chunks._LENGTHS.unpack(head[len(chunks._MAGIC) :])
-    if head_size + sum(lengths) != size:
-        return None
-    spans = []
-    offset = head_size
-    for length in lengths:
-        spans.append((offset, length))
-        offset += length
-    return Stored(path, *spans)
+    not whole (:func:`policygraph.store.chunks.spans`)."""
+    return chunks.spans(f, path)
 
 
 def read_chunk(path: Path) -> tuple[Stored, bytes, bytes] | None:
