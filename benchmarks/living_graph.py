@@ -7,7 +7,9 @@ On a copy of the corpus (hard links, in a temporary folder), in one run:
 1. a clean build;
 2. one document added (a new file: a work report with one word changed), then one changed
    (a few characters of another document), then one removed (the added one), each timed as
-   the user runs it (``policygraph build`` in a subprocess, wall clock);
+   the user runs it (``policygraph build`` in a subprocess, wall clock), after ``os.sync()``
+   (timed apart): the clean builds below leave gigabytes to write back, which would stall
+   the update's fsyncs for seconds (a change measured 6.5 s that way, 2.7 s after a sync);
 3. after each update, a clean build of the same input into another folder, and ``cmp`` of
    ``policygraph.ttl`` and ``policygraph.trig``;
 4. the corpus split in two halves (odd and even files), each built, then ``policygraph
@@ -76,6 +78,16 @@ def main() -> None:
         j = ["--jobs", args.jobs]
         report["clean build s"] = run(["build", str(corpus), "--out", str(out), *j], args.views)
 
+        def settle() -> None:
+            # The clean builds this script runs beside the updates leave gigabytes of dirty
+            # pages; written back while an update runs, they stall its fsyncs (RocksDB's)
+            # for seconds. A user's update follows no such build: flush them first, timed.
+            started = time.perf_counter()
+            os.sync()
+            report.setdefault("sync before each update s", []).append(  # type: ignore[union-attr]
+                round(time.perf_counter() - started, 2)
+            )
+
         def check(step: str) -> None:
             clean = root / f"clean-{step}"
             report[f"clean build after {step} s"] = run(
@@ -87,15 +99,18 @@ def main() -> None:
         base = next((n for n in names if n.startswith("gwr_2024")), names[0])
         text = (corpus / base).read_text(encoding="utf-8")
         (corpus / "zz_added.txt").write_text(text.replace("发展", "发 展", 1), encoding="utf-8")
+        settle()
         report["add s"] = run(["build", str(corpus), "--out", str(out), *j], args.views)
         check("add")
         other = names[len(names) // 2]
         changed = (corpus / other).read_text(encoding="utf-8")
         (corpus / other).unlink()  # a hard link: write a new file, never the corpus's
         (corpus / other).write_text(changed.replace("，", ",", 2), encoding="utf-8")
+        settle()
         report["change s"] = run(["build", str(corpus), "--out", str(out), *j], args.views)
         check("change")
         (corpus / "zz_added.txt").unlink()
+        settle()
         report["remove s"] = run(["build", str(corpus), "--out", str(out), *j], args.views)
         check("remove")
         if not args.no_merge:
