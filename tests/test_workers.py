@@ -153,3 +153,20 @@ def test_a_second_build_in_the_process_reuses_the_kept_worker(
     (folder / "a.txt").write_text("国务院关于加快发展的意见\n到2029年，普及率超过90%。\n", "utf-8")
     build([folder], tmp_path / "three", views=False, jobs=1)
     assert len(started) == 2
+
+
+def test_the_command_line_starts_the_same_worker_the_build_takes() -> None:
+    """The CLI starts the extraction worker by name before it imports the pipeline; the
+    build then finds it kept (the same initializer, byte for byte), not a second one."""
+    from policygraph.pipeline import WARM_UP
+    from policygraph.pipeline.mapstep import warm_up
+
+    assert workers.call_named(WARM_UP) == workers.call(warm_up)
+    pool = workers.Pool()
+    try:
+        pool.start_named(WARM_UP)
+        assert pool.has(warm_up)
+        pool.start(warm_up)  # kept already: no second worker
+        assert len(pool._idle) == 1
+    finally:
+        pool.close()

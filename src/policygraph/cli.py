@@ -195,6 +195,10 @@ def build(
     """Extract INPUTS (.txt files or folders; default seeds/) into a graph under --out.
 
     A rebuild into the same --out extracts only new and changed documents."""
+    if executor == "local":  # the worker starts while the pipeline is imported (WARM_UP)
+        from policygraph.pipeline import WARM_UP, workers
+
+        workers.SHARED.start_named(WARM_UP)
     from policygraph.api import build as run_build
 
     result = run_build(

@@ -245,7 +245,11 @@ class _Worker:
 
 def call(function: Callable[..., Any], *args: Any) -> bytes:
     """A call to send to workers, pickled once (an initializer goes to every worker)."""
-    name = f"{function.__module__}:{function.__qualname__}"
+    return call_named(f"{function.__module__}:{function.__qualname__}", *args)
+
+
+def call_named(name: str, *args: Any) -> bytes:
+    """:func:`call` of the function named ``module:qualname``, without importing it."""
     return pickle.dumps((name, args, None), protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -408,7 +412,10 @@ class Pool:
 
     def has(self, function: Callable[..., Any], *args: Any) -> bool:
         """Is an idle worker with this initializer (and this environment) kept?"""
-        key = self._key(call(function, *args))
+        return self._has(call(function, *args))
+
+    def _has(self, init: bytes) -> bool:
+        key = self._key(init)
         with self._lock:
             return any(kept == key and w.proc.poll() is None for kept, w in self._idle)
 
@@ -416,10 +423,13 @@ class Pool:
         """Start a worker now that runs ``function(*args)`` (the initializer a later
         :func:`run` names), and keep it: its start-up overlaps what the caller does
         before it knows its tasks. Not when an idle one is kept already."""
-        if self.has(function, *args):
-            return
-        init = call(function, *args)
-        self.keep(init, _Worker(init))
+        self.start_named(f"{function.__module__}:{function.__qualname__}", *args)
+
+    def start_named(self, name: str, *args: Any) -> None:
+        """:meth:`start` with the initializer named ``module:qualname``, not imported here."""
+        init = call_named(name, *args)
+        if not self._has(init):
+            self.keep(init, _Worker(init))
 
     def trim(self, most: int) -> None:
         """Stop the idle workers beyond the ``most`` most recently kept."""
