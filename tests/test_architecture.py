@@ -45,6 +45,14 @@ def _top(path: Path) -> str:
     return path.relative_to(PACKAGE).with_suffix("").parts[0]
 
 
+def _from_module(node: ast.ImportFrom, here: list[str]) -> str:
+    """The module a ``from … import`` in the file at ``here`` (its parts) names."""
+    if node.level:
+        base = here[: len(here) - node.level]
+        return ".".join(["policygraph", *base, *([node.module] if node.module else [])])
+    return node.module or ""
+
+
 def _imports(path: Path) -> list[tuple[int, str, list[str]]]:
     """(line, imported module under policygraph, names) of every import in a file."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -52,11 +60,7 @@ def _imports(path: Path) -> list[tuple[int, str, list[str]]]:
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = here[: len(here) - node.level]
-                module = ".".join(["policygraph", *base, *([node.module] if node.module else [])])
-            else:
-                module = node.module or ""
+            module = _from_module(node, here)
             names = [a.name for a in node.names]
             if module == "policygraph":  # ``from policygraph import rdf``: the names are modules
                 for name in names:
@@ -122,11 +126,7 @@ def _module_aliases(path: Path) -> dict[str, str]:
     aliases: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = here[: len(here) - node.level]
-                module = ".".join(["policygraph", *base, *([node.module] if node.module else [])])
-            else:
-                module = node.module or ""
+            module = _from_module(node, here)
             if not (module == "policygraph" or module.startswith("policygraph.")):
                 continue
             for alias in node.names:
