@@ -401,6 +401,21 @@ def test_labels_of_the_hubs_are_readable_at_the_opening_zoom(
 # --- exploring in the page (issue #16) -----------------------------------------------------------
 
 
+def double_click(view: Any, node: str, done: str) -> None:
+    """Double-click ``node`` until ``done`` (a JS predicate) holds, at most twice: on a
+    machine as busy as CI's (four test workers on two cores) Chromium once in a few runs
+    delivered the two clicks too far apart for a double-click, as a slow hand would."""
+    for attempt in (1, 2):
+        box = node_box(view, node)
+        view.page.mouse.dblclick(box["x"], box["y"])
+        try:
+            view.page.wait_for_function(done, timeout=5_000)
+            return
+        except Exception:
+            if attempt == 2:
+                raise
+
+
 def selected(view: Any) -> list[str]:
     return view.js("() => window.policygraphView.network.getSelectedNodes()")  # type: ignore[no-any-return]
 
@@ -468,11 +483,7 @@ def test_click_opens_details_and_double_click_expands(seeds: Any, open_view: Any
         if cls != "Person":
             page.uncheck(f'#pg-legend input[data-cls="{cls}"]')
     assert not set(neighbours) <= set(drawn_ids(view))
-    box = node_box(view, node)
-    page.mouse.dblclick(box["x"], box["y"])
-    page.wait_for_function(
-        "() => window.policygraphView.network.getSelectedNodes().length > 1", timeout=5_000
-    )
+    double_click(view, node, "() => window.policygraphView.network.getSelectedNodes().length > 1")
     assert set(neighbours) <= set(drawn_ids(view))
     assert set(selected(view)) == {node, *neighbours}
     assert_clean(view)
@@ -622,12 +633,13 @@ def test_double_click_unfolds_targets_and_statistics(seeds: Any, open_view: Any)
     page.mouse.click(box["x"], box["y"])
     page.wait_for_selector("#pg-details", state="visible", timeout=5_000)
     assert "折叠 folded: 目标" in page.inner_text("#pg-details-body")
-    page.mouse.dblclick(box["x"], box["y"])
-    page.wait_for_function(
-        "(n) => window.policygraphView.nodes.length >= n", arg=len(before) + 1, timeout=5_000
+    double_click(
+        view, owner["id"], f"() => window.policygraphView.nodes.length >= {len(before) + 1}"
     )
     items = {i["id"] for i in owner["folded"]}
     assert items <= set(drawn_ids(view))
+    # selected with the owner, and still after the double-click's own taps have arrived
+    page.wait_for_timeout(100)
     assert items <= set(selected(view))
     assert "展开 expanded" in page.inner_text("#pg-status")
     # Laid out around the owner: no node that was there moved.

@@ -233,7 +233,13 @@
   document.getElementById("pg-details-close").addEventListener("click", function () {
     panel.hidden = true;
   });
+  // The last expansion (below): on a busy machine a tap of its own double-click can reach
+  // vis after it and select the clicked node alone; within 1.5 s, keep its selection.
+  var expanded = null;
   network.on("click", function (params) {
+    if (expanded && Date.now() - expanded.at < 1500 && params.nodes[0] === expanded.ids[0]) {
+      network.selectNodes(expanded.ids);
+    }
     if (params.nodes.length) { showDetails(params.nodes[0]); }
   });
 
@@ -293,6 +299,7 @@
     around.forEach(function (x) { revealed[x] = true; });
     refresh();
     network.selectNodes(around);
+    expanded = { ids: around, at: Date.now() };
     network.fit({ nodes: around, animation: false });
     status.textContent = "展开 expanded: " + (around.length - 1) + " 个邻居 neighbours of " +
       byId[id].fullLabel + (folded ? " · " + folded : "");
