@@ -112,3 +112,12 @@ def test_the_cli_imports_no_heavy_library_before_a_command_runs() -> None:
     probe = f"import sys, policygraph.cli; print([m for m in {heavy!r} if m in sys.modules])"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_a_build_process_imports_neither_views_nor_jieba() -> None:
+    # An update that extracts nothing in this process (its worker does) pays for neither
+    # the views (networkx, pyvis) nor jieba and pkg_resources (0.15 s of start-up).
+    heavy = ("jieba", "networkx", "pyvis", "pkg_resources")
+    probe = f"import sys, policygraph.api; print([m for m in {heavy!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr

@@ -159,7 +159,6 @@ def test_the_name_index_keeps_the_exact_forms_first() -> None:
         assert index(value) == entities_named(store, value), value
     assert [e.value for e in index("甲")] == ["urn:e:plain", "urn:e:zh"]
     assert [e.value for e in index("乙")] == ["urn:e:en-only", "urn:e:typed"]
-    assert index.names_of(["urn:e:zh", "urn:e:iri"]) == ["urn:丙", "甲"]
 
 
 def test_a_parameter_that_acts_only_with_another_is_left_out_without_it(seed_build: Any) -> None:

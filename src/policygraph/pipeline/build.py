@@ -674,10 +674,8 @@ def publish(
                 layout.load(previous_gen) if previous_gen is not None else None,
                 ready=lambda: saved.append(saver.submit(reduce_state.save, gen, st)),
             )
-            if not saved:  # (write_files always calls ready; never publish without it)
-                reduce_state.save(gen, st)
-            for future in saved:
-                future.result()  # its error, if any, fails the build here
+            (future,) = saved  # write_files calls ready once: never publish without it
+            future.result()  # its error, if any, fails the build here
         checkpoint("turtle.written")
         checkpoint("trig.written")
         step.done(f"files: {TURTLE} and {TRIG} written, {result.triples} triples counted")

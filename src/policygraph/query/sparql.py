@@ -259,16 +259,6 @@ class NameIndex:
         rows = store.query(NAMES_QUERY, prefixes=PREFIXES)
         return cls((row["e"], row["name"]) for row in rows)  # type: ignore[index,union-attr]
 
-    def names_of(self, iris: Iterable[str]) -> list[str]:
-        """The names (labels and alternative labels) that name any of ``iris``, sorted."""
-        wanted = set(iris)
-        return sorted(
-            name
-            for table in (self._exact, self._other)
-            for name, named in table.items()
-            if named & wanted
-        )
-
     def __call__(self, value: str) -> list[ox.NamedNode]:
         value = value.strip()
         if re.match(r"^https?://\S+$", value):

@@ -58,7 +58,7 @@ MAX_WARM_ROWS = 100_000
 #: Filtered results of saved queries (one per query and parameters) kept for a generation.
 MAX_FILTERED = 64
 #: ``provenance`` of an entity with more mentions than this is read whole per generation
-#: (48 entities, 95,000 rows on the bulk graph, read in about 25 s in the background); an
+#: (48 entities, 95,000 rows on the bulk graph, read in about 29 s in the background); an
 #: entity with fewer takes Oxigraph under 110 ms (0.2 ms a mention).
 HUB_MENTIONS = 500
 
