@@ -4,6 +4,7 @@ whole text."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from unittest.mock import patch
 
@@ -126,6 +127,34 @@ def test_word_bounds_of_seed_blocks() -> None:
 @given(st.text(alphabet="我们在北京研究人工智能产业发展AI5G.+#-_ \r\n\t，。（）", max_size=60))
 def test_word_bounds_on_random_text(text: str) -> None:
     _same_bounds(text)
+
+
+def test_prefix_dictionary_read_whole_is_jiebas_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dictionary the extractors segment with is the one jieba builds from its own
+    ``dict.txt``; a damaged copy of the file it is kept in is never used."""
+    import jieba
+
+    from policygraph.rules import vocab
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    own = jieba.Tokenizer()
+    own.tmp_dir = str(tmp_path)  # no jieba.cache there: jieba builds from dict.txt
+    own.initialize()
+    assert vocab.tokenizer().FREQ == own.FREQ
+    assert vocab.tokenizer().total == own.total
+    assert vocab._cached_prefix_dict() is None
+    vocab._save_prefix_dict(own.FREQ, own.total)
+    assert vocab._cached_prefix_dict() == (own.FREQ, own.total)
+    path = vocab._prefix_dict_path()
+    assert path.parent == tmp_path
+    damaged = bytearray(path.read_bytes())
+    damaged[-3] ^= 1
+    path.write_bytes(bytes(damaged))
+    assert vocab._cached_prefix_dict() is None
+    path.write_bytes(b"")
+    assert vocab._cached_prefix_dict() is None
 
 
 def test_broken_vocabulary_file_is_a_vocabulary_error(

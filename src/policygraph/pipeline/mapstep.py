@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
+from pathlib import Path
 
 from policygraph.errors import InputError
 from policygraph.extract import fact_mention
@@ -96,9 +97,37 @@ def _budget_reason(reason: str) -> str:
     return f"stopped, {reason} (out of memory?)"
 
 
+#: Two short texts that reach every extractor (tests/test_workers.py checks it): an official
+#: document (a policy, its issuer, its legal basis and what it repeals, places, industries,
+#: technologies, a dated target, a statistic, an event, a quote) and a newspaper article
+#: (title, authors, their affiliation). Extracted when a worker starts (:func:`warm_up`).
+WARM_UP_TEXTS = (
+    "国务院关于深入实施“人工智能+”行动的意见\n"
+    "国发〔2025〕11号\n"
+    "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n"
+    "为贯彻落实党的二十届四中全会精神和《中华人民共和国科学技术进步法》，"
+    "根据《新一代人工智能发展规划》，现提出如下意见。\n"
+    "到2027年，新一代智能终端、智能体等应用普及率超70%，建设不少于10个科学数据库。"
+    "2024年全国粮食产量达到14130亿斤，比上年增长1.6%。\n"
+    "北京市、广东省深圳市要推动新能源汽车产业和集成电路、5G、大数据技术发展。\n"
+    "国家发展改革委主任郑栅洁表示：“要加快建设全国统一大市场。”\n"
+    "本意见自发布之日起施行，《国务院关于积极推进“互联网+”行动的指导意见》同时废止。\n"
+    "国务院\n2025年8月21日\n",
+    "\n\n人工智能赋能新质生产力\n\n刘 晖 任晓刚\n\n"
+    "人工智能正在重塑生产生活方式。习近平总书记强调，“要推动人工智能健康有序发展”。\n\n"
+    "（作者均系北京市习近平新时代中国特色社会主义思想研究中心研究员）\n",
+)
+
+
 def warm_up() -> None:
-    """Load jieba's dictionary once per worker process, not once per document."""
+    """Make a worker ready before its first document: jieba's dictionary, and what the
+    extractors load or compile the first time they run (vocabularies, patterns: 0.2 s).
+    A build starts its first worker before it knows what to extract, so an update that
+    adds one document gets it extracted in 0.03 s instead of 0.25 s."""
     tokenizer()
+    for i, text in enumerate(WARM_UP_TEXTS):
+        name = f"warm-up-{i}.txt"
+        extract_bytes(Source(Path(name), name, None), text.encode("utf-8"))
 
 
 def map_one(source: Source, data: bytes, megabytes: int | None) -> Mapped:
