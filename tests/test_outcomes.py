@@ -185,3 +185,86 @@ def test_a_change_figure_is_linked_to_the_figure_it_modifies(two_reports: Path) 
     )
     got = [(r["cv"].value, r["bv"].value, r["bi"].value) for r in rows]
     assert got == [("180000000000", "4060000000000", "赤字规模")]
+
+
+def _quads(out: Path) -> set[ox.Quad]:
+    return set(ox.Store.read_only(str((out / "store").resolve())))
+
+
+def _outcome_rows(out: Path) -> list[tuple[str, ...]]:
+    store = ox.Store.read_only(str((out / "store").resolve()))
+    rows = store.query(
+        f"""SELECT ?t ?s ?a WHERE {{ GRAPH <{OUTCOMES_GRAPH}> {{ ?t pgo:outcome ?s
+            OPTIONAL {{ ?t pgo:attained ?a }} }} }} ORDER BY ?t ?s""",
+        prefixes={"pgo": "https://w3id.org/policygraph/ontology#"},
+    )
+    return [tuple(str(r[v]) for v in ("t", "s", "a")) for r in rows]  # type: ignore[union-attr]
+
+
+def test_outcomes_updated_by_difference_are_those_of_a_clean_build(tmp_path: Path) -> None:
+    """An update derives the outcomes of the targets its documents touch only
+    (``outcomes.update``). After each kind of edit that moves an outcome, the files and the
+    store are those of a clean build of the same reports."""
+    import shutil
+
+    from policygraph.api import build
+
+    src = tmp_path / "in"
+    src.mkdir()
+    texts = {
+        "gwr_2023.txt": _report(
+            2023,
+            "今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人左右；"
+            "居民消费价格涨幅3%左右。",
+        ),
+        "gwr_2024.txt": _report(
+            2024,
+            "一、2023年工作回顾\n国内生产总值增长5.2%。城镇新增就业1244万人。居民消费价格上涨0.2%。\n"
+            "二、2024年工作任务\n今年发展主要预期目标是：国内生产总值增长5%左右；"
+            "居民消费价格涨幅3%左右。",
+        ),
+        "gwr_2025.txt": _report(
+            2025,
+            "一、2024年工作回顾\n国内生产总值增长5%。居民消费价格上涨0.2%。\n"
+            "二、2025年工作任务\n今年发展主要预期目标是：国内生产总值增长5%左右。",
+        ),
+        "other.txt": (
+            "关于推进新型城镇化的意见\n国务院\n2024年7月1日\n到2029年，常住人口城镇化率接近70%。\n"
+        ),
+    }
+    for name, text in texts.items():
+        (src / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    build([src], out, views=False)
+    seen = [_outcome_rows(out)]
+
+    def edit(name: str, old: str, new: str) -> None:
+        path = src / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    steps = [
+        lambda: edit("gwr_2024.txt", "增长5.2%", "增长4.1%"),  # an outcome: attainment flips
+        lambda: edit("gwr_2023.txt", "增长5%左右", "增长6%以上"),  # a target's goal
+        lambda: (src / "gwr_2025.txt").unlink(),  # the 2024 targets lose their outcomes
+        lambda: (src / "gwr_2025.txt").write_text(texts["gwr_2025.txt"], encoding="utf-8"),
+        lambda: edit("gwr_2024.txt", "2024年工作任务", "工作任务（一）2024年"),  # offsets move
+        lambda: edit("other.txt", "接近70%", "超过72%"),  # no outcome touched
+        lambda: edit("gwr_2024.txt", "城镇新增就业1244万人", "城镇新增就业1100万人"),
+    ]
+    for i, step in enumerate(steps):
+        step()
+        result = build([src], out, views=False)
+        assert result.new + result.changed + result.removed == 1
+        clean = tmp_path / f"clean{i}"
+        build([src], clean, views=False)
+        for name in ("policygraph.ttl", "policygraph.trig"):
+            assert (out / name).read_bytes() == (clean / name).read_bytes(), (i, name)
+        got = _outcome_rows(out)
+        assert got == _outcome_rows(clean), i
+        assert _quads(out) == _quads(clean), i  # the default graph too
+        seen.append(got)
+        shutil.rmtree(clean)
+    # the edits did move outcomes and attainments, or the test proves nothing
+    assert seen[0] and len({tuple(rows) for rows in seen}) >= 5

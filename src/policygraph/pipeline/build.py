@@ -36,6 +36,7 @@ from policygraph.resolve.labels import LABELS_GRAPH, canonical
 from policygraph.resolve.labels import labels as canonical_labels
 from policygraph.resolve.lineage import LINEAGE_GRAPH, LINEAGE_READS, derive_lineage
 from policygraph.resolve.outcomes import OUTCOMES_GRAPH, OUTCOMES_READS, derive_outcomes
+from policygraph.resolve.outcomes import update as update_outcomes
 from policygraph.resolve.summary import Summary
 from policygraph.rules.vocab import ontology_dir
 from policygraph.store import DEFAULT_OUT, chunks, incremental, layout
@@ -613,6 +614,7 @@ def publish(
             store = incremental.checkpoint_store(previous_gen / STORE, gen / STORE)  # type: ignore[operator]
             changed = sorted(g for g in {*old, *graphs} if old.get(g) != graphs.get(g))
             moved: set[bytes] = set()  # every line that left or entered a graph
+            kept_lines: list[bytes] = []  # the lines of the changed graphs that stayed
             for graph in changed:
                 ckey = graphs.get(graph)
                 new = (
@@ -622,6 +624,7 @@ def publish(
                 was = parts.get(old.get(graph, ""))
                 now = was.read("triples") if was is not None else None
                 moved.update(*incremental.replace_graph(store, graph, new, now))
+                kept_lines.append(new)
                 checkpoint("store.replacing")
             # the previous labels are the previous reduce's (the store is a copy of its)
             moved.update(*incremental.replace_graph(store, LABELS_GRAPH, labels, old_labels))
@@ -630,7 +633,10 @@ def publish(
                 incremental.rederive(store, LINEAGE_GRAPH, derive_lineage)
                 rederived.add(LINEAGE_GRAPH)
             if incremental.touches(moved, OUTCOMES_READS):
-                incremental.rederive(store, OUTCOMES_GRAPH, derive_outcomes)
+                # by difference: the changed graphs' lines, before and after, name every
+                # target and statistic whose outcomes may change (resolve/outcomes.py)
+                lines = [*moved, *b"".join(kept_lines).splitlines(keepends=True)]
+                incremental.replace_quads(store, *update_outcomes(store, lines))
                 rederived.add(OUTCOMES_GRAPH)
             # The other graphs of the store are those of the previous build, as the state
             # that came with it recorded them, when that state is the previous one.
