@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import cn2an
-
+from policygraph.extract.numbers import cn2an
 from policygraph.extract.policies.candidates import Candidate
 from policygraph.rules.policy_words import patterns, words
 from policygraph.text.document import Block, Document
@@ -38,7 +37,7 @@ def _numeral(n: int) -> str:
 
 def ordinal(numeral: str) -> int | None:
     try:
-        value = cn2an.cn2an(numeral, "strict")
+        value = cn2an(numeral, "strict")
     except ValueError:
         return None
     return int(value) if value else None
