@@ -44,6 +44,11 @@ EDITED = "edited"
 #: them), a clean load is quicker.
 MAX_CHANGED = 0.25
 MIN_CHANGED = 10
+#: Up to this many bytes of N-Quads, a replaced graph's new triples are written in one
+#: transaction: 0.047 s for a work report's 1.4 MB, where the bulk loader takes 0.077 s
+#: (it writes and ingests sorted files, about 70 ms whatever the size). Above, the
+#: transaction would hold it all in memory.
+TRANSACTION_BYTES = 16 * 2**20
 
 
 def mark_edited(store: Path) -> None:
@@ -113,7 +118,10 @@ def replace_graph(
         _drop_from_default(store, triples)
     if added:
         data = nquads(b"".join(sorted(added)), graph)
-        store.bulk_load(data, ox.RdfFormat.N_QUADS, lenient=True)
+        if len(data) <= TRANSACTION_BYTES:
+            store.load(data, ox.RdfFormat.N_QUADS, lenient=True)  # one transaction
+        else:  # the bulk loader: no transaction held in memory
+            store.bulk_load(data, ox.RdfFormat.N_QUADS, lenient=True)
     return gone, added
 
 
