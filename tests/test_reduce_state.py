@@ -75,6 +75,13 @@ def test_the_state_is_the_merge_of_the_documents(tmp_path: Path) -> None:
     assert all(h is not None for h in headers)
     assert st.summary() == merge_all(h.summary() for h in headers)  # type: ignore[union-attr]
     assert sorted(st.docs.values()) == sorted(h.doc_id for h in headers)  # type: ignore[union-attr]
+    # the nodes of each class in the shared lines: the subjects their type lines name
+    subjects: dict[str, set[bytes]] = {}
+    for line in st.shared:
+        at = line.find(b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <")
+        if at > 0:
+            subjects.setdefault(line[at + 52 : line.rindex(b">")].decode(), set()).add(line[:at])
+    assert subjects and st.shared_types == {c: len(s) for c, s in subjects.items()}
     _same_as_clean(folder, out, tmp_path / "clean")
 
 

@@ -882,8 +882,7 @@ def write_files(
     types: Counter[str] = Counter(st.types)
     if any(not name.startswith(OWN_NAMESPACE) for name in others):
         return triples, count_entities(store)  # the user's graphs count too: ask the store
-    for cls, subjects in chunks.shared_types(shared).items():
-        types[cls] += len(subjects)
+    types.update(st.shared_types)  # (kept with the shared lines: no pass over them)
     counts = {c.removeprefix(str(PGO)): n for c, n in types.items() if c.startswith(str(PGO))}
     return triples, {c: counts[c] for c in SUMMARY_CLASSES if counts.get(c)}
 
@@ -911,10 +910,10 @@ def _assemble(
             old_trig = files.enter_context(open(previous.trig, "rb"))
             old_turtle = files.enter_context(open(previous.turtle, "rb"))
             runs = [layout.Runs(old_trig.fileno(), trig), layout.Runs(old_turtle.fileno(), turtle)]
+        copiers = files.enter_context(ThreadPoolExecutor(2, thread_name_prefix="policygraph-copy"))
 
         def flush() -> None:
-            for run in runs:
-                run.flush()
+            layout.flush_all(runs, copiers)
 
         for name in sorted({*parts, *others}):
             path = parts.get(name)

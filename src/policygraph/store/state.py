@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 #: The state file in a generation folder.
 STATE = "reduce.state"
 #: Magic and format; then the sha256 of the payload, then the payload (a pickle).
-_MAGIC = b"PGSTATE1"
+_MAGIC = b"PGSTATE2"
 _DIGEST = 32
 
 
@@ -72,6 +72,8 @@ class State:
     shared: Counter[bytes] = field(default_factory=Counter)
     local: int = 0
     types: Counter[str] = field(default_factory=Counter)
+    #: class IRI → the distinct shared lines that give a node that class (its nodes there)
+    shared_types: Counter[str] = field(default_factory=Counter)
     #: corpus-level graph name → (its sorted distinct N-Triples lines, its TriG block)
     others: dict[str, tuple[list[bytes], bytes]] = field(default_factory=dict)
     #: shared entity → its line of the labels graph
@@ -105,7 +107,12 @@ class State:
             if not ids:
                 del self.policies[policy]
         for line in part.shared:
+            had = line in self.shared
             _bump(self.shared, line, sign)
+            if had != (line in self.shared):  # the line came into the union or left it
+                cls = chunks.type_of(line)
+                if cls is not None:
+                    _bump(self.shared_types, cls, -1 if had else 1)
         self.local += sign * part.local
         for cls, n in part.types.items():
             _bump(self.types, cls, sign * n)
