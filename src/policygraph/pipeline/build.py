@@ -35,6 +35,7 @@ from policygraph.rdf.iris import entity_iri, graph_iri
 from policygraph.resolve.labels import LABELS_GRAPH, canonical
 from policygraph.resolve.labels import labels as canonical_labels
 from policygraph.resolve.lineage import LINEAGE_GRAPH, LINEAGE_READS, derive_lineage
+from policygraph.resolve.lineage import update as update_lineage
 from policygraph.resolve.outcomes import OUTCOMES_GRAPH, OUTCOMES_READS, derive_outcomes
 from policygraph.resolve.outcomes import update as update_outcomes
 from policygraph.resolve.summary import Summary
@@ -628,14 +629,14 @@ def publish(
                 checkpoint("store.replacing")
             # the previous labels are the previous reduce's (the store is a copy of its)
             moved.update(*incremental.replace_graph(store, LABELS_GRAPH, labels, old_labels))
-            # A corpus-level graph is derived again only when a triple it reads moved.
+            # A corpus-level graph is derived again only when a triple it reads moved, and
+            # by difference: the changed graphs' lines, before and after, name everything
+            # whose lineage or outcomes may change (resolve/lineage.py, resolve/outcomes.py).
+            lines = [*moved, *b"".join(kept_lines).splitlines(keepends=True)]
             if incremental.touches(moved, LINEAGE_READS):
-                incremental.rederive(store, LINEAGE_GRAPH, derive_lineage)
+                incremental.replace_quads(store, *update_lineage(store, lines))
                 rederived.add(LINEAGE_GRAPH)
             if incremental.touches(moved, OUTCOMES_READS):
-                # by difference: the changed graphs' lines, before and after, name every
-                # target and statistic whose outcomes may change (resolve/outcomes.py)
-                lines = [*moved, *b"".join(kept_lines).splitlines(keepends=True)]
                 incremental.replace_quads(store, *update_outcomes(store, lines))
                 rederived.add(OUTCOMES_GRAPH)
             # The other graphs of the store are those of the previous build, as the state

@@ -27,7 +27,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -129,20 +129,6 @@ def touches(lines: Iterable[bytes], reads: tuple[bytes, ...]) -> bool:
     """Does any of the N-Triples ``lines`` hold one of the terms (``<IRI>`` bytes) that a
     derivation reads?"""
     return any(term in line for line in lines for term in reads)
-
-
-def rederive(store: ox.Store, graph: str, derive: Callable[[ox.Store], None]) -> None:
-    """Compute a corpus-level ``graph`` again with ``derive`` (which inserts into the graph
-    and the default graph), keeping the default graph the merge."""
-    node = ox.NamedNode(graph)
-    old = list(store.quads_for_pattern(None, None, None, node))
-    if old:
-        store.remove_graph(node)
-    derive(store)
-    now = {
-        (q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, node)
-    }
-    _drop_from_default(store, (q for q in old if (q.subject, q.predicate, q.object) not in now))
 
 
 def replace_quads(store: ox.Store, old: Iterable[ox.Quad], new: list[ox.Quad]) -> None:
