@@ -4,47 +4,21 @@ store, the same bytes in policygraph.ttl and policygraph.trig."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 import policygraph as pg
+from conftest import assert_same_build, small_corpus, store_quads
 from policygraph.store import incremental
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def _quads(out: Path) -> set[ox.Quad]:
-    store = ox.Store.read_only(str((out / "store").resolve()))
-    return set(store)
-
-
-def _same(a: Path, b: Path) -> None:
-    for name in ("policygraph.ttl", "policygraph.trig"):
-        assert (a / name).read_bytes() == (b / name).read_bytes(), name
-    assert _quads(a) == _quads(b)
-
-
 def _corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for path in sorted(SEEDS.glob("*.txt")):
-        shutil.copy(path, folder / path.name)
-    # two small documents of our own that share entities with the seeds and each other
-    (folder / "a.txt").write_text(
-        "国务院关于推进人工智能产业发展的意见\n国务院\n2025年3月1日\n"
-        "到2027年，人工智能应用普及率超过70%。国家发展改革委牵头推进新型城镇化。\n",
-        encoding="utf-8",
-    )
-    (folder / "b.txt").write_text(
-        "新型城镇化建设行动方案\n国家发展改革委\n2024年7月1日\n"
-        "到2029年，常住人口城镇化率接近70%。国务院部署人工智能+行动。\n",
-        encoding="utf-8",
-    )
-    return folder
+    return small_corpus(tmp_path, "a.txt", "b.txt")
 
 
 def test_add_change_remove_is_a_clean_build(tmp_path: Path) -> None:
@@ -64,7 +38,7 @@ def test_add_change_remove_is_a_clean_build(tmp_path: Path) -> None:
     gen = (out / ".policygraph" / "current").resolve()
     assert (gen / incremental.GRAPHS).is_file()
     pg.build([folder], tmp_path / "clean", views=False)
-    _same(out, tmp_path / "clean")
+    assert_same_build(out, tmp_path / "clean")
 
 
 def test_the_update_copies_the_previous_store(
@@ -76,7 +50,7 @@ def test_the_update_copies_the_previous_store(
     out = tmp_path / "out"
     pg.build([folder], out, views=False)
     before = (out / ".policygraph" / "current").resolve()
-    quads = _quads(out)
+    quads = store_quads(out)
     (folder / "a.txt").unlink()
     with caplog.at_level("INFO", logger="policygraph"):
         pg.build([folder], out, views=False)
@@ -98,7 +72,7 @@ def test_another_extractor_version_builds_afresh(
         pg.build([folder], out, views=False)
     assert "bulk-loaded" in caplog.text
     pg.build([folder], tmp_path / "clean", views=False)
-    _same(out, tmp_path / "clean")
+    assert_same_build(out, tmp_path / "clean")
 
 
 def test_user_graphs_survive_an_update(tmp_path: Path) -> None:
@@ -118,8 +92,8 @@ def test_user_graphs_survive_an_update(tmp_path: Path) -> None:
     )
     (folder / "a.txt").unlink()
     pg.build([folder], out, views=False)
-    assert note in _quads(out)
-    assert ox.Quad(note.subject, note.predicate, note.object, ox.DefaultGraph()) in _quads(out)
+    assert note in store_quads(out)
+    assert ox.Quad(note.subject, note.predicate, note.object, ox.DefaultGraph()) in store_quads(out)
 
 
 def test_the_api_functions_stay_callable(tmp_path: Path) -> None:
@@ -190,7 +164,7 @@ def test_unchanged_graphs_are_copied_from_the_previous_files(
     assert len(opened) <= 3, opened
     clean = tmp_path / "clean"
     pg.build([folder], clean, views=False)
-    _same(out, clean)
+    assert_same_build(out, clean)
     # Edit the current generation's TriG in place (same size): it must not be copied from.
     gen = (out / "store").resolve().parent
     assert layout.load(gen) is not None
@@ -205,7 +179,7 @@ def test_unchanged_graphs_are_copied_from_the_previous_files(
     assert len(opened) > 12  # every chunk again
     clean2 = tmp_path / "clean2"
     pg.build([folder], clean2, views=False)
-    _same(out, clean2)
+    assert_same_build(out, clean2)
 
 
 def test_a_clean_build_leaves_its_store_compacted(seed_build, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -245,11 +245,7 @@ def test_lineage_updated_by_difference_is_that_of_a_clean_build(tmp_path: Path) 
     """An update derives again only the ends of force its changed documents can move
     (``lineage.update``); after each kind of edit, the files and the store are those of a
     clean build."""
-    import shutil
-
-    import pyoxigraph as ox
-
-    from policygraph.api import build
+    from conftest import edit, updates_match_clean_builds
 
     def law(title: str, body: str) -> str:
         return f"{title}\n第一条 为了规范管理，制定本办法。\n{body}\n"
@@ -264,43 +260,18 @@ def test_lineage_updated_by_difference_is_that_of_a_clean_build(tmp_path: Path) 
     src.mkdir()
     for name, text in texts.items():
         (src / name).write_text(text, encoding="utf-8")
-    out = tmp_path / "out"
-    build([src], out, views=False)
-    seen = [_until_rows(out)]
-
-    def edit(name: str, old: str, new: str) -> None:
-        text = (src / name).read_text(encoding="utf-8")
-        assert old in text
-        (src / name).write_text(text.replace(old, new), encoding="utf-8")
-
     steps = [
-        lambda: edit("c.txt", "2003年3月1日", "2008年3月1日"),  # the earliest repeal moves
+        lambda: edit(src / "c.txt", "2003年3月1日", "2008年3月1日"),  # the earliest repeal moves
         lambda: (src / "b.txt").unlink(),  # a repealing text leaves
-        lambda: edit("d.txt", "起施行。", "起施行。《乙管理条例》同时废止。"),  # a repeal comes
+        lambda: edit(src / "d.txt", "起施行。", "起施行。《乙管理条例》同时废止。"),  # one comes
         lambda: (src / "b.txt").write_text(texts["b.txt"], encoding="utf-8"),
         # another text of 丙管理规定 (the same policy) puts it in force earlier: only its
         # date tells, the repeal is in c.txt
         lambda: (src / "e.txt").write_text(
             law("丙管理规定", "第八条 本规定自2002年1月1日起施行。"), encoding="utf-8"
         ),
-        lambda: edit("e.txt", "2002年1月1日", "2009年1月1日"),
-        lambda: edit("c.txt", "《甲管理办法》同时废止。", ""),  # a repeal goes
+        lambda: edit(src / "e.txt", "2002年1月1日", "2009年1月1日"),
+        lambda: edit(src / "c.txt", "《甲管理办法》同时废止。", ""),  # a repeal goes
     ]
-    for i, step in enumerate(steps):
-        step()
-        result = build([src], out, views=False)
-        assert result.new + result.changed + result.removed == 1
-        clean = tmp_path / f"clean{i}"
-        build([src], clean, views=False)
-        for name in ("policygraph.ttl", "policygraph.trig"):
-            assert (out / name).read_bytes() == (clean / name).read_bytes(), (i, name)
-        got = _until_rows(out)
-        assert got == _until_rows(clean), i
-
-        def quads(folder: Path) -> set[ox.Quad]:
-            return set(ox.Store.read_only(str((folder / "store").resolve())))
-
-        assert quads(out) == quads(clean), i  # the default graph too
-        seen.append(got)
-        shutil.rmtree(clean)
+    seen = updates_match_clean_builds(src, tmp_path / "out", steps, _until_rows)
     assert seen[0] and len({tuple(rows) for rows in seen}) >= 5, seen

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import logging
 import pickle
-import shutil
 from pathlib import Path
 
 import pytest
 
 import policygraph as pg
+from conftest import SMALL_DOCUMENTS, small_corpus
 from policygraph.pipeline.cache import ExtractionCache, extractor_version
 from policygraph.resolve.summary import merge_all
 from policygraph.store import state as reduce_state
@@ -23,16 +23,7 @@ FILES = ("policygraph.ttl", "policygraph.trig")
 
 
 def _corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for path in sorted(SEEDS.glob("*.txt")):
-        shutil.copy(path, folder / path.name)
-    (folder / "a.txt").write_text(
-        "国务院关于推进人工智能产业发展的意见\n国务院\n2025年3月1日\n"
-        "到2027年，人工智能应用普及率超过70%。国家发展改革委牵头推进新型城镇化。\n",
-        encoding="utf-8",
-    )
-    return folder
+    return small_corpus(tmp_path, "a.txt")
 
 
 def _gen(out: Path) -> Path:
@@ -54,11 +45,7 @@ def _same_as_clean(folder: Path, out: Path, clean: Path) -> None:
 
 
 def _change(folder: Path) -> None:
-    (folder / "b.txt").write_text(
-        "新型城镇化建设行动方案\n国家发展改革委\n2024年7月1日\n"
-        "到2029年，常住人口城镇化率接近70%。国务院部署人工智能+行动。\n",
-        encoding="utf-8",
-    )
+    (folder / "b.txt").write_text(SMALL_DOCUMENTS["b.txt"], encoding="utf-8")
     (folder / "a.txt").unlink()
 
 
