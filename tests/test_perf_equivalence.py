@@ -4,6 +4,7 @@ whole text."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from unittest.mock import patch
@@ -142,19 +143,37 @@ def test_prefix_dictionary_read_whole_is_jiebas_own(
     own = jieba.Tokenizer()
     own.tmp_dir = str(tmp_path)  # no jieba.cache there: jieba builds from dict.txt
     own.initialize()
-    assert vocab.tokenizer().FREQ == own.FREQ
-    assert vocab.tokenizer().total == own.total
     assert vocab._cached_prefix_dict() is None
-    vocab._save_prefix_dict(own.FREQ, own.total)
+    built = vocab.tokenizer.__wrapped__()  # no file yet: jieba's load, then saved
+    assert (built.FREQ, built.total) == (own.FREQ, own.total)
     assert vocab._cached_prefix_dict() == (own.FREQ, own.total)
+    read = vocab.tokenizer.__wrapped__()  # from the file, read whole
+    assert (read.FREQ, read.total) == (own.FREQ, own.total)
+    text = "国务院关于深入实施人工智能行动的意见，到2027年普及率超过70%"
+    assert list(read.tokenize(text)) == list(own.tokenize(text))
     path = vocab._prefix_dict_path()
-    assert path.parent == tmp_path
+    assert path is not None and path.parent == tmp_path
     damaged = bytearray(path.read_bytes())
     damaged[-3] ^= 1
     path.write_bytes(bytes(damaged))
     assert vocab._cached_prefix_dict() is None
     path.write_bytes(b"")
     assert vocab._cached_prefix_dict() is None
+    vocab._save_prefix_dict(own.FREQ, own.total)
+    assert vocab._cached_prefix_dict() is not None
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # root can give it to another user
+        os.chown(path, 12345, -1)
+        assert vocab._cached_prefix_dict() is None  # another user's file: never read
+    # another dict.txt (swapped in place, same jieba version) gives another file
+    import jieba as package
+
+    dict_txt = Path(package.__file__).parent / package.DEFAULT_DICT_NAME
+    real_stat = os.stat
+    swapped = os.stat_result((*real_stat(dict_txt)[:6], 0, 0, 0, 0))  # another mtime
+    monkeypatch.setattr(
+        os, "stat", lambda p, *a, **k: swapped if Path(p) == dict_txt else real_stat(p, *a, **k)
+    )
+    assert vocab._prefix_dict_path() != path
 
 
 def test_broken_vocabulary_file_is_a_vocabulary_error(

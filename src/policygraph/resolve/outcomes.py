@@ -280,7 +280,9 @@ def update(store: ox.Store, lines: Iterable[bytes]) -> tuple[list[ox.Quad], list
     graph = ox.NamedNode(OUTCOMES_GRAPH)
     subject = ox.NamedNode(str(RDF) + "subject")
     # the targets whose rows were read (those there now), and those the lines name (gone,
-    # or moved to another indicator or year): their quads go, the rows give them again
+    # or moved to another indicator or year): their quads go, the rows give them again.
+    # (A target is one span of one document: one indicator and one deadline, so the rows
+    # read are all of its rows.)
     drop = set(found.targets)
     for ind in sorted(found.indicators()):
         for q in store.quads_for_pattern(None, _P("measures"), ox.NamedNode(ind), None):

@@ -215,18 +215,39 @@ def tokenizer() -> jieba.Tokenizer:
 # one file. jieba keeps it too (``jieba.cache``), but reads it with ``marshal.load`` on an
 # open file, which reads each of its million objects from the file apart: 0.6 s, against
 # 0.2 s to read the bytes and ``marshal.loads`` them. That is most of the time an update
-# waits for its extraction worker. The file starts with the SHA-256 of the rest, so a
-# damaged or foreign file is ignored (jieba then builds the dictionary and it is saved again).
-def _prefix_dict_path() -> Path:
-    from importlib.metadata import version
+# waits for its extraction worker. The file's name holds the user, jieba's version and the
+# size and modification time of the ``dict.txt`` it was built from (a dictionary swapped in
+# place gives another name); it is read only when this user owns it, and it starts with
+# the SHA-256 of the rest, so a damaged file is ignored (jieba then builds the dictionary
+# and it is saved again).
+def _prefix_dict_path() -> Path | None:
+    """The cache file's path, or None when jieba's dictionary cannot be found."""
+    try:
+        from importlib.metadata import version
 
-    name = f"policygraph-jieba-{version('jieba')}-marshal{marshal.version}.bin"
+        jieba = _jieba()
+        source = os.stat(Path(str(jieba.__file__)).parent / jieba.DEFAULT_DICT_NAME)
+        key = f"{version('jieba')} {source.st_size} {source.st_mtime_ns}"
+    except Exception:  # jieba without metadata or its dict.txt: jieba's own load
+        return None
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    name = f"policygraph-jieba-{_uid()}-{digest}-marshal{marshal.version}.bin"
     return Path(tempfile.gettempdir()) / name
 
 
+def _uid() -> int:
+    return os.getuid() if hasattr(os, "getuid") else 0
+
+
 def _cached_prefix_dict() -> tuple[dict[str, int], int] | None:
+    path = _prefix_dict_path()
+    if path is None:
+        return None
     try:
-        data = _prefix_dict_path().read_bytes()
+        with open(path, "rb") as f:
+            if os.fstat(f.fileno()).st_uid != _uid():
+                return None  # another user's file in a shared folder: never trusted
+            data = f.read()
     except OSError:
         return None
     digest, payload = data[:32], data[32:]
@@ -245,6 +266,8 @@ def _save_prefix_dict(freq: dict[str, int], total: int) -> None:
     """Written to a temporary file and renamed, so a reader never sees half of it; a
     folder that cannot be written only costs the next process the slow load."""
     path = _prefix_dict_path()
+    if path is None:
+        return
     payload = marshal.dumps((freq, total))
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
