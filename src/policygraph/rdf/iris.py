@@ -8,6 +8,7 @@ keys never share an IRI.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from rdflib import URIRef
 
@@ -49,6 +50,7 @@ def slug(key: str) -> str:
     return "".join(out) or "_"
 
 
+@lru_cache(maxsize=1 << 14)  # a document names its entities again and again
 def entity_iri(ref: EntityRef) -> URIRef:
     return ID[f"{SEGMENT[ref.cls]}/{slug(ref.key)}"]
 
