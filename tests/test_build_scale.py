@@ -19,6 +19,7 @@ from policygraph.api import build
 from policygraph.errors import PolicyGraphError
 from policygraph.namespaces import ID, PGO, PREFIXES, RDF, XSD
 from policygraph.pipeline.progress import Progress
+from policygraph.rdf.ntriples import nt_integer, nt_iri, nt_literal, nt_string, nt_term
 from policygraph.store.oxigraph import nquads, to_ox
 from policygraph.store.serialize import named_graph_quads, write_rdf, write_trig
 
@@ -234,6 +235,21 @@ def test_nquads_text_is_the_terms_to_ox_makes() -> None:
         for g in (ox.NamedNode(str(graph)), ox.DefaultGraph()):
             expected.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g))  # type: ignore[arg-type]
     assert set(loaded) == expected
+
+
+def test_the_builders_own_terms_are_what_rdflib_terms_write() -> None:
+    """rdf/builder.py writes its most frequent terms as N-Triples text itself (labels,
+    strings, offsets): each must be the text nt_term writes for the rdflib term, which the
+    test above loads into the store."""
+    texts = (*TRICKY, "line\u2028separator\x85next", "🙂 emoji", "")
+    for text in texts:
+        assert nt_string(text) == nt_term(Literal(text)), text
+        assert nt_literal(text, "zh") == nt_term(Literal(text, lang="zh")), text
+    for n in (0, 7, -3, 10**12):
+        assert nt_integer(n) == nt_term(Literal(n, datatype=XSD.integer))
+    assert nt_iri("https://example.org/id/%E4%B8%AD") == nt_term(
+        URIRef("https://example.org/id/%E4%B8%AD")
+    )
 
 
 def test_trig_from_per_graph_dumps_is_the_generic_trig(tmp_path: Path) -> None:

@@ -30,8 +30,9 @@ from policygraph.pipeline import dask_executor, workers
 from policygraph.pipeline.cache import ExtractionCache, Header, extractor_version, source_key
 from policygraph.pipeline.mapstep import Mapped, extract_bytes, failure_mapped, warm_up
 from policygraph.pipeline.progress import Progress
-from policygraph.rdf.builder import Extraction, build_triples
+from policygraph.rdf.builder import Extraction, build_lines
 from policygraph.rdf.iris import entity_iri, graph_iri
+from policygraph.rdf.ntriples import nt_literal
 from policygraph.resolve.labels import LABELS_GRAPH, canonical
 from policygraph.resolve.labels import labels as canonical_labels
 from policygraph.resolve.lineage import LINEAGE_GRAPH, LINEAGE_READS, derive_lineage
@@ -43,7 +44,7 @@ from policygraph.rules.vocab import ontology_dir
 from policygraph.store import DEFAULT_OUT, chunks, incremental, layout
 from policygraph.store import state as reduce_state
 from policygraph.store.outputs import OutputFolder, checkpoint
-from policygraph.store.oxigraph import OWN_NAMESPACE, copy_user_graphs, nt_lines, nt_literal
+from policygraph.store.oxigraph import OWN_NAMESPACE, copy_user_graphs
 from policygraph.store.serialize import atomic_file
 from policygraph.store.texts import TEXTS, write_texts
 from policygraph.text.loader import Source, find_sources, read_source
@@ -222,7 +223,7 @@ def document_chunk(ex: Extraction) -> chunks.Chunk:
         # is made by rdf/iris.py from IRI-safe parts, except a manifest's source URL.
         ox.NamedNode(ex.doc.meta.source)  # ValueError when it is not an IRI, as before
     graph = str(graph_iri(ex.doc.id))
-    return chunks.document_chunk(ex.doc.id, graph, nt_lines(build_triples(ex)))
+    return chunks.document_chunk(ex.doc.id, graph, build_lines(ex))
 
 
 def labels_lines(summary: Summary) -> bytes:

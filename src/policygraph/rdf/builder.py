@@ -15,6 +15,10 @@ merged (issue 12). Hence:
 - a policy that is itself a document (``kind: policy``) is the Policy node of its key, in
   its own graph as in every other one; its own graph says ``<document> pgo:realizes
   <policy>`` (see :meth:`DocumentGraph.document`).
+
+Terms are N-Triples text (rdf/ntriples.py), the form the chunk stores: ``<iri>``,
+``"text"@zh``. :func:`build_triples` parses them back into rdflib terms for callers that
+want a graph.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.term import Node
 
 from policygraph.extract.base import entity_key, fold, policy_key
@@ -47,35 +51,38 @@ from policygraph.namespaces import RDFS as _RDFS
 from policygraph.namespaces import SKOS as _SKOS
 from policygraph.namespaces import XSD as _XSD
 from policygraph.rdf.iris import document_iri, entity_iri, local_iri, year_iri
+from policygraph.rdf.ntriples import nt_integer, nt_iri, nt_literal, nt_string, nt_term
 from policygraph.resolve.indicators import resolve as resolve_indicator
 from policygraph.text.document import Document
 
 
 class _Terms:
-    """A namespace whose terms are made once. rdflib makes (and validates) a new URIRef at
-    every ``PGO.start``; a build asks for a few dozen terms millions of times."""
+    """A namespace whose terms are N-Triples IRIs (``PGO.start`` is
+    ``"<https://w3id.org/policygraph/ontology#start>"``), each made once: a build asks for
+    a few dozen terms millions of times."""
 
     def __init__(self, namespace: object) -> None:
         self._namespace = namespace
-        self._items: dict[str, URIRef] = {}
+        self._items: dict[str, str] = {}
 
-    def __getattr__(self, name: str) -> URIRef:
+    def __getattr__(self, name: str) -> str:
         if name.startswith("__"):
             raise AttributeError(name)
-        term = URIRef(getattr(self._namespace, name))
+        term = nt_iri(getattr(self._namespace, name))
         setattr(self, name, term)  # found in the instance dict next time
         return term
 
-    def __getitem__(self, name: str) -> URIRef:
+    def __getitem__(self, name: str) -> str:
         term = self._items.get(name)
         if term is None:
-            term = self._items[name] = URIRef(self._namespace[name])  # type: ignore[index]
+            term = self._items[name] = nt_iri(self._namespace[name])  # type: ignore[index]
         return term
 
 
-DCTERMS, PGO, RDF, RDFS, SKOS, XSD = map(_Terms, (_DCTERMS, _PGO, _RDF, _RDFS, _SKOS, _XSD))
+DCTERMS, PGO, RDF, RDFS, SKOS = map(_Terms, (_DCTERMS, _PGO, _RDF, _RDFS, _SKOS))
 
-Triple = tuple[URIRef, URIRef, Node]
+#: A triple as three N-Triples terms.
+Triple = tuple[str, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,21 +162,16 @@ def self_policy(doc: Document) -> EntityRef | None:
     return EntityRef("Policy", policy_key(doc.meta.title))
 
 
+# Literals repeat (offsets, rule names, a sentence for each of its mentions): each
+# distinct one is written once.
 @lru_cache(maxsize=1 << 16)
-def zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
+def zh(text: str) -> str:
+    return nt_literal(text, "zh")
 
 
-# Literals repeat (offsets, rule names, a sentence for each of its mentions), and rdflib's
-# Literal() is the costliest step of writing a graph: each distinct one is made once.
-@lru_cache(maxsize=1 << 16)
-def plain(text: str) -> Literal:
-    return Literal(text)
-
-
-@lru_cache(maxsize=1 << 16)
-def integer(n: int) -> Literal:
-    return Literal(n, datatype=XSD.integer)
+plain = lru_cache(maxsize=1 << 16)(nt_string)
+integer = lru_cache(maxsize=1 << 16)(nt_integer)
+TRUE = nt_term(Literal(True))
 
 
 class DocumentGraph:
@@ -180,22 +182,25 @@ class DocumentGraph:
         self.doc = ex.doc
         self.facts = ex.facts
         self.shared: set[EntityRef] = set()  # the shared entities declared
-        self.doc_iri = document_iri(ex.doc.id)
+        self.doc_iri = nt_iri(document_iri(ex.doc.id))
         self.triples: set[Triple] = set()
-        self.mentioned: set[URIRef] = set()  # the subjects of pgo:hasMention
+        self.mentioned: set[str] = set()  # the subjects of pgo:hasMention
         self._self_policy = self_policy(ex.doc)
 
     # -- terms ---------------------------------------------------------------------------
 
-    def iri(self, ref: EntityRef) -> URIRef:
+    def iri(self, ref: EntityRef) -> str:
         if ref.cls == "Year" and ref.key.isdigit():
-            return year_iri(int(ref.key))
-        return entity_iri(ref)
+            return nt_iri(year_iri(int(ref.key)))
+        return nt_iri(entity_iri(ref))
 
-    def add(self, s: URIRef, p: URIRef, o: Node) -> None:
+    def local(self, cls: str, *parts: object) -> str:
+        return nt_iri(local_iri(cls, self.doc.id, *parts))
+
+    def add(self, s: str, p: str, o: str) -> None:
         self.triples.add((s, p, o))
 
-    def entity(self, ref: EntityRef) -> URIRef:
+    def entity(self, ref: EntityRef) -> str:
         """Declare an entity (its type; the label of a local one) and return its IRI."""
         iri = self.iri(ref)
         self.add(iri, RDF.type, PGO[ref.cls])
@@ -204,10 +209,10 @@ class DocumentGraph:
             return iri
         self.add(iri, RDFS.label, zh(ref.key))
         if ref.cls == "Year" and ref.key.isdigit():
-            self.add(iri, PGO.year, Literal(ref.key, datatype=XSD.gYear))
+            self.add(iri, PGO.year, nt_term(Literal(ref.key, datatype=_XSD.gYear)))
         return iri
 
-    def anchor(self, iri: URIRef, m: Mention) -> None:
+    def anchor(self, iri: str, m: Mention) -> None:
         """Where in the document ``iri`` was read: span, surface, sentence and rule."""
         add = self.triples.add  # six triples for each of the 260,000 mentions of bulk
         add((iri, PGO.inDocument, self.doc_iri))
@@ -217,8 +222,8 @@ class DocumentGraph:
         add((iri, PGO.sentence, plain(m.sentence)))
         add((iri, PGO.rule, plain(m.rule)))
 
-    def mention(self, owner: URIRef, cls: str, m: Mention, article: int | None = None) -> URIRef:
-        iri = local_iri("Mention", self.doc.id, m.start, m.end, cls.lower())
+    def mention(self, owner: str, cls: str, m: Mention, article: int | None = None) -> str:
+        iri = self.local("Mention", m.start, m.end, cls.lower())
         self.add(owner, PGO.hasMention, iri)
         self.mentioned.add(owner)
         self.add(iri, RDF.type, PGO.Mention)
@@ -227,14 +232,17 @@ class DocumentGraph:
             self.add(iri, PGO.inArticle, self.article_iri(article))
         return iri
 
-    def evidence(self, subject: URIRef, predicate: str, obj: Node, m: Mention) -> URIRef:
+    def evidence(
+        self, subject: str, predicate: str, obj: str, m: Mention, lexical: str | None = None
+    ) -> str:
         """Where a relation was read: a ``pgo:RelationMention`` naming the statement
         (``rdf:subject``/``rdf:predicate``/``rdf:object``, as an ``rdf:Statement``) with the
         span, sentence and rule, like the mention of an entity. Several relations read
-        from one span (a policy issued by two bodies) each get their own."""
-        tail = obj.rsplit("/", 1)[-1] if isinstance(obj, URIRef) else str(obj)
-        iri = local_iri(
-            "Mention", self.doc.id, m.start, m.end, predicate, _short_hash(f"{subject} {tail}")
+        from one span (a policy issued by two bodies) each get their own. ``lexical``: the
+        value of a literal ``obj``, which names it in the mention's IRI."""
+        tail = obj[1:-1].rsplit("/", 1)[-1] if lexical is None else lexical
+        iri = self.local(
+            "Mention", m.start, m.end, predicate, _short_hash(f"{subject[1:-1]} {tail}")
         )
         self.add(iri, RDF.type, PGO.RelationMention)
         self.add(iri, RDF.subject, subject)
@@ -245,7 +253,7 @@ class DocumentGraph:
 
     def seen(
         self, ref: EntityRef, m: Mention, article: int | None = None, *, alias: bool = True
-    ) -> URIRef:
+    ) -> str:
         """An entity with one more mention: its surface form as an alias, provenance."""
         iri = self.entity(ref)
         surface = fold(m.form)
@@ -257,8 +265,8 @@ class DocumentGraph:
         self.add(self.doc_iri, PGO.mentions, iri)
         return iri
 
-    def article_iri(self, index: int) -> URIRef:
-        return local_iri("Article", self.doc.id, index)
+    def article_iri(self, index: int) -> str:
+        return self.local("Article", index)
 
     # -- facts ---------------------------------------------------------------------------
 
@@ -281,8 +289,8 @@ class DocumentGraph:
             elif isinstance(fact, Attribute):
                 subject = self.entity(fact.subject)
                 value = date_literal(fact.value)
-                self.add(subject, PGO[fact.predicate], value)
-                self.evidence(subject, fact.predicate, value, fact.mention)
+                self.add(subject, PGO[fact.predicate], nt_term(value))
+                self.evidence(subject, fact.predicate, nt_term(value), fact.mention, str(value))
             elif isinstance(fact, Measure):
                 self.measure(fact)
             elif isinstance(fact, ArticleFact):
@@ -306,17 +314,17 @@ class DocumentGraph:
         self.add(iri, RDF.type, PGO.Document)
         self.add(iri, DCTERMS.title, zh(meta.title))
         self.add(iri, RDFS.label, zh(meta.title))
-        self.add(iri, PGO.sourceFile, Literal(doc.path))
-        self.add(iri, PGO.sha256, Literal(doc.sha256))
-        self.add(iri, PGO.kind, Literal(meta.kind))
+        self.add(iri, PGO.sourceFile, nt_string(doc.path))
+        self.add(iri, PGO.sha256, nt_string(doc.sha256))
+        self.add(iri, PGO.kind, nt_string(meta.kind))
         if meta.date:
-            self.add(iri, DCTERMS.date, date_literal(meta.date))
+            self.add(iri, DCTERMS.date, nt_term(date_literal(meta.date)))
         if meta.source:
-            self.add(iri, DCTERMS.source, URIRef(meta.source))
+            self.add(iri, DCTERMS.source, nt_iri(meta.source))
         if meta.inferred:
-            self.add(iri, PGO.inferred, Literal(True))
+            self.add(iri, PGO.inferred, TRUE)
             for name in sorted(meta.inferred):
-                self.add(iri, PGO.inferredField, Literal(name))
+                self.add(iri, PGO.inferredField, nt_string(name))
         policy = self._self_policy
         if policy is not None:
             # The document is the text of a policy: the Policy is the node of its key, the
@@ -331,27 +339,27 @@ class DocumentGraph:
 
     def measure(self, fact: Measure) -> None:
         m = fact.mention
-        iri = local_iri(fact.kind, self.doc.id, m.start, m.end)
+        iri = self.local(fact.kind, m.start, m.end)
         self.add(iri, RDF.type, PGO[fact.kind])
         self.add(iri, RDFS.label, zh(measure_label(fact)))
         self.add(iri, PGO.indicator, plain(fact.indicator))
         self.add(iri, PGO.comparator, plain(fact.comparator))
-        self.add(iri, PGO.value, Literal(decimal_text(fact.value), datatype=XSD.decimal))
-        self.add(iri, PGO.valueText, Literal(fact.value_text))
+        self.add(iri, PGO.value, decimal(fact.value))
+        self.add(iri, PGO.valueText, nt_string(fact.value_text))
         if fact.value_max is not None:
-            self.add(iri, PGO.valueMin, Literal(decimal_text(fact.value), datatype=XSD.decimal))
-            self.add(iri, PGO.valueMax, Literal(decimal_text(fact.value_max), datatype=XSD.decimal))
+            self.add(iri, PGO.valueMin, decimal(fact.value))
+            self.add(iri, PGO.valueMax, decimal(fact.value_max))
         if fact.unit:
-            self.add(iri, PGO.unit, Literal(fact.unit))
+            self.add(iri, PGO.unit, nt_string(fact.unit))
         self.measures(iri, fact)
         if fact.year is not None:
             year = self.entity(EntityRef("Year", str(fact.year)))
             self.add(iri, PGO.deadline if fact.kind == "Target" else PGO.refYear, year)
             if fact.year_inferred:
-                self.add(iri, PGO.yearInferred, Literal(True))
+                self.add(iri, PGO.yearInferred, TRUE)
         if fact.change_of is not None:  # 比上年增加1800亿元: the figure it modifies
             kind, start, end = fact.change_of
-            self.add(iri, PGO.changeOf, local_iri(kind, self.doc.id, start, end))
+            self.add(iri, PGO.changeOf, self.local(kind, start, end))
         if fact.policy is not None and fact.kind == "Target":
             policy = self.entity(fact.policy)
             self.add(iri, PGO.setBy, policy)
@@ -362,13 +370,13 @@ class DocumentGraph:
             self.add(iri, PGO.inArticle, self.article_iri(fact.article))
         self.mention(iri, fact.kind, m, fact.article)
 
-    def measures(self, iri: URIRef, fact: Measure) -> None:
+    def measures(self, iri: str, fact: Measure) -> None:
         """``pgo:measures``: the Indicator the measure's wording resolves to, with the span
         and the resolving rule as evidence (indicators.py)."""
         found = resolve_indicator(fact.indicator, fact.unit)
         if found.iri is not None:
             # (typed and labelled here too: a document's graph stands on its own)
-            indicator = URIRef(found.iri)
+            indicator = nt_iri(found.iri)
             self.add(indicator, RDF.type, PGO.Indicator)
             self.add(indicator, RDFS.label, zh(found.label))
         else:
@@ -390,7 +398,7 @@ class DocumentGraph:
         if fact.title:
             self.add(iri, DCTERMS.title, zh(fact.title))
         if fact.column:
-            self.add(iri, PGO.column, Literal(fact.column))
+            self.add(iri, PGO.column, nt_string(fact.column))
         if fact.title_mention is not None:
             self.mention(iri, "Article", fact.title_mention, fact.index)
         for author in fact.authors:
@@ -398,11 +406,11 @@ class DocumentGraph:
 
     def quote(self, fact: QuoteFact) -> None:
         m = fact.mention
-        iri = local_iri("Quote", self.doc.id, m.start, m.end)
+        iri = self.local("Quote", m.start, m.end)
         self.add(iri, RDF.type, PGO.Quote)
         text = fact.text
         self.add(iri, RDFS.label, zh(text if len(text) <= 24 else text[:24] + "…"))
-        self.add(iri, PGO.text, Literal(text))
+        self.add(iri, PGO.text, nt_string(text))
         self.mention(iri, "Quote", m, fact.article)
         if fact.speaker is not None:
             self.add(iri, PGO.speaker, self.entity(fact.speaker.ref))
@@ -413,7 +421,7 @@ class DocumentGraph:
         if fact.place is not None:
             self.add(iri, PGO.atPlace, self.entity(fact.place.ref))
         if fact.date:
-            self.add(iri, PGO.date, date_literal(fact.date))
+            self.add(iri, PGO.date, nt_term(date_literal(fact.date)))
         if fact.article is not None:
             self.add(iri, PGO.inArticle, self.article_iri(fact.article))
 
@@ -434,15 +442,29 @@ def issuer_ref(name: str) -> EntityRef:
     return EntityRef("Organization", entity_key(name))
 
 
-def build_triples(ex: Extraction) -> set[Triple]:
-    """The triples of one document's named graph: a function of the document alone."""
-    return DocumentGraph(ex).build()
+def build_lines(ex: Extraction) -> list[bytes]:
+    """The triples of one document's named graph as N-Triples lines (any order): a
+    function of the document alone."""
+    return [f"{s} {p} {o} .\n".encode() for s, p, o in DocumentGraph(ex).build()]
+
+
+def build_triples(ex: Extraction) -> set[tuple[Node, Node, Node]]:
+    """The same triples as rdflib terms, read back by rdflib's Turtle parser (N-Triples is
+    Turtle; rdflib's N-Triples parser splits a literal holding U+2028 or U+0085)."""
+    graph = Graph().parse(data=b"".join(build_lines(ex)).decode("utf-8"), format="turtle")
+    return set(graph)  # type: ignore[arg-type]
 
 
 def date_literal(iso: str) -> Literal:
     """``2025-04-25`` → xsd:date, ``2025-04`` → xsd:gYearMonth, ``2025`` → xsd:gYear."""
-    datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}.get(len(iso), XSD.string)
+    datatype = {10: _XSD.date, 7: _XSD.gYearMonth, 4: _XSD.gYear}.get(len(iso), _XSD.string)
     return Literal(iso, datatype=datatype)
+
+
+def decimal(value: Decimal) -> str:
+    """An ``xsd:decimal``, written as rdflib writes ``Literal(text, datatype=XSD.decimal)``
+    (rdflib may normalise the lexical form: its writer decides here, not a copy of it)."""
+    return nt_term(Literal(decimal_text(value), datatype=_XSD.decimal))
 
 
 def decimal_text(value: Decimal) -> str:

@@ -2,7 +2,8 @@
 
 Oxigraph is a SPARQL 1.1 database written in Rust with a RocksDB backend; the README gives
 the measurements behind choosing it over rdflib's in-memory store. rdflib remains the API
-for building triples and for notebook users (:func:`rdflib_dataset`), through oxrdflib.
+for notebook users (:func:`rdflib_dataset`), through oxrdflib; a build writes its triples
+as N-Triples text (rdf/ntriples.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rdflib.term import Node
 
 from policygraph.errors import StoreError, StoreMissing
 from policygraph.namespaces import PREFIXES
+from policygraph.rdf.ntriples import nt_term
 from policygraph.resolve.labels import LABELS_GRAPH
 
 #: Graphs under this prefix hold the ontology and vocabularies, not extracted facts.
@@ -43,35 +45,6 @@ def to_ox(term: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
 def to_ox_quads(quads: Iterable[Quad]) -> Iterator[ox.Quad]:
     for s, p, o, g in quads:
         yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))  # type: ignore[arg-type]
-
-
-_ECHAR = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-def nt_literal(text: str, language: str) -> str:
-    """A language-tagged literal in N-Triples syntax, as :func:`nt_term` writes it."""
-    if '"' in text or "\\" in text or "\n" in text or "\r" in text:
-        text = text.translate(_ECHAR)
-    return f'"{text}"@{language}'
-
-
-def nt_term(term: Node) -> str:
-    """An rdflib term in N-Triples/N-Quads syntax: the same term :func:`to_ox` makes, as
-    text that Oxigraph's Rust parser reads back (no Python term objects on the way)."""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        text = str(term)
-        if '"' in text or "\\" in text or "\n" in text or "\r" in text:
-            text = text.translate(_ECHAR)
-        if term.language:
-            return f'"{text}"@{term.language}'
-        if term.datatype is not None:
-            return f'"{text}"^^<{term.datatype}>'
-        return f'"{text}"'
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    raise TypeError(f"cannot store {term!r}")
 
 
 def nquads(triples: Iterable[tuple[Node, Node, Node]], graph: URIRef) -> bytes:
