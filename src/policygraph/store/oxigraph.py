@@ -17,7 +17,6 @@ from rdflib.term import Node
 
 from policygraph.errors import StoreError, StoreMissing
 from policygraph.namespaces import PREFIXES
-from policygraph.rdf.ntriples import nt_term
 from policygraph.resolve.labels import LABELS_GRAPH
 
 #: Graphs under this prefix hold the ontology and vocabularies, not extracted facts.
@@ -45,28 +44,6 @@ def to_ox(term: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
 def to_ox_quads(quads: Iterable[Quad]) -> Iterator[ox.Quad]:
     for s, p, o, g in quads:
         yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))  # type: ignore[arg-type]
-
-
-def nquads(triples: Iterable[tuple[Node, Node, Node]], graph: URIRef) -> bytes:
-    """``triples`` as N-Quads, each twice: in ``graph`` and in the default graph (the
-    lines of :func:`nt_lines`, as a build loads a document's chunk)."""
-    lines = b"".join(nt_lines(triples))
-    return lines.replace(b" .\n", f" <{graph}> .\n".encode()) + lines
-
-
-def nt_lines(triples: Iterable[tuple[Node, Node, Node]]) -> Iterator[bytes]:
-    """``triples`` as N-Triples lines, each distinct term encoded once (a sentence repeats
-    on every mention in it)."""
-    written: dict[Node, bytes] = {}
-
-    def term(t: Node) -> bytes:
-        data = written.get(t)
-        if data is None:
-            data = written[t] = nt_term(t).encode("utf-8")
-        return data
-
-    for s, p, o in triples:
-        yield b" ".join((term(s), term(p), term(o))) + b" .\n"
 
 
 def from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> Node:
