@@ -173,22 +173,34 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
 @contextmanager
 def atomic_file(path: Path, mode: str = "wb") -> Iterator[IO]:  # type: ignore[type-arg]
-    """Write to a temporary file beside ``path`` and rename it into place on success."""
-    with atomic_path(path) as tmp:
+    """Write to a temporary file beside ``path`` and rename it into place on success.
+
+    The file is written through the descriptor ``mkstemp`` opened, never opened again by
+    name: opening it again with ``"wb"`` truncates it, and ext4 (``auto_da_alloc``) then
+    allocates every block of a truncated file when it is closed, as a guard for programs
+    that rewrite files in place. That cost 0.05-0.1 s per 150 MB file of an update."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, default_mode(directory=False))
         encoding = None if "b" in mode else "utf-8"
-        with open(tmp, mode, encoding=encoding, newline="" if encoding else None) as f:
+        with open(fd, mode, encoding=encoding, newline="" if encoding else None) as f:
             yield f
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def write_rdf_file(store: ox.Store, path: Path, fmt: str, *, threads: int = 1) -> Path:
     """``write_rdf`` into the file ``path``, atomically. Turtle and N-Triples are written
     by Oxigraph straight to the file: no Python on the way, so another thread can work."""
     rdf_format = RDF_FORMATS[fmt]
+    if rdf_format.supports_datasets:
+        with atomic_file(path) as f:
+            write_rdf(store, f, fmt, threads=threads)
+        return path
     with atomic_path(path) as tmp:
-        if rdf_format.supports_datasets:
-            with open(tmp, "wb") as f:
-                write_rdf(store, f, fmt, threads=threads)
-        else:
-            prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
-            store.dump(str(tmp), rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+        prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
+        store.dump(str(tmp), rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
     return path
