@@ -28,6 +28,7 @@ from policygraph.model import EntityRef
 from policygraph.namespaces import ONTOLOGY_GRAPH, PGO, RDF, VOCAB_GRAPH
 from policygraph.pipeline import dask_executor, workers
 from policygraph.pipeline.cache import ExtractionCache, Header, extractor_version, source_key
+from policygraph.pipeline.fingerprints import Fingerprints, Seen
 from policygraph.pipeline.mapstep import Mapped, extract_bytes, failure_mapped, warm_up
 from policygraph.pipeline.progress import Progress
 from policygraph.rdf.builder import Extraction, build_lines
@@ -441,29 +442,41 @@ def _build(
         version = extractor_version()
         old = reduce_state.load(previous_gen, version, incremental.recorded(previous_gen, version))
     known = old.docs if old is not None else {}
+    prints = Fingerprints(folder.previous_fingerprints(), extractor_version())
 
     def headers() -> Iterator[tuple[str, Summary]]:
         """The summary of every document the previous reduce does not hold, as
         extraction goes (map)."""
         tasks: list[tuple[Source, str, Path]] = []
         first: dict[bytes, Source] = {}  # by the sha256 of the bytes
+        cached = cache.keys()
         for source in sources:
-            try:
-                # Regular files only (a FIFO is never opened), the size limit, a file the
-                # manifest names that is missing: each is a bad input, skipped and named.
-                data = read_source(source)
-            except InputError as e:
-                _skip(Outcome(source, "", reason=str(e), bad_input=True), result, strict=strict)
-                continue
-            if data.strip():  # empty files are each skipped as empty, not as copies
-                kept_one = first.setdefault(hashlib.sha256(data).digest(), source)
+            seen = prints.unchanged(source)  # (its bytes, as the previous build read them)
+            if seen is None:
+                looked = prints.look(source)  # before reading: pipeline/fingerprints.py
+                try:
+                    # Regular files only (a FIFO is never opened), the size limit, a file
+                    # the manifest names that is missing: each a bad input, skipped, named.
+                    data = read_source(source)
+                except InputError as e:
+                    outcome = Outcome(source, "", reason=str(e), bad_input=True)
+                    _skip(outcome, result, strict=strict)
+                    continue
+                digest = hashlib.sha256(data).digest()
+                empty = not data.strip()
+                seen = Seen(source_key(source, data), digest, len(data))
+                del data
+                prints.record(source, looked, seen)
+            else:
+                empty = False  # (only documents kept are recorded: none is empty)
+            if not empty:  # empty files are each skipped as empty, not as copies
+                kept_one = first.setdefault(seen.digest, source)
                 if kept_one is not source:
                     _duplicate(source, kept_one, result)
                     continue
-            key = source_key(source, data)
-            sizes[source.name] = len(data)
-            del data
-            if key in known and cache.path(key).exists():  # (a lost extraction: made again)
+            key = seen.key
+            sizes[source.name] = seen.size
+            if key in known and key in cached:  # (a lost extraction: made again)
                 kept.append(Kept(known[key], source.name, key))
                 continue
             header = cache.header(key)
@@ -518,6 +531,7 @@ def _build(
         # one warm worker for the next build, not --jobs
         pool.trim(1 if pool is workers.SHARED else 0)
     checkpoint("extracted")
+    folder.sweep()
     step.done(
         f"extraction: {result.extracted} document(s) read and extracted by {result.jobs} "
         "worker(s), "
@@ -536,6 +550,7 @@ def _build(
         )
 
     corpus = Corpus(kept, None, sum(sizes.values()), texts, summaries, old)
+    corpus.fingerprints = prints.records({k.name for k in kept})
     publish(folder, corpus, result, budget.jobs, views=views, progress=progress, step=step)
 
 
@@ -553,6 +568,8 @@ class Corpus:
     texts: Callable[[Path, Path | None], None]
     summaries: dict[str, Summary] = field(default_factory=dict)
     state: reduce_state.State | None = None
+    #: what each kept source's ``stat`` was, for the next build (pipeline/fingerprints.py)
+    fingerprints: dict[str, list[object]] = field(default_factory=dict)
 
 
 def publish(
@@ -700,7 +717,7 @@ def publish(
             compaction.result()  # its error, if any, fails the build here
             step.done("compaction: the store's files compacted, in the background")
         del store  # RocksDB holds a lock on the folder until the store is dropped
-        folder.publish(gen, current)
+        folder.publish(gen, current, corpus.fingerprints)
         step.done("publish: the new outputs replaced the old ones in one step")
     except BaseException as e:
         # Close the store before its folder goes: RocksDB's own threads may still write

