@@ -96,6 +96,33 @@ def test_user_graphs_survive_an_update(tmp_path: Path) -> None:
     assert ox.Quad(note.subject, note.predicate, note.object, ox.DefaultGraph()) in store_quads(out)
 
 
+def test_a_users_copy_of_a_documents_triple_is_written_once(tmp_path: Path) -> None:
+    """A user's graph that states a triple of a document's own part: the Turtle has it in
+    that document's part while the document states it, and among the shared lines once it
+    no longer does (store/chunks.py ``not_owned``, whose answers an update keeps)."""
+    folder = _corpus(tmp_path)
+    out = tmp_path / "out"
+    pg.build([folder], out, views=False)
+    surface = '<https://w3id.org/policygraph/ontology#surface> "常住人口城镇化率接近70%"'
+    query = f'SELECT ?s WHERE {{ ?s {surface} FILTER(STRENDS(STR(?s), "-target")) }}'
+    (row,) = pg.open(out).oxigraph().query(query)  # type: ignore[union-attr,misc]
+    insert = f"INSERT DATA {{ GRAPH <https://example.org/notes> {{ {row[0]} {surface} }} }}"
+
+    def with_note(target: Path) -> None:
+        pg.run_update(insert, store=target / "store")
+        pg.build([folder], target, views=False)  # (a store edited since: loaded afresh)
+
+    with_note(out)
+    text = (folder / "b.txt").read_text(encoding="utf-8")
+    (folder / "b.txt").write_text(text.replace("接近70%", "超过72%"), encoding="utf-8")
+    again = pg.build([folder], out, views=False)
+    assert again.changed == 1
+    ref = tmp_path / "ref"
+    pg.build([folder], ref, views=False)
+    with_note(ref)
+    assert_same_build(out, ref)
+
+
 def test_the_api_functions_stay_callable(tmp_path: Path) -> None:
     """``pg.build`` after ``from policygraph.pipeline.build import …`` (the package attribute is
     then the module) and twice in a notebook: both calls build."""

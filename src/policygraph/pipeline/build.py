@@ -886,14 +886,19 @@ def write_files(
     everything = set(shared)
     for lines, _ in others.values():
         everything.update(lines)
-    once = chunks.not_owned(store, sorted(everything), parts)
-    digest = hashlib.sha256(b"".join(once)).digest()
-    if st.shared_body[0] != digest:
-        st.shared_body = (digest, chunks.turtle_body(once))
+    # Which documents' graphs are not those the previous files were made from: only the
+    # lines that name their nodes may have changed owner (None: ask about every line).
+    changed = None
+    if previous is not None and rederived is not None:
+        was = previous.graphs
+        changed = [g for g, path in parts.items() if was.get(g, ("",))[0] != path.name]
+        changed += [g for g in was if g not in parts]
+    once, st.owned = chunks.not_owned(store, sorted(everything), parts, st.owned, changed)
+    st.shared_body = chunks.body_update(once, st.shared_body)
     if ready is not None:
         ready()
     with atomic_file(gen / TRIG) as trig, atomic_file(gen / TURTLE) as turtle:
-        head = chunks.prefix_lines() + st.shared_body[1]
+        head = chunks.prefix_lines() + st.shared_body.turtle
         turtle.write(head)
         placed = _assemble(trig, turtle, parts, others, previous, len(head))
     layout.save(gen, layout.Layout(gen / TRIG, gen / TURTLE, placed))

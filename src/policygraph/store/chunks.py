@@ -26,6 +26,7 @@ import json
 import os
 import re
 import struct
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -145,20 +146,44 @@ def _any_local() -> re.Pattern[bytes]:
     return re.compile(rb"<" + re.escape(str(ID).encode()) + rb"(?:" + segments.encode() + rb")/")
 
 
-def not_owned(store: ox.Store, lines: Iterable[bytes], documents: Iterable[str]) -> list[bytes]:
-    """The shared ``lines`` that no document has in its own part of the Turtle.
+def not_owned(
+    store: ox.Store,
+    lines: Iterable[bytes],
+    documents: Iterable[str],
+    known: dict[bytes, bool] | None = None,
+    changed: Iterable[str] | None = None,
+) -> tuple[list[bytes], dict[bytes, bool]]:
+    """The shared ``lines`` that no document has in its own part of the Turtle, and
+    whether each line that names a document's own node is owned (for the next build).
 
     A line that names no document's own node is in no document's part. One that does (a
     corpus-level triple about a target, a user's copy of a mention's triple, or a document
     that names another document's node) is dropped when a document graph that states it
-    counts it as its own: the Turtle then has it once, in that document's part."""
+    counts it as its own: the Turtle then has it once, in that document's part.
+
+    Only the graphs of the documents whose own nodes a line names decide that. So the
+    answers ``known`` from the previous build hold for every line that names no node of
+    a ``changed`` document graph (added, removed or replaced): an update asks the store
+    about those lines only (1,700 lookups, 0.1 s, on the bulk graph). ``changed`` None:
+    ask about every line."""
     docs = {graph: graph.removeprefix(str(ID) + "graph/") for graph in documents}
+    prefix = str(ID) + "graph/"
+    moved = None
+    if changed is not None:
+        moved = [_local_pattern(g.removeprefix(prefix)) for g in changed if g.startswith(prefix)]
+    known = known or {}
+    answers: dict[bytes, bool] = {}
     kept = []
     for line in lines:
-        if _any_local().search(line) and _owned(store, line, docs):
-            continue
+        if _any_local().search(line):
+            owned = known.get(line)
+            if owned is None or moved is None or any(p.search(line) for p in moved):
+                owned = _owned(store, line, docs)
+            answers[line] = owned
+            if owned:
+                continue
         kept.append(line)
-    return kept
+    return kept, answers
 
 
 def _owned(store: ox.Store, line: bytes, docs: dict[str, str]) -> bool:
@@ -178,6 +203,89 @@ def turtle_body(lines: list[bytes]) -> bytes:
     if not lines:
         return b""
     return _turtle(ox.parse(b"".join(lines), ox.RdfFormat.N_TRIPLES))
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """The Turtle of the shared lines (:func:`turtle_body`), with the sorted distinct lines
+    it was written from and their distinct subjects, in order: one block of the Turtle
+    each, which :func:`body_update` copies when the subject's lines did not change."""
+
+    turtle: bytes = b""
+    lines: tuple[bytes, ...] = ()
+    subjects: tuple[bytes, ...] = ()
+
+
+def _subject(line: bytes) -> bytes:
+    return line[: line.index(b" ")]  # (an N-Triples subject holds no space)
+
+
+def _subjects(lines: Iterable[bytes]) -> tuple[bytes, ...]:
+    out: list[bytes] = []
+    for line in lines:
+        subject = line[: line.index(b" ")]
+        if not out or out[-1] != subject:
+            out.append(subject)
+    return tuple(out)
+
+
+#: Where a subject's block starts in Oxigraph's Turtle: a line not indented (its other
+#: lines are; every literal is written on one line).
+_BLOCK = re.compile(rb"^(?=\S)", re.M)
+
+
+def body(lines: list[bytes]) -> Body:
+    """The :class:`Body` of sorted distinct N-Triples ``lines``, written whole."""
+    return Body(turtle_body(lines), tuple(lines), _subjects(lines))
+
+
+def body_update(lines: list[bytes], old: Body) -> Body:
+    """:func:`body` of ``lines``, from ``old``: the blocks of the subjects whose lines are
+    the same are copied, the others written again. Sorted lines come subject by subject,
+    and Oxigraph writes each subject's block from its lines alone, so the Turtle of all
+    the lines is the blocks of each subject's lines put together (tests/test_chunks_body.py
+    checks this against :func:`body`). An update changes a few subjects of 21,000 on the
+    bulk graph: 0.11 → 0.03 s. Anything unexpected (a blank node among the changed lines,
+    blocks that do not match the subjects) and the body is written whole."""
+    if tuple(lines) == old.lines:
+        return old
+    if not old.lines:
+        return body(lines)
+    changed_lines = set(old.lines).symmetric_difference(lines)
+    if any(b"_:" in line for line in changed_lines):
+        return body(lines)
+    changed = sorted({_subject(line) for line in changed_lines})
+    starts = [m.start() for m in _BLOCK.finditer(old.turtle)]
+    if len(starts) != len(old.subjects):
+        return body(lines)
+    starts.append(len(old.turtle))
+    pieces = []
+    for subject in changed:
+        lo = bisect_left(lines, subject + b" ")
+        pieces.append(lines[lo : bisect_left(lines, subject + b"!", lo)])
+    fresh = turtle_body([line for piece in pieces for line in piece])
+    fresh_starts = [m.start() for m in _BLOCK.finditer(fresh)]
+    if len(fresh_starts) != sum(1 for piece in pieces if piece):
+        return body(lines)
+    fresh_starts.append(len(fresh))
+    turtle: list[bytes] = []
+    subjects: list[bytes] = []
+    at = 0  # the next of the old subjects (and blocks) to copy
+    block = 0  # the next of the fresh blocks
+    for subject, piece in zip(changed, pieces, strict=True):
+        i = bisect_left(old.subjects, subject, at)
+        turtle.append(old.turtle[starts[at] : starts[i]])
+        subjects.extend(old.subjects[at:i])
+        if i < len(old.subjects) and old.subjects[i] == subject:
+            i += 1  # its old block goes
+        if piece:
+            turtle.append(fresh[fresh_starts[block] : fresh_starts[block + 1]])
+            subjects.append(subject)
+            block += 1
+        at = i
+    turtle.append(old.turtle[starts[at] :])
+    subjects.extend(old.subjects[at:])
+    return Body(b"".join(turtle), tuple(lines), tuple(subjects))
 
 
 def _turtle(triples: Iterable[ox.Triple]) -> bytes:

@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 #: The state file in a generation folder.
 STATE = "reduce.state"
 #: Magic and format; then the sha256 of the payload, then the payload (a pickle).
-_MAGIC = b"PGSTATE2"
+_MAGIC = b"PGSTATE3"
 _DIGEST = 32
 
 
@@ -78,8 +78,11 @@ class State:
     others: dict[str, tuple[list[bytes], bytes]] = field(default_factory=dict)
     #: shared entity → its line of the labels graph
     labels: dict[EntityRef, bytes] = field(default_factory=dict)
-    #: (sha256 of the shared lines written once in the Turtle, their Turtle)
-    shared_body: tuple[bytes, bytes] = (b"", b"")
+    #: the shared lines written once in the Turtle, and their Turtle
+    shared_body: chunks.Body = field(default_factory=chunks.Body)
+    #: shared line that names a document's own node → whether a document owns it
+    #: (store/chunks.py ``not_owned``), as the files of this state's generation have it
+    owned: dict[bytes, bool] = field(default_factory=dict)
 
     def add(self, key: str, doc_id: str, part: Part, size: int) -> None:
         self.docs[key] = doc_id
