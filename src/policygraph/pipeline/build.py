@@ -47,6 +47,7 @@ from policygraph.store import state as reduce_state
 from policygraph.store.outputs import OutputFolder, checkpoint
 from policygraph.store.oxigraph import OWN_NAMESPACE, copy_user_graphs
 from policygraph.store.serialize import atomic_file
+from policygraph.store.shared import body_update
 from policygraph.store.texts import TEXTS, write_texts
 from policygraph.text.loader import Source, find_sources, read_source
 
@@ -894,13 +895,11 @@ def write_files(
         changed = [g for g, path in parts.items() if was.get(g, ("",))[0] != path.name]
         changed += [g for g in was if g not in parts]
     once, st.owned = chunks.not_owned(store, sorted(everything), parts, st.owned, changed)
-    st.shared_body = chunks.body_update(once, st.shared_body)
-    if ready is not None:
-        ready()
+    st.shared_body = body_update(once, st.shared_body)
     with atomic_file(gen / TRIG) as trig, atomic_file(gen / TURTLE) as turtle:
         head = chunks.prefix_lines() + st.shared_body.turtle
         turtle.write(head)
-        placed = _assemble(trig, turtle, parts, others, previous, len(head))
+        placed = _assemble(trig, turtle, parts, others, previous, len(head), ready)
     layout.save(gen, layout.Layout(gen / TRIG, gen / TURTLE, placed))
     triples = len(once) + st.local
     types: Counter[str] = Counter(st.types)
@@ -918,12 +917,18 @@ def _assemble(
     others: dict[str, tuple[list[bytes], bytes]],
     previous: layout.Layout | None,
     turtle_at: int,
+    ready: Callable[[], None] | None = None,
 ) -> dict[str, layout.Entry]:
     """Both files in one pass over the graphs in name order: each graph's TriG block into
     ``trig`` and a document's own part into ``turtle`` (which holds ``turtle_at`` bytes
     already), from its chunk file (opened once) or, when the graph is the one the
     ``previous`` generation's files hold, from those files in runs (store/layout.py).
-    Returns where each graph went."""
+    Returns where each graph went.
+
+    ``ready`` (the state's save, which pickles holding the GIL for 0.1 s) is called while
+    the kernel copies: from the start when each chunk is copied (a clean build), else
+    once the longest run of unchanged graphs, most of both files, is being copied.
+    Called at the start of an update, it held up this loop's Python by as long."""
     placed: dict[str, layout.Entry] = {}
     prefix = chunks.prefix_lines()
     started = False
@@ -936,13 +941,30 @@ def _assemble(
             runs = [layout.Runs(old_trig.fileno(), trig), layout.Runs(old_turtle.fileno(), turtle)]
         copiers = files.enter_context(ThreadPoolExecutor(2, thread_name_prefix="policygraph-copy"))
 
-        def flush() -> None:
-            layout.flush_all(runs, copiers)
+        def flush(during: Callable[[], None] | None = None) -> None:
+            layout.flush_all(runs, copiers, during)
 
-        for name in sorted({*parts, *others}):
+        names = sorted({*parts, *others})
+        idents = [
+            path.name if path is not None else hashlib.sha256(others[name][1]).hexdigest()
+            for name, path in ((name, parts.get(name)) for name in names)
+        ]
+        olds = [previous.graphs.get(name) if previous is not None else None for name in names]
+        # where the longest run of graphs copied from the previous files ends
+        longest, size, copied = -1, 0, -1
+        for i, (ident, was) in enumerate(zip(idents, olds, strict=True)):
+            size = size + was[2] + was[4] if was is not None and was[0] == ident else 0
+            if size > copied:
+                longest, copied = i, size
+        if ready is not None and previous is None:
+            ready()
+            ready = None
+
+        for i, (name, ident, was) in enumerate(zip(names, idents, olds, strict=True)):
             path = parts.get(name)
-            ident = path.name if path is not None else hashlib.sha256(others[name][1]).hexdigest()
-            was = previous.graphs.get(name) if previous is not None else None
+            if i == longest + 1 and ready is not None:  # the longest run is copied now
+                flush(ready)
+                ready = None
             if was is not None and was[0] == ident:
                 _, to, tl, uo, ul = was
                 if tl and not started:
@@ -978,7 +1000,7 @@ def _assemble(
                         chunks.copy_range(f.fileno(), out.fileno(), offset, length)
             placed[name] = (ident, tpos, stored.trig[1], upos, stored.turtle[1])
             tpos, upos = tpos + stored.trig[1], upos + stored.turtle[1]
-        flush()
+        flush(ready)
     return placed
 
 

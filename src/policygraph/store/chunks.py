@@ -26,7 +26,6 @@ import json
 import os
 import re
 import struct
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -203,89 +202,6 @@ def turtle_body(lines: list[bytes]) -> bytes:
     if not lines:
         return b""
     return _turtle(ox.parse(b"".join(lines), ox.RdfFormat.N_TRIPLES))
-
-
-@dataclass(frozen=True, slots=True)
-class Body:
-    """The Turtle of the shared lines (:func:`turtle_body`), with the sorted distinct lines
-    it was written from and their distinct subjects, in order: one block of the Turtle
-    each, which :func:`body_update` copies when the subject's lines did not change."""
-
-    turtle: bytes = b""
-    lines: tuple[bytes, ...] = ()
-    subjects: tuple[bytes, ...] = ()
-
-
-def _subject(line: bytes) -> bytes:
-    return line[: line.index(b" ")]  # (an N-Triples subject holds no space)
-
-
-def _subjects(lines: Iterable[bytes]) -> tuple[bytes, ...]:
-    out: list[bytes] = []
-    for line in lines:
-        subject = line[: line.index(b" ")]
-        if not out or out[-1] != subject:
-            out.append(subject)
-    return tuple(out)
-
-
-#: Where a subject's block starts in Oxigraph's Turtle: a line not indented (its other
-#: lines are; every literal is written on one line).
-_BLOCK = re.compile(rb"^(?=\S)", re.M)
-
-
-def body(lines: list[bytes]) -> Body:
-    """The :class:`Body` of sorted distinct N-Triples ``lines``, written whole."""
-    return Body(turtle_body(lines), tuple(lines), _subjects(lines))
-
-
-def body_update(lines: list[bytes], old: Body) -> Body:
-    """:func:`body` of ``lines``, from ``old``: the blocks of the subjects whose lines are
-    the same are copied, the others written again. Sorted lines come subject by subject,
-    and Oxigraph writes each subject's block from its lines alone, so the Turtle of all
-    the lines is the blocks of each subject's lines put together (tests/test_chunks_body.py
-    checks this against :func:`body`). An update changes a few subjects of 21,000 on the
-    bulk graph: 0.11 → 0.03 s. Anything unexpected (a blank node among the changed lines,
-    blocks that do not match the subjects) and the body is written whole."""
-    if tuple(lines) == old.lines:
-        return old
-    if not old.lines:
-        return body(lines)
-    changed_lines = set(old.lines).symmetric_difference(lines)
-    if any(b"_:" in line for line in changed_lines):
-        return body(lines)
-    changed = sorted({_subject(line) for line in changed_lines})
-    starts = [m.start() for m in _BLOCK.finditer(old.turtle)]
-    if len(starts) != len(old.subjects):
-        return body(lines)
-    starts.append(len(old.turtle))
-    pieces = []
-    for subject in changed:
-        lo = bisect_left(lines, subject + b" ")
-        pieces.append(lines[lo : bisect_left(lines, subject + b"!", lo)])
-    fresh = turtle_body([line for piece in pieces for line in piece])
-    fresh_starts = [m.start() for m in _BLOCK.finditer(fresh)]
-    if len(fresh_starts) != sum(1 for piece in pieces if piece):
-        return body(lines)
-    fresh_starts.append(len(fresh))
-    turtle: list[bytes] = []
-    subjects: list[bytes] = []
-    at = 0  # the next of the old subjects (and blocks) to copy
-    block = 0  # the next of the fresh blocks
-    for subject, piece in zip(changed, pieces, strict=True):
-        i = bisect_left(old.subjects, subject, at)
-        turtle.append(old.turtle[starts[at] : starts[i]])
-        subjects.extend(old.subjects[at:i])
-        if i < len(old.subjects) and old.subjects[i] == subject:
-            i += 1  # its old block goes
-        if piece:
-            turtle.append(fresh[fresh_starts[block] : fresh_starts[block + 1]])
-            subjects.append(subject)
-            block += 1
-        at = i
-    turtle.append(old.turtle[starts[at] :])
-    subjects.extend(old.subjects[at:])
-    return Body(b"".join(turtle), tuple(lines), tuple(subjects))
 
 
 def _turtle(triples: Iterable[ox.Triple]) -> bytes:

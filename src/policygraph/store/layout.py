@@ -18,6 +18,8 @@ never copied from (the build then assembles from the chunks, as a first build do
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,14 +113,24 @@ class Runs:
         self._start = self._end = -1
 
 
-def flush_all(runs: list[Runs], pool: ThreadPoolExecutor) -> None:
+def flush_all(
+    runs: list[Runs], pool: ThreadPoolExecutor, during: Callable[[], None] | None = None
+) -> None:
     """Copy the pending runs of both files at once, one thread each (the kernel copies;
     no GIL): the two final runs of an update are most of 300 MB on the bulk graph, copied
-    in 0.05 s side by side against 0.09-0.18 s one after the other."""
+    in 0.05 s side by side against 0.09-0.18 s one after the other. ``during`` is called
+    once the copies have started."""
     pending = [run for run in runs if run.pending]
-    if len(pending) < 2:
-        for run in pending:
-            run.flush()
-        return
-    for done in [pool.submit(run.flush) for run in pending]:
+    started = [threading.Event() for _ in pending]
+
+    def copy(run: Runs, event: threading.Event) -> None:
+        event.set()
+        run.flush()
+
+    copies = [pool.submit(copy, run, event) for run, event in zip(pending, started, strict=True)]
+    if during is not None:
+        for event in started:
+            event.wait()
+        during()
+    for done in copies:
         done.result()

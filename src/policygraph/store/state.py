@@ -36,13 +36,14 @@ from policygraph.model import EntityRef
 from policygraph.resolve.summary import Summary
 from policygraph.store import chunks
 from policygraph.store.chunks import Stored
+from policygraph.store.shared import Body
 
 log = logging.getLogger(__name__)
 
 #: The state file in a generation folder.
 STATE = "reduce.state"
 #: Magic and format; then the sha256 of the payload, then the payload (a pickle).
-_MAGIC = b"PGSTATE3"
+_MAGIC = b"PGSTATE4"
 _DIGEST = 32
 
 
@@ -66,9 +67,11 @@ class State:
     docs: dict[str, str] = field(default_factory=dict)
     #: cache key → size of its chunk file, as the build read it
     sizes: dict[str, int] = field(default_factory=dict)
-    votes: dict[EntityRef, Counter[str]] = field(default_factory=dict)
+    # (plain dicts of counts, not Counters: 11,000 Counters took most of the pickling,
+    # a C loop over dicts holding the GIL that the build's main thread waits for)
+    votes: dict[EntityRef, dict[str, int]] = field(default_factory=dict)
     entities: Counter[EntityRef] = field(default_factory=Counter)
-    policies: dict[EntityRef, Counter[str]] = field(default_factory=dict)
+    policies: dict[EntityRef, dict[str, int]] = field(default_factory=dict)
     shared: Counter[bytes] = field(default_factory=Counter)
     local: int = 0
     types: Counter[str] = field(default_factory=Counter)
@@ -79,7 +82,7 @@ class State:
     #: shared entity → its line of the labels graph
     labels: dict[EntityRef, bytes] = field(default_factory=dict)
     #: the shared lines written once in the Turtle, and their Turtle
-    shared_body: chunks.Body = field(default_factory=chunks.Body)
+    shared_body: Body = field(default_factory=Body)
     #: shared line that names a document's own node → whether a document owns it
     #: (store/chunks.py ``not_owned``), as the files of this state's generation have it
     owned: dict[bytes, bool] = field(default_factory=dict)
@@ -97,7 +100,7 @@ class State:
     def _apply(self, part: Part, sign: int) -> None:
         s = part.summary
         for ref, counts in s.votes.items():
-            mine = self.votes.setdefault(ref, Counter())
+            mine = self.votes.setdefault(ref, {})
             for label, n in counts.items():
                 _bump(mine, label, sign * n)
             if not mine:
@@ -105,7 +108,7 @@ class State:
         for ref in s.entities:
             _bump(self.entities, ref, sign)
         for policy, doc_id in s.policies.items():
-            ids = self.policies.setdefault(policy, Counter())
+            ids = self.policies.setdefault(policy, {})
             _bump(ids, doc_id, sign)
             if not ids:
                 del self.policies[policy]
@@ -157,7 +160,7 @@ def _order(ref: EntityRef) -> tuple[str, str]:
     return ref.cls, ref.key
 
 
-def _bump(counter: Counter, item: object, n: int) -> None:  # type: ignore[type-arg]
+def _bump(counter: dict, item: object, n: int) -> None:  # type: ignore[type-arg]
     value = counter.get(item, 0) + n
     if value < 0:
         raise ValueError("a count below zero: the state does not match the documents")

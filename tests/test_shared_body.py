@@ -1,4 +1,4 @@
-"""The Turtle of the shared lines, made again by subject (store/chunks.py ``body_update``),
+"""The Turtle of the shared lines, made again by subject (store/shared.py ``body_update``),
 is the Turtle written whole: for lines and subjects added, changed and removed anywhere."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import pytest
 import policygraph as pg
 from conftest import assert_same_build, small_corpus
 from policygraph.pipeline.cache import extractor_version
-from policygraph.store import chunks, incremental
+from policygraph.store import incremental
+from policygraph.store import shared as body_of
 from policygraph.store import state as reduce_state
 
 ORG = "https://w3id.org/policygraph/id/org/"
@@ -20,14 +21,14 @@ TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
 @pytest.fixture(scope="module")
-def shared(seed_build) -> list[bytes]:  # type: ignore[no-untyped-def]
+def shared_lines(seed_build) -> list[bytes]:  # type: ignore[no-untyped-def]
     """The lines the seed build wrote once at the head of its Turtle."""
     gen = (seed_build.out / ".policygraph" / "current").resolve()
     version = extractor_version()
     st = reduce_state.load(gen, version, incremental.recorded(gen, version))
     assert st is not None
     lines = list(st.shared_body.lines)
-    assert len(lines) > 100 and len({chunks._subject(line) for line in lines}) > 20
+    assert len(lines) > 100 and len({body_of._subject(line) for line in lines}) > 20
     return lines
 
 
@@ -46,11 +47,11 @@ def _new_line(rng: random.Random, subjects: list[bytes]) -> bytes:
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_by_subject_equals_whole(shared: list[bytes], seed: int) -> None:
+def test_by_subject_equals_whole(shared_lines: list[bytes], seed: int) -> None:
     rng = random.Random(seed)
-    old = chunks.body(shared)
-    assert old.subjects == tuple(sorted({chunks._subject(line) for line in shared}))
-    lines = set(shared)
+    old = body_of.body(shared_lines)
+    assert old.subjects == tuple(sorted({body_of._subject(line) for line in shared_lines}))
+    lines = set(shared_lines)
     subjects = list(old.subjects)
     for _ in range(rng.choice((1, 2, 5, 30))):
         what = rng.randrange(3)
@@ -58,25 +59,25 @@ def test_by_subject_equals_whole(shared: list[bytes], seed: int) -> None:
             lines.discard(rng.choice(sorted(lines)))
         elif what == 1:  # a subject goes, all its lines
             gone = rng.choice(subjects)
-            lines = {line for line in lines if chunks._subject(line) != gone}
+            lines = {line for line in lines if body_of._subject(line) != gone}
         else:
             lines.add(_new_line(rng, subjects))
     new = sorted(lines)
-    assert chunks.body_update(new, old) == chunks.body(new)
+    assert body_of.body_update(new, old) == body_of.body(new)
 
 
-def test_unchanged_lines_give_the_same_body(shared: list[bytes]) -> None:
-    old = chunks.body(shared)
-    assert chunks.body_update(list(shared), old) is old
+def test_unchanged_lines_give_the_same_body(shared_lines: list[bytes]) -> None:
+    old = body_of.body(shared_lines)
+    assert body_of.body_update(list(shared_lines), old) is old
 
 
-def test_blank_nodes_and_a_first_build_are_written_whole(shared: list[bytes]) -> None:
-    old = chunks.body(shared)
+def test_blank_nodes_and_a_first_build_are_written_whole(shared_lines: list[bytes]) -> None:
+    old = body_of.body(shared_lines)
     blank = b"_:b1 " + LABEL.encode() + b' "x" .\n'
-    new = sorted([*shared, blank])
-    assert chunks.body_update(new, old) == chunks.body(new)
-    assert chunks.body_update(shared, chunks.Body()) == old
-    assert chunks.body_update([], old) == chunks.body([])
+    new = sorted([*shared_lines, blank])
+    assert body_of.body_update(new, old) == body_of.body(new)
+    assert body_of.body_update(shared_lines, body_of.Body()) == old
+    assert body_of.body_update([], old) == body_of.body([])
 
 
 def test_the_file_is_the_same_after_updates(tmp_path: Path) -> None:
