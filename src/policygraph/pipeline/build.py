@@ -486,6 +486,10 @@ def _build(
             else:
                 kept.append(Kept(header.doc_id, source.name, key))
                 yield key, header.summary()
+        # The old generations go now, while this process waits for the extraction: the
+        # worker has the other core (started with the build, the unlinks took a core it
+        # needed).
+        folder.sweep()
         size = sum(sizes[task[0].name] for task in tasks)
         result.megabytes = size / 1e6
         result.jobs = budget.jobs or auto_jobs(size)
@@ -532,7 +536,6 @@ def _build(
         # one warm worker for the next build, not --jobs
         pool.trim(1 if pool is workers.SHARED else 0)
     checkpoint("extracted")
-    folder.sweep()
     step.done(
         f"extraction: {result.extracted} document(s) read and extracted by {result.jobs} "
         "worker(s), "

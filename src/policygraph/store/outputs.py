@@ -242,9 +242,9 @@ class OutputFolder:
         self._old = old
 
     def sweep(self) -> None:
-        """Start removing the old generations :meth:`clean` found, in a thread. An update
-        calls it after extraction: started at once, the unlinks took a core from the
-        worker that extracts the one changed document (0.1-0.3 s later done)."""
+        """Start removing the old generations :meth:`clean` found, in a thread. A build
+        calls it once its sources are read: started with the lock, the unlinks took a
+        core from the worker that extracts a changed document (0.1-0.3 s later done)."""
         if self._old and self._cleaner is None:
             self._cleaner = threading.Thread(target=_remove_all, args=(self._old,), daemon=True)
             self._cleaner.start()
