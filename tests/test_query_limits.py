@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 import time
@@ -64,6 +65,26 @@ def test_a_query_within_its_timeout_gives_the_same_answer(store: Path) -> None:
     # Errors raised in the worker thread reach the caller as they are.
     with pytest.raises(q.QueryError, match="malformed"):
         q.execute("SELECT ?x WHERE {", store=store, timeout=30)
+
+
+def test_an_error_after_the_solutions_leaves_them_in_their_thread(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error raised in the query thread once the solutions exist reaches the caller
+    without them: pyoxigraph's solutions dropped by another thread (the garbage collector
+    in the caller's) raise an unraisable "unsendable" RuntimeError in unrelated code."""
+
+    def fail(self: q.Result, *args: object, **kwargs: object) -> str:
+        raise ValueError("the writer failed")
+
+    monkeypatch.setattr(q.Result, "serialize", fail)
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    with pytest.raises(ValueError, match="the writer failed") as caught:
+        q.execute("SELECT * WHERE { ?s ?p ?o } LIMIT 3", store=store, timeout=30)
+    del caught
+    gc.collect()
+    assert unraisable == []
 
 
 def test_negative_limits_are_usage_errors(store: Path) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
+import traceback
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -344,6 +345,23 @@ def run_query(
         raise QueryError(f"query failed: {e}") from None
 
 
+def release_frames(error: BaseException) -> None:
+    """Clear the local variables of the frames ``error`` and the exceptions it came from
+    went through, in the thread that raised it. pyoxigraph's query solutions may be dropped
+    only by the thread that made them: an exception handed to another thread kept them in
+    its traceback until the garbage collector freed them there, which pyo3 reports as an
+    unraisable "unsendable" RuntimeError in whatever code runs then."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [error]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        traceback.clear_frames(e.__traceback__)  # (the frame running now is skipped)
+        todo += [e.__cause__, e.__context__]
+
+
 def execute(
     sparql: str,
     *,
@@ -382,6 +400,7 @@ def execute(
         try:
             outcome.append(answer())
         except BaseException as e:  # handed to the caller's thread, raised there
+            release_frames(e)
             outcome.append(e)
 
     worker = threading.Thread(target=work, name="policygraph-query", daemon=True)

@@ -27,6 +27,7 @@ search, class counts, document titles) is read once per store generation.
 
 from __future__ import annotations
 
+import logging
 import threading
 import unicodedata
 from array import array
@@ -43,13 +44,16 @@ import pyoxigraph as ox
 from markupsafe import Markup
 
 from policygraph.namespaces import ID, ONTOLOGY_GRAPH, PGO, PREFIXES, VOCAB
-from policygraph.query.sparql import NameIndex, effective_params, saved_queries
+from policygraph.query.sparql import NameIndex, effective_params, release_frames, saved_queries
 from policygraph.rdf.iris import slug
 from policygraph.serve.explore import lists as L
 from policygraph.serve.explore import twins
 from policygraph.serve.explore.neighbours import Graph, layout, pick
 from policygraph.serve.explore.text import Mark, Sentences, highlight, render, sentence_starts
 from policygraph.store.texts import TEXTS, read_text
+
+log = logging.getLogger(__name__)
+
 
 #: Rows a page shows for one property before it says how many more there are.
 ROWS_PER_PROPERTY = 50
@@ -338,7 +342,7 @@ class Explorer:
                 self._index = (location, self._read_index())
                 documents = [iri for iri, _ in self._index[1].documents]
                 threading.Thread(
-                    target=warm_sentences, args=(location, documents), daemon=True
+                    target=_in_background, args=(warm_sentences, location, documents), daemon=True
                 ).start()
             return self._index[1]
 
@@ -355,7 +359,10 @@ class Explorer:
                     self._warm[1].stopped = True
                 self._warm = (location, L.Warm(self.select))
                 threading.Thread(
-                    target=self._warm[1].fill, name="policygraph-saved-queries", daemon=True
+                    target=_in_background,
+                    args=(self._warm[1].fill,),
+                    name="policygraph-saved-queries",
+                    daemon=True,
                 ).start()
             return self._warm[1]
 
@@ -1203,6 +1210,18 @@ def _read(folder: Path, doc_id: str) -> str | None:
 #: sources from hundreds of documents (0.14 s of 0.25 s on 上海市's page, bulk graph).
 #: Filled lazily and, for a new generation, by :func:`warm_sentences` in the background.
 _STARTS: dict[Path, dict[str, array[int]]] = {}
+
+
+def _in_background(work: Callable[..., object], *args: object) -> None:
+    """Run a warming thread's ``work``: what it reads ahead is only a head start (pages
+    read for themselves what it has not), so its failure (the store gone with its
+    generation, say) ends it quietly. The exception's frames are cleared here: they may
+    hold pyoxigraph query solutions, which only this thread may drop (release_frames)."""
+    try:
+        work(*args)
+    except Exception as e:
+        release_frames(e)
+        log.debug("reading ahead stopped: %s", e)
 
 
 def warm_sentences(location: Path, documents: list[str]) -> None:
