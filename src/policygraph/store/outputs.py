@@ -160,31 +160,30 @@ class OutputFolder:
         gen.mkdir()
         return gen
 
-    def previous_sources(self) -> dict[str, str]:
-        """``{document name: cache key}`` of the current outputs (empty when there are
-        none, or they were built before incremental builds)."""
+    def _current_json(self, name: str) -> dict[str, object]:
+        """The JSON object in the file ``name`` of the current outputs; empty when there
+        are none, or the file is missing, damaged or not an object."""
         current = self.current()
         if current is None:
             return {}
         try:
-            data = json.loads((current / SOURCES).read_text("utf-8"))
+            data = json.loads((current / name).read_text("utf-8"))
         except (OSError, ValueError):
             return {}
-        documents = data.get("documents", {}) if isinstance(data, dict) else {}
+        return data if isinstance(data, dict) else {}
+
+    def previous_sources(self) -> dict[str, str]:
+        """``{document name: cache key}`` of the current outputs (empty when there are
+        none, or they were built before incremental builds)."""
+        documents = self._current_json(SOURCES).get("documents", {})
+        if not isinstance(documents, dict):
+            return {}
         return {str(k): str(v) for k, v in documents.items()}
 
     def previous_fingerprints(self) -> dict[str, list[object]]:
         """What the current outputs' build recorded of each source's ``stat``
         (pipeline/fingerprints.py); empty when there is no such record."""
-        current = self.current()
-        if current is None:
-            return {}
-        try:
-            data = json.loads((current / FINGERPRINTS).read_text("utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict):
-            return {}
+        data = self._current_json(FINGERPRINTS)
         return {str(k): v for k, v in data.items() if isinstance(v, list)}
 
     def publish(
