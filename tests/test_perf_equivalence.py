@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 from unittest.mock import patch
 
@@ -174,6 +175,32 @@ def test_prefix_dictionary_read_whole_is_jiebas_own(
         os, "stat", lambda p, *a, **k: swapped if Path(p) == dict_txt else real_stat(p, *a, **k)
     )
     assert vocab._prefix_dict_path() != path
+
+
+def test_old_prefix_dictionaries_of_other_installs_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each venv's dict.txt gives another file; this user's files of other installs go
+    once they are a week old, and nothing else in the temporary folder is touched."""
+    from policygraph.rules import vocab
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    path = vocab._prefix_dict_path()
+    assert path is not None
+    uid = os.getuid()
+    stale = tmp_path / f"policygraph-jieba-{uid}-0000000000000000-marshal4.bin"
+    recent = tmp_path / f"policygraph-jieba-{uid}-1111111111111111-marshal4.bin"
+    other = tmp_path / "policygraph-jieba-cache-of-someone.bin"
+    unrelated = tmp_path / "jieba.cache"
+    for made in (stale, recent, other, unrelated):
+        made.write_bytes(b"x")
+    weeks_ago = time.time() - 2 * vocab.PREFIX_DICT_MAX_AGE
+    for made in (stale, other, unrelated):
+        os.utime(made, (weeks_ago, weeks_ago))
+    vocab._save_prefix_dict({"人工智能": 3}, 3)
+    assert path.exists() and not stale.exists()
+    assert recent.exists() and other.exists() and unrelated.exists()
+    assert vocab._cached_prefix_dict() == ({"人工智能": 3}, 3)
 
 
 def test_broken_vocabulary_file_is_a_vocabulary_error(

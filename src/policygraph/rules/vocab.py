@@ -3,15 +3,18 @@ longest-match finder, so that the extractors' word lists stay data, not code."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import logging
 import marshal
 import os
 import re
+import stat
 import sys
 import tempfile
 import threading
+import time
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -279,7 +282,33 @@ def _save_prefix_dict(freq: dict[str, int], total: int) -> None:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError:
-        pass
+        return
+    _prune_prefix_dicts(path)
+
+
+#: Another jieba (another venv, another dict.txt) may still use its file: only files of this
+#: user untouched for this long are removed.
+PREFIX_DICT_MAX_AGE = 7 * 24 * 3600
+
+
+def _prune_prefix_dicts(kept: Path) -> None:
+    """Remove this user's dictionary files of other jieba installs, written more than
+    :data:`PREFIX_DICT_MAX_AGE` ago. Each fresh venv installs a ``dict.txt`` with a new
+    modification time and so writes a new 9 MB file; without this they piled up in the
+    temporary folder (twenty on the CI machine in a day)."""
+    prefix = f"policygraph-jieba-{_uid()}-"
+    old = time.time() - PREFIX_DICT_MAX_AGE
+    try:
+        entries = list(os.scandir(kept.parent))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(prefix) or entry.name == kept.name:
+            continue
+        with contextlib.suppress(OSError):
+            st = entry.stat(follow_symlinks=False)
+            if st.st_uid == _uid() and stat.S_ISREG(st.st_mode) and st.st_mtime < old:
+                os.unlink(entry.path)
 
 
 def word_bounds(text: str) -> frozenset[int]:
