@@ -165,8 +165,8 @@ def not_owned(
     a ``changed`` document graph (added, removed or replaced): an update asks the store
     about those lines only (1,700 lookups, 0.1 s, on the bulk graph). ``changed`` None:
     ask about every line."""
-    docs = {graph: graph.removeprefix(str(ID) + "graph/") for graph in documents}
     prefix = str(ID) + "graph/"
+    docs = {graph: graph.removeprefix(prefix) for graph in documents}
     moved = None
     if changed is not None:
         moved = [_local_pattern(g.removeprefix(prefix)) for g in changed if g.startswith(prefix)]
