@@ -168,3 +168,34 @@ def test_the_cli_gives_exit_2_and_one_line(store: Path, tmp_path: Path) -> None:
     # A valid query still runs.
     done = cli("ASK { ?s ?p ?o }", "--store", str(store))
     assert done.returncode == 0 and done.stdout == "true\n"
+
+
+def test_what_the_grammar_reads_differently_cannot_hide_from_the_scan() -> None:
+    """Three ways past the first scan (found by a hostile review of ``serve``): each let a
+    small query crash Oxigraph or fetch a URL."""
+    escaped = "PREFIX ex: <http://x/> SELECT * WHERE { BIND(ex:a\\# AS ?x) "
+    # ex:a\# is a name with an escaped #, not a comment hiding the rest of the line.
+    assert "SERVICE" in refused(escaped + "SERVICE <http://127.0.0.1:9/s> { ?s ?p ?o } }")
+    assert "deep" in refused(escaped + "FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }")
+    # In an expression <…> is "less than", not an IRI: what it holds is counted.
+    deep = "ASK { ?s ?p ?o FILTER(?o<" + "(" * 5000 + "1" + ")" * 5000 + "&&1>0) }"
+    assert "deep" in refused(deep)
+    assert "operators" in refused("ASK { ?s ?p ?o FILTER(?o<" + "1+" * 5000 + "1>0) }")
+    # The items of a collection: one recursion each.
+    assert "operators" in refused("SELECT * WHERE { ?s <urn:p> (" + " 1" * 1000 + " ) }")
+
+
+def test_names_iris_values_and_collections_people_write_still_pass(store: Path) -> None:
+    queries = [
+        "PREFIX ex: <http://x/> ASK { ?s ?p ex:a\\#b . ?s ?p ex:c\\(d\\) }",
+        "ASK { <http://dbpedia.org/resource/Python_(programming_language)> ?p ?o }",
+        "ASK { ?s ?p <http://x/a?b=1&c=2#frag-1> }",
+        "SELECT * WHERE { VALUES ?x { "
+        + " ".join(f"<http://example.org/a/b/c-{i}/d-e>" for i in range(600))
+        + " } }",
+        "SELECT * WHERE { ?s <urn:p> (1 2 3 4 5 6 7 8 9 10) }",
+        "SELECT ?a ?b ?c ?d (COUNT(DISTINCT ?e) AS ?n) WHERE { ?a ?b ?c } GROUP BY ?a ?b ?c ?d",
+    ]
+    for query in queries:
+        g.check(query)
+        execute(query, store=store)  # and Oxigraph reads them as SPARQL
