@@ -414,3 +414,35 @@ def test_out_of_threads_or_memory_answers_are_recognised() -> None:
     assert exhausted(b"Resource temporarily unavailable")
     assert exhausted(b"memory allocation of 1048576 bytes failed")
     assert not exhausted(b"Parser error at 1:3")
+
+
+def test_bad_requests_get_400_and_close_the_connection_they_say_so(store: Path) -> None:
+    """Found by a hostile review: 1,001 URL parameters dropped the connection with a
+    traceback on the console, 51 on an explorer page gave 500, and an error closed a
+    keep-alive connection without ``Connection: close``."""
+    many = "&".join(f"a{i}=1" for i in range(1001))
+    with s.running(store, port=s.free_port()) as server:
+        status, body, headers = http("GET", server.url + "query?" + many, full=True)
+        assert status == 400 and b"1,000" in body
+        assert headers.get("Connection") == "close"
+        page = "&".join(f"a{i}=1" for i in range(51))
+        status, body = http("GET", server.url + "explore/policies?" + page)
+        assert status == 400 and b"50 parameters" in body
+        assert count(server.url) > 0
+    from policygraph.serve.front import FrontServer
+
+    assert FrontServer.request_queue_size >= 128  # (the standard library's 5 made bursts wait)
+
+
+def test_answers_held_at_once_share_one_budget(store: Path) -> None:
+    rows = "SELECT * WHERE { ?s ?p ?o } LIMIT 2000"  # well under one answer's 1 MB
+    with s.running(store, port=s.free_port(), max_answer_mb=1) as server:
+        answers = server.front.rules.answers  # type: ignore[attr-defined]
+        assert answers.limit == 2 * 1024 * 1024 and answers.held == 0
+        answers.take(answers.limit - 1000)  # as if other requests held large answers
+        status, body, headers = http("POST", server.url + "query", {"query": rows}, full=True)
+        assert status == 503 and b"other large answers" in body and headers["Retry-After"]
+        answers.give(answers.limit - 1000)
+        status, _ = http("POST", server.url + "query", {"query": rows})
+        assert status == 200
+        assert answers.held == 0  # every answer gave its bytes back once sent

@@ -38,6 +38,7 @@ import http.client
 import ipaddress
 import re
 import socket
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -52,6 +53,7 @@ from policygraph.query import guard as sparql_guard
 from policygraph.query.update import RESYNC, refuse_default_graph_writes
 from policygraph.serve.explore import Explorer, Unavailable, rows
 from policygraph.serve.explore.wsgi import application
+from policygraph.serve.server import BROKE
 from policygraph.store.incremental import mark_edited
 
 if TYPE_CHECKING:
@@ -98,6 +100,8 @@ class Rules:
         max_answer_bytes: int | None = None,
     ) -> None:
         self.max_answer_bytes = max_answer_bytes or None
+        #: Two answers of the largest size at once (each is joined once more when complete).
+        self.answers = AnswerBudget(2 * self.max_answer_bytes if self.max_answer_bytes else None)
         self.hosts = {"localhost", host.strip("[]").lower(), *(h.lower() for h in allow_hosts)}
         self.writable = writable
         self.token = token
@@ -119,6 +123,9 @@ class Rules:
 class FrontServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    #: Connections the kernel queues before a thread accepts them. The standard library's
+    #: 5 made a burst of 100 connections wait up to 28 s (SYN retries) for a static file.
+    request_queue_size = 256
 
     def __init__(self, address: tuple[str, int], rules: Rules, backend: Backend) -> None:
         host = address[0]
@@ -131,6 +138,13 @@ class FrontServer(ThreadingHTTPServer):
         self.explorer = Explorer(ask, lambda: backend.current.location)
         self.pages = application(self.explorer)  # the explorer as a WSGI application
         super().__init__(address, Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that goes away mid-answer is no error of the server's: without this,
+        each one printed a traceback, and a client could flood the console."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
     def ask_local(self, sparql: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
         """The rows of one of the explorer's queries, from the served generation of the
@@ -163,9 +177,12 @@ class FrontServer(ThreadingHTTPServer):
                     sparql.encode("utf-8"),
                     deadline,
                     self.rules.max_answer_bytes,
+                    self.rules.answers,
                 )
             except _TooLarge:
                 raise Unavailable(503, "the page would be too large to show") from None
+            except _Busy:
+                raise Unavailable(503, "the server is busy with large answers") from None
             except TimeoutError:
                 raise Unavailable(
                     503, f"the store took longer than {timeout:g} s to answer for this page"
@@ -177,9 +194,12 @@ class FrontServer(ThreadingHTTPServer):
                 raise Unavailable(502, "the SPARQL server stopped; it has been restarted") from None
             finally:
                 self.backend.release(child)
-            if status != 200:
-                raise Unavailable(502, f"the store answered {status}: {data[:200]!r}")
-            return rows(ox.parse_query_results(data, ox.QueryResultsFormat.JSON))
+            try:
+                if status != 200:
+                    raise Unavailable(502, f"the store answered {status}: {data[:200]!r}")
+                return rows(ox.parse_query_results(data, ox.QueryResultsFormat.JSON))
+            finally:
+                self.rules.answers.give(len(data))
         raise Unavailable(502, "the SPARQL server was replaced twice while answering")
 
 
@@ -222,9 +242,16 @@ class Handler(BaseHTTPRequestHandler):
         try:
             self._check_and_forward()
         except _Reply as r:
-            self._send(r.status, (str(r) + "\n").encode(), "text/plain; charset=utf-8", r.headers)
-            if r.status >= 400:
-                self.close_connection = True
+            # After its own error the front closes the connection (the body of the request
+            # may be unread), and says so: a keep-alive client would send the next request
+            # into a closed socket.
+            self._send(
+                r.status,
+                (str(r) + "\n").encode(),
+                "text/plain; charset=utf-8",
+                r.headers,
+                close=r.status >= 400,
+            )
 
     def _check_and_forward(self) -> None:
         rules = self.server.rules
@@ -316,9 +343,9 @@ class Handler(BaseHTTPRequestHandler):
     def _guard(self, path: str, body: bytes) -> None:
         """Every query and update the child would read, wherever it is."""
         texts: list[tuple[str, str]] = []
-        fields = parse_qs(urlsplit(self.path).query, max_num_fields=1000)
         content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
         try:
+            fields = parse_qs(urlsplit(self.path).query, max_num_fields=1000)
             if body and content_type == _FORM:
                 fields_body = parse_qs(body.decode("utf-8"), max_num_fields=1000, errors="strict")
                 for key, values in fields_body.items():
@@ -330,7 +357,7 @@ class Handler(BaseHTTPRequestHandler):
         except UnicodeDecodeError:
             raise _Reply(400, "the request is not UTF-8 text") from None
         except ValueError:  # parse_qs: over max_num_fields
-            raise _Reply(400, "the request has over 1,000 form fields") from None
+            raise _Reply(400, "the request has over 1,000 parameters or form fields") from None
         for kind in ("query", "update"):
             texts += [(kind, text) for text in fields.get(kind, [])]
         for kind, text in texts:
@@ -367,7 +394,15 @@ class Handler(BaseHTTPRequestHandler):
                     body,
                     deadline,
                     self.server.rules.max_answer_bytes,
+                    self.server.rules.answers,
                 )
+            except _Busy:
+                raise _Reply(
+                    503,
+                    "the server is holding other large answers; ask again in a moment, or "
+                    "for less (a LIMIT, fewer variables)",
+                    {"Retry-After": "5"},
+                ) from None
             except _TooLarge:
                 raise _Reply(
                     503,
@@ -382,34 +417,51 @@ class Handler(BaseHTTPRequestHandler):
                 ) from None
             except (OSError, http.client.HTTPException):
                 died = backend.lost(child)
-                if died is None and not write and attempt == 0:
-                    continue  # replaced on purpose (a new build) while we asked: ask again
-                raise _Reply(
-                    502,
-                    f"the SPARQL server stopped while answering ({died or 'replaced'}); "
-                    "it has been restarted",
-                ) from None
-            else:
-                if write and 200 <= status < 300:
-                    self._resync(child.port)
-                    self.server.explorer.forget()
-                if status >= 500 and exhausted(data):
-                    # Oxigraph keeps a thread per query until its own timeout; under a long
-                    # run of queries it can reach its memory limit and answer 500 to every
-                    # request without dying. A new child has none of those threads; a read
-                    # is asked again there.
-                    backend.recycle(child, "the SPARQL server ran out of threads or memory")
-                    if not write and attempt == 0:
-                        continue
+                if died in (None, BROKE) and not write and attempt == 0:
+                    continue  # replaced (a new build), or dropped us: ask again
+                if died in (None, BROKE):
+                    # Alive, but it closed the connection without an answer: Oxigraph does
+                    # that when it cannot start a thread for the request.
                     raise _Reply(
                         503,
-                        "the SPARQL server ran out of resources and is being restarted; "
-                        "ask again in a moment",
+                        "the SPARQL server closed the connection without answering (it may "
+                        "be out of threads); ask again in a moment",
                         {"Retry-After": "2"},
-                    )
+                    ) from None
+                raise _Reply(
+                    502,
+                    f"the SPARQL server stopped while answering ({died}); it has been restarted",
+                ) from None
+            else:
+                answers = self.server.rules.answers
+                try:
+                    if write and 200 <= status < 300:
+                        self._resync(child.port)
+                        self.server.explorer.forget()
+                    if status >= 500 and exhausted(data):
+                        # Oxigraph keeps a thread per query until its own timeout; under a
+                        # long run of queries it can reach its memory limit and answer 500
+                        # to every request without dying. A new child has none of those
+                        # threads; a read is asked again there.
+                        backend.recycle(child, "the SPARQL server ran out of threads or memory")
+                        if not write and attempt == 0:
+                            answers.give(len(data))
+                            continue
+                        raise _Reply(
+                            503,
+                            "the SPARQL server ran out of resources and is being restarted; "
+                            "ask again in a moment",
+                            {"Retry-After": "2"},
+                        )
+                except BaseException:
+                    answers.give(len(data))
+                    raise
             finally:
                 backend.release(child)
-            self._send(status, data, None, answer_headers, reason)
+            try:
+                self._send(status, data, None, answer_headers, reason)
+            finally:
+                answers.give(len(data))
             return
 
     def _resync(self, port: int) -> None:
@@ -432,8 +484,11 @@ class Handler(BaseHTTPRequestHandler):
         content_type: str | None,
         headers: dict[str, str] | list[tuple[str, str]],
         reason: str | None = None,
+        close: bool = False,
     ) -> None:
         self.send_response(status, reason)
+        if close:
+            self.send_header("Connection", "close")  # (also sets close_connection)
         items = headers.items() if isinstance(headers, dict) else headers
         for key, value in items:
             if key.lower() not in _HOP_BY_HOP and key.lower() != "server":
@@ -460,10 +515,13 @@ def _exchange(
     body: bytes,
     deadline: float | None,
     max_bytes: int | None = None,
+    budget: AnswerBudget | None = None,
 ) -> tuple[int, str, list[tuple[str, str]], bytes]:
     """One request to the child, its answer read in full before ``deadline`` (monotonic
     seconds) or :class:`TimeoutError`, and up to ``max_bytes`` or :class:`_TooLarge`.
-    Closing the connection early makes Oxigraph stop writing a result it streams."""
+    Closing the connection early makes Oxigraph stop writing a result it streams. With a
+    ``budget`` the answer's bytes are taken from it (:class:`_Busy` past it); the caller
+    gives back ``len`` of the answer once it is done with it."""
 
     def left() -> float | None:
         if deadline is None:
@@ -479,19 +537,26 @@ def _exchange(
         response = connection.getresponse()
         chunks = []
         size = 0
-        while True:
-            if connection.sock is not None:
-                connection.sock.settimeout(left())
-            chunk = response.read1(1 << 16)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-            if max_bytes is not None and size > max_bytes:
-                raise _TooLarge
-        if response.length:  # the child closed before the end it announced
-            raise http.client.IncompleteRead(b"".join(chunks), response.length)
-        left()
+        try:
+            while True:
+                if connection.sock is not None:
+                    connection.sock.settimeout(left())
+                chunk = response.read1(1 << 16)
+                if not chunk:
+                    break
+                if budget is not None:
+                    budget.take(len(chunk))
+                chunks.append(chunk)
+                size += len(chunk)
+                if max_bytes is not None and size > max_bytes:
+                    raise _TooLarge
+            if response.length:  # the child closed before the end it announced
+                raise http.client.IncompleteRead(b"".join(chunks), response.length)
+            left()
+        except BaseException:
+            if budget is not None:
+                budget.give(size)
+            raise
         return response.status, response.reason, response.getheaders(), b"".join(chunks)
     finally:
         connection.close()
@@ -511,6 +576,32 @@ def exhausted(body: bytes) -> bool:
 
 class _TooLarge(Exception):
     """The child's answer is over the size the front may hold."""
+
+
+class _Busy(Exception):
+    """The answers the front holds at once would pass its budget."""
+
+
+class AnswerBudget:
+    """Bytes of answers the front holds at once, all requests together. ``--max-answer-mb``
+    caps one answer; without a cap on their sum, six concurrent large answers took the
+    front to 4.7 GB. An answer takes its bytes as they arrive and gives them back once it
+    is sent; past the budget the request gets 503 and the others go on."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.held = 0
+        self._lock = threading.Lock()
+
+    def take(self, n: int) -> None:
+        with self._lock:
+            if self.limit is not None and self.held + n > self.limit:
+                raise _Busy
+            self.held += n
+
+    def give(self, n: int) -> None:
+        with self._lock:
+            self.held -= n
 
 
 def _mib(n: int | None) -> str:

@@ -56,6 +56,10 @@ POLL_SECONDS = 0.5
 _CHILD_TIMEOUT_MARGIN = 2
 
 
+#: What :meth:`Backend.lost` says of a child that is alive but broke the connection.
+BROKE = "the connection broke"
+
+
 class ServeError(PolicyGraphError):
     """The server cannot start: no ``oxigraph`` program, a store in use, a port taken."""
 
@@ -167,7 +171,7 @@ class Backend:
         try:
             code = child.process.wait(1.0)  # a crash closes the socket a moment before exit
         except subprocess.TimeoutExpired:
-            return "the connection broke"
+            return BROKE
         self._replace(child, f"the SPARQL server stopped (exit status {code}); restarting it")
         return f"exit status {code}"
 

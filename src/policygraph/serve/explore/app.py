@@ -859,7 +859,11 @@ class Explorer:
         return answer
 
     def _table_page(self, rest: str, query: str) -> Page | View:
-        params = {k: v[-1] for k, v in parse_qs(query, max_num_fields=50).items()}
+        try:
+            fields = parse_qs(query, max_num_fields=50)
+        except ValueError:  # over max_num_fields: the client's request, not a failed page
+            return self._html(400, "error.html.j2", message="the address has over 50 parameters")
+        params = {k: v[-1] for k, v in fields.items()}
         csv = params.pop("format", "") == "csv"
         if rest.endswith(".csv"):
             rest, csv = rest.removesuffix(".csv"), True
