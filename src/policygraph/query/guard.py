@@ -162,7 +162,7 @@ def check(
                 raise QueryRefused(
                     f"the {kind} uses {word} (at {_where(text, m.start())}), which makes a "
                     "request to another server; that is refused unless remote requests "
-                    "are allowed (--allow-remote; allow_remote=True in Python)"
+                    "are allowed (allow_remote=True)"
                 )
             if word == "DATA":
                 data_pending = True

@@ -366,7 +366,8 @@ class Handler(BaseHTTPRequestHandler):
                 if kind == "update":
                     refuse_default_graph_writes(text)
             except (QueryRefused, QueryError) as e:
-                raise _Reply(400, str(e)) from None
+                # the library names its argument; a server's client knows the flag
+                raise _Reply(400, str(e).replace("allow_remote=True", "--allow-remote")) from None
         if self.command in ("PUT", "POST", "DELETE") and path == "/store" and "default" in fields:
             raise _Reply(
                 400,
