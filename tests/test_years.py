@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import make_doc
@@ -142,3 +142,22 @@ def test_extract_emits_year_entities_in_original_offsets() -> None:
 def test_extract_without_document_date_skips_relative_years() -> None:
     doc = make_doc("今年，到2027年，普及率超70%。", date=None)
     assert [f.label for f in years.RECOGNIZER.find(doc, Found())] == ["2027"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(year=st.integers(1900, 2099), month=st.integers(1, 12), day=st.integers(1, 31))
+def test_a_written_date_is_read_only_when_the_calendar_has_it(
+    year: int, month: int, day: int
+) -> None:
+    """2023年2月29日 gave "2023-02-29"^^xsd:date, a literal no RDF tool can read (found by
+    feeding odd documents to the build)."""
+    from datetime import date
+
+    from policygraph.text.numerals import iso_dates
+
+    found = [iso for iso, _, _ in iso_dates(f"发布于{year}年{month}月{day}日。")]
+    try:
+        expected = [date(year, month, day).isoformat()]
+    except ValueError:
+        expected = []
+    assert found == expected

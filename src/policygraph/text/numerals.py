@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from collections.abc import Iterator
 
 #: Chinese digits as written in numerals (两千) and, positionally, in years (二〇三五).
@@ -32,12 +33,14 @@ def iso_dates(text: str) -> Iterator[tuple[str, int, int]]:
     span; impossible months and days are skipped."""
     for m in DATE.finditer(text):
         year = int(m["y"]) if m["y"].isdigit() else chinese_year(m["y"])
-        if year is None:
+        if year is None or year < 1:  # (〇〇〇〇年: no year 0 in xsd:gYear or a calendar)
             continue
         month = int(m["m"]) if m["m"] else None
         day = int(m["d"]) if m["d"] else None
         if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
             continue
+        if day is not None and month is not None and day > monthrange(year, month)[1]:
+            continue  # 2023年2月29日, 4月31日: no such day, and no valid xsd:date either
         iso = f"{year:04d}"
         if month is not None:
             iso += f"-{month:02d}"
