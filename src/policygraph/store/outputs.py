@@ -87,7 +87,7 @@ class OutputFolder:
             self.out.mkdir(parents=True)
             self.created = True
         except FileExistsError:
-            pass
+            self._refuse_foreign()
         for _ in range(_LOCK_TRIES):
             fd = self._open_lock()
             try:
@@ -111,6 +111,20 @@ class OutputFolder:
         self._lock = fd
         self.clean()
         return self
+
+    def _refuse_foreign(self) -> None:
+        """A build replaces ``store``, ``policygraph.ttl`` and ``policygraph.trig`` in the
+        folder by its own links, and folders built before generations held the real things
+        there. Anything else under those names is someone's data: refused before a byte is
+        written (``--out`` pointed at a project folder with its own ``store/`` lost it)."""
+        for name in ("store", "policygraph.ttl", "policygraph.trig"):
+            path = self.out / name
+            if not os.path.lexists(path) or _ours(path, name):
+                continue
+            raise InputError(
+                f"{path}: already there and not policygraph's output, which would replace "
+                "it; move it away or choose another out="
+            )
 
     def _open_lock(self) -> int:
         for _ in range(_LOCK_TRIES):
@@ -285,6 +299,22 @@ class OutputFolder:
             if page.is_file() and not new.exists():
                 new.parent.mkdir(parents=True, exist_ok=True)
                 os.link(page, new)
+
+
+def _ours(path: Path, name: str) -> bool:
+    """Whether ``out/NAME`` is what a build made: the link to the current generation, a
+    store (RocksDB's files) or a file naming policygraph's IRIs, of the earlier layout."""
+    if path.is_symlink():
+        return os.readlink(path) == f"{STATE}/{CURRENT}/{name}"
+    try:
+        if name == "store":
+            return path.is_dir() and (path / "CURRENT").is_file()
+        if not path.is_file():
+            return False
+        with path.open("rb") as f:
+            return b"https://w3id.org/policygraph/" in f.read(1 << 16)
+    except OSError:
+        return False
 
 
 def _still_there(fd: int, path: Path) -> bool:
