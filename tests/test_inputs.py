@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -371,14 +372,14 @@ def test_an_unreadable_file_is_skipped(tmp_path: Path, monkeypatch: pytest.Monke
     folder.mkdir()
     (folder / "a.txt").write_text(TEXT, encoding="utf-8")
     (folder / "locked.txt").write_text(TEXT, encoding="utf-8")
-    real_read_bytes = Path.read_bytes
+    real_open = Path.open
 
-    def read_bytes(self: Path) -> bytes:
+    def open_(self: Path, *args: Any, **kwargs: Any) -> Any:  # sources are read by open
         if self.name == "locked.txt":
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
-        return real_read_bytes(self)
+        return real_open(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "open", open_)
     result = build([folder], tmp_path / "out", views=False, jobs=1)
     assert result.documents == 1
     assert result.skipped == [(str(folder / "locked.txt"), "cannot read: Permission denied")]

@@ -62,6 +62,7 @@ def find_sources(inputs: Iterable[Path], *, follow_links: bool = False) -> list[
     input folder, unless ``follow_links``: a link to ``/etc/passwd`` is not a document
     anyone handed over. Files that are not ``.txt`` are ignored (counted in the log)."""
     sources: dict[str, Source] = {}
+    ids: dict[str, Source] = {}
 
     def add(source: Source) -> None:
         other = sources.setdefault(source.name, source)
@@ -70,6 +71,17 @@ def find_sources(inputs: Iterable[Path], *, follow_links: bool = False) -> list[
             raise InputError(
                 f"{other.path} and {source.path} would both be document '{source.name}'; "
                 "rename one, or build them into separate graphs"
+            )
+        # a.txt and a.TXT are two names but one document IRI (the name without .txt): one
+        # of them was lost without a word
+        if source.problem is not None:
+            return  # skipped with its reason (a name that is not UTF-8 has no id at all)
+        same_id = ids.setdefault(document_id(source.name), source)
+        if same_id.name != source.name:
+            raise InputError(
+                f"{same_id.path} and {source.path} would both be document "
+                f"'{document_id(source.name)}' (names that differ only in the case of .txt); "
+                "rename one"
             )
 
     for root in inputs:
@@ -103,6 +115,12 @@ def find_sources(inputs: Iterable[Path], *, follow_links: bool = False) -> list[
     return [sources[k] for k in sorted(sources)]
 
 
+#: The folder a build keeps its generations in (store/outputs.py). An output folder inside
+#: an input folder (``build . --out exports``) holds a copy of every text there: read as
+#: input, they came back as documents of their own, under new names, on every build.
+BUILD_STATE = ".policygraph"
+
+
 def _walk(root: Path, *, follow_links: bool) -> Iterator[tuple[Path, str | None]]:
     """Every entry under ``root`` that is not a folder, with ``None``, and every entry
     that cannot be walked or read, with the reason. ``Path.rglob`` would be shorter, but
@@ -129,7 +147,8 @@ def _walk(root: Path, *, follow_links: bool) -> Iterator[tuple[Path, str | None]
             path = Path(entry.path)
             if not entry.is_symlink():
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append(path)
+                    if entry.name != BUILD_STATE:
+                        stack.append(path)
                 else:
                     yield path, None
                 continue
@@ -188,10 +207,14 @@ def read_source(source: Source) -> bytes:
             f"{source.path}: named on line {source.entry.line} of {MANIFEST_NAME}, "
             "but there is no such file"
         )
-    data = read_bytes(source.path, name=str(source.path))
+    data = read_bytes(source.path, name=str(source.path), limit=MAX_DOCUMENT_BYTES)
     if len(data) > MAX_DOCUMENT_BYTES:
+        try:
+            size = source.path.stat().st_size
+        except OSError:
+            size = len(data)
         raise DocumentTooLarge(
-            f"{source.path}: {len(data) / 2**20:.0f} MB, more than the "
+            f"{source.path}: {size / 2**20:.0f} MB, more than the "
             f"{MAX_DOCUMENT_BYTES // 2**20} MB one document may have; split it into its documents"
         )
     return data

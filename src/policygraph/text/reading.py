@@ -175,7 +175,7 @@ def read_text(path: Path, *, name: str | None = None) -> DecodedText:
     return decode_bytes(read_bytes(path, name=label), name=label)
 
 
-def read_bytes(path: Path, *, name: str | None = None) -> bytes:
+def read_bytes(path: Path, *, name: str | None = None, limit: int | None = None) -> bytes:
     """The bytes of a regular file, or :class:`DecodeError` (an :class:`InputError`) naming
     the file and saying why it cannot be read: a folder, a FIFO (never opened: reading one
     can block forever), a dangling symbolic link, a loop, a permission problem."""
@@ -184,7 +184,10 @@ def read_bytes(path: Path, *, name: str | None = None) -> bytes:
         mode = path.stat().st_mode
         if not stat.S_ISREG(mode):
             raise DecodeError(f"{label}: not a regular file ({_file_kind(mode)})")
-        return path.read_bytes()
+        if limit is None:
+            return path.read_bytes()
+        with path.open("rb") as f:  # at most limit + 1 bytes: a 10 GB file is not held whole
+            return f.read(limit + 1)
     except OSError as e:
         reason = e.strerror or str(e)
         if e.errno == errno.ENOENT and path.is_symlink():
