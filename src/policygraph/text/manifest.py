@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,8 +78,15 @@ def load_manifest(folder: Path) -> dict[str, ManifestEntry]:
     An entry naming a file that does not exist is kept: the loader reports that file as
     a bad input (skipped, or fatal with ``--strict``), like any other unreadable file."""
     path = folder / MANIFEST_NAME
-    if not path.is_file():
+    if not os.path.lexists(path):
         return {}
+    if not path.is_file():
+        # a dangling link, a loop, a folder, a pipe: what the user wrote down cannot be
+        # read, and building without it would drop it unsaid
+        what = "a folder" if path.is_dir() else "not a readable regular file"
+        if path.is_symlink() and not path.exists():
+            what = f"a symbolic link to {os.readlink(path)}, which cannot be followed"
+        raise ManifestError(f"{path}: {what}; fix or remove it")
     try:
         # Decoded like the documents: a manifest saved as GBK or with a BOM is fine.
         text = read_text(path).text
@@ -199,6 +207,8 @@ def _text(value: Any, line: int) -> str | None:
 def _file(value: Any, line: int) -> str | None:
     if not isinstance(value, str) or not value.strip():
         raise _Bad(line, f"expected a file name, not {_type(value)}")
+    if "\0" in value:  # (no file system has such a name; os.stat raises ValueError)
+        raise _Bad(line, f"'{_show(value)}' holds a NUL character; no file has such a name")
     name = PurePosixPath(value.replace("\\", "/"))
     if name.is_absolute() or ".." in name.parts:
         raise _Bad(line, f"'{_show(value)}' is not a path inside the folder")
