@@ -115,6 +115,21 @@ class _Group(click.Group):
             fail(PolicyGraphError(f"internal error: {what} (run with -v for the traceback)"))
 
 
+class _Folder(click.Path):
+    """A path that is not empty: ``--out "$OUT"`` with ``OUT`` unset gave ``''``, which
+    pathlib reads as the current folder, and the build went there without a word."""
+
+    def convert(
+        self,
+        value: str | os.PathLike[str],
+        param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> str | bytes | os.PathLike[str]:
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty path (an unset variable?); name a folder, such as .", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="policygraph")
 @click.option("-v", "--verbose", is_flag=True, help="Log what each step does.")
@@ -130,10 +145,10 @@ def main(verbose: bool) -> None:
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, type=_Folder(path_type=Path))
 @click.option(
     "--out",
-    type=click.Path(path_type=Path),
+    type=_Folder(path_type=Path),
     default=DEFAULT_OUT,
     show_default=True,
     help="Output folder: store/, policygraph.ttl, policygraph.trig, views/.",
@@ -221,7 +236,7 @@ def build(
 @click.argument("parts", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--out",
-    type=click.Path(path_type=Path),
+    type=_Folder(path_type=Path),
     default=DEFAULT_OUT,
     show_default=True,
     help="Output folder of the merged graph (as for build).",
