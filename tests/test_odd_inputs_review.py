@@ -90,3 +90,10 @@ def test_an_empty_path_is_refused(tmp_path: Path) -> None:
     assert code == 2 and "an empty path" in said
     code, said = invoke("build", "", "--out", str(tmp_path / "o"))
     assert code == 2 and "an empty path" in said
+
+
+def test_a_file_of_invisible_characters_is_empty(tmp_path: Path) -> None:
+    d = folder(tmp_path, a__txt=TEXT, zw__txt="\u200b\u200c\ufeff\u2060 \u3000\n" * 50)
+    code, said = invoke("build", str(d), "--out", str(tmp_path / "o"))
+    assert code == 0 and "zw.txt: only zero-width characters and white space" in said
+    assert "Built 1 document(s)" in said

@@ -220,6 +220,13 @@ def read_source(source: Source) -> bytes:
     return data
 
 
+#: What shows nothing: white space, and the zero-width and format characters that str.strip
+#: keeps (a file of U+200B alone was built as an empty document).
+_BLANK = (
+    "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "\u200b\u200c\u200d\u2060\ufeff"
+)
+
+
 def load_document(source: Source, data: bytes | None = None) -> Document:
     """Read, decode and analyse one source; :class:`InputError` names the file and why it
     cannot be a document. ``data`` are its bytes when the caller read them already (a
@@ -228,8 +235,10 @@ def load_document(source: Source, data: bytes | None = None) -> Document:
         data = read_source(source)
     decoded = decode_bytes(data, name=str(source.path))
     text = decoded.text
-    if not text.strip():
+    if not text.strip(_BLANK):
         what = "empty" if not text else "only white space"
+        if text.strip():
+            what = "only zero-width characters and white space"
         raise EmptyDocument(f"{source.path}: {what}; nothing to extract")
     layout = analyse(text)
     return Document(
