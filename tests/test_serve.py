@@ -450,3 +450,20 @@ def test_answers_held_at_once_share_one_budget(store: Path) -> None:
         while answers.held and time.monotonic() < deadline:
             time.sleep(0.01)
         assert answers.held == 0
+
+
+def test_a_client_going_away_prints_no_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    from policygraph.serve.front import FrontServer
+
+    server = FrontServer.__new__(FrontServer)  # (handle_error needs no socket)
+    for error in (BrokenPipeError(), ConnectionResetError()):
+        try:
+            raise error
+        except ConnectionError:
+            server.handle_error(None, ("127.0.0.1", 1))
+    assert capsys.readouterr().err == ""
+    try:
+        raise ValueError("a real fault")
+    except ValueError:
+        server.handle_error(None, ("127.0.0.1", 1))
+    assert "ValueError: a real fault" in capsys.readouterr().err

@@ -115,7 +115,7 @@ class _Group(click.Group):
             fail(PolicyGraphError(f"internal error: {what} (run with -v for the traceback)"))
 
 
-class _Folder(click.Path):
+class _NonEmptyPath(click.Path):
     """A path that is not empty: ``--out "$OUT"`` with ``OUT`` unset gave ``''``, which
     pathlib reads as the current folder, and the build went there without a word."""
 
@@ -126,7 +126,7 @@ class _Folder(click.Path):
         ctx: click.Context | None,
     ) -> str | bytes | os.PathLike[str]:
         if isinstance(value, str) and not value.strip():
-            self.fail("an empty path (an unset variable?); name a folder, such as .", param, ctx)
+            self.fail("an empty path (an unset variable?); give one, such as .", param, ctx)
         return super().convert(value, param, ctx)
 
 
@@ -145,10 +145,10 @@ def main(verbose: bool) -> None:
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, type=_Folder(path_type=Path))
+@click.argument("inputs", nargs=-1, type=_NonEmptyPath(path_type=Path))
 @click.option(
     "--out",
-    type=_Folder(path_type=Path),
+    type=_NonEmptyPath(path_type=Path),
     default=DEFAULT_OUT,
     show_default=True,
     help="Output folder: store/, policygraph.ttl, policygraph.trig, views/.",
@@ -236,7 +236,7 @@ def build(
 @click.argument("parts", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--out",
-    type=_Folder(path_type=Path),
+    type=_NonEmptyPath(path_type=Path),
     default=DEFAULT_OUT,
     show_default=True,
     help="Output folder of the merged graph (as for build).",

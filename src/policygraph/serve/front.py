@@ -384,58 +384,61 @@ class Handler(BaseHTTPRequestHandler):
             headers["Content-Length"] = str(len(body))
         if write:  # the next build then loads afresh (store/incremental.py says why)
             mark_edited(backend.store.resolve())
+        answers = self.server.rules.answers
         for attempt in range(2):
             child = backend.acquire()
+            held = 0  # bytes of this attempt's answer in the budget, given back however it ends
             try:
-                status, reason, answer_headers, data = _exchange(
-                    child.port,
-                    self.command,
-                    self.path,
-                    headers,
-                    body,
-                    deadline,
-                    self.server.rules.max_answer_bytes,
-                    self.server.rules.answers,
-                )
-            except _Busy:
-                raise _Reply(
-                    503,
-                    "the server is holding other large answers; ask again in a moment, or "
-                    "for less (a LIMIT, fewer variables)",
-                    {"Retry-After": "5"},
-                ) from None
-            except _TooLarge:
-                raise _Reply(
-                    503,
-                    f"the answer is larger than {_mib(self.server.rules.max_answer_bytes)}; "
-                    "ask for less (a LIMIT, fewer variables)",
-                ) from None
-            except TimeoutError:
-                raise _Reply(
-                    503,
-                    f"the query ran longer than {timeout:g} s and was stopped; narrow it (a "
-                    "LIMIT, a more specific pattern) or ask the operator to raise --timeout",
-                ) from None
-            except (OSError, http.client.HTTPException):
-                died = backend.lost(child)
-                if died in (None, BROKE) and not write and attempt == 0:
-                    continue  # replaced (a new build), or dropped us: ask again
-                if died in (None, BROKE):
-                    # Alive, but it closed the connection without an answer: Oxigraph does
-                    # that when it cannot start a thread for the request.
+                try:
+                    status, reason, answer_headers, data = _exchange(
+                        child.port,
+                        self.command,
+                        self.path,
+                        headers,
+                        body,
+                        deadline,
+                        self.server.rules.max_answer_bytes,
+                        answers,
+                    )
+                except _Busy:
                     raise _Reply(
                         503,
-                        "the SPARQL server closed the connection without answering (it may "
-                        "be out of threads); ask again in a moment",
-                        {"Retry-After": "2"},
+                        "the server is holding other large answers; ask again in a moment, "
+                        "or for less (a LIMIT, fewer variables)",
+                        {"Retry-After": "5"},
                     ) from None
-                raise _Reply(
-                    502,
-                    f"the SPARQL server stopped while answering ({died}); it has been restarted",
-                ) from None
-            else:
-                answers = self.server.rules.answers
-                try:
+                except _TooLarge:
+                    raise _Reply(
+                        503,
+                        f"the answer is larger than {_mib(self.server.rules.max_answer_bytes)}; "
+                        "ask for less (a LIMIT, fewer variables)",
+                    ) from None
+                except TimeoutError:
+                    raise _Reply(
+                        503,
+                        f"the query ran longer than {timeout:g} s and was stopped; narrow it (a "
+                        "LIMIT, a more specific pattern) or ask the operator to raise --timeout",
+                    ) from None
+                except (OSError, http.client.HTTPException):
+                    died = backend.lost(child)
+                    if died in (None, BROKE) and not write and attempt == 0:
+                        continue  # replaced (a new build), or dropped us: ask again
+                    if died in (None, BROKE):
+                        # Alive, but it closed the connection without an answer: Oxigraph
+                        # does that when it cannot start a thread for the request.
+                        raise _Reply(
+                            503,
+                            "the SPARQL server closed the connection without answering (it "
+                            "may be out of threads); ask again in a moment",
+                            {"Retry-After": "2"},
+                        ) from None
+                    raise _Reply(
+                        502,
+                        f"the SPARQL server stopped while answering ({died}); "
+                        "it has been restarted",
+                    ) from None
+                else:
+                    held = len(data)
                     if write and 200 <= status < 300:
                         self._resync(child.port)
                         self.server.explorer.forget()
@@ -446,7 +449,6 @@ class Handler(BaseHTTPRequestHandler):
                         # threads; a read is asked again there.
                         backend.recycle(child, "the SPARQL server ran out of threads or memory")
                         if not write and attempt == 0:
-                            answers.give(len(data))
                             continue
                         raise _Reply(
                             503,
@@ -454,16 +456,12 @@ class Handler(BaseHTTPRequestHandler):
                             "ask again in a moment",
                             {"Retry-After": "2"},
                         )
-                except BaseException:
-                    answers.give(len(data))
-                    raise
-            finally:
-                backend.release(child)
-            try:
+                finally:
+                    backend.release(child)
                 self._send(status, data, None, answer_headers, reason)
+                return
             finally:
-                answers.give(len(data))
-            return
+                answers.give(held)
 
     def _resync(self, port: int) -> None:
         """Make the default graph the merge of the named graphs again after a write, as

@@ -35,8 +35,10 @@ from pathlib import Path
 from types import TracebackType
 
 from policygraph.errors import InputError
+from policygraph.text.loader import BUILD_STATE
 
-STATE = ".policygraph"
+#: Named where the inputs are walked, which leave it out (text/loader.py says why).
+STATE = BUILD_STATE
 CURRENT = "current"
 CACHE = "cache"
 LOCK = "lock"
